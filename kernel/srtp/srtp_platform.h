@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The one place where the portable SRTP core meets its environment.
+ *
+ * The core (kernel/srtp/ sources) is compiled twice: into ksrtp.ko, where
+ * __KERNEL__ is defined and the kernel's own helpers are used, and into the
+ * userspace library build/lib/libsrtpcore.a, where this header supplies
+ * equivalents on top of libc.  Nothing else in the core may include a
+ * platform header.
+ */
+#ifndef KSRTP_SRTP_PLATFORM_H
+#define KSRTP_SRTP_PLATFORM_H
+
+#ifdef __KERNEL__
+
+#include <linux/types.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/compiler.h>
+#include <linux/version.h>
+#include <crypto/algapi.h>		/* crypto_memneq() */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+#define ksrtp_memneq(a, b, n)	crypto_memneq(a, b, n)
+#define ksrtp_wipe(p, n)	memzero_explicit(p, n)
+
+#else /* userspace */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int32_t s32;
+typedef int64_t s64;
+
+#ifndef likely
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#endif
+
+static inline u16 get_unaligned_be16(const void *p)
+{
+	const u8 *b = p;
+
+	return (u16)(b[0] << 8 | b[1]);
+}
+
+static inline u32 get_unaligned_be32(const void *p)
+{
+	const u8 *b = p;
+
+	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
+}
+
+static inline void put_unaligned_be32(u32 v, void *p)
+{
+	u8 *b = p;
+
+	b[0] = v >> 24;
+	b[1] = v >> 16;
+	b[2] = v >> 8;
+	b[3] = v;
+}
+
+/* Constant time in the length only, like the kernel's crypto_memneq(). */
+static inline int ksrtp_memneq(const void *a, const void *b, size_t n)
+{
+	const volatile u8 *x = a, *y = b;
+	u8 d = 0;
+
+	while (n--)
+		d |= *x++ ^ *y++;
+	return d != 0;
+}
+
+/* A wipe the compiler may not drop as a dead store. */
+static inline void ksrtp_wipe(void *p, size_t n)
+{
+	memset(p, 0, n);
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+}
+
+#endif /* __KERNEL__ */
+
+#endif /* KSRTP_SRTP_PLATFORM_H */

@@ -1,0 +1,47 @@
+# The portable SRTP/SRTCP core (kernel/srtp/) built as a userspace library
+# with the OpenSSL backend (userspace/srtp/), its tests, fuzzers and bench.
+# Kbuild compiles the same kernel/srtp/*.c into ksrtp.ko.
+
+SRTP_SRCS := $(sort $(wildcard kernel/srtp/*.c)) $(sort $(wildcard userspace/srtp/*.c))
+SRTP_HDRS := $(wildcard kernel/srtp/*.h) $(wildcard userspace/srtp/*.h)
+SRTP_OBJS := $(patsubst %.c,$(B)/srtp/obj/%.o,$(SRTP_SRCS))
+SRTP_LIB := $(B)/lib/libsrtpcore.a
+SRTP_CFLAGS := $(USER_CFLAGS) -Ikernel/srtp -Iuserspace/srtp
+# Tests and the bench link libsrtp (the oracle); the library itself only libcrypto.
+SRTP_TEST_LIBS = $(shell pkg-config --libs libsrtp2 libcrypto)
+SRTP_TEST_CFLAGS = $(SRTP_CFLAGS) $(shell pkg-config --cflags libsrtp2)
+
+SRTP_UNIT := srtp_kat srtp_interop srtp_replay
+UNIT_TESTS += $(addprefix $(B)/tests/,$(SRTP_UNIT))
+SRTP_FUZZERS := srtp_unprotect srtcp_unprotect srtp_parse
+FUZZERS += $(SRTP_FUZZERS)
+BENCHES += bench-srtp
+
+.PHONY: srtp-lib srtp-tests bench-srtp
+
+srtp-lib: $(SRTP_LIB)
+srtp-tests: $(addprefix $(B)/tests/,$(SRTP_UNIT))
+
+$(SRTP_OBJS): $(B)/srtp/obj/%.o: %.c $(SRTP_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SRTP_CFLAGS) -c -o $@ $<
+
+$(SRTP_LIB): $(SRTP_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(addprefix $(B)/tests/,$(SRTP_UNIT)): $(B)/tests/%: tests/unit/%.c tests/unit/srtp_test.h $(SRTP_LIB) $(KSFT_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(SRTP_TEST_CFLAGS) -o $@ $< $(SRTP_LIB) $(SRTP_TEST_LIBS)
+
+# Fuzzers build the core from source with the sanitizers.
+$(addprefix $(B)/fuzz/,$(SRTP_FUZZERS)): $(B)/fuzz/%: tests/fuzz/%.c $(SRTP_SRCS) $(SRTP_HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -Ikernel/srtp -Iuserspace/srtp -o $@ $< $(SRTP_SRCS) -lcrypto
+
+$(B)/bench/srtp_bench: tests/bench/srtp_bench.c $(SRTP_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(SRTP_TEST_CFLAGS) -o $@ $< $(SRTP_LIB) $(SRTP_TEST_LIBS)
+
+bench-srtp: $(B)/bench/srtp_bench
+	tools/bench/srtp_bench.sh $(B)/bench/srtp_bench
