@@ -11,11 +11,11 @@ SRTP_CFLAGS := $(USER_CFLAGS) -Ikernel/srtp -Iuserspace/srtp
 SRTP_TEST_LIBS = $(shell pkg-config --libs libsrtp2 libcrypto)
 SRTP_TEST_CFLAGS = $(SRTP_CFLAGS) $(shell pkg-config --cflags libsrtp2)
 
-SRTP_UNIT := srtp_kat srtp_interop srtp_replay
+SRTP_UNIT := $(basename $(notdir $(wildcard tests/unit/srtp_*.c)))
 UNIT_TESTS += $(addprefix $(B)/tests/,$(SRTP_UNIT))
-SRTP_FUZZERS := srtp_unprotect srtcp_unprotect srtp_parse
+SRTP_FUZZERS := $(basename $(notdir $(wildcard tests/fuzz/srtp*.c)))
 FUZZERS += $(SRTP_FUZZERS)
-BENCHES += bench-srtp
+BENCHES += $(if $(wildcard tests/bench/srtp_bench.c),bench-srtp)
 
 .PHONY: srtp-lib srtp-tests bench-srtp
 
