@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The flow table: one per network namespace.
+ *
+ * Writers (netlink, namespace teardown) hold kn->lock.  The packet path
+ * looks flows up under rcu_read_lock() only; a removed flow is freed after
+ * a grace period.
+ */
+#include <linux/module.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <net/netns/generic.h>
+
+#include "flow.h"
+
+static unsigned int max_flows = 65536;
+module_param(max_flows, uint, 0644);
+MODULE_PARM_DESC(max_flows, "Maximum number of flows per network namespace");
+
+static unsigned int ksrtp_net_id __read_mostly;
+
+static const struct rhashtable_params flow_params = {
+	.key_len = sizeof(struct ksrtp_flow_key),
+	.key_offset = offsetof(struct ksrtp_flow, key),
+	.head_offset = offsetof(struct ksrtp_flow, node),
+	.automatic_shrinking = true,
+};
+
+struct ksrtp_net *ksrtp_net(const struct net *net)
+{
+	return net_generic(net, ksrtp_net_id);
+}
+
+struct ksrtp_flow *ksrtp_flow_lookup_rcu(struct ksrtp_net *kn,
+					 const struct ksrtp_flow_key *key)
+{
+	return rhashtable_lookup(&kn->flows, key, flow_params);
+}
+
+struct ksrtp_flow *ksrtp_flow_by_id(struct ksrtp_net *kn, u32 id)
+{
+	lockdep_assert_held(&kn->lock);
+	return xa_load(&kn->ids, id);
+}
+
+int ksrtp_flow_add(struct ksrtp_net *kn, const struct ksrtp_flow_key *key,
+		   u8 mode, u32 policy, struct ksrtp_flow **out)
+{
+	struct ksrtp_flow *flow;
+	int ret;
+
+	lockdep_assert_held(&kn->lock);
+
+	ret = -ENOSPC;
+	if (kn->count >= max_flows)
+		goto out;
+
+	ret = -ENOMEM;
+	flow = kzalloc(sizeof(*flow), GFP_KERNEL);
+	if (!flow)
+		goto out;
+	flow->key = *key;
+	flow->mode = mode;
+	flow->policy = policy;
+
+	ret = xa_alloc_cyclic(&kn->ids, &flow->id, flow, xa_limit_32b,
+			      &kn->next_id, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+
+	ret = rhashtable_lookup_insert_fast(&kn->flows, &flow->node,
+					    flow_params);
+	if (ret)
+		goto err_id;
+
+	kn->count++;
+	kn->gen++;
+	*out = flow;
+	return 0;
+
+err_id:
+	xa_erase(&kn->ids, flow->id);
+err_free:
+	kfree(flow);
+out:
+	return ret;
+}
+
+void ksrtp_flow_remove(struct ksrtp_net *kn, struct ksrtp_flow *flow)
+{
+	lockdep_assert_held(&kn->lock);
+
+	rhashtable_remove_fast(&kn->flows, &flow->node, flow_params);
+	xa_erase(&kn->ids, flow->id);
+	kn->count--;
+	kn->gen++;
+	kfree_rcu(flow, rcu);
+}
+
+static int __net_init ksrtp_net_init(struct net *net)
+{
+	struct ksrtp_net *kn = ksrtp_net(net);
+
+	mutex_init(&kn->lock);
+	xa_init_flags(&kn->ids, XA_FLAGS_ALLOC1);
+	kn->gen = 1;
+	return rhashtable_init(&kn->flows, &flow_params);
+}
+
+static void __net_exit ksrtp_net_exit(struct net *net)
+{
+	struct ksrtp_net *kn = ksrtp_net(net);
+	struct ksrtp_flow *flow;
+	unsigned long id;
+
+	mutex_lock(&kn->lock);
+	xa_for_each(&kn->ids, id, flow)
+		ksrtp_flow_remove(kn, flow);
+	mutex_unlock(&kn->lock);
+
+	rhashtable_destroy(&kn->flows);
+	xa_destroy(&kn->ids);
+}
+
+static struct pernet_operations ksrtp_net_ops = {
+	.init = ksrtp_net_init,
+	.exit = ksrtp_net_exit,
+	.id = &ksrtp_net_id,
+	.size = sizeof(struct ksrtp_net),
+};
+
+int ksrtp_flow_init(void)
+{
+	return register_pernet_subsys(&ksrtp_net_ops);
+}
+
+void ksrtp_flow_exit(void)
+{
+	unregister_pernet_subsys(&ksrtp_net_ops);
+	/* Wait for the kfree_rcu() of flows removed above. */
+	rcu_barrier();
+}

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksrtp: SRTP in the kernel for configured UDP flows, keyed by a ZRTP daemon.
+ * See Documentation/design.md.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <uapi/linux/ksrtp.h>
+
+#include "ksrtp.h"
+#include "flow.h"
+#include "netlink.h"
+
+static int __init ksrtp_init(void)
+{
+	int ret;
+
+	ret = ksrtp_flow_init();
+	if (ret)
+		goto err_flow;
+
+	ret = ksrtp_genl_init();
+	if (ret)
+		goto err_genl;
+
+	pr_info("version " KSRTP_VERSION_STR " loaded\n");
+	return 0;
+
+err_genl:
+	ksrtp_flow_exit();
+err_flow:
+	return ret;
+}
+
+static void __exit ksrtp_exit(void)
+{
+	ksrtp_genl_exit();
+	ksrtp_flow_exit();
+}
+
+module_init(ksrtp_init);
+module_exit(ksrtp_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("SRTP for UDP flows, keyed by ZRTP in userspace");
+MODULE_VERSION(KSRTP_VERSION_STR);
+MODULE_ALIAS_GENL_FAMILY(KSRTP_GENL_NAME);

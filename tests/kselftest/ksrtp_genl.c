@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksrtp generic netlink family: loading, the queries, flow objects,
+ * permissions and network namespaces.  Runs in the VM as root.
+ *
+ * Kernel config: CONFIG_NET_NS, CONFIG_MODULE_UNLOAD.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/ksrtp.h>
+
+#include "kselftest_harness.h"
+#include "ksft_ksrtp.h"
+#include "ksrtp_nl.h"
+
+static void make_flow(struct ksrtp_flow_info *f, const char *local,
+		      const char *remote)
+{
+	memset(f, 0, sizeof(*f));
+	if (ksrtp_parse_sockaddr(local, &f->local) ||
+	    ksrtp_parse_sockaddr(remote, &f->remote))
+		abort();
+}
+
+static int count_flow(const struct ksrtp_flow_info *f, void *arg)
+{
+	(*(unsigned int *)arg)++;
+	return 0;
+}
+
+static unsigned int flow_count(struct ksrtp_nl *nl)
+{
+	unsigned int n = 0;
+
+	if (ksrtp_nl_flow_dump(nl, count_flow, &n))
+		return ~0U;
+	return n;
+}
+
+TEST(load_unload_repeatedly)
+{
+	struct ksrtp_nl nl;
+	int i;
+
+	ASSERT_EQ(0, ksrtp_unload());
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, ksrtp_load());
+		ASSERT_EQ(0, ksrtp_nl_open(&nl));
+		ksrtp_nl_close(&nl);
+		ASSERT_EQ(0, ksrtp_unload());
+		ASSERT_FALSE(ksrtp_loaded());
+	}
+}
+
+/* MODULE_ALIAS_GENL_FAMILY: asking for the family loads the module. */
+TEST(family_autoloads)
+{
+	struct ksrtp_nl nl;
+
+	ASSERT_EQ(0, ksrtp_unload());
+	ASSERT_FALSE(ksrtp_loaded());
+	ASSERT_EQ(0, ksrtp_nl_open(&nl));
+	EXPECT_TRUE(ksrtp_loaded());
+	ksrtp_nl_close(&nl);
+}
+
+TEST(unload_with_flows)
+{
+	struct ksrtp_flow_info f;
+	struct ksrtp_nl nl;
+	char local[32];
+	int i;
+
+	ASSERT_EQ(0, ksrtp_load());
+	ASSERT_EQ(0, ksrtp_nl_open(&nl));
+	for (i = 0; i < 100; i++) {
+		snprintf(local, sizeof(local), "10.0.0.1:%d", 4000 + 2 * i);
+		make_flow(&f, local, "10.0.0.2:5000");
+		ASSERT_EQ(0, ksrtp_nl_flow_new(&nl, &f, NULL));
+	}
+	ksrtp_nl_close(&nl);
+	ASSERT_EQ(0, ksrtp_unload());
+	ASSERT_EQ(0, ksrtp_load());
+	ASSERT_EQ(0, ksrtp_nl_open(&nl));
+	EXPECT_EQ(0, flow_count(&nl));
+	ksrtp_nl_close(&nl);
+}
+
+FIXTURE(genl) {
+	struct ksrtp_nl nl;
+};
+
+FIXTURE_SETUP(genl)
+{
+	ASSERT_EQ(0, ksrtp_load());
+	ASSERT_EQ(0, ksrtp_nl_open(&self->nl));
+}
+
+FIXTURE_TEARDOWN(genl)
+{
+	ksrtp_nl_close(&self->nl);
+	/* Each test starts from a module with no flows. */
+	ksrtp_unload();
+}
+
+TEST_F(genl, get_info)
+{
+	struct ksrtp_info info;
+
+	ASSERT_EQ(0, ksrtp_nl_get_info(&self->nl, &info));
+	EXPECT_EQ(KSRTP_API_VERSION, info.api_version);
+	EXPECT_NE(0, info.version);
+	EXPECT_TRUE(info.features & KSRTP_F_FLOWS);
+	EXPECT_TRUE(info.features & KSRTP_F_IPV6);
+	EXPECT_EQ(0, info.flow_count);
+}
+
+TEST_F(genl, flow_lifecycle_v4)
+{
+	struct ksrtp_flow_info f, got, by_id;
+	struct ksrtp_info info;
+	char buf[64];
+
+	make_flow(&f, "192.0.2.1:4000", "198.51.100.7:6000");
+	f.mode = KSRTP_FLOW_MODE_SECURE;
+	f.policy = KSRTP_POLICY_REQUIRE_SECURE;
+	ASSERT_EQ(0, ksrtp_nl_flow_new(&self->nl, &f, &got));
+	ASSERT_NE(0, got.id);
+	EXPECT_EQ(AF_INET, got.local.family);
+	EXPECT_STREQ("192.0.2.1:4000", ksrtp_format_sockaddr(&got.local, buf, sizeof(buf)));
+	EXPECT_STREQ("198.51.100.7:6000", ksrtp_format_sockaddr(&got.remote, buf, sizeof(buf)));
+	EXPECT_EQ(KSRTP_FLOW_MODE_SECURE, got.mode);
+	EXPECT_EQ(KSRTP_POLICY_REQUIRE_SECURE, got.policy);
+
+	/* Found by its 4-tuple and by its id. */
+	memset(&by_id, 0, sizeof(by_id));
+	ASSERT_EQ(0, ksrtp_nl_flow_get(&self->nl, &f, &by_id));
+	EXPECT_EQ(got.id, by_id.id);
+	struct ksrtp_flow_info name = { .id = got.id };
+
+	memset(&by_id, 0, sizeof(by_id));
+	ASSERT_EQ(0, ksrtp_nl_flow_get(&self->nl, &name, &by_id));
+	EXPECT_EQ(4000, by_id.local.port);
+
+	ASSERT_EQ(0, ksrtp_nl_get_info(&self->nl, &info));
+	EXPECT_EQ(1, info.flow_count);
+	EXPECT_EQ(1, flow_count(&self->nl));
+
+	ASSERT_EQ(0, ksrtp_nl_flow_del(&self->nl, &name));
+	EXPECT_EQ(-ENOENT, ksrtp_nl_flow_get(&self->nl, &name, &by_id));
+	EXPECT_STREQ("no flow with this id", self->nl.err_msg);
+	EXPECT_EQ(-ENOENT, ksrtp_nl_flow_del(&self->nl, &f));
+	EXPECT_STREQ("no flow with this local and remote address", self->nl.err_msg);
+	EXPECT_EQ(0, flow_count(&self->nl));
+}
+
+TEST_F(genl, flow_v6_and_v4_are_distinct)
+{
+	struct ksrtp_flow_info f6, f4, got;
+	char buf[64];
+
+	make_flow(&f6, "[2001:db8::1]:4000", "[2001:db8::2]:4000");
+	make_flow(&f4, "0.0.0.1:4000", "0.0.0.2:4000");
+	ASSERT_EQ(0, ksrtp_nl_flow_new(&self->nl, &f6, &got));
+	EXPECT_STREQ("[2001:db8::1]:4000", ksrtp_format_sockaddr(&got.local, buf, sizeof(buf)));
+	ASSERT_EQ(0, ksrtp_nl_flow_new(&self->nl, &f4, NULL));
+	EXPECT_EQ(2, flow_count(&self->nl));
+}
+
+TEST_F(genl, flow_duplicate_refused)
+{
+	struct ksrtp_flow_info f;
+
+	make_flow(&f, "10.1.1.1:4000", "10.1.1.2:4002");
+	ASSERT_EQ(0, ksrtp_nl_flow_new(&self->nl, &f, NULL));
+	EXPECT_EQ(-EEXIST, ksrtp_nl_flow_new(&self->nl, &f, NULL));
+	EXPECT_STREQ("a flow with this local and remote address exists", self->nl.err_msg);
+	/* Same addresses, other remote port: a different flow. */
+	f.remote.port = 4004;
+	EXPECT_EQ(0, ksrtp_nl_flow_new(&self->nl, &f, NULL));
+}
+
+TEST_F(genl, flow_mixed_families_refused)
+{
+	struct ksrtp_flow_info f;
+
+	memset(&f, 0, sizeof(f));
+	ASSERT_EQ(0, ksrtp_parse_sockaddr("10.0.0.1:4000", &f.local));
+	ASSERT_EQ(0, ksrtp_parse_sockaddr("[2001:db8::2]:4000", &f.remote));
+	EXPECT_EQ(-EAFNOSUPPORT, ksrtp_nl_flow_new(&self->nl, &f, NULL));
+	EXPECT_STREQ("local and remote addresses are of different families", self->nl.err_msg);
+}
+
+TEST_F(genl, flow_bad_attributes_refused)
+{
+	struct ksrtp_flow_info f;
+
+	/* Port 0. */
+	make_flow(&f, "10.0.0.1:4000", "10.0.0.2:4000");
+	f.remote.port = 0;
+	EXPECT_EQ(-EINVAL, ksrtp_nl_flow_new(&self->nl, &f, NULL));
+	EXPECT_STREQ("port must not be 0", self->nl.err_msg);
+
+	/* Unknown address family. */
+	make_flow(&f, "10.0.0.1:4000", "10.0.0.2:4000");
+	f.local.family = AF_UNIX;
+	EXPECT_EQ(-EINVAL, ksrtp_nl_flow_new(&self->nl, &f, NULL));
+	EXPECT_STREQ("address family must be AF_INET or AF_INET6", self->nl.err_msg);
+
+	/* Mode out of range: rejected by the policy. */
+	make_flow(&f, "10.0.0.1:4000", "10.0.0.2:4000");
+	f.mode = 7;
+	EXPECT_EQ(-ERANGE, ksrtp_nl_flow_new(&self->nl, &f, NULL));
+	EXPECT_NE(0, self->nl.err_msg[0]);
+
+	/* Unknown policy bits: rejected by the mask. */
+	make_flow(&f, "10.0.0.1:4000", "10.0.0.2:4000");
+	f.policy = 0x80;
+	EXPECT_EQ(-EINVAL, ksrtp_nl_flow_new(&self->nl, &f, NULL));
+	EXPECT_NE(0, self->nl.err_msg[0]);
+
+	/* Naming a flow by neither id nor addresses. */
+	memset(&f, 0, sizeof(f));
+	f.local.family = AF_INET;
+	f.local.port = 4000;
+	f.remote.family = AF_INET;
+	f.remote.port = 4000;
+	EXPECT_EQ(0, flow_count(&self->nl));
+}
+
+static void put_v4(struct nlmsghdr *nlh, int type, const char *ip,
+		   uint16_t port, bool with_family)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+	struct in_addr a;
+
+	inet_pton(AF_INET, ip, &a);
+	if (with_family)
+		mnl_attr_put_u16(nlh, KSRTP_A_ADDR_FAMILY, AF_INET);
+	mnl_attr_put(nlh, KSRTP_A_ADDR_IN, 4, &a);
+	mnl_attr_put_u16(nlh, KSRTP_A_ADDR_PORT, htons(port));
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* Requests built by hand, each missing or mangling one attribute. */
+TEST_F(genl, flow_malformed_requests_refused)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	/* No FLOW nest at all. */
+	nlh = ksrtp_nl_msg(&self->nl, buf, KSRTP_CMD_FLOW_NEW, 0);
+	EXPECT_EQ(-EINVAL, ksrtp_nl_send(&self->nl, nlh));
+	EXPECT_STREQ("missing flow (KSRTP_A_FLOW)", self->nl.err_msg);
+
+	/* No REMOTE. */
+	nlh = ksrtp_nl_msg(&self->nl, buf, KSRTP_CMD_FLOW_NEW, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_FLOW);
+	put_v4(nlh, KSRTP_A_FLOW_LOCAL, "10.0.0.1", 4000, true);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-EINVAL, ksrtp_nl_send(&self->nl, nlh));
+	EXPECT_STREQ("missing remote address (KSRTP_A_FLOW_REMOTE)", self->nl.err_msg);
+
+	/* An address without its family. */
+	nlh = ksrtp_nl_msg(&self->nl, buf, KSRTP_CMD_FLOW_NEW, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_FLOW);
+	put_v4(nlh, KSRTP_A_FLOW_LOCAL, "10.0.0.1", 4000, true);
+	put_v4(nlh, KSRTP_A_FLOW_REMOTE, "10.0.0.2", 4000, false);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-EINVAL, ksrtp_nl_send(&self->nl, nlh));
+	EXPECT_STREQ("missing address family (KSRTP_A_ADDR_FAMILY)", self->nl.err_msg);
+
+	/* An IPv6 address of the wrong length. */
+	nlh = ksrtp_nl_msg(&self->nl, buf, KSRTP_CMD_FLOW_NEW, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_FLOW);
+	put_v4(nlh, KSRTP_A_FLOW_LOCAL, "10.0.0.1", 4000, true);
+	struct nlattr *r = mnl_attr_nest_start(nlh, KSRTP_A_FLOW_REMOTE);
+
+	mnl_attr_put_u16(nlh, KSRTP_A_ADDR_FAMILY, AF_INET6);
+	mnl_attr_put(nlh, KSRTP_A_ADDR_IN6, 8, "12345678");
+	mnl_attr_put_u16(nlh, KSRTP_A_ADDR_PORT, htons(4000));
+	mnl_attr_nest_end(nlh, r);
+	mnl_attr_nest_end(nlh, nest);
+	/* NLA_POLICY_EXACT_LEN answers -ERANGE with its own message. */
+	EXPECT_EQ(-ERANGE, ksrtp_nl_send(&self->nl, nlh));
+	EXPECT_NE(0, self->nl.err_msg[0]);
+
+	/* A client may not choose the flow id. */
+	nlh = ksrtp_nl_msg(&self->nl, buf, KSRTP_CMD_FLOW_NEW, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_FLOW);
+	mnl_attr_put_u32(nlh, KSRTP_A_FLOW_ID, 7);
+	put_v4(nlh, KSRTP_A_FLOW_LOCAL, "10.0.0.1", 4000, true);
+	put_v4(nlh, KSRTP_A_FLOW_REMOTE, "10.0.0.2", 4000, true);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-EINVAL, ksrtp_nl_send(&self->nl, nlh));
+	EXPECT_STREQ("flow id is assigned by the kernel", self->nl.err_msg);
+
+	/* Reply-only attributes are refused in requests. */
+	nlh = ksrtp_nl_msg(&self->nl, buf, KSRTP_CMD_GET_INFO, 0);
+	mnl_attr_put_u32(nlh, KSRTP_A_VERSION, 1);
+	EXPECT_EQ(-EINVAL, ksrtp_nl_send(&self->nl, nlh));
+
+	EXPECT_EQ(0, flow_count(&self->nl));
+}
+
+/* A caller without CAP_NET_ADMIN may query but not change anything. */
+TEST_F(genl, unprivileged_refused)
+{
+	struct ksrtp_flow_info f;
+	struct ksrtp_info info;
+	pid_t pid;
+	int status;
+
+	make_flow(&f, "10.0.0.1:4000", "10.0.0.2:4000");
+	ASSERT_EQ(0, ksrtp_nl_flow_new(&self->nl, &f, NULL));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+		struct __user_cap_data_struct d[2] = { { 0 } };
+		struct ksrtp_nl nl;
+		struct ksrtp_flow_info g;
+
+		/* Drop every capability, as an ordinary user would have. */
+		if (syscall(SYS_capset, &h, d))
+			_exit(10);
+		if (ksrtp_nl_open(&nl))
+			_exit(11);
+		if (ksrtp_nl_get_info(&nl, &info) || info.flow_count != 1)
+			_exit(12);
+		make_flow(&g, "10.0.0.3:4000", "10.0.0.4:4000");
+		if (ksrtp_nl_flow_new(&nl, &g, NULL) != -EPERM)
+			_exit(13);
+		if (ksrtp_nl_flow_del(&nl, &f) != -EPERM)
+			_exit(14);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* The flow is still there. */
+	EXPECT_EQ(1, flow_count(&self->nl));
+}
+
+/* Flows belong to their network namespace and die with it. */
+TEST_F(genl, flows_are_per_netns)
+{
+	struct ksrtp_flow_info f;
+	pid_t pid;
+	int status;
+
+	make_flow(&f, "10.0.0.1:4000", "10.0.0.2:4000");
+	ASSERT_EQ(0, ksrtp_nl_flow_new(&self->nl, &f, NULL));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct ksrtp_nl nl;
+		struct ksrtp_info info;
+		int i;
+
+		if (unshare(CLONE_NEWNET))
+			_exit(20);
+		if (ksrtp_nl_open(&nl))
+			_exit(21);
+		if (ksrtp_nl_get_info(&nl, &info) || info.flow_count != 0)
+			_exit(22);
+		/* The same 4-tuple is free here. */
+		if (ksrtp_nl_flow_new(&nl, &f, NULL))
+			_exit(23);
+		for (i = 1; i < 50; i++) {
+			f.local.port = (uint16_t)(4000 + 2 * i);
+			if (ksrtp_nl_flow_new(&nl, &f, NULL))
+				_exit(24);
+		}
+		if (flow_count(&nl) != 50)
+			_exit(25);
+		/* Exiting destroys the namespace and, with it, these flows. */
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(1, flow_count(&self->nl));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,226 @@
+#!/bin/bash
+# Boot a kernel in QEMU (TCG) with a generated initramfs holding busybox, a
+# working /sbin/modprobe, the kernel's crypto modules, ksrtp.ko and the test
+# programs with their libraries; run the tests; stream their output; exit
+# with their status.
+#
+#   tools/vm/run.sh [options] [--] test...
+#     --kernel cloud|debug   which kernel (default cloud): Debian's
+#                            linux-image-cloud-amd64, or the debug kernel
+#                            cached by tools/vm/build-debug-kernel.sh
+#     --module PATH          ksrtp.ko to install (default build/kmod/<kernel>/)
+#     --bin PATH             extra program to put on the guest's PATH (repeatable)
+#     --timeout SECONDS      kill a runaway guest (default 900; debug 1800)
+#     --icount SHIFT         -icount shift=SHIFT: guest time = instructions
+#     --shell                interactive shell instead of tests
+#     --tap                  print one TAP stream covering every test plus the
+#                            kernel-log checks (what tools/check.sh consumes)
+#
+# Each test is a program or a shell script printing TAP.  Two checks are
+# added after the tests: the kernel log holds no KASAN report, lockdep splat,
+# WARN, BUG or Oops, and (on kernels with kmemleak) no leak was found.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+
+kernel=cloud
+module=
+bins=()
+timeout=
+icount=
+shell=0
+tests=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift 2 ;;
+	--module) module=$2; shift 2 ;;
+	--bin) bins+=("$2"); shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--icount) icount=$2; shift 2 ;;
+	--shell) shell=1; shift ;;
+	--tap) shift ;; # the only output format; kept for readability at call sites
+	--) shift; tests+=("$@"); break ;;
+	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	*) tests+=("$1"); shift ;;
+	esac
+done
+
+case $kernel in
+cloud)
+	kver=$(ls -1 /lib/modules | grep -- '-cloud-amd64$' | sort -V | tail -1)
+	[ -n "$kver" ] || { echo "run.sh: no cloud kernel installed (make deps)" >&2; exit 1; }
+	vmlinuz=/boot/vmlinuz-$kver
+	moddir=/lib/modules/$kver
+	: "${timeout:=900}"
+	;;
+debug)
+	kdir=$("$here/build-debug-kernel.sh")
+	vmlinuz=$kdir/arch/x86/boot/bzImage
+	kver=$(cat "$kdir/include/config/kernel.release")
+	moddir=
+	: "${timeout:=1800}"
+	;;
+*) echo "run.sh: --kernel must be cloud or debug" >&2; exit 2 ;;
+esac
+: "${module:=$top/build/kmod/$kernel/ksrtp.ko}"
+[ -f "$module" ] || { echo "run.sh: $module not built (make)" >&2; exit 1; }
+[ -r "$vmlinuz" ] || { echo "run.sh: cannot read $vmlinuz" >&2; exit 1; }
+
+work=$top/build/vm/$kernel
+rm -rf "$work"
+mkdir -p "$work"
+root=$work/root
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,var,tests,lib/modules/"$kver"/extra}
+ln -s ../run "$root/var/run"
+
+cp /bin/busybox "$root/bin/busybox"
+for a in $(/bin/busybox --list); do
+	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
+done
+# The kernel calls /sbin/modprobe to autoload crypto templates (gcm, ghash...).
+for a in modprobe insmod rmmod lsmod depmod poweroff; do
+	ln -sf ../bin/busybox "$root/sbin/$a"
+done
+
+# Kernel modules: on the Debian kernel, the crypto and the few drivers the
+# tests use; the debug kernel has them built in.
+if [ -n "$moddir" ]; then
+	(cd "$moddir" && find kernel/crypto kernel/arch/x86/crypto kernel/lib/crypto \
+		kernel/drivers/net/veth.ko -name '*.ko*' 2>/dev/null) | while read -r m; do
+		mkdir -p "$root/lib/modules/$kver/$(dirname "$m")"
+		cp "$moddir/$m" "$root/lib/modules/$kver/$m"
+	done
+	cp "$moddir"/modules.builtin* "$moddir/modules.order" "$root/lib/modules/$kver/" 2>/dev/null || true
+	echo "veth aesni_intel ctr gcm ghash_generic ghash_clmulni_intel sha1_ssse3" > "$root/etc/ksrtp-modules"
+else
+	: > "$root/etc/ksrtp-modules"
+fi
+cp "$module" "$root/lib/modules/$kver/extra/ksrtp.ko"
+depmod -b "$root" "$kver"
+
+# Programs: the tests, the helpers, iproute2 (busybox ip has no netns), and
+# every shared library they need.
+progs=()
+for t in "${tests[@]}"; do
+	[ -e "$t" ] || { echo "run.sh: no such test $t" >&2; exit 1; }
+	cp "$t" "$root/tests/"
+	progs+=("$root/tests/$(basename "$t")")
+done
+for b in "${bins[@]}"; do
+	cp "$b" "$root/bin/"
+	progs+=("$root/bin/$(basename "$b")")
+done
+mkdir -p "$root/sbin/ip.d"
+cp /usr/bin/ip "$root/sbin/ip.real" 2>/dev/null || cp /sbin/ip "$root/sbin/ip.real"
+rm -f "$root/bin/ip"
+ln -sf ip.real "$root/sbin/ip"
+progs+=("$root/sbin/ip.real")
+for p in "${progs[@]}"; do
+	file -L "$p" 2>/dev/null | grep -q ELF || continue
+	ldd "$p" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+		[ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
+	done
+done
+
+for t in "${tests[@]}"; do basename "$t"; done > "$root/etc/ksrtp-tests"
+
+cat > "$root/init" <<'INIT'
+#!/bin/sh
+export PATH=/tests:/sbin:/bin:/usr/sbin:/usr/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs tmp /tmp
+mount -t tmpfs run /run
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+ip link set lo up
+for m in $(cat /etc/ksrtp-modules); do
+	modprobe "$m" || echo "# modprobe $m failed" > /dev/ttyS1
+done
+[ -w /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak
+export KSRTP_KO=/lib/modules/$(uname -r)/extra/ksrtp.ko
+if grep -q ksrtp.shell /proc/cmdline; then
+	setsid cttyhack sh
+	poweroff -f
+fi
+exec >/dev/ttyS1 2>&1
+echo "### ksrtp-vm: kernel $(uname -r)"
+for t in $(cat /etc/ksrtp-tests); do
+	echo "### ksrtp-vm: begin $t"
+	case $t in
+	*.sh) sh "/tests/$t" ;;
+	*) "/tests/$t" ;;
+	esac
+	echo "### ksrtp-vm: end $t rc=$?"
+	# Nothing a test loaded may outlive it.
+	grep -q '^ksrtp ' /proc/modules && rmmod ksrtp
+done
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	# kmemleak reports objects unreferenced for 5 s over two scans.
+	echo scan > /sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan > /sys/kernel/debug/kmemleak
+	echo "### ksrtp-vm: kmemleak begin"
+	cat /sys/kernel/debug/kmemleak
+	echo "### ksrtp-vm: kmemleak end"
+fi
+echo "### ksrtp-vm: done"
+poweroff -f
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
+
+append="console=ttyS0 panic=-1 oops=panic nokaslr"
+qemu=(qemu-system-x86_64 -m 2G -smp 2 -cpu max -no-reboot
+	-kernel "$vmlinuz" -initrd "$work/initrd.gz" -display none -monitor none)
+if [ -n "$icount" ]; then
+	# Deterministic, instruction-proportional guest time (single-threaded TCG).
+	qemu+=(-accel tcg -icount shift="$icount")
+else
+	qemu+=(-accel tcg,thread=multi)
+fi
+
+if [ $shell = 1 ]; then
+	exec "${qemu[@]}" -append "$append ksrtp.shell" -serial mon:stdio -serial null
+fi
+
+console=$work/console.log
+out=$work/tests.out
+set +e
+timeout -k 10 "$timeout" "${qemu[@]}" -append "$append" \
+	-serial "file:$console" -serial stdio </dev/null | tr -d '\r' | tee "$out"
+qrc=${PIPESTATUS[0]}
+set -e
+
+# Verdict: every test ended with rc=0, the guest finished, the log is clean.
+fail=0
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	echo "# ksrtp-vm: guest killed after ${timeout}s timeout"
+	fail=1
+fi
+grep -q '^### ksrtp-vm: done' "$out" || { echo "# ksrtp-vm: guest did not finish the tests"; fail=1; }
+if grep -E '^### ksrtp-vm: end .* rc=[1-9]' "$out" >/dev/null; then fail=1; fi
+
+echo "### ksrtp-vm: begin kernel-log"
+echo "1..2"
+bad='BUG:|WARNING:|Oops|KASAN|kernel BUG|general protection|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|Call Trace:|Kernel panic'
+if grep -E "$bad" "$console" >"$work/badlog"; then
+	echo "not ok 1 $kernel: kernel log clean (no KASAN/lockdep/WARN/BUG/Oops)"
+	sed 's/^/#   /' "$work/badlog" | head -40
+	grep -n -B2 -A30 -E "$bad" "$console" | head -120 | sed 's/^/# /'
+	fail=1
+else
+	echo "ok 1 $kernel: kernel log clean (no KASAN/lockdep/WARN/BUG/Oops)"
+fi
+leaks=$(sed -n '/^### ksrtp-vm: kmemleak begin/,/^### ksrtp-vm: kmemleak end/p' "$out" | grep -c 'unreferenced object' || true)
+if ! grep -q '^### ksrtp-vm: kmemleak begin' "$out"; then
+	echo "ok 2 $kernel: kmemleak # SKIP kernel has no kmemleak"
+elif [ "$leaks" -gt 0 ]; then
+	echo "not ok 2 $kernel: kmemleak found $leaks leaked objects"
+	fail=1
+else
+	echo "ok 2 $kernel: kmemleak found no leak"
+fi
+echo "### ksrtp-vm: end kernel-log rc=$fail"
+exit $fail

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+/* zrtpctl info: what the kernel module is and can do. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <linux/ksrtp.h>
+
+#include "ksrtp_nl.h"
+#include "zrtpctl.h"
+
+int cmd_info(int argc, char **argv, const struct ctl_opts *o)
+{
+	struct ksrtp_info info;
+	struct ksrtp_nl nl;
+	int ret;
+
+	if (argc) {
+		fprintf(stderr, "zrtpctl: info takes no arguments\n");
+		return 2;
+	}
+	if (nl_open_or_explain(&nl))
+		return 1;
+	ret = ksrtp_nl_get_info(&nl, &info);
+	if (ret) {
+		ret = nl_fail(&nl, "info", ret);
+		goto out;
+	}
+	if (o->json) {
+		printf("{\"family\":\"%s\",\"family_id\":%u,\"version\":\"%u.%u.%u\","
+		       "\"api_version\":%u,\"features\":%" PRIu64 ",\"flows\":%u}\n",
+		       KSRTP_GENL_NAME, nl.family_id, info.version >> 16,
+		       (info.version >> 8) & 0xff, info.version & 0xff,
+		       info.api_version, info.features, info.flow_count);
+	} else {
+		printf("family:      %s (id %u)\n", KSRTP_GENL_NAME, nl.family_id);
+		printf("version:     %u.%u.%u\n", info.version >> 16,
+		       (info.version >> 8) & 0xff, info.version & 0xff);
+		printf("api version: %u\n", info.api_version);
+		printf("features:   %s%s\n",
+		       info.features & KSRTP_F_FLOWS ? " flows" : "",
+		       info.features & KSRTP_F_IPV6 ? " ipv6" : "");
+		printf("flows:       %u\n", info.flow_count);
+	}
+	ret = 0;
+out:
+	ksrtp_nl_close(&nl);
+	return ret;
+}
