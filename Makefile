@@ -89,8 +89,8 @@ checkpatch:
 sparse:
 	@rm -rf $(B)/kmod/sparse && mkdir -p $(B)/kmod/sparse
 	@cp -rs $(CURDIR)/Kbuild $(CURDIR)/kernel $(CURDIR)/include $(B)/kmod/sparse/
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/kmod/sparse C=2 CF="-D__CHECK_ENDIAN__" modules 2>&1 | tee $(B)/sparse.log
-	@! grep -E 'warning:|error:' $(B)/sparse.log
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/kmod/sparse C=2 CF="-D__CHECK_ENDIAN__" modules 2>&1 | tee $(B)/kmod/sparse-build.log
+	@! grep -E "warning:|error:" $(B)/kmod/sparse-build.log
 
 # ---- userspace components -----------------------------------------------------
 include $(sort $(wildcard mk/*.mk))

@@ -31,3 +31,10 @@ $(B)/vmtests/%: tests/kselftest/%.c tests/kselftest/ksft_ksrtp.h $(NL_LIB) $(KSF
 
 VM_TESTS += $(B)/vmtests/ksrtp_genl
 VM_BINS += $(B)/bin/zrtpctl $(B)/bin/zrtpd
+
+# Native unit tests of the userspace pieces above.
+$(B)/tests/sockaddr: tests/unit/sockaddr.c $(NL_LIB) $(KSFT_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(NL_CFLAGS) -o $@ $< $(NL_LIB) $(NL_LIBS)
+
+UNIT_TESTS += $(B)/tests/sockaddr

@@ -100,7 +100,9 @@ cp "$module" "$root/lib/modules/$kver/extra/ksrtp.ko"
 depmod -b "$root" "$kver"
 
 # Programs: the tests, the helpers, iproute2 (busybox ip has no netns), and
-# every shared library they need.
+# every shared library they need.  Debian's static busybox prefers its own
+# applets over PATH, so guest scripts reach iproute2 as /sbin/ip (or define
+# ip() { /sbin/ip "$@"; }).
 progs=()
 for t in "${tests[@]}"; do
 	[ -e "$t" ] || { echo "run.sh: no such test $t" >&2; exit 1; }
@@ -111,7 +113,6 @@ for b in "${bins[@]}"; do
 	cp "$b" "$root/bin/"
 	progs+=("$root/bin/$(basename "$b")")
 done
-mkdir -p "$root/sbin/ip.d"
 cp /usr/bin/ip "$root/sbin/ip.real" 2>/dev/null || cp /sbin/ip "$root/sbin/ip.real"
 rm -f "$root/bin/ip"
 ln -sf ip.real "$root/sbin/ip"

@@ -1,0 +1,88 @@
+#!/bin/bash
+# Run every test suite and print one closing line: "N passed, N failed, N skipped".
+#   native unit tests (UNIT_TESTS), each fuzzer for a short budget (FUZZERS),
+#   kernel hygiene (checkpatch, sparse), and the kernel tests (VM_TESTS) in
+#   the VM on Debian's cloud kernel and on the debug kernel.
+# Logs: build/check/.  Environment: FUZZ_CHECK_TIME (seconds per fuzzer, 10),
+# CHECK_KERNELS ("cloud debug").
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+logdir=build/check
+rm -rf "$logdir"
+mkdir -p "$logdir"
+all=$logdir/all.tap
+: > "$all"
+start=$(date +%s)
+
+mk() { make -s --no-print-directory "print-$1"; }
+
+# Run a command as one suite: its TAP goes to the combined log, framed.
+suite() {
+	local name=$1; shift
+	local log=$logdir/$name.log rc
+	printf '%-40s ' "$name"
+	"$@" > "$log" 2>&1
+	rc=$?
+	{
+		echo "### ksrtp-vm: begin $name"
+		grep -v '^### ksrtp-vm: ' "$log"
+		echo "### ksrtp-vm: end $name rc=$rc"
+	} >> "$all"
+	summarize_one "$name" "$log" "$rc"
+}
+
+summarize_one() {
+	local r
+	r=$( { echo "### ksrtp-vm: begin $1"; grep -v '^### ksrtp-vm: ' "$2"; echo "### ksrtp-vm: end $1 rc=$3"; } |
+		awk -f tools/tap-summary.awk 2>/dev/null)
+	set -- $r
+	printf '%4d passed %3d failed %3d skipped\n' "$1" "$2" "$3"
+}
+
+echo "== native unit tests"
+for t in $(mk UNIT_TESTS); do
+	suite "$(basename "$t")" "$t"
+done
+
+echo "== fuzzers ($((${FUZZ_CHECK_TIME:-10}))s each)"
+for f in $(mk FUZZERS); do
+	suite "fuzz-$f" tools/fuzz-one.sh "$f" "${FUZZ_CHECK_TIME:-10}"
+done
+
+echo "== kernel code hygiene"
+suite checkpatch tools/checkpatch.sh --tap
+suite sparse tools/sparse.sh --tap
+
+# VM runs: the runner frames each test itself; keep its sections as they are.
+vm_tests=$(mk VM_TESTS)
+vm_bins=$(mk VM_BINS)
+binargs=()
+for b in $vm_bins; do binargs+=(--bin "$b"); done
+for k in ${CHECK_KERNELS:-cloud debug}; do
+	echo "== kernel tests in the VM: $k kernel"
+	log=$logdir/vm-$k.log
+	tools/vm/run.sh --kernel "$k" "${binargs[@]}" $vm_tests > "$log" 2>&1
+	rc=$?
+	if ! grep -q '^### ksrtp-vm: begin' "$log"; then
+		# The guest never ran a test: count it as one failed suite.
+		printf '### ksrtp-vm: begin vm-%s\n### ksrtp-vm: end vm-%s rc=%d\n' "$k" "$k" "$rc" >> "$all"
+		tail -20 "$log"
+	else
+		sed -n '/^### ksrtp-vm: begin/,$p' "$log" | sed "s/^### ksrtp-vm: begin \(.*\)/### ksrtp-vm: begin $k:\1/" >> "$all"
+	fi
+	for s in $(sed -n 's/^### ksrtp-vm: begin //p' "$log"); do
+		printf '%-40s ' "$k:$s"
+		sed -n "/^### ksrtp-vm: begin $s\$/,/^### ksrtp-vm: end $s /p" "$log" > "$logdir/vm-$k-$s.log"
+		r=$(awk -f tools/tap-summary.awk "$logdir/vm-$k-$s.log" 2>/dev/null)
+		set -- $r
+		printf '%4d passed %3d failed %3d skipped\n' "$1" "$2" "$3"
+	done
+done
+
+echo "== failures"
+set -- $(awk -f tools/tap-summary.awk "$all" 2> "$logdir/failures.txt")
+cat "$logdir/failures.txt"
+echo "(logs in $logdir/; took $(( $(date +%s) - start )) s)"
+echo "$1 passed, $2 failed, $3 skipped"
+[ "$2" = 0 ]
