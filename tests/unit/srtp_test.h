@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "srtp_openssl.h"
+#include "srtp_replay.h"
 
 /* Hex to bytes, spaces ignored; returns the byte count. */
 static inline size_t unhex(const char *s, u8 *out, size_t cap)
