@@ -35,7 +35,7 @@ $(addprefix $(B)/tests/,$(SRTP_UNIT)): $(B)/tests/%: tests/unit/%.c tests/unit/s
 	$(CC) $(SRTP_TEST_CFLAGS) -o $@ $< $(SRTP_LIB) $(SRTP_TEST_LIBS)
 
 # Fuzzers build the core from source with the sanitizers.
-$(addprefix $(B)/fuzz/,$(SRTP_FUZZERS)): $(B)/fuzz/%: tests/fuzz/%.c $(SRTP_SRCS) $(SRTP_HDRS)
+$(addprefix $(B)/fuzz/,$(SRTP_FUZZERS)): $(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/srtp_fuzz_common.h $(SRTP_SRCS) $(SRTP_HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) -Ikernel/srtp -Iuserspace/srtp -o $@ $< $(SRTP_SRCS) -lcrypto
 
