@@ -38,6 +38,8 @@ struct ksrtp_flow_info {
 	uint32_t policy;
 };
 
+#define KSRTP_NL_NSTATS 20	/* > KSRTP_A_STATS_MAX */
+
 struct ksrtp_info {
 	uint32_t version;
 	uint32_t api_version;
@@ -60,6 +62,82 @@ int ksrtp_nl_flow_get(struct ksrtp_nl *nl, const struct ksrtp_flow_info *f,
 int ksrtp_nl_flow_dump(struct ksrtp_nl *nl,
 		       int (*cb)(const struct ksrtp_flow_info *f, void *arg),
 		       void *arg);
+
+/* FLOW_SET: changes mode and policy of the flow named by id or addresses. */
+int ksrtp_nl_flow_set(struct ksrtp_nl *nl, const struct ksrtp_flow_info *f);
+
+struct ksrtp_key_req {
+	uint32_t flow_id;
+	uint8_t dir;		/* KSRTP_KEY_DIR_TX / _RX */
+	uint8_t slot;		/* 0 or 1 */
+	uint16_t profile;	/* enum ksrtp_srtp_profile */
+	uint8_t key[32];
+	uint8_t key_len;	/* 16 or 32 */
+	uint8_t salt[14];
+	uint8_t salt_len;	/* 14, or 12 for GCM */
+	bool has_roc;		/* send ROC (and SEQ) */
+	uint32_t roc;
+	bool has_seq;
+	uint16_t seq;
+	uint32_t replay_window;	/* 0: kernel default */
+	uint32_t max_ssrcs;	/* 0: kernel default */
+};
+
+/* KEY_NEW; the request (key bytes) is wiped after sending. */
+int ksrtp_nl_key_new(struct ksrtp_nl *nl, struct ksrtp_key_req *k);
+int ksrtp_nl_key_del(struct ksrtp_nl *nl, uint32_t flow_id, uint8_t dir,
+		     uint8_t slot);
+int ksrtp_nl_key_swap(struct ksrtp_nl *nl, uint32_t flow_id, uint8_t dir);
+
+/* Per-flow counters, indexed by enum ksrtp_stats_attr. */
+struct ksrtp_flow_stats {
+	struct ksrtp_flow_info flow;
+	uint64_t c[KSRTP_NL_NSTATS];
+	unsigned int nkeys;
+	struct {
+		uint8_t dir, slot, active;
+		uint16_t profile;
+		uint32_t roc;
+		uint64_t packets;
+	} keys[4];
+};
+int ksrtp_nl_stats_get(struct ksrtp_nl *nl, const struct ksrtp_flow_info *f,
+		       struct ksrtp_flow_stats *out);
+int ksrtp_nl_stats_dump(struct ksrtp_nl *nl,
+			int (*cb)(const struct ksrtp_flow_stats *s, void *arg),
+			void *arg);
+
+/*
+ * ZRTP: make this socket the receiver of diverted ZRTP packets (LISTEN),
+ * send one (XMIT), and receive the next ZRTP_RECV or multicast event.
+ * Use a dedicated struct ksrtp_nl for listening: notifications arrive on it
+ * asynchronously.  ksrtp_nl_fd() is for poll/epoll.
+ */
+int ksrtp_nl_zrtp_listen(struct ksrtp_nl *nl);
+int ksrtp_nl_zrtp_xmit(struct ksrtp_nl *nl, const struct ksrtp_flow_info *f,
+		       const uint8_t *pkt, size_t len);
+int ksrtp_nl_join_events(struct ksrtp_nl *nl);
+int ksrtp_nl_fd(const struct ksrtp_nl *nl);
+
+struct ksrtp_nl_event {
+	uint8_t cmd;		/* KSRTP_CMD_ZRTP_RECV, _FLOW_SEEN, _AUTH_FAIL, _KEY_LIMIT */
+	struct ksrtp_flow_info flow;	/* id 0 for an unknown 4-tuple */
+	uint8_t kind;		/* FLOW_SEEN: enum ksrtp_event_kind */
+	uint8_t dir, slot;	/* KEY_LIMIT */
+	uint8_t pkt[2048];	/* ZRTP_RECV */
+	size_t len;
+};
+/*
+ * Read one batch of notifications and call cb for each.  Returns 0, or
+ * -EAGAIN if the socket had nothing (non-blocking mode), or -errno.
+ */
+int ksrtp_nl_recv_events(struct ksrtp_nl *nl, bool nonblock,
+			 int (*cb)(const struct ksrtp_nl_event *ev, void *arg),
+			 void *arg);
+
+int ksrtp_nl_watch_new(struct ksrtp_nl *nl, uint16_t port_min,
+		       uint16_t port_max, uint32_t *id);
+int ksrtp_nl_watch_del(struct ksrtp_nl *nl, uint32_t id);
 
 /*
  * Raw access, for tests that build malformed requests by hand: start a

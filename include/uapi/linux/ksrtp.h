@@ -58,9 +58,95 @@
  *               KSRTP_A_FLOW_MODE     u8
  *               KSRTP_A_FLOW_POLICY   u32
  *
- * Commands reserved for the data path (not yet implemented; see
- * Documentation/netlink.md): FLOW_SET, KEY_NEW, KEY_DEL, KEY_SWAP, STATS_GET,
- * ZRTP_XMIT, WATCH_NEW, WATCH_DEL, and the multicast group "events".
+ * KSRTP_CMD_FLOW_SET                          (admin)
+ *   request:  KSRTP_A_FLOW nest naming the flow (ID or LOCAL + REMOTE), with
+ *               KSRTP_A_FLOW_MODE and/or KSRTP_A_FLOW_POLICY to change
+ *   reply:    the flow, as FLOW_GET
+ *   Switching a flow to SECURE after installing its keys is how zrtpd turns
+ *   protection on at one instant.
+ *
+ * KSRTP_CMD_KEY_NEW                           (admin)
+ *   request:  KSRTP_A_KEY           nest
+ *               KSRTP_A_KEY_FLOW_ID      u32  (required)
+ *               KSRTP_A_KEY_DIR          u8   enum ksrtp_key_dir (required)
+ *               KSRTP_A_KEY_SLOT         u8   0 or 1 (default 0)
+ *               KSRTP_A_KEY_PROFILE      u16  enum ksrtp_srtp_profile (required)
+ *               KSRTP_A_KEY_MASTER_KEY   16 or 32 bytes, per profile (required)
+ *               KSRTP_A_KEY_MASTER_SALT  14 bytes (AES-CM) or 12 (GCM) (required)
+ *               KSRTP_A_KEY_ROC          u32  initial rollover counter
+ *               KSRTP_A_KEY_SEQ          u16  initial sequence number (with ROC:
+ *                                        the index new SSRCs start from)
+ *               KSRTP_A_KEY_REPLAY_WINDOW u32 packets, 128..32768 (default 128)
+ *               KSRTP_A_KEY_MAX_SSRCS    u32  1..4096 (default 16)
+ *   Installs (or replaces) the key in SLOT of DIR.  The slot that was just
+ *   written becomes the active one when the direction had no active key.
+ *   Session keys are derived here (RFC 3711 §4.3); the master key is wiped
+ *   once they are.  Keys are never readable back.
+ *
+ * KSRTP_CMD_KEY_DEL                           (admin)
+ *   request:  KSRTP_A_KEY nest with FLOW_ID, DIR, SLOT
+ *
+ * KSRTP_CMD_KEY_SWAP                          (admin)
+ *   request:  KSRTP_A_KEY nest with FLOW_ID, DIR
+ *   The other slot becomes active.  For TX, packets leave under the new key
+ *   from the next packet on.  For RX, the active slot is tried first and the
+ *   other one too, so packets under the old key still in flight are
+ *   accepted until that key is deleted: rotation without loss.
+ *
+ * KSRTP_CMD_STATS_GET                         (query; doit and dump)
+ *   request:  KSRTP_A_FLOW nest naming the flow (doit), nothing (dump)
+ *   reply:    KSRTP_A_FLOW nest (as FLOW_GET) and
+ *             KSRTP_A_STATS         nest, u64 counters, enum ksrtp_stats_attr
+ *             KSRTP_A_KEY           nest per installed key: FLOW_ID, DIR, SLOT,
+ *                                   PROFILE, KSRTP_A_KEY_ACTIVE (flag),
+ *                                   KSRTP_A_KEY_ROC (of the first SSRC),
+ *                                   KSRTP_A_KEY_PACKETS (u64) -- never the key
+ *
+ * KSRTP_CMD_ZRTP_LISTEN                       (admin)
+ *   request:  (none)
+ *   The calling socket becomes the receiver of diverted ZRTP packets of
+ *   this network namespace (one per netns; the newest wins).  It stops
+ *   being one when the socket is closed.
+ *
+ * KSRTP_CMD_ZRTP_RECV                         (kernel -> listener, unicast)
+ *   message:  KSRTP_A_FLOW nest (ID, LOCAL, REMOTE) and
+ *             KSRTP_A_PACKET        the ZRTP datagram (UDP payload)
+ *   A ZRTP packet (RFC 6189 §5: first byte 0x10, "ZRTP" at offset 4)
+ *   arriving on a flow, or on a watched port, is taken out of the stack and
+ *   sent here.  Without a listener it is dropped and counted.
+ *
+ * KSRTP_CMD_ZRTP_XMIT                         (admin)
+ *   request:  KSRTP_A_FLOW nest naming the flow (ID or LOCAL + REMOTE)
+ *             KSRTP_A_PACKET        ZRTP datagram, 12..1500 bytes
+ *   The kernel sends it from the flow's local address:port to its remote.
+ *
+ * KSRTP_CMD_WATCH_NEW / KSRTP_CMD_WATCH_DEL   (admin)
+ *   request:  KSRTP_A_WATCH         nest
+ *               KSRTP_A_WATCH_ID       u32 (reply of NEW; names it for DEL)
+ *               KSRTP_A_WATCH_PORT_MIN u16 (required for NEW)
+ *               KSRTP_A_WATCH_PORT_MAX u16 (required for NEW, >= MIN)
+ *   Outgoing RTP from, or incoming ZRTP to, a local UDP port in a watched
+ *   range on a 4-tuple that is not a flow produces one KSRTP_CMD_FLOW_SEEN
+ *   event per 4-tuple (rate-limited), and incoming ZRTP Hello on it is also
+ *   delivered as ZRTP_RECV with no flow id.
+ *
+ * Multicast group KSRTP_MCGRP_EVENTS ("events"):
+ *   KSRTP_CMD_FLOW_SEEN    KSRTP_A_FLOW nest (LOCAL, REMOTE), KSRTP_A_EVENT_KIND
+ *   KSRTP_CMD_AUTH_FAIL    KSRTP_A_FLOW nest (ID), KSRTP_A_STATS nest with
+ *                          the failure counters: a burst of rejected packets
+ *   KSRTP_CMD_KEY_LIMIT    KSRTP_A_KEY nest (FLOW_ID, DIR, SLOT): the key is
+ *                          within 2^16 packets of its SRTP/SRTCP limit
+ *
+ * Data path
+ * ---------
+ * On a SECURE flow with an active TX key, RTP (and RTCP, RFC 5761 demux)
+ * leaving the local address:port for the remote is protected in place at
+ * NF_INET_LOCAL_OUT.  SRTP/SRTCP arriving from the remote is unprotected at
+ * NF_INET_LOCAL_IN before the socket sees it.  Packets that fail
+ * authentication, are replayed, too old or malformed are dropped and
+ * counted.  With KSRTP_POLICY_REQUIRE_SECURE, clear RTP is dropped while
+ * the flow has no key for that direction.
+ */
  */
 #ifndef _UAPI_LINUX_KSRTP_H
 #define _UAPI_LINUX_KSRTP_H
@@ -79,6 +165,19 @@ enum ksrtp_cmd {
 	KSRTP_CMD_FLOW_NEW,
 	KSRTP_CMD_FLOW_DEL,
 	KSRTP_CMD_FLOW_GET,
+	KSRTP_CMD_FLOW_SET,
+	KSRTP_CMD_KEY_NEW,
+	KSRTP_CMD_KEY_DEL,
+	KSRTP_CMD_KEY_SWAP,
+	KSRTP_CMD_STATS_GET,
+	KSRTP_CMD_ZRTP_LISTEN,
+	KSRTP_CMD_ZRTP_RECV,
+	KSRTP_CMD_ZRTP_XMIT,
+	KSRTP_CMD_WATCH_NEW,
+	KSRTP_CMD_WATCH_DEL,
+	KSRTP_CMD_FLOW_SEEN,
+	KSRTP_CMD_AUTH_FAIL,
+	KSRTP_CMD_KEY_LIMIT,
 
 	__KSRTP_CMD_MAX,
 };
@@ -93,6 +192,11 @@ enum ksrtp_attr {
 	KSRTP_A_FLOW_COUNT,	/* u32 */
 	KSRTP_A_FLOW,		/* nest, enum ksrtp_flow_attr */
 	KSRTP_A_PAD,
+	KSRTP_A_KEY,		/* nest, enum ksrtp_key_attr */
+	KSRTP_A_STATS,		/* nest, enum ksrtp_stats_attr */
+	KSRTP_A_PACKET,		/* binary, a UDP payload */
+	KSRTP_A_WATCH,		/* nest, enum ksrtp_watch_attr */
+	KSRTP_A_EVENT_KIND,	/* u8, enum ksrtp_event_kind */
 
 	__KSRTP_A_MAX,
 };
@@ -120,6 +224,85 @@ enum ksrtp_addr_attr {
 	__KSRTP_A_ADDR_MAX,
 };
 #define KSRTP_A_ADDR_MAX (__KSRTP_A_ADDR_MAX - 1)
+
+enum ksrtp_key_attr {
+	KSRTP_A_KEY_UNSPEC,
+	KSRTP_A_KEY_FLOW_ID,		/* u32 */
+	KSRTP_A_KEY_DIR,		/* u8, enum ksrtp_key_dir */
+	KSRTP_A_KEY_SLOT,		/* u8, 0..1 */
+	KSRTP_A_KEY_PROFILE,		/* u16, enum ksrtp_srtp_profile */
+	KSRTP_A_KEY_MASTER_KEY,		/* 16 or 32 bytes */
+	KSRTP_A_KEY_MASTER_SALT,	/* 14 or 12 bytes */
+	KSRTP_A_KEY_ROC,		/* u32 */
+	KSRTP_A_KEY_SEQ,		/* u16 */
+	KSRTP_A_KEY_REPLAY_WINDOW,	/* u32 */
+	KSRTP_A_KEY_MAX_SSRCS,		/* u32 */
+	KSRTP_A_KEY_ACTIVE,		/* flag, replies only */
+	KSRTP_A_KEY_PACKETS,		/* u64, replies only */
+	KSRTP_A_KEY_PAD,
+
+	__KSRTP_A_KEY_MAX,
+};
+#define KSRTP_A_KEY_MAX (__KSRTP_A_KEY_MAX - 1)
+
+enum ksrtp_key_dir {
+	KSRTP_KEY_DIR_TX = 0,	/* protect what leaves */
+	KSRTP_KEY_DIR_RX = 1,	/* unprotect what arrives */
+};
+
+/*
+ * SRTP protection profiles.  Where a DTLS-SRTP protection profile exists
+ * (RFC 5764 §4.1.2, RFC 7714 §14.2) the value is its identifier.
+ */
+enum ksrtp_srtp_profile {
+	KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80 = 1,	/* RFC 3711 */
+	KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_32 = 2,	/* RFC 3711 */
+	KSRTP_PROFILE_AES_256_CM_HMAC_SHA1_80 = 3,	/* RFC 6188 */
+	KSRTP_PROFILE_AES_256_CM_HMAC_SHA1_32 = 4,	/* RFC 6188 */
+	KSRTP_PROFILE_AEAD_AES_128_GCM = 7,		/* RFC 7714 */
+	KSRTP_PROFILE_AEAD_AES_256_GCM = 8,		/* RFC 7714 */
+};
+
+enum ksrtp_stats_attr {
+	KSRTP_A_STATS_UNSPEC,
+	KSRTP_A_STATS_TX_PACKETS,	/* u64, protected and sent */
+	KSRTP_A_STATS_TX_BYTES,		/* u64, RTP bytes before protection */
+	KSRTP_A_STATS_RX_PACKETS,	/* u64, unprotected and delivered */
+	KSRTP_A_STATS_RX_BYTES,		/* u64, RTP bytes after unprotection */
+	KSRTP_A_STATS_RX_AUTH_FAIL,	/* u64, dropped: tag did not verify */
+	KSRTP_A_STATS_RX_REPLAY,	/* u64, dropped: index already seen */
+	KSRTP_A_STATS_RX_TOO_OLD,	/* u64, dropped: behind the window */
+	KSRTP_A_STATS_RX_MALFORMED,	/* u64, dropped: not SRTP/SRTCP */
+	KSRTP_A_STATS_RX_SSRC_LIMIT,	/* u64, dropped: too many SSRCs */
+	KSRTP_A_STATS_TX_ERRORS,	/* u64, dropped on the way out */
+	KSRTP_A_STATS_CLEAR_DROPPED,	/* u64, clear RTP refused by policy */
+	KSRTP_A_STATS_CLEAR_PASSED,	/* u64, clear RTP passed before keys */
+	KSRTP_A_STATS_ZRTP_RX,		/* u64, ZRTP diverted to the listener */
+	KSRTP_A_STATS_ZRTP_TX,		/* u64, ZRTP sent by ZRTP_XMIT */
+	KSRTP_A_STATS_ZRTP_DROPPED,	/* u64, ZRTP with no listener */
+	KSRTP_A_STATS_GSO_REFUSED,	/* u64, UDP GSO batches dropped */
+	KSRTP_A_STATS_PAD,
+
+	__KSRTP_A_STATS_MAX,
+};
+#define KSRTP_A_STATS_MAX (__KSRTP_A_STATS_MAX - 1)
+
+enum ksrtp_watch_attr {
+	KSRTP_A_WATCH_UNSPEC,
+	KSRTP_A_WATCH_ID,		/* u32 */
+	KSRTP_A_WATCH_PORT_MIN,		/* u16 */
+	KSRTP_A_WATCH_PORT_MAX,		/* u16 */
+
+	__KSRTP_A_WATCH_MAX,
+};
+#define KSRTP_A_WATCH_MAX (__KSRTP_A_WATCH_MAX - 1)
+
+enum ksrtp_event_kind {
+	KSRTP_EVENT_RTP_OUT = 1,	/* outgoing RTP on an unknown 4-tuple */
+	KSRTP_EVENT_ZRTP_IN = 2,	/* incoming ZRTP on an unknown 4-tuple */
+};
+
+#define KSRTP_MCGRP_EVENTS	"events"
 
 enum ksrtp_flow_mode {
 	/* ZRTP is diverted to the daemon; RTP passes per policy. */
