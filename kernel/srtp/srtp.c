@@ -32,7 +32,8 @@ struct profile_desc {
 static const struct profile_desc *profile_get(enum ksrtp_profile p)
 {
 	/* RFC 4568 §6.2, RFC 6188 §3-§6, RFC 7714 §12/§14.2.  SRTCP always
-	 * uses the 80-bit tag with HMAC-SHA1 (RFC 4568 §6.2.2). */
+	 * uses the 80-bit tag with HMAC-SHA1 (RFC 4568 §6.2.2).
+	 */
 	static const struct profile_desc cm128_80 = { 16, 14, 0, 10, 10 };
 	static const struct profile_desc cm128_32 = { 16, 14, 0, 4, 10 };
 	static const struct profile_desc cm256_80 = { 32, 14, 0, 10, 10 };
@@ -431,7 +432,8 @@ int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 			return KSRTP_ERR_SSRC_LIMIT;
 	}
 	/* The sender, too, refuses to reuse an index: a keystream used twice
-	 * leaks the XOR of two plaintexts (RFC 3711 §9.1). */
+	 * leaks the XOR of two plaintexts (RFC 3711 §9.1).
+	 */
 	ret = rtp_index(ctx, s, true, get_unaligned_be16(buf + 2), &idx);
 	if (ret)
 		return ret;
@@ -440,7 +442,8 @@ int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		struct ksrtp_seg aad = { buf, hlen };
 
 		/* RFC 7714 §8.2: AAD is the header, the tag follows the
-		 * ciphertext, the MKI (if any) follows the tag. */
+		 * ciphertext, the MKI (if any) follows the tag.
+		 */
 		gcm_iv(iv, ctx->rtp.salt, ssrc, idx);
 		if (ops->gcm_encrypt(ctx->rtp.cipher, iv, &aad, 1, buf + hlen,
 				     n - hlen))
@@ -448,7 +451,8 @@ int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		memcpy(buf + n + tag, ctx->mki, m);
 	} else {
 		/* RFC 3711 §3.1: header | payload | MKI | tag; the tag covers
-		 * header and encrypted payload, then the ROC (§4.2). */
+		 * header and encrypted payload, then the ROC (§4.2).
+		 */
 		cm_iv(iv, ctx->rtp.salt, ssrc, idx);
 		if (ops->ctr_xor(ctx->rtp.cipher, iv, buf + hlen, n - hlen))
 			return KSRTP_ERR_CRYPTO;
@@ -485,7 +489,8 @@ int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 	if (hlen < 0)
 		return hlen;
 	/* The MKI names the master key (RFC 3711 §3.1); ours is the only one.
-	 * It sits before the tag for AES-CM, after it for GCM (RFC 7714 §8.2). */
+	 * It sits before the tag for AES-CM, after it for GCM (RFC 7714 §8.2).
+	 */
 	if (m && memcmp(ctx->gcm ? buf + n - m : buf + end, ctx->mki, m))
 		return KSRTP_ERR_MKI;
 
@@ -557,7 +562,8 @@ int ksrtcp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 			return KSRTP_ERR_SSRC_LIMIT;
 	}
 	/* RFC 3711 §3.4: a 31-bit counter per stream; the first index sent
-	 * is 1, as libsrtp does.  Rekey before it wraps. */
+	 * is 1, as libsrtp does.  Rekey before it wraps.
+	 */
 	if (s->rtcp_tx >= KSRTCP_INDEX_MAX)
 		return KSRTP_ERR_EXHAUSTED;
 	idx = s->rtcp_tx + 1;
@@ -569,7 +575,8 @@ int ksrtcp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		};
 
 		/* RFC 7714 §9: header | ciphertext | tag | E||index | MKI,
-		 * AAD = header || E||index (§9.2). */
+		 * AAD = header || E||index (§9.2).
+		 */
 		put_unaligned_be32(SRTCP_E_FLAG | idx, trailer);
 		gcm_iv(iv, ctx->rtcp.salt, ssrc, idx);
 		if (ops->gcm_encrypt(ctx->rtcp.cipher, iv, aad, 2,

@@ -156,7 +156,8 @@ int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		  unsigned int cap);
 /* SRTP -> RTP in place; @len shrinks.  Buffer untouched unless 0 returned
  * (except with GCM, whose in-place decrypt may have run before the tag
- * failed; the packet must then be dropped). */
+ * failed; the packet must then be dropped).
+ */
 int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len);
 int ksrtcp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		   unsigned int cap);
@@ -217,11 +218,13 @@ int ksrtp_rtp_parse(const u8 *buf, unsigned int len,
 		    struct ksrtp_rtp_info *info);
 
 /* RFC 3550 §6.4: walk a clear compound RTCP packet; returns the number of
- * RTCP packets in it, or KSRTP_ERR_MALFORMED. */
+ * RTCP packets in it, or KSRTP_ERR_MALFORMED.
+ */
 int ksrtp_rtcp_parse(const u8 *buf, unsigned int len);
 
 /* Header length of an RTP packet (fixed + CSRC + extension), or error.
- * Used on SRTP, where only the header is in the clear. */
+ * Used on SRTP, where only the header is in the clear.
+ */
 int ksrtp_rtp_hdr_len(const u8 *buf, unsigned int len);
 
 #endif /* KSRTP_SRTP_H */

@@ -77,7 +77,8 @@ int ksrtp_rtp_parse(const u8 *buf, unsigned int len,
 	info->payload_len = len - hlen;
 	if (buf[0] & 0x20) {
 		/* RFC 3550 §5.1: the last octet counts the padding, itself
-		 * included, so it is at least 1 and fits in the payload. */
+		 * included, so it is at least 1 and fits in the payload.
+		 */
 		if (len == (unsigned int)hlen)
 			return KSRTP_ERR_MALFORMED;
 		info->pad_len = buf[len - 1];
@@ -96,7 +97,8 @@ int ksrtp_rtcp_parse(const u8 *buf, unsigned int len)
 	if (len < RTCP_HDR_LEN)
 		return KSRTP_ERR_MALFORMED;
 	/* RFC 3550 §6.4: each packet's length field counts 32-bit words
-	 * minus one; a compound packet is a concatenation of them. */
+	 * minus one; a compound packet is a concatenation of them.
+	 */
 	while (off < len) {
 		if (len - off < 4 || (buf[off] >> 6) != RTP_VERSION)
 			return KSRTP_ERR_MALFORMED;

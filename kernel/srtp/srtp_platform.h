@@ -17,9 +17,8 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/compiler.h>
-#include <linux/version.h>
 #include <crypto/algapi.h>		/* crypto_memneq() */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#if __has_include("linux/unaligned.h")	/* moved there in 6.12 */
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
@@ -71,14 +70,19 @@ static inline void put_unaligned_be32(u32 v, void *p)
 	b[3] = v;
 }
 
-/* Constant time in the length only, like the kernel's crypto_memneq(). */
+/*
+ * Constant time in the length only, like the kernel's crypto_memneq(): no
+ * early exit, and the barrier keeps the compiler from inventing one.
+ */
 static inline int ksrtp_memneq(const void *a, const void *b, size_t n)
 {
-	const volatile u8 *x = a, *y = b;
+	const u8 *x = a, *y = b;
 	u8 d = 0;
 
-	while (n--)
+	while (n--) {
 		d |= *x++ ^ *y++;
+		__asm__("" : "+r"(d));
+	}
 	return d != 0;
 }
 

@@ -8,7 +8,8 @@
 #include "srtp_replay.h"
 
 /* Blocks in the ring: enough for the window plus one partial block
- * (RFC 6479 §2), rounded up to a power of two so the ring index is a mask. */
+ * (RFC 6479 §2), rounded up to a power of two so the ring index is a mask.
+ */
 u32 ksrtp_replay_words(u32 window)
 {
 	u32 need = window / 64 + 1, w = 1;
