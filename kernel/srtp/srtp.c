@@ -423,7 +423,7 @@ int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		return hlen;
 	if (cap < n || cap - n < m + tag)
 		return KSRTP_ERR_NOSPACE;
-	ssrc = get_unaligned_be32(buf + 8);
+	ssrc = ksrtp_get_be32(buf + 8);
 	s = stream_find(ctx, ssrc);
 	if (!s) {
 		stream_fresh(ctx, &tmp, ssrc);
@@ -434,7 +434,7 @@ int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 	/* The sender, too, refuses to reuse an index: a keystream used twice
 	 * leaks the XOR of two plaintexts (RFC 3711 §9.1).
 	 */
-	ret = rtp_index(ctx, s, true, get_unaligned_be16(buf + 2), &idx);
+	ret = rtp_index(ctx, s, true, ksrtp_get_be16(buf + 2), &idx);
 	if (ret)
 		return ret;
 
@@ -456,7 +456,7 @@ int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		cm_iv(iv, ctx->rtp.salt, ssrc, idx);
 		if (ops->ctr_xor(ctx->rtp.cipher, iv, buf + hlen, n - hlen))
 			return KSRTP_ERR_CRYPTO;
-		put_unaligned_be32((u32)(idx >> 16), roc);
+		ksrtp_put_be32((u32)(idx >> 16), roc);
 		if (ops->hmac_sha1(ctx->rtp.auth, buf, n, roc, 4, mac))
 			return KSRTP_ERR_CRYPTO;
 		memcpy(buf + n, ctx->mki, m);
@@ -494,7 +494,7 @@ int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 	if (m && memcmp(ctx->gcm ? buf + n - m : buf + end, ctx->mki, m))
 		return KSRTP_ERR_MKI;
 
-	ssrc = get_unaligned_be32(buf + 8);
+	ssrc = ksrtp_get_be32(buf + 8);
 	s = stream_find(ctx, ssrc);
 	if (!s) {
 		if (ctx->nssrcs >= ctx->max_ssrcs)
@@ -503,7 +503,7 @@ int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 		s = &tmp;
 		committed = false;
 	}
-	ret = rtp_index(ctx, s, committed, get_unaligned_be16(buf + 2), &idx);
+	ret = rtp_index(ctx, s, committed, ksrtp_get_be16(buf + 2), &idx);
 	if (ret)
 		return ret;
 
@@ -516,7 +516,7 @@ int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 			return KSRTP_ERR_AUTH;
 	} else {
 		/* RFC 3711 §3.3 step 5: authenticate before decrypting. */
-		put_unaligned_be32((u32)(idx >> 16), roc);
+		ksrtp_put_be32((u32)(idx >> 16), roc);
 		if (ops->hmac_sha1(ctx->rtp.auth, buf, end, roc, 4, mac))
 			return KSRTP_ERR_CRYPTO;
 		if (ksrtp_memneq(mac, buf + n - tag, tag))
@@ -553,7 +553,7 @@ int ksrtcp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		return KSRTP_ERR_MALFORMED;
 	if (cap < n || cap - n < SRTCP_TRAILER_LEN + m + tag)
 		return KSRTP_ERR_NOSPACE;
-	ssrc = get_unaligned_be32(buf + 4);
+	ssrc = ksrtp_get_be32(buf + 4);
 	s = stream_find(ctx, ssrc);
 	if (!s) {
 		stream_fresh(ctx, &tmp, ssrc);
@@ -577,7 +577,7 @@ int ksrtcp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		/* RFC 7714 §9: header | ciphertext | tag | E||index | MKI,
 		 * AAD = header || E||index (§9.2).
 		 */
-		put_unaligned_be32(SRTCP_E_FLAG | idx, trailer);
+		ksrtp_put_be32(SRTCP_E_FLAG | idx, trailer);
 		gcm_iv(iv, ctx->rtcp.salt, ssrc, idx);
 		if (ops->gcm_encrypt(ctx->rtcp.cipher, iv, aad, 2,
 				     buf + RTCP_HDR_LEN, n - RTCP_HDR_LEN))
@@ -589,7 +589,7 @@ int ksrtcp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		if (ops->ctr_xor(ctx->rtcp.cipher, iv, buf + RTCP_HDR_LEN,
 				 n - RTCP_HDR_LEN))
 			return KSRTP_ERR_CRYPTO;
-		put_unaligned_be32(SRTCP_E_FLAG | idx, buf + n);
+		ksrtp_put_be32(SRTCP_E_FLAG | idx, buf + n);
 		if (ops->hmac_sha1(ctx->rtcp.auth, buf, n + SRTCP_TRAILER_LEN,
 				   NULL, 0, mac))
 			return KSRTP_ERR_CRYPTO;
@@ -625,10 +625,10 @@ int ksrtcp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 		if (m && memcmp(buf + tr + SRTCP_TRAILER_LEN, ctx->mki, m))
 			return KSRTP_ERR_MKI;
 	}
-	word = get_unaligned_be32(buf + tr);
+	word = ksrtp_get_be32(buf + tr);
 	idx = word & ~SRTCP_E_FLAG;
 
-	ssrc = get_unaligned_be32(buf + 4);
+	ssrc = ksrtp_get_be32(buf + 4);
 	s = stream_find(ctx, ssrc);
 	if (!s) {
 		if (ctx->nssrcs >= ctx->max_ssrcs)

@@ -45,7 +45,7 @@ int ksrtp_rtp_hdr_len(const u8 *buf, unsigned int len)
 		/* RFC 3550 §5.3.1: 16-bit profile, 16-bit length in words. */
 		if (len < hlen + RTP_EXT_HDR_LEN)
 			return KSRTP_ERR_MALFORMED;
-		hlen += RTP_EXT_HDR_LEN + 4 * get_unaligned_be16(buf + hlen + 2);
+		hlen += RTP_EXT_HDR_LEN + 4 * ksrtp_get_be16(buf + hlen + 2);
 	}
 	if (hlen > len)
 		return KSRTP_ERR_MALFORMED;
@@ -64,15 +64,15 @@ int ksrtp_rtp_parse(const u8 *buf, unsigned int len,
 	info->cc = buf[0] & 0x0f;
 	info->marker = buf[1] >> 7;
 	info->pt = buf[1] & 0x7f;
-	info->seq = get_unaligned_be16(buf + 2);
-	info->ts = get_unaligned_be32(buf + 4);
-	info->ssrc = get_unaligned_be32(buf + 8);
+	info->seq = ksrtp_get_be16(buf + 2);
+	info->ts = ksrtp_get_be32(buf + 4);
+	info->ssrc = ksrtp_get_be32(buf + 8);
 	info->hdr_len = hlen;
 	cc_end = RTP_FIXED_LEN + 4 * info->cc;
 	if (buf[0] & 0x10) {
 		info->ext = true;
-		info->ext_profile = get_unaligned_be16(buf + cc_end);
-		info->ext_words = get_unaligned_be16(buf + cc_end + 2);
+		info->ext_profile = ksrtp_get_be16(buf + cc_end);
+		info->ext_words = ksrtp_get_be16(buf + cc_end + 2);
 	}
 	info->payload_len = len - hlen;
 	if (buf[0] & 0x20) {
@@ -102,7 +102,7 @@ int ksrtp_rtcp_parse(const u8 *buf, unsigned int len)
 	while (off < len) {
 		if (len - off < 4 || (buf[off] >> 6) != RTP_VERSION)
 			return KSRTP_ERR_MALFORMED;
-		plen = 4 * (get_unaligned_be16(buf + off + 2) + 1);
+		plen = 4 * (ksrtp_get_be16(buf + off + 2) + 1);
 		if (plen > len - off)
 			return KSRTP_ERR_MALFORMED;
 		/* Only the last packet of a compound may carry padding. */

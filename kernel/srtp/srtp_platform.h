@@ -18,11 +18,6 @@
 #include <linux/string.h>
 #include <linux/compiler.h>
 #include <crypto/algapi.h>		/* crypto_memneq() */
-#if __has_include("linux/unaligned.h")	/* moved there in 6.12 */
-#include <linux/unaligned.h>
-#else
-#include <asm/unaligned.h>
-#endif
 
 #define ksrtp_memneq(a, b, n)	crypto_memneq(a, b, n)
 #define ksrtp_wipe(p, n)	memzero_explicit(p, n)
@@ -45,30 +40,6 @@ typedef int64_t s64;
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #endif
-
-static inline u16 get_unaligned_be16(const void *p)
-{
-	const u8 *b = p;
-
-	return (u16)(b[0] << 8 | b[1]);
-}
-
-static inline u32 get_unaligned_be32(const void *p)
-{
-	const u8 *b = p;
-
-	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
-}
-
-static inline void put_unaligned_be32(u32 v, void *p)
-{
-	u8 *b = p;
-
-	b[0] = v >> 24;
-	b[1] = v >> 16;
-	b[2] = v >> 8;
-	b[3] = v;
-}
 
 /*
  * Constant time in the length only, like the kernel's crypto_memneq(): no
@@ -94,5 +65,28 @@ static inline void ksrtp_wipe(void *p, size_t n)
 }
 
 #endif /* __KERNEL__ */
+
+/*
+ * Big-endian loads and stores at any alignment, written byte by byte so
+ * they need no header that moved between kernel versions (asm/ vs linux/
+ * unaligned.h); compilers turn them into a load and a bswap.
+ */
+static inline u16 ksrtp_get_be16(const u8 *b)
+{
+	return (u16)(b[0] << 8 | b[1]);
+}
+
+static inline u32 ksrtp_get_be32(const u8 *b)
+{
+	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
+}
+
+static inline void ksrtp_put_be32(u32 v, u8 *b)
+{
+	b[0] = v >> 24;
+	b[1] = v >> 16;
+	b[2] = v >> 8;
+	b[3] = v;
+}
 
 #endif /* KSRTP_SRTP_PLATFORM_H */

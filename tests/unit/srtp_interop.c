@@ -195,7 +195,7 @@ static unsigned int make_rtcp(u64 *rng, u8 *p, u32 ssrc)
 	p[1] = 200;
 	p[2] = (words + 1) >> 8;
 	p[3] = words + 1;
-	put_unaligned_be32(ssrc, p + 4);
+	ksrtp_put_be32(ssrc, p + 4);
 	test_fill(rng, p + 8, 4 * words);
 	return 8 + 4 * words;
 }

@@ -58,10 +58,10 @@ static inline unsigned int test_rtp_hdr(u8 *p, u16 seq, u32 ts, u32 ssrc,
 	p[1] = 96;
 	p[2] = seq >> 8;
 	p[3] = seq;
-	put_unaligned_be32(ts, p + 4);
-	put_unaligned_be32(ssrc, p + 8);
+	ksrtp_put_be32(ts, p + 4);
+	ksrtp_put_be32(ssrc, p + 8);
 	for (i = 0; i < cc; i++, n += 4)
-		put_unaligned_be32((u32)test_rand(st), p + n);
+		ksrtp_put_be32((u32)test_rand(st), p + n);
 	if (ext_words >= 0) {
 		p[n] = 0xbe;
 		p[n + 1] = 0xde;
