@@ -450,3 +450,118 @@ void zrtp_dh_free(struct zrtp_dh *dh)
 	EVP_PKEY_free(dh->pkey);
 	OPENSSL_free(dh);
 }
+
+/* ---- key schedule ----------------------------------------------------- */
+
+static size_t put_len_secret(uint8_t *p, const uint8_t *s, size_t l)
+{
+	zrtp_put32(p, s ? (uint32_t)l : 0);
+	if (s && l)
+		memcpy(p + 4, s, l);
+	return 4 + (s ? l : 0);
+}
+
+int zrtp_s0_dh(uint32_t hash, const uint8_t *dhres, size_t dhlen, const uint8_t zidi[12],
+	       const uint8_t zidr[12], const uint8_t *total_hash, const uint8_t *s1,
+	       size_t l1, const uint8_t *s2, size_t l2, const uint8_t *s3, size_t l3,
+	       uint8_t *s0)
+{
+	uint8_t buf[4 + ZRTP_MAX_DH_RESULT + 13 + 24 + ZRTP_MAX_HASH_LEN + 3 * (4 + 64)];
+	size_t n = 0, hl = zrtp_hash_len(hash);
+	int r;
+
+	if (!hl || dhlen > ZRTP_MAX_DH_RESULT || l1 > 64 || l2 > 64 || l3 > 64)
+		return -1;
+	zrtp_put32(buf, 1);
+	n = 4;
+	memcpy(buf + n, dhres, dhlen);
+	n += dhlen;
+	memcpy(buf + n, "ZRTP-HMAC-KDF", 13);
+	n += 13;
+	memcpy(buf + n, zidi, 12);
+	memcpy(buf + n + 12, zidr, 12);
+	n += 24;
+	memcpy(buf + n, total_hash, hl);
+	n += hl;
+	n += put_len_secret(buf + n, s1, l1);
+	n += put_len_secret(buf + n, s2, l2);
+	n += put_len_secret(buf + n, s3, l3);
+	r = zrtp_hash(hash, buf, n, s0);
+	zrtp_wipe(buf, n);
+	return r;
+}
+
+int zrtp_preshared_key(uint32_t hash, const uint8_t *s1, size_t l1, const uint8_t *s2,
+		       size_t l2, const uint8_t *s3, size_t l3, uint8_t *out)
+{
+	uint8_t buf[3 * (4 + 64)];
+	size_t n = 0;
+	int r;
+
+	if (l1 > 64 || l2 > 64 || l3 > 64)
+		return -1;
+	n += put_len_secret(buf + n, s1, l1);
+	n += put_len_secret(buf + n, s2, l2);
+	n += put_len_secret(buf + n, s3, l3);
+	r = zrtp_hash(hash, buf, n, out);
+	zrtp_wipe(buf, n);
+	return r;
+}
+
+int zrtp_secret_id(uint32_t hash, const uint8_t *secret, size_t slen, const uint8_t *label,
+		   size_t llen, uint8_t id[8])
+{
+	uint8_t mac[ZRTP_MAX_HASH_LEN];
+
+	if (zrtp_hmac(hash, secret, slen, label, llen, mac))
+		return -1;
+	memcpy(id, mac, 8);
+	return 0;
+}
+
+int zrtp_keyset_derive(struct zrtp_keyset *k, uint32_t hash, uint32_t cipher,
+		       const uint8_t zidi[12], const uint8_t zidr[12],
+		       const uint8_t *total_hash, bool multistream)
+{
+	size_t hl = zrtp_hash_len(hash), kl = zrtp_cipher_key_len(cipher);
+	const uint8_t *s0 = k->s0, *c = k->ctx;
+	int r = 0;
+
+	if (!hl || !kl)
+		return -1;
+	k->hash = hash;
+	k->cipher = cipher;
+	k->hlen = hl;
+	k->klen = kl;
+	memcpy(k->ctx, zidi, 12);
+	memcpy(k->ctx + 12, zidr, 12);
+	memcpy(k->ctx + 24, total_hash, hl);
+	k->ctxlen = 24 + hl;
+#define KDF(label, bits, out) r |= zrtp_kdf(hash, s0, hl, label, c, k->ctxlen, (bits), (out))
+	if (!multistream) {
+		KDF("ZRTP Session Key", hl * 8, k->zrtp_sess);
+		KDF("SAS", 256, k->sashash);
+		KDF("retained secret", 256, k->rs1);
+	}
+	KDF("Initiator SRTP master key", kl * 8, k->srtp_key_i);
+	KDF("Initiator SRTP master salt", 112, k->srtp_salt_i);
+	KDF("Responder SRTP master key", kl * 8, k->srtp_key_r);
+	KDF("Responder SRTP master salt", 112, k->srtp_salt_r);
+	KDF("Initiator HMAC key", hl * 8, k->mac_key_i);
+	KDF("Responder HMAC key", hl * 8, k->mac_key_r);
+	KDF("Initiator ZRTP key", kl * 8, k->zrtp_key_i);
+	KDF("Responder ZRTP key", kl * 8, k->zrtp_key_r);
+	KDF("Exported key", hl * 8, k->exported);
+#undef KDF
+	return r ? -1 : 0;
+}
+
+int zrtp_pbxsecret(uint32_t hash, const uint8_t *zrtp_sess, const uint8_t zidi[12],
+		   const uint8_t zidr[12], uint8_t out[32])
+{
+	uint8_t ctx[24];
+
+	memcpy(ctx, zidi, 12);
+	memcpy(ctx + 12, zidr, 12);
+	return zrtp_kdf(hash, zrtp_sess, zrtp_hash_len(hash), "Trusted MiTM key", ctx, 24, 256, out);
+}

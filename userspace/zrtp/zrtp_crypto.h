@@ -81,3 +81,43 @@ void zrtp_wipe(void *p, size_t n);
 int zrtp_memeq(const void *a, const void *b, size_t n);	/* constant time, 1 if equal */
 
 #endif
+
+/* ---- key schedule (§4.4.1.4, §4.4.2, §4.4.3.2, §4.5) ---------------- */
+
+struct zrtp_keyset {
+	uint32_t hash, cipher;
+	size_t hlen, klen;
+	uint8_t ctx[12 + 12 + ZRTP_MAX_HASH_LEN];	/* KDF_Context */
+	size_t ctxlen;
+	uint8_t s0[ZRTP_MAX_HASH_LEN];
+	uint8_t zrtp_sess[ZRTP_MAX_HASH_LEN];
+	uint8_t sashash[32];
+	uint8_t srtp_key_i[32], srtp_salt_i[14];
+	uint8_t srtp_key_r[32], srtp_salt_r[14];
+	uint8_t mac_key_i[ZRTP_MAX_HASH_LEN], mac_key_r[ZRTP_MAX_HASH_LEN];
+	uint8_t zrtp_key_i[32], zrtp_key_r[32];
+	uint8_t rs1[32];
+	uint8_t exported[ZRTP_MAX_HASH_LEN];
+};
+
+/* §4.4.1.4: s0 = hash(1 || DHResult || "ZRTP-HMAC-KDF" || ZIDi || ZIDr ||
+ * total_hash || len(s1) || s1 || len(s2) || s2 || len(s3) || s3) */
+int zrtp_s0_dh(uint32_t hash, const uint8_t *dhres, size_t dhlen, const uint8_t zidi[12],
+	       const uint8_t zidr[12], const uint8_t *total_hash, const uint8_t *s1,
+	       size_t l1, const uint8_t *s2, size_t l2, const uint8_t *s3, size_t l3,
+	       uint8_t *s0);
+/* §4.4.2: preshared_key = hash(len(s1)||s1||len(s2)||s2||len(s3)||s3) */
+int zrtp_preshared_key(uint32_t hash, const uint8_t *s1, size_t l1, const uint8_t *s2,
+		       size_t l2, const uint8_t *s3, size_t l3, uint8_t *out);
+/* §4.3.1: a 64-bit ID = MAC(secret, label) truncated */
+int zrtp_secret_id(uint32_t hash, const uint8_t *secret, size_t slen, const uint8_t *label,
+		   size_t llen, uint8_t id[8]);
+/* Fill ctx (ZIDi || ZIDr || total_hash), then derive everything from s0
+ * that §4.5 defines.  With multistream set, ZRTPSess, sashash and rs1 are
+ * not derived (§4.4.3.2: they belong to the DH session). */
+int zrtp_keyset_derive(struct zrtp_keyset *k, uint32_t hash, uint32_t cipher,
+		       const uint8_t zidi[12], const uint8_t zidr[12],
+		       const uint8_t *total_hash, bool multistream);
+/* §7.3.1: pbxsecret = KDF(ZRTPSess, "Trusted MiTM key", ZIDi || ZIDr, 256) */
+int zrtp_pbxsecret(uint32_t hash, const uint8_t *zrtp_sess, const uint8_t zidi[12],
+		   const uint8_t zidr[12], uint8_t out[32]);

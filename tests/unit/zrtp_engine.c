@@ -1,0 +1,702 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ZRTP engine, two instances in one process (RFC 6189 §4-§7).
+ *
+ * - handshake_step_by_step: one DH handshake, one step per message, each
+ *   step asserting exactly which message crosses.
+ * - algs.*: every hash x cipher x auth x key agreement x SAS combination
+ *   completes with equal SAS and mirrored SRTP keys.
+ * - loss/dup/reorder, Commit contention (§4.2), timers (§6), the errors of
+ *   §5.9 provoked by tampering, GoClear, Ping, a=zrtp-hash, malformed input.
+ */
+#include <stdio.h>
+#include "kselftest_harness.h"
+#include "zrtp_harness.h"
+#include "zrtp_crypto.h"
+
+#define ZID_A "alice-zid-01"
+#define ZID_B "bob---zid-02"
+
+static void expect_keys_agree(struct __test_metadata *_metadata, struct zh_peer *a,
+			      struct zh_peer *b)
+{
+	ASSERT_EQ(1, a->n_secure);
+	ASSERT_EQ(1, b->n_secure);
+	EXPECT_NE(a->secure.initiator, b->secure.initiator);
+	EXPECT_STREQ(a->secure.sas, b->secure.sas);
+	EXPECT_NE(0, strlen(a->secure.sas));
+	EXPECT_EQ(a->secure.tx.key_len, b->secure.rx.key_len);
+	EXPECT_EQ(0, memcmp(a->secure.tx.key, b->secure.rx.key, a->secure.tx.key_len));
+	EXPECT_EQ(0, memcmp(a->secure.tx.salt, b->secure.rx.salt, 14));
+	EXPECT_EQ(0, memcmp(a->secure.rx.key, b->secure.tx.key, a->secure.rx.key_len));
+	EXPECT_EQ(0, memcmp(a->secure.rx.salt, b->secure.tx.salt, 14));
+	/* the two directions use different keys */
+	EXPECT_NE(0, memcmp(a->secure.tx.key, a->secure.rx.key, a->secure.tx.key_len));
+	EXPECT_STREQ(a->secure.srtp_profile, b->secure.srtp_profile);
+	EXPECT_EQ(0, memcmp(a->secure.exported_key, b->secure.exported_key,
+			    a->secure.exported_key_len));
+	EXPECT_TRUE(zrtp_is_secure(a->s));
+	EXPECT_TRUE(zrtp_is_secure(b->s));
+}
+
+/* Deliver exactly one pending packet from -> to and check its type. */
+static enum zrtp_msg_type step(struct zh_peer *from, struct zh_peer *to, uint64_t now)
+{
+	struct zh_pkt pk;
+
+	zh_drain(from, now);
+	if (!zh_take(from, &pk))
+		return ZRTP_MSG_INVALID;
+	zrtp_input(to->s, now, pk.b, pk.len);
+	zh_drain(to, now);
+	return zh_type(pk.b, pk.len);
+}
+
+#define STEP(from, to, type) ASSERT_EQ((int)(type), (int)step(from, to, now))
+
+TEST(handshake_step_by_step)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+	uint64_t now = 1000;
+
+	zh_config(&ca, ZID_A, 0xaaaa, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, ZID_B, 0xbbbb, ZRTP_ROLE_RESPONDER);
+	ASSERT_EQ(0, zh_start(&a, "alice", &ca, now));
+	ASSERT_EQ(0, zh_start(&b, "bob", &cb, now));
+	STEP(&a, &b, ZRTP_MSG_HELLO);		/* Alice: Hello -> Bob */
+	STEP(&b, &a, ZRTP_MSG_HELLO);		/* Bob: Hello -> Alice */
+	STEP(&b, &a, ZRTP_MSG_HELLOACK);	/* Bob acknowledges Alice's Hello */
+	/* Alice has Bob's Hello and her own acknowledged: she queued
+	 * HelloACK (for Bob's Hello) and then Commit. */
+	STEP(&a, &b, ZRTP_MSG_HELLOACK);	/* Alice: HelloACK -> Bob */
+	STEP(&a, &b, ZRTP_MSG_COMMIT);		/* Alice commits: initiator */
+	EXPECT_STREQ("dhpart1-sent", zrtp_state_name(b.s));
+	STEP(&b, &a, ZRTP_MSG_DHPART1);		/* Bob: DHPart1 (pvr, H1) */
+	STEP(&a, &b, ZRTP_MSG_DHPART2);		/* Alice: DHPart2 (pvi, H1) */
+	EXPECT_EQ(0, a.n_secure);
+	STEP(&b, &a, ZRTP_MSG_CONFIRM1);	/* Bob: Confirm1 (H0) */
+	EXPECT_EQ(1, a.n_secure);		/* Alice has keys */
+	EXPECT_EQ(0, b.n_secure);
+	STEP(&a, &b, ZRTP_MSG_CONFIRM2);	/* Alice: Confirm2 (H0) */
+	EXPECT_EQ(1, b.n_secure);
+	EXPECT_EQ(0, a.n_confirmed);
+	STEP(&b, &a, ZRTP_MSG_CONF2ACK);	/* Bob: Conf2ACK */
+	EXPECT_EQ(1, a.n_confirmed);
+	EXPECT_EQ(ZRTP_MSG_INVALID, step(&a, &b, now));	/* quiet */
+	EXPECT_EQ(ZRTP_MSG_INVALID, step(&b, &a, now));
+	expect_keys_agree(_metadata, &a, &b);
+	EXPECT_TRUE(a.secure.initiator);
+	EXPECT_STREQ("X255", a.secure.ka);	/* default first choice */
+	EXPECT_EQ(ZRTP_CACHE_NONE, a.secure.cache);
+	EXPECT_STREQ("secure", zrtp_state_name(a.s));
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
+/* Every algorithm combination: variant = key agreement, loop over the
+ * rest (hash x cipher x auth x SAS = 2 x 3 x 2 x 2). */
+FIXTURE(algs) {};
+FIXTURE_VARIANT(algs) { uint32_t ka; };
+FIXTURE_VARIANT_ADD(algs, dh3k) { ZRTP_DH3K };
+FIXTURE_VARIANT_ADD(algs, dh2k) { ZRTP_DH2K };
+FIXTURE_VARIANT_ADD(algs, ec25) { ZRTP_EC25 };
+FIXTURE_VARIANT_ADD(algs, ec38) { ZRTP_EC38 };
+FIXTURE_VARIANT_ADD(algs, ec52) { ZRTP_EC52 };
+FIXTURE_VARIANT_ADD(algs, x255) { ZRTP_X255 };
+FIXTURE_VARIANT_ADD(algs, x448) { ZRTP_X448 };
+FIXTURE_SETUP(algs) {}
+FIXTURE_TEARDOWN(algs) {}
+
+TEST_F(algs, every_combination)
+{
+	static const uint32_t hashes[] = { ZRTP_S256, ZRTP_S384 };
+	static const uint32_t ciphers[] = { ZRTP_AES1, ZRTP_AES2, ZRTP_AES3 };
+	static const uint32_t auths[] = { ZRTP_HS32, ZRTP_HS80 };
+	static const uint32_t sases[] = { ZRTP_B32, ZRTP_B256 };
+	static const uint8_t klen[] = { 16, 24, 32 };
+
+	for (int h = 0; h < 2; h++)
+	for (int c = 0; c < 3; c++)
+	for (int t = 0; t < 2; t++)
+	for (int x = 0; x < 2; x++) {
+		struct zh_peer a, b;
+		struct zrtp_config ca, cb;
+		char code[5];
+
+		zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+		zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+		zh_prefs(&ca, hashes[h], ciphers[c], auths[t], variant->ka, sases[x]);
+		zh_prefs(&cb, hashes[h], ciphers[c], auths[t], variant->ka, sases[x]);
+		ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+		ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+		zh_run(&a, &b, 0, 100000, NULL, NULL);
+		expect_keys_agree(_metadata, &a, &b);
+		zrtp_put32((uint8_t *)code, variant->ka);
+		code[4] = 0;
+		EXPECT_STREQ(code, a.secure.ka);
+		zrtp_put32((uint8_t *)code, hashes[h]);
+		EXPECT_STREQ(code, b.secure.hash);
+		EXPECT_EQ(klen[c], a.secure.tx.key_len);
+		EXPECT_EQ(sases[x] == ZRTP_B32 ? 4u : 9u <= strlen(a.secure.sas),
+			  sases[x] == ZRTP_B32 ? strlen(a.secure.sas) : 1u);
+		EXPECT_NE(NULL, strstr(a.secure.srtp_profile, auths[t] == ZRTP_HS32 ? "_32" : "_80"));
+		EXPECT_EQ(1, a.n_confirmed);
+		zh_stop(&a);
+		zh_stop(&b);
+	}
+}
+
+/* §4.1.2: the faster of the two first choices, from both sides. */
+TEST(ka_faster_first_choice)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	/* Alice: DH3k, EC25; Bob: EC25, DH3k -> EC25 (faster) */
+	ca.algs[ZRTP_ALG_KA][0] = ZRTP_DH3K; ca.algs[ZRTP_ALG_KA][1] = ZRTP_EC25;
+	ca.nalgs[ZRTP_ALG_KA] = 2;
+	cb.algs[ZRTP_ALG_KA][0] = ZRTP_EC25; cb.algs[ZRTP_ALG_KA][1] = ZRTP_DH3K;
+	cb.nalgs[ZRTP_ALG_KA] = 2;
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	zh_run(&a, &b, 0, 100000, NULL, NULL);
+	expect_keys_agree(_metadata, &a, &b);
+	EXPECT_STREQ("EC25", a.secure.ka);
+	zh_stop(&a);
+	zh_stop(&b);
+	/* Alice: EC38 only (+ implied DH3k); Bob: DH2k first -> DH2k is
+	 * not in Alice's list, so the intersection is DH3k */
+	ca.algs[ZRTP_ALG_KA][0] = ZRTP_EC38;
+	ca.nalgs[ZRTP_ALG_KA] = 1;
+	cb.algs[ZRTP_ALG_KA][0] = ZRTP_DH2K;
+	cb.nalgs[ZRTP_ALG_KA] = 1;
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	zh_run(&a, &b, 0, 100000, NULL, NULL);
+	expect_keys_agree(_metadata, &a, &b);
+	EXPECT_STREQ("DH3k", a.secure.ka);
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
+/* ---- network faults ---------------------------------------------------- */
+
+struct fault {
+	enum zrtp_msg_type type;	/* which message to hit */
+	int times;			/* how many times */
+	enum zh_fate fate;
+	unsigned seed;
+	int loss_pct;
+	bool reorder;
+	struct zh_pkt held;
+	bool holding;
+};
+
+static enum zh_fate fault_filter(void *arg, struct zh_peer *from, struct zh_pkt *pk)
+{
+	struct fault *f = arg;
+	enum zrtp_msg_type t = zh_type(pk->b, pk->len);
+
+	if (f->loss_pct) {
+		f->seed = f->seed * 1103515245u + 12345u;
+		return (f->seed >> 16) % 100 < (unsigned)f->loss_pct ? ZH_DROP : ZH_DELIVER;
+	}
+	if (t == f->type && f->times > 0) {
+		f->times--;
+		return f->fate;
+	}
+	return ZH_DELIVER;
+}
+
+FIXTURE(loss) {};
+FIXTURE_VARIANT(loss) { enum zrtp_msg_type type; int times; enum zh_fate fate; };
+FIXTURE_VARIANT_ADD(loss, hello) { ZRTP_MSG_HELLO, 3, ZH_DROP };
+FIXTURE_VARIANT_ADD(loss, helloack) { ZRTP_MSG_HELLOACK, 2, ZH_DROP };
+FIXTURE_VARIANT_ADD(loss, commit) { ZRTP_MSG_COMMIT, 2, ZH_DROP };
+FIXTURE_VARIANT_ADD(loss, dhpart1) { ZRTP_MSG_DHPART1, 2, ZH_DROP };
+FIXTURE_VARIANT_ADD(loss, dhpart2) { ZRTP_MSG_DHPART2, 2, ZH_DROP };
+FIXTURE_VARIANT_ADD(loss, confirm1) { ZRTP_MSG_CONFIRM1, 2, ZH_DROP };
+FIXTURE_VARIANT_ADD(loss, confirm2) { ZRTP_MSG_CONFIRM2, 2, ZH_DROP };
+FIXTURE_VARIANT_ADD(loss, conf2ack) { ZRTP_MSG_CONF2ACK, 2, ZH_DROP };
+FIXTURE_VARIANT_ADD(loss, dup_hello) { ZRTP_MSG_HELLO, 1, ZH_DUP };
+FIXTURE_VARIANT_ADD(loss, dup_commit) { ZRTP_MSG_COMMIT, 1, ZH_DUP };
+FIXTURE_VARIANT_ADD(loss, dup_dhpart1) { ZRTP_MSG_DHPART1, 1, ZH_DUP };
+FIXTURE_VARIANT_ADD(loss, dup_dhpart2) { ZRTP_MSG_DHPART2, 1, ZH_DUP };
+FIXTURE_VARIANT_ADD(loss, dup_confirm1) { ZRTP_MSG_CONFIRM1, 1, ZH_DUP };
+FIXTURE_VARIANT_ADD(loss, dup_confirm2) { ZRTP_MSG_CONFIRM2, 1, ZH_DUP };
+FIXTURE_SETUP(loss) {}
+FIXTURE_TEARDOWN(loss) {}
+
+TEST_F(loss, handshake_completes)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+	struct fault f = { .type = variant->type, .times = variant->times, .fate = variant->fate };
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	zh_run(&a, &b, 0, 60000, fault_filter, &f);
+	EXPECT_EQ(0, f.times);		/* the fault did happen */
+	expect_keys_agree(_metadata, &a, &b);
+	EXPECT_EQ(1, a.n_confirmed);
+	EXPECT_EQ(0, a.n_error);
+	EXPECT_EQ(0, b.n_error);
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
+TEST(random_loss_30pct)
+{
+	for (unsigned seed = 1; seed <= 20; seed++) {
+		struct zh_peer a, b;
+		struct zrtp_config ca, cb;
+		struct fault f = { .seed = seed, .loss_pct = 30 };
+
+		zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+		zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+		ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+		ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+		zh_run(&a, &b, 0, 60000, fault_filter, &f);
+		/* with 30% loss the handshake either completes with equal
+		 * keys or times out cleanly, never half-secure */
+		if (a.n_secure && b.n_secure) {
+			expect_keys_agree(_metadata, &a, &b);
+		} else {
+			EXPECT_TRUE(a.n_error || b.n_error) TH_LOG("seed %u stuck", seed);
+		}
+		zh_stop(&a);
+		zh_stop(&b);
+	}
+}
+
+/* Reordering: every batch of packets is delivered newest first. */
+TEST(reorder)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+	uint64_t now = 0;
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	for (int round = 0; round < 200 && !(a.n_confirmed && b.n_secure); round++) {
+		struct zh_peer *from = round & 1 ? &b : &a, *to = round & 1 ? &a : &b;
+		struct zh_pkt batch[64];
+		int n = 0;
+		struct zrtp_output o;
+
+		zh_drain(from, now);
+		while (n < 64 && zh_take(from, &batch[n]))
+			n++;
+		for (int i = n - 1; i >= 0; i--) {
+			zrtp_input(to->s, now, batch[i].b, batch[i].len);
+			zh_drain(to, now);
+		}
+		if (!n && !to->nout) {
+			zrtp_poll(from->s, now, &o);
+			if (o.next_timer_ms != UINT64_MAX && o.next_timer_ms > now)
+				now = o.next_timer_ms;
+		}
+	}
+	expect_keys_agree(_metadata, &a, &b);
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
+/* §4.2: both sides Commit; the larger hvi wins and becomes initiator. */
+TEST(commit_contention)
+{
+	for (int i = 0; i < 8; i++) {
+		struct zh_peer a, b;
+		struct zrtp_config ca, cb;
+		struct zh_pkt ka, kb;
+		struct zrtp_packet pa, pb;
+		uint64_t now = 0;
+
+		zh_config(&ca, ZID_A, 1, ZRTP_ROLE_AUTO);
+		zh_config(&cb, ZID_B, 2, ZRTP_ROLE_AUTO);
+		ASSERT_EQ(0, zh_start(&a, "a", &ca, now));
+		ASSERT_EQ(0, zh_start(&b, "b", &cb, now));
+		STEP(&a, &b, ZRTP_MSG_HELLO);
+		STEP(&b, &a, ZRTP_MSG_HELLO);
+		STEP(&b, &a, ZRTP_MSG_HELLOACK);	/* Alice can commit */
+		STEP(&a, &b, ZRTP_MSG_HELLOACK);	/* Bob can commit */
+		/* both have queued a Commit: they cross on the wire */
+		zh_drain(&a, now);
+		zh_drain(&b, now);
+		ASSERT_TRUE(zh_take(&a, &ka));
+		ASSERT_TRUE(zh_take(&b, &kb));
+		ASSERT_EQ(ZRTP_MSG_COMMIT, zh_type(ka.b, ka.len));
+		ASSERT_EQ(ZRTP_MSG_COMMIT, zh_type(kb.b, kb.len));
+		ASSERT_EQ(0, zrtp_packet_parse(ka.b, ka.len, &pa));
+		ASSERT_EQ(0, zrtp_packet_parse(kb.b, kb.len, &pb));
+		zrtp_input(b.s, now, ka.b, ka.len);
+		zrtp_input(a.s, now, kb.b, kb.len);
+		zh_run(&a, &b, now, 60000, NULL, NULL);
+		expect_keys_agree(_metadata, &a, &b);
+		EXPECT_EQ(memcmp(pa.m.commit.hvi, pb.m.commit.hvi, 32) > 0, a.secure.initiator);
+		zh_stop(&a);
+		zh_stop(&b);
+	}
+}
+
+/* ---- timers (§6) -------------------------------------------------------- */
+
+TEST(t1_hello_schedule_and_timeout)
+{
+	struct zh_peer a;
+	struct zrtp_config ca;
+	struct zrtp_output o;
+	uint64_t now = 0, expect[] = { 50, 150, 350, 550, 750 };
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, now));
+	ASSERT_EQ(ZRTP_OUT_PACKET, zrtp_poll(a.s, now, &o));	/* first Hello */
+	for (int i = 0; i < 5; i++) {
+		ASSERT_EQ(ZRTP_OUT_NONE, zrtp_poll(a.s, now, &o));
+		EXPECT_EQ(expect[i], o.next_timer_ms);	/* 50, 100, 200, 200.. */
+		now = o.next_timer_ms;
+		ASSERT_EQ(ZRTP_OUT_PACKET, zrtp_poll(a.s, now, &o));
+		EXPECT_EQ(ZRTP_MSG_HELLO, zh_type(o.pkt, o.len));
+	}
+	/* 20 retransmissions in all, then a protocol timeout */
+	for (int i = 5; i < 20; i++) {
+		zrtp_poll(a.s, now, &o);
+		now = o.next_timer_ms;
+		ASSERT_EQ(ZRTP_OUT_PACKET, zrtp_poll(a.s, now, &o));
+	}
+	zrtp_poll(a.s, now, &o);
+	now = o.next_timer_ms;
+	ASSERT_EQ(ZRTP_OUT_EVENT, zrtp_poll(a.s, now, &o));
+	EXPECT_EQ(ZRTP_EV_ERROR, o.ev.type);
+	EXPECT_EQ(ZRTP_ERR_TIMEOUT, o.ev.error_code);
+	ASSERT_EQ(ZRTP_OUT_NONE, zrtp_poll(a.s, now, &o));
+	EXPECT_EQ(UINT64_MAX, o.next_timer_ms);
+	zh_stop(&a);
+}
+
+static enum zh_fate drop_after_commit(void *arg, struct zh_peer *from, struct zh_pkt *pk)
+{
+	int *seen = arg;
+
+	if (zh_type(pk->b, pk->len) == ZRTP_MSG_COMMIT)
+		(*seen)++;
+	return *seen ? ZH_DROP : ZH_DELIVER;	/* responder goes silent */
+}
+
+TEST(t2_commit_retransmissions)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+	int seen = 0;
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	zh_run(&a, &b, 0, 100000, drop_after_commit, &seen);
+	/* first Commit + 10 retransmissions (150, 300, 600, 1200 x 7 ms) */
+	EXPECT_EQ(11, a.sent[ZRTP_MSG_COMMIT]);
+	EXPECT_EQ(1, a.n_error);
+	EXPECT_EQ(ZRTP_ERR_TIMEOUT, a.last_error.error_code);
+	EXPECT_STREQ("error", zrtp_state_name(a.s));
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
+/* §4.6: Confirm2 retransmission stops on the first SRTP packet. */
+static enum zh_fate drop_conf2ack(void *arg, struct zh_peer *from, struct zh_pkt *pk)
+{
+	return zh_type(pk->b, pk->len) == ZRTP_MSG_CONF2ACK ? ZH_DROP : ZH_DELIVER;
+}
+
+TEST(confirm2_stops_on_srtp)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+	struct zrtp_output o;
+	uint64_t now;
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	now = zh_run(&a, &b, 0, 400, drop_conf2ack, NULL);
+	EXPECT_EQ(1, a.n_secure);
+	EXPECT_STREQ("confirm2-sent", zrtp_state_name(a.s));
+	EXPECT_LE(2, a.sent[ZRTP_MSG_CONFIRM2]);	/* retransmitting */
+	zrtp_srtp_received(a.s, now);
+	zh_drain(&a, now);
+	EXPECT_EQ(1, a.n_confirmed);
+	EXPECT_STREQ("secure", zrtp_state_name(a.s));
+	zrtp_poll(a.s, now, &o);
+	EXPECT_EQ(UINT64_MAX, o.next_timer_ms);
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
+/* ---- tampering: the errors of §5.9 --------------------------------------- */
+
+struct tamper {
+	enum zrtp_msg_type type;
+	int offset;		/* from the start of the message */
+	uint8_t xor;
+	bool set_pv_one;
+	bool done;
+};
+
+static enum zh_fate tamper_filter(void *arg, struct zh_peer *from, struct zh_pkt *pk)
+{
+	struct tamper *t = arg;
+	uint8_t *msg = pk->b + 12;
+	size_t mlen = pk->len - 16;
+
+	if (t->done || zh_type(pk->b, pk->len) != t->type)
+		return ZH_DELIVER;
+	t->done = true;
+	if (t->set_pv_one) {
+		/* pv := 1 (big-endian, DH3k), MAC left alone: the MAC is
+		 * only checkable later, the value must be refused now */
+		memset(msg + 76, 0, mlen - 84);
+		msg[76 + mlen - 84 - 1] = 1;
+	} else {
+		msg[t->offset] ^= t->xor;
+	}
+	zrtp_put32(pk->b + pk->len - 4, zrtp_crc32c(pk->b, pk->len - 4));
+	return ZH_DELIVER;
+}
+
+FIXTURE(tamper) {};
+FIXTURE_VARIANT(tamper) {
+	enum zrtp_msg_type type; int offset; bool pv_one; uint32_t code; bool a_detects;
+};
+/* DHPart1 pv = 1: Alice refuses it (0x61) */
+FIXTURE_VARIANT_ADD(tamper, dhpart1_pv_one) { ZRTP_MSG_DHPART1, 0, true, ZRTP_ERR_DH_BAD_PV, true };
+/* DHPart2 altered: its hash no longer matches the Commit's hvi (0x62) */
+FIXTURE_VARIANT_ADD(tamper, dhpart2_hvi) { ZRTP_MSG_DHPART2, 100, false, ZRTP_ERR_DH_HVI, false };
+/* Confirm1 ciphertext altered: confirm_mac fails (0x70) */
+FIXTURE_VARIANT_ADD(tamper, confirm1_mac) { ZRTP_MSG_CONFIRM1, 40, false, ZRTP_ERR_CONFIRM_MAC, true };
+FIXTURE_VARIANT_ADD(tamper, confirm2_mac) { ZRTP_MSG_CONFIRM2, 50, false, ZRTP_ERR_CONFIRM_MAC, false };
+FIXTURE_SETUP(tamper) {}
+FIXTURE_TEARDOWN(tamper) {}
+
+TEST_F(tamper, error_exchange)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+	struct tamper t = { .type = variant->type, .offset = variant->offset, .xor = 0x40,
+			    .set_pv_one = variant->pv_one };
+	struct zh_peer *det, *other;
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	zh_prefs(&ca, ZRTP_S256, ZRTP_AES1, ZRTP_HS80, ZRTP_DH3K, ZRTP_B32);
+	zh_prefs(&cb, ZRTP_S256, ZRTP_AES1, ZRTP_HS80, ZRTP_DH3K, ZRTP_B32);
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	zh_run(&a, &b, 0, 60000, tamper_filter, &t);
+	ASSERT_TRUE(t.done);
+	det = variant->a_detects ? &a : &b;
+	other = variant->a_detects ? &b : &a;
+	ASSERT_EQ(1, det->n_error);
+	EXPECT_EQ(variant->code, det->last_error.error_code);
+	EXPECT_TRUE(det->last_error.error_sent);
+	/* the peer got the Error message and acknowledged it */
+	EXPECT_EQ(1, det->sent[ZRTP_MSG_ERROR]);	/* ErrorACK stopped T2 */
+	EXPECT_EQ(1, other->sent[ZRTP_MSG_ERRORACK]);
+	EXPECT_EQ(1, other->n_error);
+	EXPECT_EQ(variant->code, other->last_error.error_code);
+	EXPECT_FALSE(other->last_error.error_sent);
+	EXPECT_EQ(0, det->n_secure);
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
+/* A forged DHPart1 with a wrong H1 is discarded, not fatal; the genuine one
+ * that follows completes the handshake. */
+TEST(forged_dhpart1_discarded)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+	struct tamper t = { .type = ZRTP_MSG_DHPART1, .offset = 14, .xor = 1 };
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	zh_run(&a, &b, 0, 60000, tamper_filter, &t);
+	ASSERT_TRUE(t.done);
+	expect_keys_agree(_metadata, &a, &b);
+	EXPECT_LE(2, a.sent[ZRTP_MSG_COMMIT]);	/* Commit was repeated */
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
+/* ---- a=zrtp-hash (§8.1) --------------------------------------------------- */
+
+static void hash_of_hello(struct zrtp_session *s, uint8_t out[32])
+{
+	char hex[80];
+
+	zrtp_hello_hash(s, hex, sizeof(hex));
+	for (int i = 0; i < 32; i++)
+		sscanf(hex + 5 + 2 * i, "%2hhx", &out[i]);
+}
+
+TEST(zrtp_hash_attribute)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+	uint8_t hb[32];
+	struct zrtp_session *probe;
+	char hex[80];
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	ASSERT_EQ(0, zrtp_hello_hash(b.s, hex, sizeof(hex)));
+	EXPECT_EQ(0, strncmp(hex, "1.10 ", 5));
+	EXPECT_EQ(69u, strlen(hex));
+	hash_of_hello(b.s, hb);
+	ca.peer_hello_hash = hb;	/* signalled by Bob: matches */
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	zh_run(&a, &b, 0, 60000, NULL, NULL);
+	expect_keys_agree(_metadata, &a, &b);
+	zh_stop(&a);
+	zh_stop(&b);
+
+	/* a different hash: Bob's Hello is refused, no handshake */
+	hb[0] ^= 1;
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	zh_run(&a, &b, 0, 60000, NULL, NULL);
+	EXPECT_EQ(0, a.n_secure);
+	EXPECT_EQ(0, b.n_secure);
+	EXPECT_EQ(0, a.sent[ZRTP_MSG_COMMIT]);
+	zh_stop(&a);
+	zh_stop(&b);
+	probe = NULL;
+	(void)probe;
+}
+
+/* ---- GoClear / ClearACK (§4.7.2), Ping / PingACK (§5.15) -------------------- */
+
+TEST(goclear)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+	uint64_t now;
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	ca.allow_clear = cb.allow_clear = true;
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	now = zh_run(&a, &b, 0, 60000, NULL, NULL);
+	expect_keys_agree(_metadata, &a, &b);
+	EXPECT_TRUE(a.secure.peer_allow_clear);
+	ASSERT_EQ(0, zrtp_go_clear(a.s, now));
+	zh_run(&a, &b, now, now + 60000, NULL, NULL);
+	EXPECT_EQ(1, b.n_goclear);
+	EXPECT_EQ(1, a.n_clear);
+	EXPECT_EQ(1, b.sent[ZRTP_MSG_CLEARACK]);
+	EXPECT_STREQ("clear", zrtp_state_name(a.s));
+	EXPECT_STREQ("clear", zrtp_state_name(b.s));
+	zh_stop(&a);
+	zh_stop(&b);
+
+	/* Bob does not allow clear: Alice may not even ask */
+	cb.allow_clear = false;
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	now = zh_run(&a, &b, 0, 60000, NULL, NULL);
+	EXPECT_FALSE(a.secure.peer_allow_clear);
+	EXPECT_EQ(-1, zrtp_go_clear(a.s, now));
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
+TEST(ping_pingack)
+{
+	struct zh_peer a;
+	struct zrtp_config ca;
+	struct zrtp_msg m = { .type = ZRTP_MSG_PING };
+	uint8_t msg[64], pkt[128];
+	struct zrtp_output o;
+	struct zrtp_packet p;
+	int n;
+
+	zh_config(&ca, ZID_A, 0x1111, ZRTP_ROLE_INITIATOR);
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	zrtp_poll(a.s, 0, &o);		/* Hello */
+	memcpy(m.ping.version, "1.10", 4);
+	memcpy(m.ping.endpoint_hash, "PINGHASH", 8);
+	n = zrtp_msg_encode(&m, msg, sizeof(msg));
+	n = zrtp_packet_build(7, 0xcafef00d, msg, n, pkt, sizeof(pkt));
+	ASSERT_EQ(0, zrtp_input(a.s, 0, pkt, n));
+	ASSERT_EQ(ZRTP_OUT_PACKET, zrtp_poll(a.s, 0, &o));
+	ASSERT_EQ(0, zrtp_packet_parse(o.pkt, o.len, &p));
+	ASSERT_EQ(ZRTP_MSG_PINGACK, p.m.type);
+	EXPECT_EQ(0, memcmp(p.m.pingack.received_hash, "PINGHASH", 8));
+	EXPECT_EQ(0xcafef00du, p.m.pingack.ssrc);
+	EXPECT_EQ(0x1111u, p.ssrc);
+	/* a short Ping (CVE-2013-2223) is rejected, nothing is sent */
+	zrtp_put16(pkt + 14, 5);
+	zrtp_put32(pkt + 12 + 20, zrtp_crc32c(pkt, 12 + 20));
+	EXPECT_GT(0, zrtp_input(a.s, 0, pkt, 12 + 20 + 4));
+	EXPECT_EQ(ZRTP_OUT_NONE, zrtp_poll(a.s, 0, &o));
+	zh_stop(&a);
+}
+
+/* Garbage of every length never changes the state or emits anything. */
+TEST(garbage_input)
+{
+	struct zh_peer a;
+	struct zrtp_config ca;
+	struct zrtp_output o;
+	uint8_t buf[1200];
+	unsigned seed = 7;
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	zrtp_poll(a.s, 0, &o);
+	for (size_t len = 0; len < sizeof(buf); len += 7) {
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[i] = seed >> 16;
+		}
+		if (len >= 8) {
+			buf[0] = 0x10;
+			memcpy(buf + 4, "ZRTP", 4);
+		}
+		EXPECT_GT(0, zrtp_input(a.s, 0, buf, len));
+	}
+	EXPECT_EQ(ZRTP_OUT_NONE, zrtp_poll(a.s, 0, &o));
+	EXPECT_STREQ("discovery", zrtp_state_name(a.s));
+	zh_stop(&a);
+}
+
+TEST(equal_zid_refused)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, ZID_A, 2, ZRTP_ROLE_RESPONDER);
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	zh_run(&a, &b, 0, 60000, NULL, NULL);
+	EXPECT_EQ(0, a.n_secure);
+	EXPECT_LE(1, a.n_error);
+	EXPECT_EQ(ZRTP_ERR_EQUAL_ZID, a.last_error.error_code);
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,1516 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ZRTP state machine, RFC 6189 §4-§7, I/O-free.
+ *
+ * Roles: both endpoints send Hello (§4.1) and answer the peer's Hello with
+ * HelloACK; an endpoint that has the peer's Hello and an acknowledgement of
+ * its own (a HelloACK, or the peer's Commit standing in for it) may Commit
+ * and so become the initiator.  If both Commit, §4.2 decides.
+ *
+ *   initiator                         responder
+ *   Commit        ----------------->
+ *                 <-----------------  DHPart1     (DH modes only)
+ *   DHPart2       ----------------->
+ *                 <-----------------  Confirm1
+ *   Confirm2      ----------------->
+ *                 <-----------------  Conf2ACK
+ *
+ * Retransmission (§6): Hello on T1 (50 ms doubling to 200 ms, 20 times),
+ * Commit, DHPart2, Confirm2, GoClear, Error and SASrelay on T2 (150 ms
+ * doubling to 1200 ms, 10 times).  The responder never retransmits on its
+ * own: a repeated Commit/DHPart2/Confirm2 makes it resend DHPart1,
+ * Confirm1 or Conf2ACK.
+ *
+ * Hash chain (§9): H0 random, H1..H3 = SHA-256 of the previous.  Each
+ * message reveals the key of the MAC of the previous one (H2 keys the
+ * Hello MAC, H1 the Commit MAC, H0 the DHPart MACs), so each peer message
+ * is checked against the chain as soon as the next image is revealed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/rand.h>
+#include <openssl/crypto.h>
+#include "zrtp.h"
+#include "zrtp_wire.h"
+#include "zrtp_crypto.h"
+
+enum zrtp_state {
+	ST_IDLE,
+	ST_DISCOVERY,		/* Hello exchange */
+	ST_COMMIT_SENT,		/* initiator: waiting for DHPart1 (Confirm1 in Mult/Prsh) */
+	ST_DHPART2_SENT,	/* initiator: waiting for Confirm1 */
+	ST_CONFIRM2_SENT,	/* initiator: waiting for Conf2ACK */
+	ST_DHPART1_SENT,	/* responder: waiting for DHPart2 */
+	ST_CONFIRM1_SENT,	/* responder: waiting for Confirm2 */
+	ST_SECURE,
+	ST_GOCLEAR_SENT,
+	ST_CLEAR,
+	ST_ERROR,
+};
+
+static const char *const state_names[] = {
+	[ST_IDLE] = "idle", [ST_DISCOVERY] = "discovery", [ST_COMMIT_SENT] = "commit-sent",
+	[ST_DHPART2_SENT] = "dhpart2-sent", [ST_CONFIRM2_SENT] = "confirm2-sent",
+	[ST_DHPART1_SENT] = "dhpart1-sent", [ST_CONFIRM1_SENT] = "confirm1-sent",
+	[ST_SECURE] = "secure", [ST_GOCLEAR_SENT] = "goclear-sent", [ST_CLEAR] = "clear",
+	[ST_ERROR] = "error",
+};
+
+/* §6 timer values */
+enum {
+	T1_INITIAL = 50, T1_CAP = 200, T1_MAX_RETRANS = 20,
+	T2_INITIAL = 150, T2_CAP = 1200, T2_MAX_RETRANS = 10,
+	QUEUE_LEN = 32,
+};
+
+enum timer_kind { TIMER_NONE, TIMER_T1, TIMER_T2 };
+
+static const char ZRTP_VERSION[4] = { '1', '.', '1', '0' };
+
+struct msgbuf {
+	uint8_t b[ZRTP_MAX_MSG_LEN];
+	size_t len;
+};
+
+struct zrtp_session {
+	struct zrtp_config cfg;
+	uint8_t aux[64];
+	size_t aux_len;
+	uint8_t peer_hello_hash[32];
+	bool check_hello_hash;
+	enum zrtp_state state;
+	bool initiator;
+	uint16_t seq;
+	uint8_t h[4][32];			/* our H0..H3 */
+
+	/* our messages, kept for retransmission and for the hashes */
+	struct msgbuf hello, commit, dhpart, confirm, ctrl;
+	/* the peer's */
+	struct msgbuf p_hello, p_commit, p_dhpart;
+	struct zrtp_hello ph;
+	struct zrtp_commit pc, mc;		/* peer's and my Commit, parsed */
+	struct zrtp_dhpart pd;
+	bool have_ph, have_pc, have_pd, got_helloack;
+	uint8_t peer_h[4][32];
+	bool peer_h_known[4];
+	bool hello_mac_ok, commit_mac_ok, dhpart_mac_ok;
+
+	uint32_t alg[ZRTP_ALG_KINDS];		/* negotiated */
+	struct zrtp_dh *dh;
+	uint32_t dh_ka;
+	struct zrtp_keyset ks;
+	bool keys_ready;
+	uint8_t psk[ZRTP_MAX_HASH_LEN];		/* Prsh preshared_key */
+
+	struct zrtp_cache_entry ce;
+	bool ce_loaded;
+	enum zrtp_cache_status cache_status;
+	bool peer_v, peer_a, peer_d, peer_e;
+	uint32_t peer_expiry;
+	char sas[40];
+	bool sas_verified;
+
+	/* retransmission */
+	enum timer_kind tkind;
+	uint64_t deadline;
+	uint32_t interval;
+	int count;
+	struct msgbuf *rtx;
+
+	struct zrtp_output q[QUEUE_LEN];
+	int qhead, qlen;
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int rnd(struct zrtp_session *s, void *buf, size_t len)
+{
+	if (s->cfg.rand)
+		return s->cfg.rand(s->cfg.rand_arg, buf, len);
+	return RAND_bytes(buf, (int)len) == 1 ? 0 : -1;
+}
+
+static void code_str(uint32_t c, char out[5])
+{
+	zrtp_put32((uint8_t *)out, c);
+	out[4] = 0;
+}
+
+static struct zrtp_output *q_push(struct zrtp_session *s)
+{
+	struct zrtp_output *o;
+
+	if (s->qlen == QUEUE_LEN)
+		return NULL;
+	o = &s->q[(s->qhead + s->qlen++) % QUEUE_LEN];
+	memset(o, 0, sizeof(*o) - sizeof(o->pkt));	/* pkt is overwritten */
+	memset(&o->ev, 0, sizeof(o->ev));
+	return o;
+}
+
+static void send_msg(struct zrtp_session *s, const struct msgbuf *m)
+{
+	struct zrtp_output *o = q_push(s);
+	int n;
+
+	if (!o)
+		return;		/* a retransmission will make up for it */
+	n = zrtp_packet_build(s->seq++, s->cfg.ssrc, m->b, m->len, o->pkt, sizeof(o->pkt));
+	if (n < 0) {
+		s->qlen--;
+		return;
+	}
+	o->kind = ZRTP_OUT_PACKET;
+	o->len = n;
+}
+
+static struct zrtp_event *push_event(struct zrtp_session *s, enum zrtp_event_type t)
+{
+	struct zrtp_output *o = q_push(s);
+
+	if (!o)
+		return NULL;
+	o->kind = ZRTP_OUT_EVENT;
+	o->ev.type = t;
+	memcpy(o->ev.peer_zid, s->ph.zid, 12);
+	return &o->ev;
+}
+
+static void timer_stop(struct zrtp_session *s)
+{
+	s->tkind = TIMER_NONE;
+	s->rtx = NULL;
+}
+
+static void timer_start(struct zrtp_session *s, enum timer_kind k, struct msgbuf *m, uint64_t now)
+{
+	s->tkind = k;
+	s->rtx = m;
+	s->count = 0;
+	s->interval = k == TIMER_T1 ? T1_INITIAL : T2_INITIAL;
+	s->deadline = now + s->interval;
+}
+
+/* Encode a message into a msgbuf; MAC (if any) patched by the caller. */
+static int encode(struct msgbuf *mb, const struct zrtp_msg *m)
+{
+	int n = zrtp_msg_encode(m, mb->b, sizeof(mb->b));
+
+	if (n < 0)
+		return -1;
+	mb->len = n;
+	return 0;
+}
+
+/* 64-bit truncated MAC over a message but its own trailing MAC field. */
+static int msg_mac(uint32_t hash, const uint8_t *key, size_t klen, const uint8_t *msg,
+		   size_t len, uint8_t out[8])
+{
+	uint8_t full[ZRTP_MAX_HASH_LEN];
+
+	if (len < 8 || zrtp_hmac(hash, key, klen, msg, len - 8, full))
+		return -1;
+	memcpy(out, full, 8);
+	return 0;
+}
+
+static void patch_mac(uint32_t hash, const uint8_t *key, struct msgbuf *mb)
+{
+	msg_mac(hash, key, 32, mb->b, mb->len, mb->b + mb->len - 8);
+}
+
+static bool check_mac(uint32_t hash, const uint8_t *key, const struct msgbuf *mb)
+{
+	uint8_t mac[8];
+
+	return msg_mac(hash, key, 32, mb->b, mb->len, mac) == 0 &&
+	       zrtp_memeq(mac, mb->b + mb->len - 8, 8);
+}
+
+static void sha256(const uint8_t *in, size_t n, uint8_t out[32])
+{
+	zrtp_hash(ZRTP_S256, in, n, out);
+}
+
+/* The Hello MAC is computed before any hash is negotiated, so it uses the
+ * mandatory SHA-256, like the hash images it is keyed with (§9). */
+#define HELLO_MAC_HASH ZRTP_S256
+
+static void wipe_keys(struct zrtp_session *s)
+{
+	zrtp_wipe(&s->ks, sizeof(s->ks));
+	zrtp_wipe(s->psk, sizeof(s->psk));
+	zrtp_wipe(&s->ce, sizeof(s->ce));
+	zrtp_dh_free(s->dh);
+	s->dh = NULL;
+	s->keys_ready = false;
+}
+
+/* ---- algorithm lists and negotiation (§4.1.2) ---------------------------- */
+
+static const uint32_t default_algs[ZRTP_ALG_KINDS][ZRTP_MAX_PREFS] = {
+	{ ZRTP_S256, ZRTP_S384 },
+	{ ZRTP_AES1, ZRTP_AES3, ZRTP_AES2 },
+	{ ZRTP_HS32, ZRTP_HS80 },
+	{ ZRTP_X255, ZRTP_EC25, ZRTP_DH3K, ZRTP_DH2K, ZRTP_EC38, ZRTP_X448, ZRTP_MULT },
+	{ ZRTP_B32, ZRTP_B256 },
+};
+static const uint8_t default_n[ZRTP_ALG_KINDS] = { 2, 3, 2, 7, 2 };
+
+/* Mandatory to implement (§5.1.2-§5.1.6, §4.4.3): implied in every Hello. */
+static bool mandatory(int kind, uint32_t a)
+{
+	switch (kind) {
+	case ZRTP_ALG_HASH: return a == ZRTP_S256;
+	case ZRTP_ALG_CIPHER: return a == ZRTP_AES1;
+	case ZRTP_ALG_AUTH: return a == ZRTP_HS32 || a == ZRTP_HS80;
+	case ZRTP_ALG_KA: return a == ZRTP_DH3K || a == ZRTP_MULT;
+	case ZRTP_ALG_SAS: return a == ZRTP_B32;
+	}
+	return false;
+}
+
+static bool implemented(int kind, uint32_t a)
+{
+	switch (kind) {
+	case ZRTP_ALG_HASH: return zrtp_hash_supported(a);
+	case ZRTP_ALG_CIPHER: return zrtp_cipher_key_len(a) != 0;
+	case ZRTP_ALG_AUTH: return zrtp_auth_supported(a);
+	case ZRTP_ALG_KA: return zrtp_ka_supported(a) || a == ZRTP_MULT || a == ZRTP_PRSH;
+	case ZRTP_ALG_SAS: return zrtp_sas_supported(a);
+	}
+	return false;
+}
+
+static bool list_has(const uint32_t *l, int n, uint32_t a)
+{
+	for (int i = 0; i < n; i++)
+		if (l[i] == a)
+			return true;
+	return false;
+}
+
+static bool self_has(const struct zrtp_session *s, int kind, uint32_t a)
+{
+	return implemented(kind, a) &&
+	       (list_has(s->cfg.algs[kind], s->cfg.nalgs[kind], a) || mandatory(kind, a));
+}
+
+static bool peer_has(const struct zrtp_session *s, int kind, uint32_t a)
+{
+	return list_has(s->ph.alg[kind], s->ph.n[kind], a) || mandatory(kind, a);
+}
+
+/* Our list in preference order, followed by the implied mandatory ones. */
+static int full_list(const uint32_t *l, int n, int kind, uint32_t *out)
+{
+	static const uint32_t mand[] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS32, ZRTP_HS80,
+					 ZRTP_DH3K, ZRTP_MULT, ZRTP_B32 };
+	int m = 0;
+
+	for (int i = 0; i < n; i++)
+		out[m++] = l[i];
+	for (unsigned i = 0; i < sizeof(mand) / sizeof(mand[0]); i++)
+		if (mandatory(kind, mand[i]) && !list_has(out, m, mand[i]))
+			out[m++] = mand[i];
+	return m;
+}
+
+static uint32_t first_common(const struct zrtp_session *s, int kind, bool from_peer, bool dh_only)
+{
+	uint32_t l[ZRTP_MAX_PREFS + 8];
+	int n = from_peer ? full_list(s->ph.alg[kind], s->ph.n[kind], kind, l)
+			  : full_list(s->cfg.algs[kind], s->cfg.nalgs[kind], kind, l);
+
+	for (int i = 0; i < n; i++) {
+		if (dh_only && !zrtp_ka_is_dh(l[i]))
+			continue;
+		if (self_has(s, kind, l[i]) && peer_has(s, kind, l[i]))
+			return l[i];
+	}
+	return 0;
+}
+
+/* ---- session life ------------------------------------------------------- */
+
+static int build_hello(struct zrtp_session *s)
+{
+	struct zrtp_msg m = { .type = ZRTP_MSG_HELLO };
+	struct zrtp_hello *h = &m.hello;
+	size_t cl = s->cfg.client_id ? strlen(s->cfg.client_id) : 0;
+
+	memcpy(h->version, ZRTP_VERSION, 4);
+	memset(h->client_id, ' ', 16);
+	memcpy(h->client_id, s->cfg.client_id, cl > 16 ? 16 : cl);
+	memcpy(h->h3, s->h[3], 32);
+	memcpy(h->zid, s->cfg.zid, 12);
+	h->flags = (s->cfg.mitm ? ZRTP_HELLO_M : 0) | (s->cfg.passive ? ZRTP_HELLO_P : 0);
+	for (int k = 0; k < ZRTP_ALG_KINDS; k++) {
+		h->n[k] = s->cfg.nalgs[k];
+		memcpy(h->alg[k], s->cfg.algs[k], sizeof(h->alg[k]));
+	}
+	if (encode(&s->hello, &m))
+		return -1;
+	msg_mac(HELLO_MAC_HASH, s->h[2], 32, s->hello.b, s->hello.len,
+		s->hello.b + s->hello.len - 8);
+	return 0;
+}
+
+struct zrtp_session *zrtp_session_new(const struct zrtp_config *cfg)
+{
+	struct zrtp_session *s = OPENSSL_zalloc(sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->cfg = *cfg;
+	s->cfg.client_id = NULL;
+	s->cfg.aux_secret = NULL;
+	s->cfg.peer_hello_hash = NULL;
+	for (int k = 0; k < ZRTP_ALG_KINDS; k++) {
+		int n = 0;
+
+		if (!cfg->nalgs[k]) {
+			memcpy(s->cfg.algs[k], default_algs[k], sizeof(s->cfg.algs[k]));
+			s->cfg.nalgs[k] = default_n[k];
+			continue;
+		}
+		/* keep only what we implement; at most 7 (§5.2) */
+		for (int i = 0; i < cfg->nalgs[k] && i < ZRTP_MAX_PREFS; i++)
+			if (implemented(k, cfg->algs[k][i]))
+				s->cfg.algs[k][n++] = cfg->algs[k][i];
+		s->cfg.nalgs[k] = n;
+	}
+	if (cfg->aux_secret && cfg->aux_secret_len) {
+		s->aux_len = cfg->aux_secret_len > sizeof(s->aux) ? sizeof(s->aux) : cfg->aux_secret_len;
+		memcpy(s->aux, cfg->aux_secret, s->aux_len);
+	}
+	if (cfg->peer_hello_hash) {
+		memcpy(s->peer_hello_hash, cfg->peer_hello_hash, 32);
+		s->check_hello_hash = true;
+	}
+	/* §9: H0 is random, H1..H3 successive SHA-256 images */
+	if (rnd(s, s->h[0], 32) || rnd(s, &s->seq, sizeof(s->seq)))
+		goto err;
+	s->seq &= 0x7fff;
+	for (int i = 1; i < 4; i++)
+		sha256(s->h[i - 1], 32, s->h[i]);
+	{
+		const char *id = cfg->client_id ? cfg->client_id : "ksrtp";
+		s->cfg.client_id = id;	/* only used while building Hello */
+		if (build_hello(s))
+			goto err;
+		s->cfg.client_id = NULL;
+	}
+	s->state = ST_IDLE;
+	return s;
+err:
+	zrtp_session_free(s);
+	return NULL;
+}
+
+void zrtp_session_free(struct zrtp_session *s)
+{
+	if (!s)
+		return;
+	zrtp_dh_free(s->dh);
+	OPENSSL_clear_free(s, sizeof(*s));
+}
+
+int zrtp_start(struct zrtp_session *s, uint64_t now)
+{
+	if (s->state != ST_IDLE)
+		return -1;
+	s->state = ST_DISCOVERY;
+	send_msg(s, &s->hello);
+	timer_start(s, TIMER_T1, &s->hello, now);
+	return 0;
+}
+
+const char *zrtp_state_name(const struct zrtp_session *s)
+{
+	return state_names[s->state];
+}
+
+bool zrtp_is_secure(const struct zrtp_session *s)
+{
+	return s->state == ST_SECURE || s->state == ST_CONFIRM2_SENT;
+}
+
+bool zrtp_is_zrtp(const uint8_t *pkt, size_t len)
+{
+	return zrtp_is_zrtp_packet(pkt, len);
+}
+
+int zrtp_hello_hash(const struct zrtp_session *s, char *out, size_t cap)
+{
+	uint8_t h[32];
+	size_t n = 0;
+
+	if (cap < 5 + 64 + 1)
+		return -1;
+	sha256(s->hello.b, s->hello.len, h);
+	n = (size_t)snprintf(out, cap, "%.4s ", ZRTP_VERSION);
+	for (int i = 0; i < 32; i++)
+		n += (size_t)snprintf(out + n, cap - n, "%02x", h[i]);
+	return 0;
+}
+
+/* ---- errors (§5.9) --------------------------------------------------- */
+
+static void fail(struct zrtp_session *s, uint64_t now, uint32_t code)
+{
+	struct zrtp_msg m = { .type = ZRTP_MSG_ERROR, .error_code = code };
+	struct zrtp_event *ev;
+
+	if (s->state == ST_ERROR)
+		return;
+	wipe_keys(s);
+	s->state = ST_ERROR;
+	timer_stop(s);
+	if (code != ZRTP_ERR_TIMEOUT && encode(&s->ctrl, &m) == 0) {
+		send_msg(s, &s->ctrl);
+		timer_start(s, TIMER_T2, &s->ctrl, now);
+	}
+	ev = push_event(s, ZRTP_EV_ERROR);
+	if (ev) {
+		ev->error_code = code;
+		ev->error_sent = true;
+	}
+}
+
+static void send_simple(struct zrtp_session *s, enum zrtp_msg_type t)
+{
+	struct zrtp_msg m = { .type = t };
+	struct msgbuf mb;
+
+	if (encode(&mb, &m) == 0)
+		send_msg(s, &mb);
+}
+
+/* ---- hash chain (§9) ------------------------------------------------- */
+
+/*
+ * Learn the peer's H<k>: derive the images above it, compare with every
+ * image already known, then check the MACs of the stored peer messages
+ * whose key is now known.  false: the chain or a stored MAC is broken.
+ */
+static bool learn_peer_h(struct zrtp_session *s, int k, const uint8_t hk[32])
+{
+	uint8_t h[4][32];
+
+	memcpy(h[k], hk, 32);
+	for (int i = k + 1; i < 4; i++)
+		sha256(h[i - 1], 32, h[i]);
+	for (int i = k; i < 4; i++)
+		if (s->peer_h_known[i] && !zrtp_memeq(s->peer_h[i], h[i], 32))
+			return false;
+	if (s->have_ph && !s->hello_mac_ok) {
+		if (!check_mac(HELLO_MAC_HASH, h[2], &s->p_hello))
+			return false;
+		s->hello_mac_ok = true;
+	}
+	if (k <= 1 && s->have_pc && !s->commit_mac_ok) {
+		if (!check_mac(s->alg[ZRTP_ALG_HASH], h[1], &s->p_commit))
+			return false;
+		s->commit_mac_ok = true;
+	}
+	if (k == 0 && s->have_pd && !s->dhpart_mac_ok) {
+		if (!check_mac(s->alg[ZRTP_ALG_HASH], h[0], &s->p_dhpart))
+			return false;
+		s->dhpart_mac_ok = true;
+	}
+	for (int i = k; i < 4; i++) {
+		memcpy(s->peer_h[i], h[i], 32);
+		s->peer_h_known[i] = true;
+	}
+	return true;
+}
+
+/* ---- retained secrets (§4.3) ----------------------------------------- */
+
+static void load_cache(struct zrtp_session *s)
+{
+	if (s->ce_loaded)
+		return;
+	s->ce_loaded = true;
+	memset(&s->ce, 0, sizeof(s->ce));
+	if (s->cfg.cache && zrtp_cache_get(s->cfg.cache, s->ph.zid, &s->ce) != 0)
+		memset(&s->ce, 0, sizeof(s->ce));
+}
+
+static const uint8_t *role_label(bool initiator, size_t *len)
+{
+	*len = initiator ? 9 : 9;
+	return (const uint8_t *)(initiator ? "Initiator" : "Responder");
+}
+
+/* §4.3.1: the IDs we send, labelled with our role; random when absent. */
+static int my_ids(struct zrtp_session *s, struct zrtp_dhpart *d)
+{
+	uint32_t hash = s->alg[ZRTP_ALG_HASH];
+	size_t ll;
+	const uint8_t *label = role_label(s->initiator, &ll);
+
+	load_cache(s);
+	if (rnd(s, d->rs1_id, 8) || rnd(s, d->rs2_id, 8) || rnd(s, d->aux_id, 8) ||
+	    rnd(s, d->pbx_id, 8))
+		return -1;
+	if (s->ce.has_rs1)
+		zrtp_secret_id(hash, s->ce.rs1, 32, label, ll, d->rs1_id);
+	if (s->ce.has_rs2)
+		zrtp_secret_id(hash, s->ce.rs2, 32, label, ll, d->rs2_id);
+	if (s->aux_len)		/* keyed with our own H3 */
+		zrtp_secret_id(hash, s->aux, s->aux_len, s->h[3], 32, d->aux_id);
+	if (s->ce.has_pbx)
+		zrtp_secret_id(hash, s->ce.pbx, 32, label, ll, d->pbx_id);
+	return 0;
+}
+
+struct secrets {
+	const uint8_t *s1, *s2, *s3;
+	size_t l1, l2, l3;
+};
+
+static bool id_matches(struct zrtp_session *s, const uint8_t *secret, size_t slen,
+		       const uint8_t *label, size_t ll, const uint8_t id[8])
+{
+	uint8_t mine[8];
+
+	return zrtp_secret_id(s->alg[ZRTP_ALG_HASH], secret, slen, label, ll, mine) == 0 &&
+	       zrtp_memeq(mine, id, 8);
+}
+
+/* §4.3: find s1 (rs1/rs2 cross-comparison), s2 (aux), s3 (pbx). */
+static void match_secrets(struct zrtp_session *s, const struct zrtp_dhpart *pd, struct secrets *x)
+{
+	size_t ll;
+	const uint8_t *pl = role_label(!s->initiator, &ll);
+
+	memset(x, 0, sizeof(*x));
+	load_cache(s);
+	if (s->ce.has_rs1 && id_matches(s, s->ce.rs1, 32, pl, ll, pd->rs1_id))
+		x->s1 = s->ce.rs1;
+	else if (s->ce.has_rs1 && id_matches(s, s->ce.rs1, 32, pl, ll, pd->rs2_id))
+		x->s1 = s->ce.rs1;
+	else if (s->ce.has_rs2 && id_matches(s, s->ce.rs2, 32, pl, ll, pd->rs1_id))
+		x->s1 = s->ce.rs2;
+	if (x->s1)
+		x->l1 = 32;
+	if (x->s1)
+		s->cache_status = ZRTP_CACHE_MATCH;
+	else if (s->ce.has_rs1 || s->ce.has_rs2)
+		s->cache_status = ZRTP_CACHE_MISMATCH;
+	else
+		s->cache_status = ZRTP_CACHE_NONE;
+	if (s->aux_len && id_matches(s, s->aux, s->aux_len, s->ph.h3, 32, pd->aux_id)) {
+		x->s2 = s->aux;
+		x->l2 = s->aux_len;
+	}
+	if (s->ce.has_pbx && id_matches(s, s->ce.pbx, 32, pl, ll, pd->pbx_id)) {
+		x->s3 = s->ce.pbx;
+		x->l3 = 32;
+	}
+}
+
+static const uint8_t *zid_i(const struct zrtp_session *s)
+{
+	return s->initiator ? s->cfg.zid : s->ph.zid;
+}
+
+static const uint8_t *zid_r(const struct zrtp_session *s)
+{
+	return s->initiator ? s->ph.zid : s->cfg.zid;
+}
+
+static const struct msgbuf *resp_hello(const struct zrtp_session *s)
+{
+	return s->initiator ? &s->p_hello : &s->hello;
+}
+
+static const struct msgbuf *the_commit(const struct zrtp_session *s)
+{
+	return s->initiator ? &s->commit : &s->p_commit;
+}
+
+/* DH mode: total_hash, s0 and every key (§4.4.1.4, §4.5). */
+static int derive_dh(struct zrtp_session *s, const uint8_t *dhres, size_t dhlen)
+{
+	const struct msgbuf *d1 = s->initiator ? &s->p_dhpart : &s->dhpart;
+	const struct msgbuf *d2 = s->initiator ? &s->dhpart : &s->p_dhpart;
+	uint8_t th[ZRTP_MAX_HASH_LEN];
+	uint32_t hash = s->alg[ZRTP_ALG_HASH];
+	struct secrets x;
+	int r;
+
+	match_secrets(s, &s->pd, &x);
+	if (zrtp_hash_v(hash, th, resp_hello(s)->b, resp_hello(s)->len, the_commit(s)->b,
+			the_commit(s)->len, d1->b, d1->len, d2->b, d2->len))
+		return -1;
+	r = zrtp_s0_dh(hash, dhres, dhlen, zid_i(s), zid_r(s), th, x.s1, x.l1, x.s2, x.l2,
+		       x.s3, x.l3, s->ks.s0);
+	if (!r)
+		r = zrtp_keyset_derive(&s->ks, hash, s->alg[ZRTP_ALG_CIPHER], zid_i(s), zid_r(s),
+				       th, false);
+	s->keys_ready = r == 0;
+	return r;
+}
+
+/* Mult and Prsh: total_hash = hash(responder's Hello || Commit). */
+static int derive_nondh(struct zrtp_session *s)
+{
+	uint32_t hash = s->alg[ZRTP_ALG_HASH];
+	size_t hl = zrtp_hash_len(hash);
+	uint8_t th[ZRTP_MAX_HASH_LEN], ctx[24 + ZRTP_MAX_HASH_LEN];
+	bool mult = s->alg[ZRTP_ALG_KA] == ZRTP_MULT;
+	int r;
+
+	if (zrtp_hash_v(hash, th, resp_hello(s)->b, resp_hello(s)->len, the_commit(s)->b,
+			the_commit(s)->len, NULL, 0, NULL, 0))
+		return -1;
+	memcpy(ctx, zid_i(s), 12);
+	memcpy(ctx + 12, zid_r(s), 12);
+	memcpy(ctx + 24, th, hl);
+	if (mult) {
+		/* §4.4.3.2: s0 = KDF(ZRTPSess, "ZRTP MSK", KDF_Context, hl) */
+		r = zrtp_kdf(hash, s->cfg.master->ks.zrtp_sess, hl, "ZRTP MSK", ctx, 24 + hl,
+			     hl * 8, s->ks.s0);
+	} else {
+		/* §4.4.2: s0 = KDF(preshared_key, "ZRTP PSK", KDF_Context, hl) */
+		r = zrtp_kdf(hash, s->psk, hl, "ZRTP PSK", ctx, 24 + hl, hl * 8, s->ks.s0);
+	}
+	if (!r)
+		r = zrtp_keyset_derive(&s->ks, hash, s->alg[ZRTP_ALG_CIPHER], zid_i(s), zid_r(s),
+				       th, mult);
+	if (!r && mult)
+		memcpy(s->ks.zrtp_sess, s->cfg.master->ks.zrtp_sess, hl);
+	s->keys_ready = r == 0;
+	return r;
+}
+
+/* §4.4.2: preshared_key from rs1 (or rs2), aux and pbx; keyID. */
+static int psk_from(struct zrtp_session *s, const uint8_t *rs, uint8_t key_id[8])
+{
+	uint32_t hash = s->alg[ZRTP_ALG_HASH];
+
+	if (zrtp_preshared_key(hash, rs, 32, s->aux_len ? s->aux : NULL, s->aux_len,
+			       s->ce.has_pbx ? s->ce.pbx : NULL, s->ce.has_pbx ? 32 : 0, s->psk))
+		return -1;
+	return zrtp_secret_id(hash, s->psk, zrtp_hash_len(hash), (const uint8_t *)"Prsh", 4, key_id);
+}
+
+/* ---- building our messages ------------------------------------------- */
+
+static int ensure_dh(struct zrtp_session *s, uint32_t ka)
+{
+	if (s->dh && s->dh_ka == ka)
+		return 0;	/* §4.1.2: the precomputed share is reused */
+	zrtp_dh_free(s->dh);
+	s->dh = zrtp_dh_new(ka);
+	s->dh_ka = ka;
+	return s->dh ? 0 : -1;
+}
+
+static int build_dhpart(struct zrtp_session *s, enum zrtp_msg_type t)
+{
+	struct zrtp_msg m = { .type = t };
+	int n;
+
+	memcpy(m.dhpart.h1, s->h[1], 32);
+	if (my_ids(s, &m.dhpart))
+		return -1;
+	n = zrtp_dh_public(s->dh, m.dhpart.pv, sizeof(m.dhpart.pv));
+	if (n < 0)
+		return -1;
+	m.dhpart.pv_len = n;
+	if (encode(&s->dhpart, &m))
+		return -1;
+	patch_mac(s->alg[ZRTP_ALG_HASH], s->h[0], &s->dhpart);
+	return 0;
+}
+
+static uint8_t my_confirm_flags(struct zrtp_session *s)
+{
+	uint8_t f = 0;
+
+	if (s->cfg.disclosure)
+		f |= ZRTP_CONFIRM_D;
+	if (s->cfg.allow_clear)
+		f |= ZRTP_CONFIRM_A;
+	if (s->cache_status == ZRTP_CACHE_MATCH && s->ce.sas_verified)
+		f |= ZRTP_CONFIRM_V;
+	if (s->cfg.mitm && s->cfg.pbx_enroll)
+		f |= ZRTP_CONFIRM_E;
+	return f;
+}
+
+/* Confirm1/Confirm2 and SASrelay: encrypt with our zrtpkey, MAC (§5.7). */
+static int seal(struct zrtp_session *s, enum zrtp_msg_type t, const uint8_t *plain,
+		size_t plen, struct msgbuf *out)
+{
+	struct zrtp_msg m = { .type = t };
+	const uint8_t *zk = s->initiator ? s->ks.zrtp_key_i : s->ks.zrtp_key_r;
+	const uint8_t *mk = s->initiator ? s->ks.mac_key_i : s->ks.mac_key_r;
+	uint8_t mac[ZRTP_MAX_HASH_LEN];
+
+	if (rnd(s, m.confirm.iv, 16) ||
+	    zrtp_aes_cfb(s->alg[ZRTP_ALG_CIPHER], zk, m.confirm.iv, plain, m.confirm.enc, plen, true))
+		return -1;
+	m.confirm.enc_len = plen;
+	if (zrtp_hmac(s->alg[ZRTP_ALG_HASH], mk, s->ks.hlen, m.confirm.enc, plen, mac))
+		return -1;
+	memcpy(m.confirm.mac, mac, 8);
+	return encode(out, &m);
+}
+
+/* Verify and decrypt a peer's Confirm/SASrelay.  Returns plaintext length. */
+static int unseal(struct zrtp_session *s, const struct zrtp_confirm *c, uint8_t *plain)
+{
+	const uint8_t *zk = s->initiator ? s->ks.zrtp_key_r : s->ks.zrtp_key_i;
+	const uint8_t *mk = s->initiator ? s->ks.mac_key_r : s->ks.mac_key_i;
+	uint8_t mac[ZRTP_MAX_HASH_LEN];
+
+	if (!s->keys_ready ||
+	    zrtp_hmac(s->alg[ZRTP_ALG_HASH], mk, s->ks.hlen, c->enc, c->enc_len, mac) ||
+	    !zrtp_memeq(mac, c->mac, 8))
+		return -1;
+	if (zrtp_aes_cfb(s->alg[ZRTP_ALG_CIPHER], zk, c->iv, c->enc, plain, c->enc_len, false))
+		return -1;
+	return c->enc_len;
+}
+
+static int build_confirm(struct zrtp_session *s, enum zrtp_msg_type t)
+{
+	struct zrtp_confirm_plain c = { 0 };
+	uint8_t plain[ZRTP_CONFIRM_PLAIN_LEN];
+	int r;
+
+	memcpy(c.h0, s->h[0], 32);
+	c.flags = my_confirm_flags(s);
+	c.cache_expiry = 0xffffffffu;
+	if (zrtp_confirm_plain_encode(&c, plain, sizeof(plain)) < 0)
+		return -1;
+	r = seal(s, t, plain, sizeof(plain), &s->confirm);
+	zrtp_wipe(plain, sizeof(plain));
+	return r;
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static const char *profile_name(uint32_t cipher, uint32_t auth)
+{
+	bool t32 = auth == ZRTP_HS32;
+
+	switch (cipher) {
+	case ZRTP_AES1: return t32 ? "AES_CM_128_HMAC_SHA1_32" : "AES_CM_128_HMAC_SHA1_80";
+	case ZRTP_AES2: return t32 ? "AES_192_CM_HMAC_SHA1_32" : "AES_192_CM_HMAC_SHA1_80";
+	case ZRTP_AES3: return t32 ? "AES_256_CM_HMAC_SHA1_32" : "AES_256_CM_HMAC_SHA1_80";
+	}
+	return "unknown";
+}
+
+static void emit_secure(struct zrtp_session *s)
+{
+	struct zrtp_event *ev;
+	const struct zrtp_keyset *k = &s->ks;
+	bool mult = s->alg[ZRTP_ALG_KA] == ZRTP_MULT;
+
+	if (mult) {
+		memcpy(s->sas, s->cfg.master->sas, sizeof(s->sas));
+		s->sas_verified = s->cfg.master->sas_verified;
+	} else {
+		zrtp_sas_render(s->alg[ZRTP_ALG_SAS], k->sashash, s->sas, sizeof(s->sas));
+		s->sas_verified = s->cache_status == ZRTP_CACHE_MATCH && s->ce.sas_verified && s->peer_v;
+	}
+	if (s->cache_status == ZRTP_CACHE_MISMATCH && !mult) {
+		ev = push_event(s, ZRTP_EV_CACHE_MISMATCH);
+		if (ev)
+			ev->cache = ZRTP_CACHE_MISMATCH;
+	}
+	ev = push_event(s, ZRTP_EV_SECURE);
+	if (!ev)
+		return;
+	ev->initiator = s->initiator;
+	ev->tx.key_len = ev->rx.key_len = (uint8_t)k->klen;
+	memcpy(ev->tx.key, s->initiator ? k->srtp_key_i : k->srtp_key_r, k->klen);
+	memcpy(ev->tx.salt, s->initiator ? k->srtp_salt_i : k->srtp_salt_r, 14);
+	memcpy(ev->rx.key, s->initiator ? k->srtp_key_r : k->srtp_key_i, k->klen);
+	memcpy(ev->rx.salt, s->initiator ? k->srtp_salt_r : k->srtp_salt_i, 14);
+	ev->srtp_profile = profile_name(s->alg[ZRTP_ALG_CIPHER], s->alg[ZRTP_ALG_AUTH]);
+	code_str(s->alg[ZRTP_ALG_HASH], ev->hash);
+	code_str(s->alg[ZRTP_ALG_CIPHER], ev->cipher);
+	code_str(s->alg[ZRTP_ALG_AUTH], ev->auth);
+	code_str(s->alg[ZRTP_ALG_KA], ev->ka);
+	code_str(s->alg[ZRTP_ALG_SAS], ev->sas_type);
+	memcpy(ev->sas, s->sas, sizeof(ev->sas));
+	ev->sas_verified = s->sas_verified;
+	ev->cache = mult ? ZRTP_CACHE_MATCH : s->cache_status;
+	ev->peer_disclosure = s->peer_d;
+	ev->peer_allow_clear = s->peer_a;
+	ev->peer_is_mitm = s->ph.flags & ZRTP_HELLO_M;
+	ev->exported_key_len = (uint8_t)k->hlen;
+	memcpy(ev->exported_key, k->exported, k->hlen);
+}
+
+/*
+ * §4.6.1: the new rs1 enters the cache once the peer has proven it holds
+ * the same keys (its Confirm verified): initiator on Confirm1, responder
+ * on Confirm2.  Not in Multistream mode (no new rs1), not when the peer
+ * asked not to be cached (expiry 0, §4.9).
+ */
+static void cache_commit(struct zrtp_session *s)
+{
+	bool v = s->cache_status == ZRTP_CACHE_MATCH && s->ce.sas_verified;
+
+	if (!s->cfg.cache || s->alg[ZRTP_ALG_KA] == ZRTP_MULT || s->peer_expiry == 0)
+		return;
+	zrtp_cache_rotate(s->cfg.cache, s->ph.zid, s->ks.rs1, s->peer_expiry, v);
+	/* PBX enrollment (§7.3.1): both ends keep pbxsecret for the other */
+	if (s->cfg.pbx_enroll && ((s->cfg.mitm && !(s->ph.flags & ZRTP_HELLO_M)) ||
+				  (s->peer_e && (s->ph.flags & ZRTP_HELLO_M)))) {
+		uint8_t pbx[32];
+
+		if (zrtp_pbxsecret(s->alg[ZRTP_ALG_HASH], s->ks.zrtp_sess, zid_i(s), zid_r(s), pbx) == 0 &&
+		    zrtp_cache_set_pbx(s->cfg.cache, s->ph.zid, pbx) == 0 && !s->cfg.mitm)
+			push_event(s, ZRTP_EV_ENROLLED);
+		zrtp_wipe(pbx, sizeof(pbx));
+	}
+}
+
+/* ---- Commit -------------------------------------------------------------- */
+
+static int negotiate(struct zrtp_session *s)
+{
+	uint32_t mine, theirs;
+
+	for (int k = 0; k < ZRTP_ALG_KINDS; k++) {
+		if (k == ZRTP_ALG_KA)
+			continue;
+		s->alg[k] = first_common(s, k, false, false);
+		if (!s->alg[k])
+			return -1;
+	}
+	if (s->cfg.master && s->cfg.master->state == ST_SECURE && peer_has(s, ZRTP_ALG_KA, ZRTP_MULT)) {
+		/* §4.4.3: a Multistream session keeps the master's hash */
+		s->alg[ZRTP_ALG_KA] = ZRTP_MULT;
+		s->alg[ZRTP_ALG_HASH] = s->cfg.master->alg[ZRTP_ALG_HASH];
+		return 0;
+	}
+	if (s->cfg.preshared && self_has(s, ZRTP_ALG_KA, ZRTP_PRSH) &&
+	    peer_has(s, ZRTP_ALG_KA, ZRTP_PRSH)) {
+		load_cache(s);
+		if (s->ce.has_rs1) {
+			s->alg[ZRTP_ALG_KA] = ZRTP_PRSH;
+			return 0;
+		}
+	}
+	/* §4.1.2: each side's first DH choice; the faster of the two */
+	mine = first_common(s, ZRTP_ALG_KA, false, true);
+	theirs = first_common(s, ZRTP_ALG_KA, true, true);
+	if (!mine || !theirs)
+		return -1;
+	s->alg[ZRTP_ALG_KA] = zrtp_ka_speed_rank(theirs) < zrtp_ka_speed_rank(mine) ? theirs : mine;
+	return 0;
+}
+
+static void send_commit(struct zrtp_session *s, uint64_t now)
+{
+	struct zrtp_msg m = { .type = ZRTP_MSG_COMMIT };
+	struct zrtp_commit *c = &m.commit;
+	uint32_t ka;
+
+	s->initiator = true;
+	if (negotiate(s)) {
+		fail(s, now, ZRTP_ERR_PK_UNSUPP);
+		return;
+	}
+	ka = s->alg[ZRTP_ALG_KA];
+	memcpy(c->h2, s->h[2], 32);
+	memcpy(c->zid, s->cfg.zid, 12);
+	memcpy(c->alg, s->alg, sizeof(c->alg));
+	if (zrtp_ka_is_dh(ka)) {
+		uint8_t hvi[ZRTP_MAX_HASH_LEN];
+
+		if (ensure_dh(s, ka) || build_dhpart(s, ZRTP_MSG_DHPART2))
+			goto err;
+		/* §4.4.1.1: hvi = hash(DHPart2 || responder's Hello), 256 bits */
+		zrtp_hash_v(s->alg[ZRTP_ALG_HASH], hvi, s->dhpart.b, s->dhpart.len,
+			    s->p_hello.b, s->p_hello.len, NULL, 0, NULL, 0);
+		memcpy(c->hvi, hvi, 32);
+	} else {
+		if (rnd(s, c->nonce, 16))
+			goto err;
+		if (ka == ZRTP_PRSH && psk_from(s, s->ce.rs1, c->key_id))
+			goto err;
+	}
+	if (encode(&s->commit, &m))
+		goto err;
+	patch_mac(s->alg[ZRTP_ALG_HASH], s->h[1], &s->commit);
+	zrtp_msg_parse(s->commit.b, s->commit.len, &m);
+	s->mc = m.commit;
+	if (!zrtp_ka_is_dh(ka)) {
+		if (ka == ZRTP_PRSH)
+			s->cache_status = ZRTP_CACHE_MATCH;
+		if (derive_nondh(s))
+			goto err;
+	}
+	s->state = ST_COMMIT_SENT;
+	send_msg(s, &s->commit);
+	timer_start(s, TIMER_T2, &s->commit, now);
+	return;
+err:
+	fail(s, now, ZRTP_ERR_SOFTWARE);
+}
+
+static void maybe_commit(struct zrtp_session *s, uint64_t now)
+{
+	if (s->state == ST_DISCOVERY && s->have_ph && s->got_helloack &&
+	    s->cfg.role != ZRTP_ROLE_RESPONDER && !s->cfg.passive)
+		send_commit(s, now);
+}
+
+/* §4.2: which of two crossing Commits wins. */
+static bool my_commit_wins(const struct zrtp_commit *mine, const struct zrtp_commit *theirs)
+{
+	bool md = zrtp_ka_is_dh(mine->alg[ZRTP_ALG_KA]);
+	bool td = zrtp_ka_is_dh(theirs->alg[ZRTP_ALG_KA]);
+
+	if (md != td)
+		return md;		/* a DH Commit beats Mult/Prsh */
+	if (md)
+		return memcmp(mine->hvi, theirs->hvi, 32) > 0;
+	return memcmp(mine->nonce, theirs->nonce, 16) > 0;
+}
+
+static void on_commit(struct zrtp_session *s, uint64_t now, const uint8_t *msg, size_t len,
+		      const struct zrtp_commit *c)
+{
+	static const uint32_t errs[ZRTP_ALG_KINDS] = {
+		ZRTP_ERR_HASH_UNSUPP, ZRTP_ERR_CIPHER_UNSUPP, ZRTP_ERR_AUTH_UNSUPP,
+		ZRTP_ERR_PK_UNSUPP, ZRTP_ERR_SAS_UNSUPP,
+	};
+	uint32_t ka = c->alg[ZRTP_ALG_KA];
+
+	/* A repeated Commit: our answer was lost, repeat it. */
+	if (s->have_pc && len == s->p_commit.len && !memcmp(msg, s->p_commit.b, len)) {
+		if (s->state == ST_DHPART1_SENT)
+			send_msg(s, &s->dhpart);
+		else if (s->state == ST_CONFIRM1_SENT && !zrtp_ka_is_dh(ka))
+			send_msg(s, &s->confirm);
+		return;
+	}
+	if (s->state != ST_DISCOVERY && s->state != ST_COMMIT_SENT)
+		return;
+	if (!s->have_ph || memcmp(c->zid, s->ph.zid, 12))
+		return;		/* cannot check it yet: the peer will repeat */
+	/* Its H2 must hash to the Hello's H3, and key the Hello's MAC. */
+	s->alg[ZRTP_ALG_HASH] = c->alg[ZRTP_ALG_HASH];
+	if (!learn_peer_h(s, 2, c->h2))
+		return;
+	if (s->state == ST_COMMIT_SENT) {
+		if (my_commit_wins(&s->mc, c)) {
+			s->alg[ZRTP_ALG_HASH] = s->mc.alg[ZRTP_ALG_HASH];
+			return;		/* they will become responder */
+		}
+		timer_stop(s);		/* we yield: responder now */
+		s->state = ST_DISCOVERY;
+		s->keys_ready = false;
+	}
+	if (s->tkind == TIMER_T1)
+		timer_stop(s);		/* a Commit acknowledges our Hello */
+	s->got_helloack = true;
+	s->initiator = false;
+	for (int k = 0; k < ZRTP_ALG_KINDS; k++) {
+		if (!self_has(s, k, c->alg[k])) {
+			fail(s, now, errs[k]);
+			return;
+		}
+	}
+	memcpy(s->alg, c->alg, sizeof(s->alg));
+	memcpy(s->p_commit.b, msg, len);
+	s->p_commit.len = len;
+	s->pc = *c;
+	s->have_pc = true;
+	s->commit_mac_ok = false;
+
+	if (ka == ZRTP_MULT) {
+		if (!s->cfg.master || s->cfg.master->state != ST_SECURE ||
+		    s->cfg.master->alg[ZRTP_ALG_HASH] != c->alg[ZRTP_ALG_HASH]) {
+			fail(s, now, ZRTP_ERR_PK_UNSUPP);
+			return;
+		}
+	} else if (ka == ZRTP_PRSH) {
+		uint8_t id[8];
+		bool ok = false;
+
+		load_cache(s);
+		if (s->ce.has_rs1 && psk_from(s, s->ce.rs1, id) == 0 && zrtp_memeq(id, c->key_id, 8))
+			ok = true;
+		else if (s->ce.has_rs2 && psk_from(s, s->ce.rs2, id) == 0 && zrtp_memeq(id, c->key_id, 8))
+			ok = true;
+		if (!ok) {
+			/* §4.4.2: no such secret here; answer with a DH Commit,
+			 * which wins the contention (§4.2). */
+			s->have_pc = false;
+			if (s->cfg.passive)
+				fail(s, now, ZRTP_ERR_NO_SHARED_SECRET);
+			else
+				send_commit(s, now);
+			return;
+		}
+		s->cache_status = ZRTP_CACHE_MATCH;
+	}
+	if (zrtp_ka_is_dh(ka)) {
+		if (ensure_dh(s, ka) || build_dhpart(s, ZRTP_MSG_DHPART1)) {
+			fail(s, now, ZRTP_ERR_SOFTWARE);
+			return;
+		}
+		s->state = ST_DHPART1_SENT;
+		send_msg(s, &s->dhpart);
+		return;
+	}
+	/* Mult, Prsh: straight to Confirm1 */
+	if (derive_nondh(s) || build_confirm(s, ZRTP_MSG_CONFIRM1)) {
+		fail(s, now, ZRTP_ERR_SOFTWARE);
+		return;
+	}
+	s->state = ST_CONFIRM1_SENT;
+	send_msg(s, &s->confirm);
+}
+
+/* ---- DHPart1 / DHPart2 ------------------------------------------------- */
+
+static void on_dhpart(struct zrtp_session *s, uint64_t now, enum zrtp_msg_type t,
+		      const uint8_t *msg, size_t len, const struct zrtp_dhpart *d)
+{
+	uint8_t res[ZRTP_MAX_DH_RESULT];
+	int rl;
+
+	if (t == ZRTP_MSG_DHPART2 && s->state == ST_CONFIRM1_SENT && s->have_pd &&
+	    len == s->p_dhpart.len && !memcmp(msg, s->p_dhpart.b, len)) {
+		send_msg(s, &s->confirm);	/* our Confirm1 was lost */
+		return;
+	}
+	if (t == ZRTP_MSG_DHPART1 && !(s->state == ST_COMMIT_SENT && zrtp_ka_is_dh(s->alg[ZRTP_ALG_KA])))
+		return;
+	if (t == ZRTP_MSG_DHPART2 && s->state != ST_DHPART1_SENT)
+		return;
+	if (d->pv_len != zrtp_ka_pv_len(s->alg[ZRTP_ALG_KA]))
+		return;
+	/* H1 must chain to what we know (H3 from Hello, H2 from Commit) and
+	 * key the MAC of the Commit (responder) / Hello (initiator). */
+	if (!learn_peer_h(s, 1, d->h1))
+		return;
+	if (t == ZRTP_MSG_DHPART2) {
+		/* §4.4.1.1: hvi = hash(DHPart2 || responder's Hello) */
+		uint8_t hvi[ZRTP_MAX_HASH_LEN];
+
+		zrtp_hash_v(s->alg[ZRTP_ALG_HASH], hvi, msg, len, s->hello.b, s->hello.len,
+			    NULL, 0, NULL, 0);
+		if (!zrtp_memeq(hvi, s->pc.hvi, 32)) {
+			fail(s, now, ZRTP_ERR_DH_HVI);
+			return;
+		}
+	}
+	/* §4.4.1.1, §5.1.5: 1 < pv < p-1, on-curve points */
+	rl = zrtp_dh_compute(s->dh, d->pv, d->pv_len, res, sizeof(res));
+	if (rl < 0) {
+		fail(s, now, ZRTP_ERR_DH_BAD_PV);
+		return;
+	}
+	memcpy(s->p_dhpart.b, msg, len);
+	s->p_dhpart.len = len;
+	s->pd = *d;
+	s->have_pd = true;
+	if (derive_dh(s, res, rl)) {
+		zrtp_wipe(res, sizeof(res));
+		fail(s, now, ZRTP_ERR_SOFTWARE);
+		return;
+	}
+	zrtp_wipe(res, sizeof(res));
+	zrtp_dh_free(s->dh);		/* the DH secret is no longer needed */
+	s->dh = NULL;
+	if (t == ZRTP_MSG_DHPART1) {
+		timer_stop(s);
+		s->state = ST_DHPART2_SENT;
+		send_msg(s, &s->dhpart);
+		timer_start(s, TIMER_T2, &s->dhpart, now);
+	} else {
+		if (build_confirm(s, ZRTP_MSG_CONFIRM1)) {
+			fail(s, now, ZRTP_ERR_SOFTWARE);
+			return;
+		}
+		s->state = ST_CONFIRM1_SENT;
+		send_msg(s, &s->confirm);
+	}
+}
+
+/* ---- Confirm1 / Confirm2 / Conf2ACK -------------------------------------- */
+
+static void on_confirm(struct zrtp_session *s, uint64_t now, enum zrtp_msg_type t,
+		       const struct zrtp_confirm *c)
+{
+	uint8_t plain[ZRTP_MAX_ENC_LEN];
+	struct zrtp_confirm_plain cp;
+	int n;
+
+	if (t == ZRTP_MSG_CONFIRM2 && s->state == ST_SECURE && !s->initiator) {
+		send_simple(s, ZRTP_MSG_CONF2ACK);	/* our Conf2ACK was lost */
+		return;
+	}
+	if (t == ZRTP_MSG_CONFIRM1 &&
+	    !(s->state == ST_DHPART2_SENT ||
+	      (s->state == ST_COMMIT_SENT && !zrtp_ka_is_dh(s->alg[ZRTP_ALG_KA]))))
+		return;
+	if (t == ZRTP_MSG_CONFIRM2 && s->state != ST_CONFIRM1_SENT)
+		return;
+	n = unseal(s, c, plain);
+	if (n < 0) {
+		fail(s, now, ZRTP_ERR_CONFIRM_MAC);	/* §5.9: 0x70 */
+		return;
+	}
+	if (zrtp_confirm_plain_parse(plain, n, &cp)) {
+		zrtp_wipe(plain, sizeof(plain));
+		fail(s, now, ZRTP_ERR_MALFORMED);
+		return;
+	}
+	/* H0 closes the chain: it keys the DHPart MAC (DH), or the Commit /
+	 * Hello MAC (Mult, Prsh). */
+	if (!learn_peer_h(s, 0, cp.h0)) {
+		zrtp_wipe(plain, sizeof(plain));
+		fail(s, now, ZRTP_ERR_CONFIRM_MAC);
+		return;
+	}
+	zrtp_wipe(plain, sizeof(plain));
+	s->peer_v = cp.flags & ZRTP_CONFIRM_V;
+	s->peer_a = cp.flags & ZRTP_CONFIRM_A;
+	s->peer_d = cp.flags & ZRTP_CONFIRM_D;
+	s->peer_e = cp.flags & ZRTP_CONFIRM_E;
+	s->peer_expiry = cp.cache_expiry;
+	if (t == ZRTP_MSG_CONFIRM1) {
+		timer_stop(s);
+		if (build_confirm(s, ZRTP_MSG_CONFIRM2)) {
+			fail(s, now, ZRTP_ERR_SOFTWARE);
+			return;
+		}
+		cache_commit(s);
+		s->state = ST_CONFIRM2_SENT;
+		send_msg(s, &s->confirm);
+		timer_start(s, TIMER_T2, &s->confirm, now);
+		emit_secure(s);
+	} else {
+		cache_commit(s);
+		s->state = ST_SECURE;
+		send_simple(s, ZRTP_MSG_CONF2ACK);
+		emit_secure(s);
+	}
+}
+
+static void confirmed(struct zrtp_session *s)
+{
+	if (s->state != ST_CONFIRM2_SENT)
+		return;
+	timer_stop(s);
+	s->state = ST_SECURE;
+	push_event(s, ZRTP_EV_CONFIRMED);
+}
+
+void zrtp_srtp_received(struct zrtp_session *s, uint64_t now)
+{
+	confirmed(s);	/* §4.6: first SRTP from the responder acts as Conf2ACK */
+}
+
+/* ---- Hello ------------------------------------------------------------- */
+
+static void on_hello(struct zrtp_session *s, uint64_t now, const uint8_t *msg, size_t len,
+		     const struct zrtp_hello *h)
+{
+	if (s->have_ph) {
+		/* a repeat: acknowledge again while the peer may still need it */
+		if (len == s->p_hello.len && !memcmp(msg, s->p_hello.b, len)) {
+			if (s->state <= ST_CONFIRM1_SENT)
+				send_simple(s, ZRTP_MSG_HELLOACK);
+		}
+		return;	/* a different Hello from the same stream is ignored */
+	}
+	if (s->state == ST_ERROR || s->state == ST_CLEAR)
+		return;
+	/* §8.1.1: a=zrtp-hash from signalling must match the Hello. */
+	if (s->check_hello_hash) {
+		uint8_t hh[32];
+
+		sha256(msg, len, hh);
+		if (!zrtp_memeq(hh, s->peer_hello_hash, 32))
+			return;
+	}
+	if (memcmp(h->version, "1.1", 3)) {
+		fail(s, now, ZRTP_ERR_VERSION);
+		return;
+	}
+	if (!memcmp(h->zid, s->cfg.zid, 12)) {
+		fail(s, now, ZRTP_ERR_EQUAL_ZID);
+		return;
+	}
+	memcpy(s->p_hello.b, msg, len);
+	s->p_hello.len = len;
+	s->ph = *h;
+	s->have_ph = true;
+	memcpy(s->peer_h[3], h->h3, 32);
+	s->peer_h_known[3] = true;
+	if (s->state == ST_IDLE)
+		return;		/* kept until zrtp_start() */
+	send_simple(s, ZRTP_MSG_HELLOACK);
+	maybe_commit(s, now);
+}
+
+/* ---- GoClear, SASrelay, Ping (§4.7.2, §7.3, §5.15) ----------------------- */
+
+static void clear_mac(struct zrtp_session *s, bool mine, uint8_t out[8])
+{
+	const uint8_t *mk = (mine == s->initiator) ? s->ks.mac_key_i : s->ks.mac_key_r;
+	uint8_t mac[ZRTP_MAX_HASH_LEN];
+
+	zrtp_hmac(s->alg[ZRTP_ALG_HASH], mk, s->ks.hlen, (const uint8_t *)"GoClear ", 8, mac);
+	memcpy(out, mac, 8);
+}
+
+int zrtp_go_clear(struct zrtp_session *s, uint64_t now)
+{
+	struct zrtp_msg m = { .type = ZRTP_MSG_GOCLEAR };
+
+	if (s->state != ST_SECURE || !s->cfg.allow_clear || !s->peer_a)
+		return -1;
+	clear_mac(s, true, m.clear_mac);
+	if (encode(&s->ctrl, &m))
+		return -1;
+	s->state = ST_GOCLEAR_SENT;
+	send_msg(s, &s->ctrl);
+	timer_start(s, TIMER_T2, &s->ctrl, now);
+	return 0;
+}
+
+static void on_goclear(struct zrtp_session *s, uint64_t now, const uint8_t mac[8])
+{
+	uint8_t want[8];
+
+	if (s->state == ST_CLEAR) {
+		send_simple(s, ZRTP_MSG_CLEARACK);
+		return;
+	}
+	if (s->state != ST_SECURE)
+		return;
+	clear_mac(s, false, want);
+	if (!zrtp_memeq(want, mac, 8))
+		return;		/* forged: ignore */
+	if (!s->cfg.allow_clear) {
+		fail(s, now, ZRTP_ERR_GOCLEAR_NOT_ALLOWED);
+		return;
+	}
+	s->state = ST_CLEAR;
+	send_simple(s, ZRTP_MSG_CLEARACK);
+	push_event(s, ZRTP_EV_GOCLEAR);
+	wipe_keys(s);
+}
+
+int zrtp_send_sasrelay(struct zrtp_session *s, uint64_t now, const uint8_t sashash[32],
+		       uint32_t scheme)
+{
+	struct zrtp_sasrelay_plain p = { .sas_scheme = scheme };
+	uint8_t plain[ZRTP_SASRELAY_PLAIN_LEN];
+
+	if (s->state != ST_SECURE || !s->cfg.mitm || !zrtp_sas_supported(scheme))
+		return -1;
+	p.flags = my_confirm_flags(s) & (ZRTP_CONFIRM_V | ZRTP_CONFIRM_A | ZRTP_CONFIRM_D);
+	memcpy(p.sashash, sashash, 32);
+	if (zrtp_sasrelay_plain_encode(&p, plain, sizeof(plain)) < 0 ||
+	    seal(s, ZRTP_MSG_SASRELAY, plain, sizeof(plain), &s->ctrl))
+		return -1;
+	send_msg(s, &s->ctrl);
+	timer_start(s, TIMER_T2, &s->ctrl, now);
+	return 0;
+}
+
+static void on_sasrelay(struct zrtp_session *s, uint64_t now, const struct zrtp_confirm *c)
+{
+	uint8_t plain[ZRTP_MAX_ENC_LEN];
+	struct zrtp_sasrelay_plain p;
+	struct zrtp_event *ev;
+	int n;
+
+	if (s->state != ST_SECURE)
+		return;
+	n = unseal(s, c, plain);
+	if (n < 0 || zrtp_sasrelay_plain_parse(plain, n, &p))
+		return;		/* not from our peer: ignore */
+	send_simple(s, ZRTP_MSG_RELAYACK);
+	/* §7.3: honoured only from a MiTM we enrolled with (pbxsecret) */
+	load_cache(s);
+	if (!(s->ph.flags & ZRTP_HELLO_M) || !s->ce.has_pbx || !zrtp_sas_supported(p.sas_scheme)) {
+		push_event(s, ZRTP_EV_RELAY_REJECTED);
+		return;
+	}
+	zrtp_sas_render(p.sas_scheme, p.sashash, s->sas, sizeof(s->sas));
+	ev = push_event(s, ZRTP_EV_SAS_RELAYED);
+	if (ev) {
+		memcpy(ev->sas, s->sas, sizeof(ev->sas));
+		code_str(p.sas_scheme, ev->sas_type);
+		ev->sas_verified = false;
+	}
+}
+
+static void on_ping(struct zrtp_session *s, uint32_t ssrc, const struct zrtp_ping *p)
+{
+	struct zrtp_msg m = { .type = ZRTP_MSG_PINGACK };
+	struct msgbuf mb;
+	uint8_t h[32];
+
+	/* §5.16: our endpoint hash is a truncated hash of our ZID */
+	sha256(s->cfg.zid, 12, h);
+	memcpy(m.pingack.version, ZRTP_VERSION, 4);
+	memcpy(m.pingack.sender_hash, h, 8);
+	memcpy(m.pingack.received_hash, p->endpoint_hash, 8);
+	m.pingack.ssrc = ssrc;
+	if (encode(&mb, &m) == 0)
+		send_msg(s, &mb);
+}
+
+/* ---- input, timers, output ------------------------------------------------ */
+
+int zrtp_input(struct zrtp_session *s, uint64_t now, const uint8_t *pkt, size_t len)
+{
+	struct zrtp_packet p;
+	struct zrtp_event *ev;
+	int r = zrtp_packet_parse(pkt, len, &p);
+
+	if (r)
+		return r;
+	switch (p.m.type) {
+	case ZRTP_MSG_HELLO:
+		on_hello(s, now, p.msg, p.msg_len, &p.m.hello);
+		break;
+	case ZRTP_MSG_HELLOACK:
+		if (s->state == ST_DISCOVERY && !s->got_helloack) {
+			s->got_helloack = true;
+			if (s->tkind == TIMER_T1)
+				timer_stop(s);
+			maybe_commit(s, now);
+		}
+		break;
+	case ZRTP_MSG_COMMIT:
+		on_commit(s, now, p.msg, p.msg_len, &p.m.commit);
+		break;
+	case ZRTP_MSG_DHPART1:
+	case ZRTP_MSG_DHPART2:
+		on_dhpart(s, now, p.m.type, p.msg, p.msg_len, &p.m.dhpart);
+		break;
+	case ZRTP_MSG_CONFIRM1:
+	case ZRTP_MSG_CONFIRM2:
+		on_confirm(s, now, p.m.type, &p.m.confirm);
+		break;
+	case ZRTP_MSG_CONF2ACK:
+		confirmed(s);
+		break;
+	case ZRTP_MSG_ERROR:
+		/* §5.9: acknowledge; the exchange is over */
+		send_simple(s, ZRTP_MSG_ERRORACK);
+		if (s->state != ST_ERROR && s->state != ST_IDLE) {
+			wipe_keys(s);
+			s->state = ST_ERROR;
+			timer_stop(s);
+			ev = push_event(s, ZRTP_EV_ERROR);
+			if (ev)
+				ev->error_code = p.m.error_code;
+		}
+		break;
+	case ZRTP_MSG_ERRORACK:
+		if (s->state == ST_ERROR)
+			timer_stop(s);
+		break;
+	case ZRTP_MSG_GOCLEAR:
+		on_goclear(s, now, p.m.clear_mac);
+		break;
+	case ZRTP_MSG_CLEARACK:
+		if (s->state == ST_GOCLEAR_SENT) {
+			timer_stop(s);
+			s->state = ST_CLEAR;
+			wipe_keys(s);
+			push_event(s, ZRTP_EV_CLEAR);
+		}
+		break;
+	case ZRTP_MSG_SASRELAY:
+		on_sasrelay(s, now, &p.m.confirm);
+		break;
+	case ZRTP_MSG_RELAYACK:
+		if (s->state == ST_SECURE && s->rtx == &s->ctrl)
+			timer_stop(s);
+		break;
+	case ZRTP_MSG_PING:
+		on_ping(s, p.ssrc, &p.m.ping);
+		break;
+	case ZRTP_MSG_PINGACK:
+	default:
+		break;
+	}
+	return 0;
+}
+
+static void run_timer(struct zrtp_session *s, uint64_t now)
+{
+	struct zrtp_event *ev;
+	int max = s->tkind == TIMER_T1 ? T1_MAX_RETRANS : T2_MAX_RETRANS;
+	uint32_t cap = s->tkind == TIMER_T1 ? T1_CAP : T2_CAP;
+
+	if (s->tkind == TIMER_NONE || now < s->deadline)
+		return;
+	if (s->count >= max) {
+		/* §6: give up; a protocol timeout */
+		bool was_error = s->state == ST_ERROR;
+
+		timer_stop(s);
+		if (was_error)
+			return;
+		wipe_keys(s);
+		s->state = ST_ERROR;
+		ev = push_event(s, ZRTP_EV_ERROR);
+		if (ev) {
+			ev->error_code = ZRTP_ERR_TIMEOUT;
+			ev->error_sent = true;
+		}
+		return;
+	}
+	s->count++;
+	send_msg(s, s->rtx);
+	s->interval = s->interval * 2 > cap ? cap : s->interval * 2;
+	s->deadline = now + s->interval;
+}
+
+int zrtp_poll(struct zrtp_session *s, uint64_t now, struct zrtp_output *out)
+{
+	if (!s->qlen)
+		run_timer(s, now);
+	if (s->qlen) {
+		struct zrtp_output *o = &s->q[s->qhead];
+
+		out->kind = o->kind;
+		out->len = o->len;
+		if (o->kind == ZRTP_OUT_PACKET)
+			memcpy(out->pkt, o->pkt, o->len);
+		out->ev = o->ev;
+		zrtp_wipe(&o->ev, sizeof(o->ev));
+		s->qhead = (s->qhead + 1) % QUEUE_LEN;
+		s->qlen--;
+	} else {
+		out->kind = ZRTP_OUT_NONE;
+		out->len = 0;
+	}
+	out->next_timer_ms = s->tkind == TIMER_NONE ? UINT64_MAX : s->deadline;
+	return out->kind;
+}
+
+int zrtp_set_sas_verified(struct zrtp_session *s, bool verified)
+{
+	if (!s->have_ph || !s->cfg.cache)
+		return -1;
+	s->sas_verified = verified;
+	return zrtp_cache_set_verified(s->cfg.cache, s->ph.zid, verified);
+}
