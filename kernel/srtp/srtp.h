@@ -171,6 +171,17 @@ int ksrtp_kdf(const struct ksrtp_crypto_ops *ops, const u8 *master_key,
 	      unsigned int key_len, const u8 *master_salt,
 	      unsigned int salt_len, u8 label, u8 *out, unsigned int out_len);
 
+/*
+ * Known-answer self-test of the core with @ops (RFC 3711 B.2/B.3, RFC 6188
+ * §7.2, RFC 7714 §16/§17, and a round trip of every AES-CM profile).  For
+ * a backend's own check at module load.  @scratch: KSRTP_SELFTEST_SCRATCH
+ * bytes of heap (8-byte aligned).  May sleep.  Returns 0 if every vector
+ * matched, a negative test number otherwise.
+ */
+#define KSRTP_SELFTEST_SCRATCH	8192
+int ksrtp_selftest(const struct ksrtp_crypto_ops *ops, void *scratch,
+		   size_t len);
+
 /* Per-SSRC state, read-only, for stats/GET (ROC, highest index). */
 struct ksrtp_stream_info {
 	u32 ssrc;
