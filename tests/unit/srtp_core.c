@@ -98,7 +98,7 @@ TEST_F(window, edges)
 	static u8 saved[8300][128];
 	static unsigned int len[8300];
 	unsigned int i, n;
-	u8 b[128];
+	u8 b[128] = { 0 };
 
 	ASSERT_GE(8300, 2 * w + 10);
 	/* Send 2w+10 packets (protect in order, across the seq wrap), deliver
@@ -151,7 +151,7 @@ TEST(ssrc_limit)
 {
 	struct ksrtp_opts o = { .max_ssrcs = 3 };
 	struct ksrtp_ctx *tx, *tx2, *rx;
-	u8 b[128];
+	u8 b[128] = { 0 };
 	unsigned int n, i;
 
 	tx = ksrtp_ctx_new(KSRTP_AES_CM_128_HMAC_SHA1_80, mkey, 16, msalt, 14,
@@ -189,7 +189,7 @@ TEST(errors)
 {
 	struct ksrtp_opts o = { .mki_len = 2, .mki = { 0xab, 0xcd } };
 	struct ksrtp_ctx *tx, *rx;
-	u8 b[128], c[128];
+	u8 b[128] = { 0 }, c[128] = { 0 };
 	unsigned int n, m;
 
 	tx = ksrtp_ctx_new(KSRTP_AES_CM_128_HMAC_SHA1_80, mkey, 16, msalt, 14,
@@ -276,7 +276,7 @@ TEST(initial_roc_and_seq)
 				.flags = KSRTP_OPT_INIT_SEQ };
 	struct ksrtp_ctx *tx, *rx;
 	struct ksrtp_stream_info si;
-	u8 b[128];
+	u8 b[128] = { 0 };
 	unsigned int n;
 
 	tx = ksrtp_ctx_new(KSRTP_AEAD_AES_128_GCM, mkey, 16, msalt, 12, &o,
