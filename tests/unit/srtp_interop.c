@@ -283,6 +283,85 @@ TEST_F(interop, srtcp_both_directions)
 	}
 }
 
+/*
+ * A key installed mid-stream: the initial ROC is set on both sides (ours
+ * through ksrtp_opts.roc, libsrtp's with srtp_set_stream_roc()), close to
+ * the top of the 32-bit ROC, and the stream runs across two more
+ * rollovers up to ROC 2^32 - 1.
+ */
+TEST_F(interop, srtp_initial_roc_high)
+{
+	static u8 plain[BUFSZ], ours[BUFSZ], lib[BUFSZ];
+	enum ksrtp_profile p = variant->profile;
+	unsigned int kl = ksrtp_profile_key_len(p);
+	unsigned int sl = ksrtp_profile_salt_len(p);
+	struct ksrtp_opts o = { .roc = 0xfffffffd };
+	struct ksrtp_ctx *tx, *rx;
+	srtp_master_key_t mk = { self->key, self->mki, self->mki_len };
+	srtp_master_key_t *mks[1] = { &mk };
+	struct ksrtp_stream_info si;
+	srtp_policy_t pol;
+	srtp_t ltx, lrx;
+	unsigned int i, n, on;
+	int ln;
+
+	o.mki_len = self->mki_len;
+	memcpy(o.mki, self->mki, self->mki_len);
+	tx = ksrtp_ctx_new(p, self->key, kl, self->key + kl, sl, &o, NULL);
+	rx = ksrtp_ctx_new(p, self->key, kl, self->key + kl, sl, &o, NULL);
+	ASSERT_NE(NULL, rx);
+	memset(&pol, 0, sizeof(pol));
+	lib_policy(p, &pol);
+	pol.ssrc.type = ssrc_specific;
+	pol.ssrc.value = 0xabcd;
+	if (self->mki_len) {
+		pol.keys = mks;
+		pol.num_master_keys = 1;
+	} else {
+		pol.key = self->key;
+	}
+	pol.window_size = 128;
+	ASSERT_EQ(srtp_err_status_ok, srtp_create(&ltx, &pol));
+	ASSERT_EQ(srtp_err_status_ok, srtp_create(&lrx, &pol));
+	ASSERT_EQ(srtp_err_status_ok, srtp_set_stream_roc(ltx, 0xabcd, o.roc));
+	ASSERT_EQ(srtp_err_status_ok, srtp_set_stream_roc(lrx, 0xabcd, o.roc));
+
+	/* From SEQ 100 (libsrtp guesses ROC - 1 for a first SEQ >= 2^15),
+	 * steps of 601 over 2.3 rollovers. */
+	for (i = 0; i < 250; i++) {
+		u16 seq = (u16)(100 + i * 601);
+
+		n = make_rtp(&self->rng, plain, seq, 0xabcd);
+		memcpy(ours, plain, n);
+		memcpy(lib, plain, n);
+		on = n;
+		ln = (int)n;
+		ASSERT_EQ(0, ksrtp_protect(tx, ours, &on, BUFSZ)) TH_LOG("%u", i);
+		ASSERT_EQ(srtp_err_status_ok,
+			  lib_protect(ltx, lib, &ln, self->mki_len, false));
+		ASSERT_EQ((unsigned int)ln, on);
+		ASSERT_EQ(0, memcmp(ours, lib, on)) TH_LOG("pkt %u", i);
+		ln = (int)on;
+		ASSERT_EQ(srtp_err_status_ok,
+			  lib_unprotect(lrx, ours, &ln, self->mki_len, false));
+		ASSERT_EQ(0, memcmp(ours, plain, n));
+		ASSERT_EQ(0, ksrtp_unprotect(rx, lib, &on)) TH_LOG("%u", i);
+		ASSERT_EQ(n, on);
+		ASSERT_EQ(0, memcmp(lib, plain, n));
+	}
+	ASSERT_EQ(0, ksrtp_stream_get(rx, 0, &si));
+	EXPECT_EQ(0xffffffff, si.roc);
+	/* The next wrap would pass 2^48 indexes: the key is exhausted. */
+	n = make_rtp(&self->rng, plain, 40000, 0xabcd);
+	ASSERT_EQ(0, ksrtp_protect(tx, plain, &n, BUFSZ));
+	n = make_rtp(&self->rng, plain, 100, 0xabcd);
+	EXPECT_EQ(KSRTP_ERR_EXHAUSTED, ksrtp_protect(tx, plain, &n, BUFSZ));
+	ksrtp_ctx_free(tx);
+	ksrtp_ctx_free(rx);
+	srtp_dealloc(ltx);
+	srtp_dealloc(lrx);
+}
+
 /* Map libsrtp's verdicts onto ours. */
 static int lib_verdict(int st)
 {
