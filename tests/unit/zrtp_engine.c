@@ -468,7 +468,7 @@ static enum zh_fate tamper_filter(void *arg, struct zh_peer *from, struct zh_pkt
 	} else {
 		msg[t->offset] ^= t->xor;
 	}
-	zrtp_put32(pk->b + pk->len - 4, zrtp_crc32c(pk->b, pk->len - 4));
+	zrtp_packet_set_crc(pk->b, pk->len);
 	return ZH_DELIVER;
 }
 
@@ -648,7 +648,7 @@ TEST(ping_pingack)
 	EXPECT_EQ(0x1111u, p.ssrc);
 	/* a short Ping (CVE-2013-2223) is rejected, nothing is sent */
 	zrtp_put16(pkt + 14, 5);
-	zrtp_put32(pkt + 12 + 20, zrtp_crc32c(pkt, 12 + 20));
+	zrtp_packet_set_crc(pkt, 12 + 20 + 4);
 	EXPECT_GT(0, zrtp_input(a.s, 0, pkt, 12 + 20 + 4));
 	EXPECT_EQ(ZRTP_OUT_NONE, zrtp_poll(a.s, 0, &o));
 	zh_stop(&a);

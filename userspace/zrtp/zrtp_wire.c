@@ -79,6 +79,11 @@ uint32_t zrtp_crc32c(const uint8_t *p, size_t len)
 	return ~c;
 }
 
+static uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
 /* RFC 6189 §5: first byte 0x10 and the magic cookie at offset 4. */
 bool zrtp_is_zrtp_packet(const uint8_t *p, size_t len)
 {
@@ -286,9 +291,11 @@ int zrtp_packet_parse(const uint8_t *p, size_t len, struct zrtp_packet *out)
 		return ZRTP_WIRE_ESHORT;
 	if (!zrtp_is_zrtp_packet(p, len) || p[1] != 0)
 		return ZRTP_WIRE_EHDR;
-	/* §5: CRC-32C over header and message, sent in network byte order. */
+	/* §5: CRC-32C over header and message.  As in SCTP (RFC 3309), the
+	 * reflected CRC goes on the wire least significant byte first: the
+	 * byte order Wireshark and bzrtp check (RFC 6189 erratum). */
 	crc = zrtp_crc32c(p, len - ZRTP_CRC_LEN);
-	if (crc != zrtp_get32(p + len - ZRTP_CRC_LEN))
+	if (crc != get_le32(p + len - ZRTP_CRC_LEN))
 		return ZRTP_WIRE_ECRC;
 	out->seq = zrtp_get16(p + 2);
 	out->ssrc = zrtp_get32(p + 8);
@@ -457,8 +464,18 @@ int zrtp_packet_build(uint16_t seq, uint32_t ssrc, const uint8_t *msg, size_t ms
 	zrtp_put32(buf + 4, ZRTP_MAGIC);
 	zrtp_put32(buf + 8, ssrc);
 	memmove(buf + ZRTP_PKT_HDR_LEN, msg, msg_len);
-	zrtp_put32(buf + len - 4, zrtp_crc32c(buf, len - 4));
+	zrtp_packet_set_crc(buf, len);
 	return (int)len;
+}
+
+void zrtp_packet_set_crc(uint8_t *pkt, size_t len)
+{
+	uint32_t c = zrtp_crc32c(pkt, len - ZRTP_CRC_LEN);
+
+	pkt[len - 4] = c;
+	pkt[len - 3] = c >> 8;
+	pkt[len - 2] = c >> 16;
+	pkt[len - 1] = c >> 24;
 }
 
 /* §5.7: H0, then 15 zero bits | sig len (9) | 0000 EVAD, expiry, sig. */

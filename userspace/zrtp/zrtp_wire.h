@@ -206,6 +206,9 @@ int zrtp_msg_mac_offset(enum zrtp_msg_type t, size_t msg_len);
 int zrtp_packet_build(uint16_t seq, uint32_t ssrc, const uint8_t *msg,
 		      size_t msg_len, uint8_t *buf, size_t cap);
 
+/* (Re)compute the trailing CRC of a whole packet (§5, LSB first). */
+void zrtp_packet_set_crc(uint8_t *pkt, size_t len);
+
 /* Confirm/SASrelay plaintext helpers (after/before AES-CFB). */
 int zrtp_confirm_plain_parse(const uint8_t *p, size_t len, struct zrtp_confirm_plain *out);
 int zrtp_confirm_plain_encode(const struct zrtp_confirm_plain *c, uint8_t *buf, size_t cap);

@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Interop with bzrtp 5.1.64 (Debian libbzrtp-dev), the oracle: our engine
+ * and a bzrtp context talk over two real UDP sockets on 127.0.0.1, with
+ * both roles (ours initiator / bzrtp initiator), for DH3k, DH2k, X255,
+ * X448 x AES1/AES3 x HS32/HS80 x B32/B256, and Multistream.  Each run
+ * asserts the same SAS and the same SRTP keys and salts on both sides
+ * (our tx = bzrtp's peer key, ...).  A second call between the same two
+ * caches must reuse rs1 (no cache mismatch on either side).
+ *
+ * To make bzrtp the responder we drop our HelloACKs on the way out: bzrtp
+ * never sees its Hello acknowledged, so it cannot Commit, and our Commit
+ * acknowledges implicitly (RFC 6189 §4.1: HelloACK is optional).
+ *
+ * ZRTP_PCAP=file writes every datagram of the run to a pcap (raw IPv4)
+ * so that tshark can dissect a capture (see the tshark_dissects test).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <poll.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sqlite3.h>
+#include <bzrtp/bzrtp.h>
+#include "kselftest_harness.h"
+#include "zrtp.h"
+#include "zrtp_crypto.h"
+
+/* ---- a minimal pcap writer (LINKTYPE_RAW, IPv4/UDP) -------------------- */
+
+static FILE *pcap;
+
+static uint16_t ip_csum(const uint8_t *p, size_t n)
+{
+	uint32_t s = 0;
+
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static void pcap_open(const char *path)
+{
+	struct { uint32_t magic; uint16_t maj, min; int32_t tz; uint32_t sig, snap, link; } h = {
+		0xa1b2c3d4, 2, 4, 0, 0, 65535, 101,
+	};
+
+	pcap = fopen(path, "w");
+	if (pcap)
+		fwrite(&h, sizeof(h), 1, pcap);
+}
+
+static void pcap_write(uint16_t sport, uint16_t dport, const uint8_t *data, size_t len)
+{
+	uint8_t pkt[2048];
+	struct timespec ts;
+	struct { uint32_t s, us, incl, orig; } rh;
+	size_t tot = 20 + 8 + len;
+
+	if (!pcap || tot > sizeof(pkt))
+		return;
+	memset(pkt, 0, 28);
+	pkt[0] = 0x45;
+	pkt[2] = tot >> 8; pkt[3] = tot;
+	pkt[8] = 64; pkt[9] = 17;
+	pkt[12] = 127; pkt[15] = 1;
+	pkt[16] = 127; pkt[19] = 1;
+	uint16_t c = ip_csum(pkt, 20);
+	pkt[10] = c >> 8; pkt[11] = c;
+	pkt[20] = sport >> 8; pkt[21] = sport;
+	pkt[22] = dport >> 8; pkt[23] = dport;
+	pkt[24] = (8 + len) >> 8; pkt[25] = 8 + len;
+	memcpy(pkt + 28, data, len);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rh.s = ts.tv_sec; rh.us = ts.tv_nsec / 1000; rh.incl = rh.orig = tot;
+	fwrite(&rh, sizeof(rh), 1, pcap);
+	fwrite(pkt, tot, 1, pcap);
+}
+
+/* ---- the two endpoints ------------------------------------------------- */
+
+struct bz_side {
+	int fd;
+	uint16_t port;
+	uint16_t peer_port;
+	uint32_t ssrc;
+	bool secrets, started, mismatch;
+	uint8_t self_key[32], self_salt[14], peer_key[32], peer_salt[14];
+	int key_len;
+	char sas[64];
+};
+
+struct our_side {
+	int fd;
+	uint16_t port;
+	struct zrtp_session *s;
+	struct zrtp_event secure;
+	int n_secure, n_error, n_mismatch;
+	uint32_t error;
+	bool drop_helloack;
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int udp_socket(uint16_t *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t l = sizeof(a);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    getsockname(fd, (struct sockaddr *)&a, &l))
+		return -1;
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+static int udp_connect(int fd, uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+	return connect(fd, (struct sockaddr *)&a, sizeof(a));
+}
+
+static int bz_send(void *cd, const uint8_t *p, uint16_t len)
+{
+	struct bz_side *b = cd;
+
+	pcap_write(b->port, b->peer_port, p, len);
+	return send(b->fd, p, len, 0) == len ? 0 : -1;
+}
+
+static int bz_secrets(void *cd, const bzrtpSrtpSecrets_t *s, uint8_t part)
+{
+	struct bz_side *b = cd;
+
+	if (part & ZRTP_SRTP_SECRETS_FOR_SENDER) {
+		memcpy(b->self_key, s->selfSrtpKey, s->selfSrtpKeyLength);
+		memcpy(b->self_salt, s->selfSrtpSalt, s->selfSrtpSaltLength);
+		b->key_len = s->selfSrtpKeyLength;
+	}
+	if (part & ZRTP_SRTP_SECRETS_FOR_RECEIVER) {
+		memcpy(b->peer_key, s->peerSrtpKey, s->peerSrtpKeyLength);
+		memcpy(b->peer_salt, s->peerSrtpSalt, s->peerSrtpSaltLength);
+	}
+	b->secrets = true;
+	return 0;
+}
+
+static int bz_start(void *cd, const bzrtpSrtpSecrets_t *s, int32_t verified)
+{
+	struct bz_side *b = cd;
+
+	if (s->sas)
+		snprintf(b->sas, sizeof(b->sas), "%s", s->sas);
+	b->mismatch = s->cacheMismatch;
+	b->started = true;
+	return 0;
+}
+
+static int bz_status(void *cd, const uint8_t level, const uint8_t id, const char *msg)
+{
+	if (getenv("BZRTP_DEBUG"))
+		fprintf(stderr, "# bzrtp[%d/%d]: %s\n", level, id, msg ? msg : "");
+	return 0;
+}
+
+static const bzrtpCallbacks_t bz_cbs = {
+	.bzrtp_statusMessage = bz_status,
+	.bzrtp_messageLevel = BZRTP_MESSAGE_DEBUG,
+	.bzrtp_sendData = bz_send,
+	.bzrtp_srtpSecretsAvailable = bz_secrets,
+	.bzrtp_startSrtpSession = bz_start,
+};
+
+static void our_drain(struct our_side *o, uint16_t peer_port)
+{
+	struct zrtp_output out;
+
+	while (zrtp_poll(o->s, now_ms(), &out) != ZRTP_OUT_NONE) {
+		if (out.kind == ZRTP_OUT_PACKET) {
+			if (o->drop_helloack && out.len > 24 && !memcmp(out.pkt + 16, "HelloACK", 8))
+				continue;
+			pcap_write(o->port, peer_port, out.pkt, out.len);
+			if (send(o->fd, out.pkt, out.len, 0) < 0)
+				continue;
+		} else if (out.ev.type == ZRTP_EV_SECURE) {
+			o->secure = out.ev;
+			o->n_secure++;
+		} else if (out.ev.type == ZRTP_EV_ERROR) {
+			o->n_error++;
+			o->error = out.ev.error_code;
+		} else if (out.ev.type == ZRTP_EV_CACHE_MISMATCH) {
+			o->n_mismatch++;
+		}
+	}
+}
+
+/* Pump both sides over the sockets until both are done or timeout. */
+static void pump(bzrtpContext_t *bz, struct bz_side *b, struct our_side *o, int timeout_ms)
+{
+	uint64_t end = now_ms() + timeout_ms;
+	uint8_t buf[2048];
+
+	while (now_ms() < end) {
+		struct pollfd p[2] = { { .fd = o->fd, .events = POLLIN }, { .fd = b->fd, .events = POLLIN } };
+		ssize_t n;
+
+		our_drain(o, b->port);
+		bzrtp_iterate(bz, b->ssrc, now_ms());
+		if (o->n_secure && b->started && zrtp_is_secure(o->s) &&
+		    bzrtp_getChannelStatus(bz, b->ssrc) == BZRTP_CHANNEL_SECURE &&
+		    !strcmp(zrtp_state_name(o->s), "secure"))
+			return;
+		if (o->n_error)
+			return;
+		if (poll(p, 2, 5) <= 0)
+			continue;
+		if (p[0].revents & POLLIN) {
+			n = recv(o->fd, buf, sizeof(buf), 0);
+			if (n > 0)
+				zrtp_input(o->s, now_ms(), buf, n);
+		}
+		if (p[1].revents & POLLIN) {
+			n = recv(b->fd, buf, sizeof(buf), 0);
+			if (n > 0)
+				bzrtp_processMessage(bz, b->ssrc, buf, n);
+		}
+	}
+}
+
+static uint8_t bz_code(uint32_t c)
+{
+	switch (c) {
+	case ZRTP_S256: return ZRTP_HASH_S256;
+	case ZRTP_S384: return ZRTP_HASH_S384;
+	case ZRTP_AES1: return ZRTP_CIPHER_AES1;
+	case ZRTP_AES3: return ZRTP_CIPHER_AES3;
+	case ZRTP_HS32: return ZRTP_AUTHTAG_HS32;
+	case ZRTP_HS80: return ZRTP_AUTHTAG_HS80;
+	case ZRTP_DH3K: return ZRTP_KEYAGREEMENT_DH3k;
+	case ZRTP_DH2K: return ZRTP_KEYAGREEMENT_DH2k;
+	case ZRTP_X255: return ZRTP_KEYAGREEMENT_X255;
+	case ZRTP_X448: return ZRTP_KEYAGREEMENT_X448;
+	case ZRTP_EC25: return ZRTP_KEYAGREEMENT_EC25;
+	case ZRTP_B32: return ZRTP_SAS_B32;
+	case ZRTP_B256: return ZRTP_SAS_B256;
+	}
+	return 0;
+}
+
+struct call {
+	bzrtpContext_t *bz;
+	struct bz_side b;
+	struct our_side o;
+	struct zrtp_config cfg;
+};
+
+/* Set up one call: bzrtp (optionally with a sqlite cache) and ours. */
+static int call_setup(struct call *c, const uint32_t prefs[5], bool ours_initiates,
+		      sqlite3 *bzdb, struct zrtp_cache *cache)
+{
+	static const uint8_t types[5] = { ZRTP_HASH_TYPE, ZRTP_CIPHERBLOCK_TYPE, ZRTP_AUTHTAG_TYPE,
+					  ZRTP_KEYAGREEMENT_TYPE, ZRTP_SAS_TYPE };
+
+	memset(c, 0, sizeof(*c));
+	c->b.ssrc = 0x0b0b0b0b;
+	c->b.fd = udp_socket(&c->b.port);
+	c->o.fd = udp_socket(&c->o.port);
+	if (c->b.fd < 0 || c->o.fd < 0 || udp_connect(c->b.fd, c->o.port) ||
+	    udp_connect(c->o.fd, c->b.port))
+		return -1;
+	c->b.peer_port = c->o.port;
+	c->bz = bzrtp_createBzrtpContext();
+	if (!c->bz)
+		return -1;
+	if (bzdb && bzrtp_setZIDCache(c->bz, bzdb, "sip:bz@test", "sip:ours@test") < 0)
+		return -1;
+	bzrtp_setCallbacks(c->bz, &bz_cbs);
+	for (int k = 0; k < 5; k++) {
+		uint8_t t[7] = { bz_code(prefs[k]) };
+
+		bzrtp_setSupportedCryptoTypes(c->bz, types[k], t, 1);
+	}
+	if (bzrtp_initBzrtpContext(c->bz, c->b.ssrc))
+		return -1;
+	bzrtp_setClientData(c->bz, c->b.ssrc, &c->b);
+
+	if (cache)
+		zrtp_cache_zid(cache, c->cfg.zid);
+	else
+		memcpy(c->cfg.zid, "ours-zid-123", 12);
+	c->cfg.client_id = "ksrtp interop";
+	c->cfg.ssrc = 0x0a0a0a0a;
+	c->cfg.role = ours_initiates ? ZRTP_ROLE_INITIATOR : ZRTP_ROLE_RESPONDER;
+	c->cfg.cache = cache;
+	for (int k = 0; k < 5; k++) {
+		c->cfg.algs[k][0] = prefs[k];
+		c->cfg.nalgs[k] = 1;
+	}
+	c->o.drop_helloack = ours_initiates;
+	c->o.s = zrtp_session_new(&c->cfg);
+	if (!c->o.s)
+		return -1;
+	if (bzrtp_startChannelEngine(c->bz, c->b.ssrc) || zrtp_start(c->o.s, now_ms()))
+		return -1;
+	return 0;
+}
+
+static void call_teardown(struct call *c)
+{
+	if (c->bz)
+		bzrtp_destroyBzrtpContext(c->bz, c->b.ssrc);
+	zrtp_session_free(c->o.s);
+	close(c->b.fd);
+	close(c->o.fd);
+}
+
+static void expect_same(struct __test_metadata *_metadata, struct call *c, bool ours_initiates)
+{
+	ASSERT_EQ(1, c->o.n_secure) TH_LOG("ours: state %s error 0x%x", zrtp_state_name(c->o.s), c->o.error);
+	ASSERT_TRUE(c->b.started) TH_LOG("bzrtp status 0x%x", bzrtp_getChannelStatus(c->bz, c->b.ssrc));
+	EXPECT_EQ(ours_initiates, c->o.secure.initiator);
+	EXPECT_STREQ(c->o.secure.sas, c->b.sas);
+	ASSERT_EQ(c->o.secure.tx.key_len, c->b.key_len);
+	EXPECT_EQ(0, memcmp(c->o.secure.tx.key, c->b.peer_key, c->b.key_len));
+	EXPECT_EQ(0, memcmp(c->o.secure.tx.salt, c->b.peer_salt, 14));
+	EXPECT_EQ(0, memcmp(c->o.secure.rx.key, c->b.self_key, c->b.key_len));
+	EXPECT_EQ(0, memcmp(c->o.secure.rx.salt, c->b.self_salt, 14));
+}
+
+FIXTURE(interop) {};
+FIXTURE_VARIANT(interop) { uint32_t ka; bool ours_initiates; };
+FIXTURE_VARIANT_ADD(interop, dh3k_ours_init) { ZRTP_DH3K, true };
+FIXTURE_VARIANT_ADD(interop, dh3k_bz_init) { ZRTP_DH3K, false };
+FIXTURE_VARIANT_ADD(interop, dh2k_ours_init) { ZRTP_DH2K, true };
+FIXTURE_VARIANT_ADD(interop, dh2k_bz_init) { ZRTP_DH2K, false };
+FIXTURE_VARIANT_ADD(interop, x255_ours_init) { ZRTP_X255, true };
+FIXTURE_VARIANT_ADD(interop, x255_bz_init) { ZRTP_X255, false };
+FIXTURE_VARIANT_ADD(interop, x448_ours_init) { ZRTP_X448, true };
+FIXTURE_VARIANT_ADD(interop, x448_bz_init) { ZRTP_X448, false };
+FIXTURE_SETUP(interop) {}
+FIXTURE_TEARDOWN(interop) {}
+
+/* AES1/AES3 x HS32/HS80 x B32/B256 for this key agreement and role. */
+TEST_F(interop, handshake_same_sas_and_keys)
+{
+	static const uint32_t ciphers[] = { ZRTP_AES1, ZRTP_AES3 };
+	static const uint32_t auths[] = { ZRTP_HS32, ZRTP_HS80 };
+	static const uint32_t sases[] = { ZRTP_B32, ZRTP_B256 };
+
+	for (int ci = 0; ci < 2; ci++)
+	for (int ai = 0; ai < 2; ai++)
+	for (int si = 0; si < 2; si++) {
+		uint32_t prefs[5] = { ZRTP_S256, ciphers[ci], auths[ai], variant->ka, sases[si] };
+		struct call c;
+		char ka[5];
+
+		ASSERT_EQ(0, call_setup(&c, prefs, variant->ours_initiates, NULL, NULL));
+		pump(c.bz, &c.b, &c.o, 5000);
+		expect_same(_metadata, &c, variant->ours_initiates);
+		zrtp_put32((uint8_t *)ka, variant->ka);
+		ka[4] = 0;
+		EXPECT_STREQ(ka, c.o.secure.ka);
+		call_teardown(&c);
+	}
+}
+
+/* Two calls between the same two caches: the second reuses rs1. */
+TEST(second_call_reuses_rs1)
+{
+	char dir[] = "/tmp/zrtp-interop-XXXXXX", p1[64], p2[64];
+	uint32_t prefs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS80, ZRTP_X255, ZRTP_B32 };
+	sqlite3 *bzdb;
+	struct zrtp_cache *cache;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(p1, sizeof(p1), "%s/bz.db", dir);
+	snprintf(p2, sizeof(p2), "%s/ours.db", dir);
+	ASSERT_EQ(SQLITE_OK, sqlite3_open(p1, &bzdb));
+	bzrtp_initCache_lock(bzdb, NULL);
+	cache = zrtp_cache_open(p2);
+	ASSERT_NE(NULL, cache);
+	for (int i = 0; i < 3; i++) {
+		struct call c;
+		bool ours_init = i != 1;	/* both roles */
+
+		ASSERT_EQ(0, call_setup(&c, prefs, ours_init, bzdb, cache));
+		pump(c.bz, &c.b, &c.o, 5000);
+		expect_same(_metadata, &c, ours_init);
+		EXPECT_EQ(i == 0 ? ZRTP_CACHE_NONE : ZRTP_CACHE_MATCH, c.o.secure.cache)
+			TH_LOG("call %d", i);
+		EXPECT_EQ(0, c.o.n_mismatch);
+		EXPECT_FALSE(c.b.mismatch) TH_LOG("bzrtp saw a cache mismatch in call %d", i);
+		call_teardown(&c);
+	}
+	zrtp_cache_close(cache);
+	sqlite3_close(bzdb);
+	snprintf(p1, sizeof(p1), "rm -rf %s", dir);
+	if (system(p1))
+		TH_LOG("cleanup");
+}
+
+/* Multistream: a second channel of the same bzrtp context against a
+ * second session of ours with the first as master. */
+TEST(multistream)
+{
+	uint32_t prefs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS80, ZRTP_X255, ZRTP_B32 };
+	for (int ours_init = 0; ours_init < 2; ours_init++) {
+		struct call c;
+		struct bz_side b2 = { .ssrc = 0x0c0c0c0c };
+		struct our_side o2 = { 0 };
+		struct zrtp_config cfg2;
+
+		ASSERT_EQ(0, call_setup(&c, prefs, ours_init, NULL, NULL));
+		pump(c.bz, &c.b, &c.o, 5000);
+		expect_same(_metadata, &c, ours_init);
+
+		b2.fd = udp_socket(&b2.port);
+		o2.fd = udp_socket(&o2.port);
+		ASSERT_EQ(0, udp_connect(b2.fd, o2.port));
+		ASSERT_EQ(0, udp_connect(o2.fd, b2.port));
+		b2.peer_port = o2.port;
+		ASSERT_EQ(0, bzrtp_addChannel(c.bz, b2.ssrc));
+		bzrtp_setClientData(c.bz, b2.ssrc, &b2);
+		cfg2 = c.cfg;
+		cfg2.ssrc = 0x0d0d0d0d;
+		cfg2.master = c.o.s;
+		/* Mult must be listed by both: bzrtp adds it as mandatory */
+		o2.drop_helloack = ours_init;
+		o2.s = zrtp_session_new(&cfg2);
+		ASSERT_NE(NULL, o2.s);
+		ASSERT_EQ(0, bzrtp_startChannelEngine(c.bz, b2.ssrc));
+		ASSERT_EQ(0, zrtp_start(o2.s, now_ms()));
+		pump(c.bz, &b2, &o2, 5000);
+		ASSERT_EQ(1, o2.n_secure) TH_LOG("ours: %s err 0x%x", zrtp_state_name(o2.s), o2.error);
+		ASSERT_TRUE(b2.secrets);
+		EXPECT_STREQ("Mult", o2.secure.ka);
+		EXPECT_EQ(0, memcmp(o2.secure.tx.key, b2.peer_key, o2.secure.tx.key_len));
+		EXPECT_EQ(0, memcmp(o2.secure.rx.key, b2.self_key, o2.secure.rx.key_len));
+		EXPECT_EQ(0, memcmp(o2.secure.tx.salt, b2.peer_salt, 14));
+		EXPECT_EQ(0, memcmp(o2.secure.rx.salt, b2.self_salt, 14));
+		bzrtp_destroyBzrtpContext(c.bz, b2.ssrc);
+		zrtp_session_free(o2.s);
+		close(b2.fd);
+		close(o2.fd);
+		call_teardown(&c);
+	}
+}
+
+/* tshark dissects a capture of a full handshake: no malformed packet,
+ * and a good CRC on every ZRTP message. */
+TEST(tshark_dissects)
+{
+	char path[] = "/tmp/zrtp-capture-XXXXXX", cmd[512];
+	uint32_t prefs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS80, ZRTP_DH3K, ZRTP_B32 };
+	struct call c;
+	FILE *f;
+	int fd = mkstemp(path), total = 0, good = 0, malformed = 0, types = 0;
+	char line[256];
+
+	ASSERT_LE(0, fd);
+	close(fd);
+	if (system("command -v tshark >/dev/null 2>&1"))
+		SKIP(return, "tshark not installed");
+	pcap_open(path);
+	ASSERT_NE(NULL, pcap);
+	ASSERT_EQ(0, call_setup(&c, prefs, true, NULL, NULL));
+	pump(c.bz, &c.b, &c.o, 5000);
+	expect_same(_metadata, &c, true);
+	call_teardown(&c);
+	fclose(pcap);
+	pcap = NULL;
+	snprintf(cmd, sizeof(cmd),
+		 "tshark -r %s --enable-heuristic rtp_udp -T fields -E separator=, "
+		 "-e zrtp.type -e zrtp.checksum.status -e _ws.malformed 2>/dev/null", path);
+	f = popen(cmd, "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		total++;
+		if (strstr(line, "Malformed") || strstr(line, "malformed"))
+			malformed++;
+		/* checksum status 1 = good */
+		if (strstr(line, ",1,") || strstr(line, ",1\n"))
+			good++;
+		if (line[0] != ',')
+			types++;
+		if (getenv("ZRTP_TSHARK_DEBUG"))
+			fprintf(stderr, "# %s", line);
+	}
+	pclose(f);
+	TH_LOG("%d packets, %d with a ZRTP type, %d good CRC, %d malformed", total, types, good,
+	       malformed);
+	EXPECT_LE(9, total);
+	EXPECT_EQ(total, types);
+	EXPECT_EQ(total, good);
+	EXPECT_EQ(0, malformed);
+	unlink(path);
+}
+
+int main(int argc, char **argv)
+{
+	if (getenv("ZRTP_PCAP"))
+		pcap_open(getenv("ZRTP_PCAP"));
+	return test_harness_run(argc, argv);
+}
