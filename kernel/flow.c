@@ -3,8 +3,8 @@
  * The flow table: one per network namespace.
  *
  * Writers (netlink, namespace teardown) hold kn->lock.  The packet path
- * looks flows up under rcu_read_lock() only; a removed flow is freed after
- * a grace period.
+ * looks flows up under rcu_read_lock() only; a removed flow, with its keys,
+ * is wiped and freed from a workqueue after a grace period.
  */
 #include <linux/module.h>
 #include <linux/rhashtable.h>
@@ -18,6 +18,7 @@ module_param(max_flows, uint, 0644);
 MODULE_PARM_DESC(max_flows, "Maximum number of flows per network namespace");
 
 static unsigned int ksrtp_net_id __read_mostly;
+struct workqueue_struct *ksrtp_wq;
 
 static const struct rhashtable_params flow_params = {
 	.key_len = sizeof(struct ksrtp_flow_key),
@@ -43,10 +44,48 @@ struct ksrtp_flow *ksrtp_flow_by_id(struct ksrtp_net *kn, u32 id)
 	return xa_load(&kn->ids, id);
 }
 
-int ksrtp_flow_add(struct ksrtp_net *kn, const struct ksrtp_flow_key *key,
-		   u8 mode, u32 policy, struct ksrtp_flow **out)
+void ksrtp_stats_read(struct ksrtp_pcpu_stats __percpu *s, u64 *out)
+{
+	unsigned int cpu, i, start;
+
+	memset(out, 0, sizeof(u64) * KSRTP_NSTATS);
+	for_each_possible_cpu(cpu) {
+		const struct ksrtp_pcpu_stats *p = per_cpu_ptr(s, cpu);
+		u64 v[KSRTP_NSTATS];
+
+		do {
+			start = u64_stats_fetch_begin(&p->syncp);
+			for (i = 0; i < KSRTP_NSTATS; i++)
+				v[i] = u64_stats_read(&p->c[i]);
+		} while (u64_stats_fetch_retry(&p->syncp, start));
+		for (i = 0; i < KSRTP_NSTATS; i++)
+			out[i] += v[i];
+	}
+}
+
+static void ksrtp_flow_destroy(struct ksrtp_flow *flow)
+{
+	unsigned int d, s;
+
+	for (d = 0; d < KSRTP_DIRS; d++)
+		for (s = 0; s < KSRTP_SLOTS; s++)
+			ksrtp_key_destroy(rcu_dereference_protected(flow->keys[d][s], 1));
+	free_percpu(flow->stats);
+	kfree(flow);
+}
+
+static void ksrtp_flow_free_work(struct work_struct *work)
+{
+	ksrtp_flow_destroy(container_of(to_rcu_work(work), struct ksrtp_flow,
+					free_work));
+}
+
+int ksrtp_flow_add(struct net *net, struct ksrtp_net *kn,
+		   const struct ksrtp_flow_key *key, u8 mode, u32 policy,
+		   struct ksrtp_flow **out)
 {
 	struct ksrtp_flow *flow;
+	unsigned int cpu;
 	int ret;
 
 	lockdep_assert_held(&kn->lock);
@@ -55,10 +94,22 @@ int ksrtp_flow_add(struct ksrtp_net *kn, const struct ksrtp_flow_key *key,
 	if (kn->count >= max_flows)
 		goto out;
 
+	if (!kn->hooks_registered) {
+		ret = ksrtp_hooks_register(net);
+		if (ret)
+			goto out;
+		kn->hooks_registered = true;
+	}
+
 	ret = -ENOMEM;
 	flow = kzalloc(sizeof(*flow), GFP_KERNEL);
 	if (!flow)
 		goto out;
+	flow->stats = alloc_percpu(struct ksrtp_pcpu_stats);
+	if (!flow->stats)
+		goto err_free;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(flow->stats, cpu)->syncp);
 	flow->key = *key;
 	flow->mode = mode;
 	flow->policy = policy;
@@ -81,6 +132,7 @@ int ksrtp_flow_add(struct ksrtp_net *kn, const struct ksrtp_flow_key *key,
 err_id:
 	xa_erase(&kn->ids, flow->id);
 err_free:
+	free_percpu(flow->stats);
 	kfree(flow);
 out:
 	return ret;
@@ -94,7 +146,8 @@ void ksrtp_flow_remove(struct ksrtp_net *kn, struct ksrtp_flow *flow)
 	xa_erase(&kn->ids, flow->id);
 	kn->count--;
 	kn->gen++;
-	kfree_rcu(flow, rcu);
+	INIT_RCU_WORK(&flow->free_work, ksrtp_flow_free_work);
+	queue_rcu_work(ksrtp_wq, &flow->free_work);
 }
 
 static int __net_init ksrtp_net_init(struct net *net)
@@ -110,12 +163,19 @@ static int __net_init ksrtp_net_init(struct net *net)
 static void __net_exit ksrtp_net_exit(struct net *net)
 {
 	struct ksrtp_net *kn = ksrtp_net(net);
+	struct ksrtp_watches *ws;
 	struct ksrtp_flow *flow;
 	unsigned long id;
+
+	/* No packet of this namespace reaches us after this. */
+	if (kn->hooks_registered)
+		ksrtp_hooks_unregister(net);
 
 	mutex_lock(&kn->lock);
 	xa_for_each(&kn->ids, id, flow)
 		ksrtp_flow_remove(kn, flow);
+	ws = rcu_replace_pointer(kn->watches, NULL, lockdep_is_held(&kn->lock));
+	kfree_rcu(ws, rcu);
 	mutex_unlock(&kn->lock);
 
 	rhashtable_destroy(&kn->flows);
@@ -131,12 +191,21 @@ static struct pernet_operations ksrtp_net_ops = {
 
 int ksrtp_flow_init(void)
 {
-	return register_pernet_subsys(&ksrtp_net_ops);
+	int ret;
+
+	ksrtp_wq = alloc_workqueue("ksrtp", WQ_UNBOUND, 0);
+	if (!ksrtp_wq)
+		return -ENOMEM;
+	ret = register_pernet_subsys(&ksrtp_net_ops);
+	if (ret)
+		destroy_workqueue(ksrtp_wq);
+	return ret;
 }
 
 void ksrtp_flow_exit(void)
 {
 	unregister_pernet_subsys(&ksrtp_net_ops);
-	/* Wait for the kfree_rcu() of flows removed above. */
+	/* Let the grace periods of removed flows and keys end, then drain. */
 	rcu_barrier();
+	destroy_workqueue(ksrtp_wq);
 }

@@ -5,8 +5,14 @@
 #include <linux/in6.h>
 #include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
+
+#include "stats.h"
+
+struct ksrtp_ctx;
 
 /*
  * The lookup key of a flow, seen from this host: our address and port, the
@@ -23,14 +29,43 @@ struct ksrtp_flow_key {
 	u16 zero;
 };
 
+enum { KSRTP_DIRS = 2, KSRTP_SLOTS = 2 };
+
+/* One installed SRTP key: the core's context, serialised by @lock. */
+struct ksrtp_key {
+	spinlock_t lock;
+	u16 profile;
+	u8 dir;
+	u8 slot;
+	bool limit_reported;
+	u64 packets;		/* under @lock */
+	struct ksrtp_ctx *ctx;	/* ksrtp_ctx_size() bytes, wiped on free */
+	size_t ctx_size;
+	struct rcu_work free_work;
+};
+
 struct ksrtp_flow {
 	struct rhash_head node;
 	struct ksrtp_flow_key key;
 	u32 id;
 	u8 mode;
 	u32 policy;
-	struct rcu_head rcu;
+	/* Readers: RCU.  Writers: ksrtp_net.lock. */
+	struct ksrtp_key __rcu *keys[KSRTP_DIRS][KSRTP_SLOTS];
+	u8 active[KSRTP_DIRS];	/* active slot per direction */
+	unsigned long auth_event_at;	/* jiffies of the last AUTH_FAIL event */
+	u64 auth_fail_reported;
+	struct ksrtp_pcpu_stats __percpu *stats;
+	struct rcu_work free_work;
 };
+
+struct ksrtp_watch {
+	u32 id;
+	u16 port_min;
+	u16 port_max;
+};
+
+enum { KSRTP_MAX_WATCHES = 64, KSRTP_SEEN_SLOTS = 256 };
 
 /* Per network namespace state. */
 struct ksrtp_net {
@@ -40,6 +75,20 @@ struct ksrtp_net {
 	u32 next_id;
 	u32 count;
 	unsigned int gen;		/* bumped on every change, for dumps */
+	bool hooks_registered;
+	u32 zrtp_portid;		/* ZRTP listener, 0 = none */
+	/* Watched port ranges: copy-on-write array, RCU readers. */
+	struct ksrtp_watches __rcu *watches;
+	u32 next_watch_id;
+	/* Recently reported unknown 4-tuples (hash -> jiffies), lossy. */
+	unsigned long seen[KSRTP_SEEN_SLOTS];
+	u32 seen_hash[KSRTP_SEEN_SLOTS];
+};
+
+struct ksrtp_watches {
+	struct rcu_head rcu;
+	unsigned int n;
+	struct ksrtp_watch w[];
 };
 
 struct ksrtp_net *ksrtp_net(const struct net *net);
@@ -48,9 +97,26 @@ struct ksrtp_flow *ksrtp_flow_lookup_rcu(struct ksrtp_net *kn,
 					 const struct ksrtp_flow_key *key);
 struct ksrtp_flow *ksrtp_flow_by_id(struct ksrtp_net *kn, u32 id);
 
-int ksrtp_flow_add(struct ksrtp_net *kn, const struct ksrtp_flow_key *key,
-		   u8 mode, u32 policy, struct ksrtp_flow **out);
+int ksrtp_flow_add(struct net *net, struct ksrtp_net *kn,
+		   const struct ksrtp_flow_key *key, u8 mode, u32 policy,
+		   struct ksrtp_flow **out);
 void ksrtp_flow_remove(struct ksrtp_net *kn, struct ksrtp_flow *flow);
+
+/* Keys (key.c).  Writers hold ksrtp_net.lock. */
+struct ksrtp_key_params;
+int ksrtp_key_install(struct ksrtp_net *kn, struct ksrtp_flow *flow,
+		      const struct ksrtp_key_params *p);
+int ksrtp_key_delete(struct ksrtp_net *kn, struct ksrtp_flow *flow, u8 dir,
+		     u8 slot);
+int ksrtp_key_swap(struct ksrtp_net *kn, struct ksrtp_flow *flow, u8 dir);
+void ksrtp_key_release(struct ksrtp_key *key);
+void ksrtp_key_destroy(struct ksrtp_key *key);
+
+/* Hooks (hooks.c), registered in a namespace with its first flow. */
+int ksrtp_hooks_register(struct net *net);
+void ksrtp_hooks_unregister(struct net *net);
+
+extern struct workqueue_struct *ksrtp_wq;
 
 int ksrtp_flow_init(void);
 void ksrtp_flow_exit(void);

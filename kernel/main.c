@@ -12,6 +12,7 @@
 #include "ksrtp.h"
 #include "flow.h"
 #include "netlink.h"
+#include "zrtp.h"
 
 static int __init ksrtp_init(void)
 {
@@ -21,6 +22,10 @@ static int __init ksrtp_init(void)
 	if (ret)
 		goto err_flow;
 
+	ret = ksrtp_zrtp_init();
+	if (ret)
+		goto err_zrtp;
+
 	ret = ksrtp_genl_init();
 	if (ret)
 		goto err_genl;
@@ -29,6 +34,8 @@ static int __init ksrtp_init(void)
 	return 0;
 
 err_genl:
+	ksrtp_zrtp_exit();
+err_zrtp:
 	ksrtp_flow_exit();
 err_flow:
 	return ret;
@@ -37,6 +44,7 @@ err_flow:
 static void __exit ksrtp_exit(void)
 {
 	ksrtp_genl_exit();
+	ksrtp_zrtp_exit();
 	ksrtp_flow_exit();
 }
 

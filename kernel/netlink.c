@@ -13,9 +13,17 @@
 
 #include "ksrtp.h"
 #include "flow.h"
+#include "key.h"
 #include "netlink.h"
+#include "zrtp.h"
+#include "srtp/srtp.h"
 
 static struct genl_family ksrtp_genl_family;
+
+enum { KSRTP_MCGRP_EVENTS_ID = 0 };
+
+/* ZRTP messages are at most ~1 KiB (RFC 6189 §5); leave room for Hello. */
+enum { KSRTP_ZRTP_MIN = 12, KSRTP_ZRTP_MAX = 1500 };
 
 /*
  * A required attribute: report which one is missing both as the extack
@@ -43,6 +51,28 @@ static const struct nla_policy ksrtp_flow_policy[KSRTP_A_FLOW_MAX + 1] = {
 	[KSRTP_A_FLOW_POLICY]	= NLA_POLICY_MASK(NLA_U32, KSRTP_POLICY_MASK),
 };
 
+static const struct nla_policy ksrtp_key_policy[KSRTP_A_KEY_MAX + 1] = {
+	[KSRTP_A_KEY_FLOW_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[KSRTP_A_KEY_DIR]		= NLA_POLICY_MAX(NLA_U8, KSRTP_KEY_DIR_RX),
+	[KSRTP_A_KEY_SLOT]		= NLA_POLICY_MAX(NLA_U8, KSRTP_SLOTS - 1),
+	[KSRTP_A_KEY_PROFILE]		= { .type = NLA_U16 },
+	/* The exact lengths depend on the profile; checked in key_new. */
+	[KSRTP_A_KEY_MASTER_KEY]	= { .type = NLA_BINARY, .len = 32 },
+	[KSRTP_A_KEY_MASTER_SALT]	= { .type = NLA_BINARY, .len = 14 },
+	[KSRTP_A_KEY_ROC]		= { .type = NLA_U32 },
+	[KSRTP_A_KEY_SEQ]		= { .type = NLA_U16 },
+	[KSRTP_A_KEY_REPLAY_WINDOW]	= NLA_POLICY_RANGE(NLA_U32, 128, 32768),
+	[KSRTP_A_KEY_MAX_SSRCS]		= NLA_POLICY_RANGE(NLA_U32, 1, 4096),
+	[KSRTP_A_KEY_ACTIVE]		= { .type = NLA_REJECT },
+	[KSRTP_A_KEY_PACKETS]		= { .type = NLA_REJECT },
+};
+
+static const struct nla_policy ksrtp_watch_policy[KSRTP_A_WATCH_MAX + 1] = {
+	[KSRTP_A_WATCH_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[KSRTP_A_WATCH_PORT_MIN]	= NLA_POLICY_MIN(NLA_U16, 1),
+	[KSRTP_A_WATCH_PORT_MAX]	= NLA_POLICY_MIN(NLA_U16, 1),
+};
+
 /* Reply-only attributes are rejected in requests. */
 static const struct nla_policy ksrtp_policy[KSRTP_A_MAX + 1] = {
 	[KSRTP_A_VERSION]	= { .type = NLA_REJECT },
@@ -50,6 +80,11 @@ static const struct nla_policy ksrtp_policy[KSRTP_A_MAX + 1] = {
 	[KSRTP_A_FEATURES]	= { .type = NLA_REJECT },
 	[KSRTP_A_FLOW_COUNT]	= { .type = NLA_REJECT },
 	[KSRTP_A_FLOW]		= NLA_POLICY_NESTED(ksrtp_flow_policy),
+	[KSRTP_A_KEY]		= NLA_POLICY_NESTED(ksrtp_key_policy),
+	[KSRTP_A_STATS]		= { .type = NLA_REJECT },
+	[KSRTP_A_PACKET]	= { .type = NLA_BINARY, .len = KSRTP_ZRTP_MAX },
+	[KSRTP_A_WATCH]		= NLA_POLICY_NESTED(ksrtp_watch_policy),
+	[KSRTP_A_EVENT_KIND]	= { .type = NLA_REJECT },
 };
 
 /* Parse one address nest into the side of @key it describes. */
@@ -161,25 +196,95 @@ static int ksrtp_put_addr(struct sk_buff *skb, int type, u16 family,
 	return 0;
 }
 
-static int ksrtp_put_flow(struct sk_buff *skb, const struct ksrtp_flow *flow)
+/* A FLOW nest: the id (if any), the addresses, and mode/policy of @flow. */
+static int ksrtp_put_tuple(struct sk_buff *skb, u32 id,
+			   const struct ksrtp_flow_key *k,
+			   const struct ksrtp_flow *flow)
 {
-	const struct ksrtp_flow_key *k = &flow->key;
 	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, KSRTP_A_FLOW);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, KSRTP_A_FLOW_ID, flow->id) ||
+	if ((id && nla_put_u32(skb, KSRTP_A_FLOW_ID, id)) ||
 	    ksrtp_put_addr(skb, KSRTP_A_FLOW_LOCAL, k->family, &k->laddr,
 			   k->lport) ||
 	    ksrtp_put_addr(skb, KSRTP_A_FLOW_REMOTE, k->family, &k->raddr,
 			   k->rport) ||
-	    nla_put_u8(skb, KSRTP_A_FLOW_MODE, flow->mode) ||
-	    nla_put_u32(skb, KSRTP_A_FLOW_POLICY, flow->policy)) {
+	    (flow && (nla_put_u8(skb, KSRTP_A_FLOW_MODE, READ_ONCE(flow->mode)) ||
+		      nla_put_u32(skb, KSRTP_A_FLOW_POLICY,
+				  READ_ONCE(flow->policy))))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
 	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int ksrtp_put_flow(struct sk_buff *skb, const struct ksrtp_flow *flow)
+{
+	return ksrtp_put_tuple(skb, flow->id, &flow->key, flow);
+}
+
+static int ksrtp_put_stats(struct sk_buff *skb, const struct ksrtp_flow *flow)
+{
+	u64 c[KSRTP_NSTATS];
+	struct nlattr *nest;
+	unsigned int i;
+
+	ksrtp_stats_read(flow->stats, c);
+	nest = nla_nest_start(skb, KSRTP_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = KSRTP_A_STATS_TX_PACKETS; i < KSRTP_A_STATS_PAD; i++) {
+		if (nla_put_u64_64bit(skb, i, c[i], KSRTP_A_STATS_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Installed keys, described: never their bytes. */
+static int ksrtp_put_keys(struct sk_buff *skb, const struct ksrtp_flow *flow)
+{
+	struct ksrtp_stream_info si;
+	unsigned int d, s;
+
+	rcu_read_lock();
+	for (d = 0; d < KSRTP_DIRS; d++) {
+		for (s = 0; s < KSRTP_SLOTS; s++) {
+			struct ksrtp_key *key = rcu_dereference(flow->keys[d][s]);
+			struct nlattr *nest;
+			u64 packets;
+			u32 roc = 0;
+
+			if (!key)
+				continue;
+			spin_lock_bh(&key->lock);
+			packets = key->packets;
+			if (!ksrtp_stream_get(key->ctx, 0, &si))
+				roc = si.roc;
+			spin_unlock_bh(&key->lock);
+			nest = nla_nest_start(skb, KSRTP_A_KEY);
+			if (!nest ||
+			    nla_put_u32(skb, KSRTP_A_KEY_FLOW_ID, flow->id) ||
+			    nla_put_u8(skb, KSRTP_A_KEY_DIR, d) ||
+			    nla_put_u8(skb, KSRTP_A_KEY_SLOT, s) ||
+			    nla_put_u16(skb, KSRTP_A_KEY_PROFILE, key->profile) ||
+			    (READ_ONCE(flow->active[d]) == s &&
+			     nla_put_flag(skb, KSRTP_A_KEY_ACTIVE)) ||
+			    nla_put_u32(skb, KSRTP_A_KEY_ROC, roc) ||
+			    nla_put_u64_64bit(skb, KSRTP_A_KEY_PACKETS, packets,
+					      KSRTP_A_KEY_PAD)) {
+				rcu_read_unlock();
+				return -EMSGSIZE;
+			}
+			nla_nest_end(skb, nest);
+		}
+	}
+	rcu_read_unlock();
 	return 0;
 }
 
@@ -217,7 +322,8 @@ static int ksrtp_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, KSRTP_A_VERSION, KSRTP_VERSION) ||
 	    nla_put_u32(msg, KSRTP_A_API_VERSION, KSRTP_API_VERSION) ||
 	    nla_put_u64_64bit(msg, KSRTP_A_FEATURES,
-			      KSRTP_F_FLOWS | KSRTP_F_IPV6, KSRTP_A_PAD) ||
+			      KSRTP_F_FLOWS | KSRTP_F_IPV6 | KSRTP_F_SRTP |
+			      KSRTP_F_ZRTP | KSRTP_F_WATCH, KSRTP_A_PAD) ||
 	    nla_put_u32(msg, KSRTP_A_FLOW_COUNT, READ_ONCE(kn->count))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
@@ -258,7 +364,7 @@ static int ksrtp_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 		policy = nla_get_u32(tb[KSRTP_A_FLOW_POLICY]);
 
 	mutex_lock(&kn->lock);
-	ret = ksrtp_flow_add(kn, &key, mode, policy, &flow);
+	ret = ksrtp_flow_add(genl_info_net(info), kn, &key, mode, policy, &flow);
 	if (ret == -EEXIST)
 		NL_SET_ERR_MSG(info->extack,
 			       "a flow with this local and remote address exists");
@@ -375,6 +481,508 @@ static int ksrtp_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+
+static int ksrtp_nl_flow_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
+	struct nlattr *tb[KSRTP_A_FLOW_MAX + 1];
+	struct ksrtp_flow *flow;
+	int ret;
+
+	mutex_lock(&kn->lock);
+	flow = ksrtp_find_flow(kn, info);
+	if (IS_ERR(flow)) {
+		ret = PTR_ERR(flow);
+		goto out;
+	}
+	/* Validated by ksrtp_find_flow() already. */
+	ret = nla_parse_nested(tb, KSRTP_A_FLOW_MAX, info->attrs[KSRTP_A_FLOW],
+			       ksrtp_flow_policy, info->extack);
+	if (ret)
+		goto out;
+	if (!tb[KSRTP_A_FLOW_MODE] && !tb[KSRTP_A_FLOW_POLICY]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KSRTP_A_FLOW],
+				    "nothing to change: give a mode or a policy");
+		ret = -EINVAL;
+		goto out;
+	}
+	if (tb[KSRTP_A_FLOW_MODE])
+		WRITE_ONCE(flow->mode, nla_get_u8(tb[KSRTP_A_FLOW_MODE]));
+	if (tb[KSRTP_A_FLOW_POLICY])
+		WRITE_ONCE(flow->policy, nla_get_u32(tb[KSRTP_A_FLOW_POLICY]));
+	kn->gen++;
+	ret = ksrtp_reply_flow(info, KSRTP_CMD_FLOW_SET, flow);
+out:
+	mutex_unlock(&kn->lock);
+	return ret;
+}
+
+/* Parse a KEY nest; @full: KEY_NEW, which needs the key material too. */
+static int ksrtp_parse_key(struct genl_info *info, bool full, bool need_slot,
+			   struct nlattr **tb, struct ksrtp_key_params *p,
+			   u32 *flow_id)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *nest = info->attrs[KSRTP_A_KEY];
+	u8 key_len, salt_len;
+	int ret;
+
+	if (KSRTP_REQUIRE(extack, NULL, info->attrs, KSRTP_A_KEY,
+			  "key (KSRTP_A_KEY)"))
+		return -EINVAL;
+	ret = nla_parse_nested(tb, KSRTP_A_KEY_MAX, nest, ksrtp_key_policy,
+			       extack);
+	if (ret)
+		return ret;
+	if (KSRTP_REQUIRE(extack, nest, tb, KSRTP_A_KEY_FLOW_ID,
+			  "flow id (KSRTP_A_KEY_FLOW_ID)") ||
+	    KSRTP_REQUIRE(extack, nest, tb, KSRTP_A_KEY_DIR,
+			  "direction (KSRTP_A_KEY_DIR)"))
+		return -EINVAL;
+	if (need_slot && KSRTP_REQUIRE(extack, nest, tb, KSRTP_A_KEY_SLOT,
+				       "slot (KSRTP_A_KEY_SLOT)"))
+		return -EINVAL;
+	*flow_id = nla_get_u32(tb[KSRTP_A_KEY_FLOW_ID]);
+	p->dir = nla_get_u8(tb[KSRTP_A_KEY_DIR]);
+	p->slot = tb[KSRTP_A_KEY_SLOT] ? nla_get_u8(tb[KSRTP_A_KEY_SLOT]) : 0;
+	if (!full)
+		return 0;
+
+	if (KSRTP_REQUIRE(extack, nest, tb, KSRTP_A_KEY_PROFILE,
+			  "profile (KSRTP_A_KEY_PROFILE)") ||
+	    KSRTP_REQUIRE(extack, nest, tb, KSRTP_A_KEY_MASTER_KEY,
+			  "master key (KSRTP_A_KEY_MASTER_KEY)") ||
+	    KSRTP_REQUIRE(extack, nest, tb, KSRTP_A_KEY_MASTER_SALT,
+			  "master salt (KSRTP_A_KEY_MASTER_SALT)"))
+		return -EINVAL;
+	p->profile = nla_get_u16(tb[KSRTP_A_KEY_PROFILE]);
+	if (!ksrtp_profile_lengths(p->profile, &key_len, &salt_len)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KSRTP_A_KEY_PROFILE],
+				    "unknown SRTP profile");
+		return -EOPNOTSUPP;
+	}
+	if (nla_len(tb[KSRTP_A_KEY_MASTER_KEY]) != key_len) {
+		if (key_len == 16)
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSRTP_A_KEY_MASTER_KEY],
+					    "master key must be 16 bytes for this profile");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSRTP_A_KEY_MASTER_KEY],
+					    "master key must be 32 bytes for this profile");
+		return -EINVAL;
+	}
+	if (nla_len(tb[KSRTP_A_KEY_MASTER_SALT]) != salt_len) {
+		if (salt_len == 14)
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSRTP_A_KEY_MASTER_SALT],
+					    "master salt must be 14 bytes for this profile");
+		else
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSRTP_A_KEY_MASTER_SALT],
+					    "master salt must be 12 bytes for this profile");
+		return -EINVAL;
+	}
+	p->key_len = key_len;
+	p->salt_len = salt_len;
+	nla_memcpy(p->master_key, tb[KSRTP_A_KEY_MASTER_KEY], key_len);
+	nla_memcpy(p->master_salt, tb[KSRTP_A_KEY_MASTER_SALT], salt_len);
+	if (tb[KSRTP_A_KEY_ROC]) {
+		p->has_roc = true;
+		p->roc = nla_get_u32(tb[KSRTP_A_KEY_ROC]);
+	}
+	if (tb[KSRTP_A_KEY_SEQ]) {
+		p->has_seq = true;
+		p->seq = nla_get_u16(tb[KSRTP_A_KEY_SEQ]);
+	}
+	if (tb[KSRTP_A_KEY_REPLAY_WINDOW])
+		p->replay_window = nla_get_u32(tb[KSRTP_A_KEY_REPLAY_WINDOW]);
+	if (tb[KSRTP_A_KEY_MAX_SSRCS])
+		p->max_ssrcs = nla_get_u32(tb[KSRTP_A_KEY_MAX_SSRCS]);
+	return 0;
+}
+
+static struct ksrtp_flow *ksrtp_key_flow(struct ksrtp_net *kn, u32 id,
+					 struct nlattr **tb,
+					 struct netlink_ext_ack *extack)
+{
+	struct ksrtp_flow *flow = ksrtp_flow_by_id(kn, id);
+
+	if (!flow)
+		NL_SET_ERR_MSG_ATTR(extack, tb[KSRTP_A_KEY_FLOW_ID],
+				    "no flow with this id");
+	return flow;
+}
+
+static int ksrtp_nl_key_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
+	struct nlattr *tb[KSRTP_A_KEY_MAX + 1];
+	struct ksrtp_key_params p = { 0 };
+	struct ksrtp_flow *flow;
+	u32 id;
+	int ret;
+
+	ret = ksrtp_parse_key(info, true, false, tb, &p, &id);
+	if (ret)
+		goto out;
+	mutex_lock(&kn->lock);
+	flow = ksrtp_key_flow(kn, id, tb, info->extack);
+	if (!flow)
+		ret = -ENOENT;
+	else
+		ret = ksrtp_key_install(kn, flow, &p);
+	mutex_unlock(&kn->lock);
+	if (ret == -ENOENT && flow)
+		NL_SET_ERR_MSG(info->extack,
+			       "the kernel lacks a crypto algorithm this profile needs");
+	else if (ret == -EINVAL)
+		NL_SET_ERR_MSG(info->extack, "the SRTP core refused these key parameters");
+out:
+	memzero_explicit(&p, sizeof(p));
+	return ret;
+}
+
+static int ksrtp_nl_key_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
+	struct nlattr *tb[KSRTP_A_KEY_MAX + 1];
+	struct ksrtp_key_params p = { 0 };
+	struct ksrtp_flow *flow;
+	u32 id;
+	int ret;
+
+	ret = ksrtp_parse_key(info, false, true, tb, &p, &id);
+	if (ret)
+		return ret;
+	mutex_lock(&kn->lock);
+	flow = ksrtp_key_flow(kn, id, tb, info->extack);
+	ret = flow ? ksrtp_key_delete(kn, flow, p.dir, p.slot) : -ENOENT;
+	if (flow && ret)
+		NL_SET_ERR_MSG(info->extack, "no key in this slot");
+	mutex_unlock(&kn->lock);
+	return ret;
+}
+
+static int ksrtp_nl_key_swap(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
+	struct nlattr *tb[KSRTP_A_KEY_MAX + 1];
+	struct ksrtp_key_params p = { 0 };
+	struct ksrtp_flow *flow;
+	u32 id;
+	int ret;
+
+	ret = ksrtp_parse_key(info, false, false, tb, &p, &id);
+	if (ret)
+		return ret;
+	mutex_lock(&kn->lock);
+	flow = ksrtp_key_flow(kn, id, tb, info->extack);
+	ret = flow ? ksrtp_key_swap(kn, flow, p.dir) : -ENOENT;
+	if (flow && ret)
+		NL_SET_ERR_MSG(info->extack, "the other slot holds no key");
+	mutex_unlock(&kn->lock);
+	return ret;
+}
+
+static int ksrtp_fill_stats(struct sk_buff *skb, u32 portid, u32 seq,
+			    int flags, const struct ksrtp_flow *flow,
+			    struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &ksrtp_genl_family, flags,
+			  KSRTP_CMD_STATS_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (ksrtp_put_flow(skb, flow) || ksrtp_put_stats(skb, flow) ||
+	    ksrtp_put_keys(skb, flow)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int ksrtp_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
+	struct ksrtp_flow *flow;
+	struct sk_buff *msg;
+	int ret;
+
+	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&kn->lock);
+	flow = ksrtp_find_flow(kn, info);
+	if (IS_ERR(flow))
+		ret = PTR_ERR(flow);
+	else
+		ret = ksrtp_fill_stats(msg, info->snd_portid, info->snd_seq, 0,
+				       flow, NULL);
+	mutex_unlock(&kn->lock);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int ksrtp_nl_stats_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct ksrtp_net *kn = ksrtp_net(sock_net(skb->sk));
+	unsigned long id = cb->args[0];
+	struct ksrtp_flow *flow;
+
+	mutex_lock(&kn->lock);
+	cb->seq = kn->gen;
+	xa_for_each_start(&kn->ids, id, flow, id) {
+		if (ksrtp_fill_stats(skb, NETLINK_CB(cb->skb).portid,
+				     cb->nlh->nlmsg_seq, NLM_F_MULTI, flow, cb))
+			break;
+		cb->args[0] = id + 1;
+	}
+	mutex_unlock(&kn->lock);
+	return skb->len;
+}
+
+static int ksrtp_nl_zrtp_listen(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
+
+	WRITE_ONCE(kn->zrtp_portid, info->snd_portid);
+	return 0;
+}
+
+static int ksrtp_nl_zrtp_xmit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct ksrtp_net *kn = ksrtp_net(net);
+	struct nlattr *pkt = info->attrs[KSRTP_A_PACKET];
+	struct ksrtp_flow *flow;
+	int ret;
+
+	if (KSRTP_REQUIRE(info->extack, NULL, info->attrs, KSRTP_A_PACKET,
+			  "packet (KSRTP_A_PACKET)"))
+		return -EINVAL;
+	if (nla_len(pkt) < KSRTP_ZRTP_MIN ||
+	    ksrtp_classify(nla_data(pkt), nla_len(pkt)) != KSRTP_PKT_ZRTP) {
+		NL_SET_ERR_MSG_ATTR(info->extack, pkt,
+				    "not a ZRTP packet (RFC 6189 section 5 header)");
+		return -EINVAL;
+	}
+	mutex_lock(&kn->lock);
+	flow = ksrtp_find_flow(kn, info);
+	if (IS_ERR(flow))
+		ret = PTR_ERR(flow);
+	else
+		ret = ksrtp_zrtp_xmit(net, flow, nla_data(pkt), nla_len(pkt));
+	mutex_unlock(&kn->lock);
+	if (ret == -ENETUNREACH || ret == -EHOSTUNREACH)
+		NL_SET_ERR_MSG(info->extack, "no route to the flow's remote address");
+	return ret;
+}
+
+static int ksrtp_nl_watch_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
+	struct nlattr *tb[KSRTP_A_WATCH_MAX + 1];
+	struct nlattr *nest = info->attrs[KSRTP_A_WATCH];
+	struct ksrtp_watches *old, *ws;
+	struct sk_buff *msg;
+	u16 lo, hi;
+	void *hdr;
+	u32 id;
+	int ret;
+
+	if (KSRTP_REQUIRE(info->extack, NULL, info->attrs, KSRTP_A_WATCH,
+			  "watch (KSRTP_A_WATCH)"))
+		return -EINVAL;
+	ret = nla_parse_nested(tb, KSRTP_A_WATCH_MAX, nest, ksrtp_watch_policy,
+			       info->extack);
+	if (ret)
+		return ret;
+	if (KSRTP_REQUIRE(info->extack, nest, tb, KSRTP_A_WATCH_PORT_MIN,
+			  "lowest port (KSRTP_A_WATCH_PORT_MIN)") ||
+	    KSRTP_REQUIRE(info->extack, nest, tb, KSRTP_A_WATCH_PORT_MAX,
+			  "highest port (KSRTP_A_WATCH_PORT_MAX)"))
+		return -EINVAL;
+	lo = nla_get_u16(tb[KSRTP_A_WATCH_PORT_MIN]);
+	hi = nla_get_u16(tb[KSRTP_A_WATCH_PORT_MAX]);
+	if (hi < lo) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KSRTP_A_WATCH_PORT_MAX],
+				    "highest port is below the lowest");
+		return -EINVAL;
+	}
+
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&kn->lock);
+	old = rcu_dereference_protected(kn->watches, lockdep_is_held(&kn->lock));
+	ret = -ENOSPC;
+	if (old && old->n >= KSRTP_MAX_WATCHES) {
+		NL_SET_ERR_MSG(info->extack, "too many watched ranges");
+		goto err_unlock;
+	}
+	if (!kn->hooks_registered) {
+		ret = ksrtp_hooks_register(genl_info_net(info));
+		if (ret)
+			goto err_unlock;
+		kn->hooks_registered = true;
+	}
+	ret = -ENOMEM;
+	ws = kzalloc(struct_size(ws, w, (old ? old->n : 0) + 1), GFP_KERNEL);
+	if (!ws)
+		goto err_unlock;
+	if (old) {
+		memcpy(ws->w, old->w, old->n * sizeof(ws->w[0]));
+		ws->n = old->n;
+	}
+	id = ++kn->next_watch_id ?: ++kn->next_watch_id;
+	ws->w[ws->n].id = id;
+	ws->w[ws->n].port_min = lo;
+	ws->w[ws->n].port_max = hi;
+	ws->n++;
+	rcu_assign_pointer(kn->watches, ws);
+	kfree_rcu(old, rcu);
+	mutex_unlock(&kn->lock);
+
+	hdr = genlmsg_put_reply(msg, info, &ksrtp_genl_family, 0,
+				KSRTP_CMD_WATCH_NEW);
+	nest = hdr ? nla_nest_start(msg, KSRTP_A_WATCH) : NULL;
+	if (!nest || nla_put_u32(msg, KSRTP_A_WATCH_ID, id) ||
+	    nla_put_u16(msg, KSRTP_A_WATCH_PORT_MIN, lo) ||
+	    nla_put_u16(msg, KSRTP_A_WATCH_PORT_MAX, hi)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_unlock:
+	mutex_unlock(&kn->lock);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int ksrtp_nl_watch_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
+	struct nlattr *tb[KSRTP_A_WATCH_MAX + 1];
+	struct nlattr *nest = info->attrs[KSRTP_A_WATCH];
+	struct ksrtp_watches *old, *ws = NULL;
+	unsigned int i, j;
+	u32 id;
+	int ret;
+
+	if (KSRTP_REQUIRE(info->extack, NULL, info->attrs, KSRTP_A_WATCH,
+			  "watch (KSRTP_A_WATCH)"))
+		return -EINVAL;
+	ret = nla_parse_nested(tb, KSRTP_A_WATCH_MAX, nest, ksrtp_watch_policy,
+			       info->extack);
+	if (ret)
+		return ret;
+	if (KSRTP_REQUIRE(info->extack, nest, tb, KSRTP_A_WATCH_ID,
+			  "watch id (KSRTP_A_WATCH_ID)"))
+		return -EINVAL;
+	id = nla_get_u32(tb[KSRTP_A_WATCH_ID]);
+
+	mutex_lock(&kn->lock);
+	old = rcu_dereference_protected(kn->watches, lockdep_is_held(&kn->lock));
+	for (i = 0; old && i < old->n; i++)
+		if (old->w[i].id == id)
+			break;
+	ret = -ENOENT;
+	if (!old || i == old->n) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KSRTP_A_WATCH_ID],
+				    "no watch with this id");
+		goto out;
+	}
+	if (old->n > 1) {
+		ret = -ENOMEM;
+		ws = kzalloc(struct_size(ws, w, old->n - 1), GFP_KERNEL);
+		if (!ws)
+			goto out;
+		for (j = 0; j < old->n; j++)
+			if (j != i)
+				ws->w[ws->n++] = old->w[j];
+	}
+	rcu_assign_pointer(kn->watches, ws);
+	kfree_rcu(old, rcu);
+	ret = 0;
+out:
+	mutex_unlock(&kn->lock);
+	return ret;
+}
+
+/* ---- messages the kernel sends on its own ---- */
+
+int ksrtp_nl_zrtp_recv(struct net *net, u32 portid, u32 flow_id,
+		       const struct ksrtp_flow_key *fk, const u8 *pkt,
+		       unsigned int len)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size(len) + 256, GFP_ATOMIC);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &ksrtp_genl_family, 0,
+			  KSRTP_CMD_ZRTP_RECV);
+	if (!hdr || ksrtp_put_tuple(msg, flow_id, fk, NULL) ||
+	    nla_put(msg, KSRTP_A_PACKET, len, pkt)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_unicast(net, msg, portid);
+}
+
+void ksrtp_nl_event_flow_seen(struct net *net, const struct ksrtp_flow_key *fk,
+			      u8 kind)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&ksrtp_genl_family, net, KSRTP_MCGRP_EVENTS_ID))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &ksrtp_genl_family, 0,
+			  KSRTP_CMD_FLOW_SEEN);
+	if (!hdr || ksrtp_put_tuple(msg, 0, fk, NULL) ||
+	    nla_put_u8(msg, KSRTP_A_EVENT_KIND, kind)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&ksrtp_genl_family, net, msg, 0,
+				KSRTP_MCGRP_EVENTS_ID, GFP_ATOMIC);
+}
+
+void ksrtp_nl_event_auth_fail(struct net *net, const struct ksrtp_flow *flow)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&ksrtp_genl_family, net, KSRTP_MCGRP_EVENTS_ID))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &ksrtp_genl_family, 0,
+			  KSRTP_CMD_AUTH_FAIL);
+	if (!hdr || ksrtp_put_flow(msg, flow) || ksrtp_put_stats(msg, flow)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&ksrtp_genl_family, net, msg, 0,
+				KSRTP_MCGRP_EVENTS_ID, GFP_ATOMIC);
+}
+
 static const struct genl_ops ksrtp_genl_ops[] = {
 	{
 		.cmd = KSRTP_CMD_GET_INFO,
@@ -391,7 +999,47 @@ static const struct genl_ops ksrtp_genl_ops[] = {
 		.cmd = KSRTP_CMD_FLOW_GET,
 		.doit = ksrtp_nl_flow_get,
 		.dumpit = ksrtp_nl_flow_dump,
+	}, {
+		.cmd = KSRTP_CMD_FLOW_SET,
+		.doit = ksrtp_nl_flow_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KSRTP_CMD_KEY_NEW,
+		.doit = ksrtp_nl_key_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KSRTP_CMD_KEY_DEL,
+		.doit = ksrtp_nl_key_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KSRTP_CMD_KEY_SWAP,
+		.doit = ksrtp_nl_key_swap,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KSRTP_CMD_STATS_GET,
+		.doit = ksrtp_nl_stats_get,
+		.dumpit = ksrtp_nl_stats_dump,
+	}, {
+		.cmd = KSRTP_CMD_ZRTP_LISTEN,
+		.doit = ksrtp_nl_zrtp_listen,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KSRTP_CMD_ZRTP_XMIT,
+		.doit = ksrtp_nl_zrtp_xmit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KSRTP_CMD_WATCH_NEW,
+		.doit = ksrtp_nl_watch_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KSRTP_CMD_WATCH_DEL,
+		.doit = ksrtp_nl_watch_del,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
+};
+
+static const struct genl_multicast_group ksrtp_mcgrps[] = {
+	[KSRTP_MCGRP_EVENTS_ID] = { .name = KSRTP_MCGRP_EVENTS },
 };
 
 static struct genl_family ksrtp_genl_family __ro_after_init = {
@@ -403,6 +1051,8 @@ static struct genl_family ksrtp_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = ksrtp_genl_ops,
 	.n_ops = ARRAY_SIZE(ksrtp_genl_ops),
+	.mcgrps = ksrtp_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(ksrtp_mcgrps),
 };
 
 int __init ksrtp_genl_init(void)

@@ -390,3 +390,378 @@ const char *ksrtp_format_sockaddr(const struct ksrtp_sockaddr *sa, char *buf,
 		 host, sa->port);
 	return buf;
 }
+
+int ksrtp_nl_flow_set(struct ksrtp_nl *nl, const struct ksrtp_flow_info *f)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct ksrtp_flow_info dummy;
+	struct flow_cb_arg fa = { copy_flow, &dummy, 0 };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = put_genl(buf, nl, nl->family_id, KSRTP_CMD_FLOW_SET, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_FLOW);
+	if (f->id) {
+		mnl_attr_put_u32(nlh, KSRTP_A_FLOW_ID, f->id);
+	} else {
+		put_addr(nlh, KSRTP_A_FLOW_LOCAL, &f->local);
+		put_addr(nlh, KSRTP_A_FLOW_REMOTE, &f->remote);
+	}
+	mnl_attr_put_u8(nlh, KSRTP_A_FLOW_MODE, f->mode);
+	mnl_attr_put_u32(nlh, KSRTP_A_FLOW_POLICY, f->policy);
+	mnl_attr_nest_end(nlh, nest);
+	return transact(nl, nlh, flow_cb, &fa);
+}
+
+static void wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+
+	while (n--)
+		*v++ = 0;
+}
+
+int ksrtp_nl_key_new(struct ksrtp_nl *nl, struct ksrtp_key_req *k)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int ret;
+
+	nlh = put_genl(buf, nl, nl->family_id, KSRTP_CMD_KEY_NEW, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_KEY);
+	mnl_attr_put_u32(nlh, KSRTP_A_KEY_FLOW_ID, k->flow_id);
+	mnl_attr_put_u8(nlh, KSRTP_A_KEY_DIR, k->dir);
+	mnl_attr_put_u8(nlh, KSRTP_A_KEY_SLOT, k->slot);
+	mnl_attr_put_u16(nlh, KSRTP_A_KEY_PROFILE, k->profile);
+	mnl_attr_put(nlh, KSRTP_A_KEY_MASTER_KEY, k->key_len, k->key);
+	mnl_attr_put(nlh, KSRTP_A_KEY_MASTER_SALT, k->salt_len, k->salt);
+	if (k->has_roc)
+		mnl_attr_put_u32(nlh, KSRTP_A_KEY_ROC, k->roc);
+	if (k->has_seq)
+		mnl_attr_put_u16(nlh, KSRTP_A_KEY_SEQ, k->seq);
+	if (k->replay_window)
+		mnl_attr_put_u32(nlh, KSRTP_A_KEY_REPLAY_WINDOW, k->replay_window);
+	if (k->max_ssrcs)
+		mnl_attr_put_u32(nlh, KSRTP_A_KEY_MAX_SSRCS, k->max_ssrcs);
+	mnl_attr_nest_end(nlh, nest);
+	ret = transact(nl, nlh, NULL, NULL);
+	/* The message held the key: wipe both. */
+	wipe(buf, sizeof(buf));
+	wipe(k->key, sizeof(k->key));
+	wipe(k->salt, sizeof(k->salt));
+	return ret;
+}
+
+static int key_op(struct ksrtp_nl *nl, uint8_t cmd, uint32_t flow_id,
+		  uint8_t dir, int slot)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = put_genl(buf, nl, nl->family_id, cmd, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_KEY);
+	mnl_attr_put_u32(nlh, KSRTP_A_KEY_FLOW_ID, flow_id);
+	mnl_attr_put_u8(nlh, KSRTP_A_KEY_DIR, dir);
+	if (slot >= 0)
+		mnl_attr_put_u8(nlh, KSRTP_A_KEY_SLOT, (uint8_t)slot);
+	mnl_attr_nest_end(nlh, nest);
+	return transact(nl, nlh, NULL, NULL);
+}
+
+int ksrtp_nl_key_del(struct ksrtp_nl *nl, uint32_t flow_id, uint8_t dir,
+		     uint8_t slot)
+{
+	return key_op(nl, KSRTP_CMD_KEY_DEL, flow_id, dir, slot);
+}
+
+int ksrtp_nl_key_swap(struct ksrtp_nl *nl, uint32_t flow_id, uint8_t dir)
+{
+	return key_op(nl, KSRTP_CMD_KEY_SWAP, flow_id, dir, -1);
+}
+
+struct stats_cb_arg {
+	int (*cb)(const struct ksrtp_flow_stats *s, void *arg);
+	void *arg;
+	int stopped;
+};
+
+static int stats_one_flow(const struct ksrtp_flow_info *f, void *arg)
+{
+	memcpy(arg, f, sizeof(*f));
+	return 0;
+}
+
+static int stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct stats_cb_arg *sa = data;
+	struct ksrtp_flow_stats st;
+	struct flow_cb_arg fa = { stats_one_flow, &st.flow, 0 };
+	const struct nlattr *a, *b;
+
+	memset(&st, 0, sizeof(st));
+	flow_cb(nlh, &fa);
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) == KSRTP_A_STATS) {
+			mnl_attr_for_each_nested(b, a) {
+				unsigned int t = mnl_attr_get_type(b);
+
+				if (t < KSRTP_NL_NSTATS && t != KSRTP_A_STATS_PAD)
+					st.c[t] = mnl_attr_get_u64(b);
+			}
+		} else if (mnl_attr_get_type(a) == KSRTP_A_KEY &&
+			   st.nkeys < sizeof(st.keys) / sizeof(st.keys[0])) {
+			unsigned int i = st.nkeys++;
+
+			mnl_attr_for_each_nested(b, a) {
+				switch (mnl_attr_get_type(b)) {
+				case KSRTP_A_KEY_DIR:
+					st.keys[i].dir = mnl_attr_get_u8(b);
+					break;
+				case KSRTP_A_KEY_SLOT:
+					st.keys[i].slot = mnl_attr_get_u8(b);
+					break;
+				case KSRTP_A_KEY_PROFILE:
+					st.keys[i].profile = mnl_attr_get_u16(b);
+					break;
+				case KSRTP_A_KEY_ACTIVE:
+					st.keys[i].active = 1;
+					break;
+				case KSRTP_A_KEY_ROC:
+					st.keys[i].roc = mnl_attr_get_u32(b);
+					break;
+				case KSRTP_A_KEY_PACKETS:
+					st.keys[i].packets = mnl_attr_get_u64(b);
+					break;
+				}
+			}
+		}
+	}
+	if (!sa->stopped && sa->cb(&st, sa->arg))
+		sa->stopped = 1;
+	return MNL_CB_OK;
+}
+
+static int copy_stats(const struct ksrtp_flow_stats *s, void *arg)
+{
+	memcpy(arg, s, sizeof(*s));
+	return 0;
+}
+
+int ksrtp_nl_stats_get(struct ksrtp_nl *nl, const struct ksrtp_flow_info *f,
+		       struct ksrtp_flow_stats *out)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct stats_cb_arg sa = { copy_stats, out, 0 };
+	struct nlmsghdr *nlh;
+
+	memset(out, 0, sizeof(*out));
+	nlh = put_genl(buf, nl, nl->family_id, KSRTP_CMD_STATS_GET, 0);
+	put_flow_name(nlh, f);
+	return transact(nl, nlh, stats_cb, &sa);
+}
+
+int ksrtp_nl_stats_dump(struct ksrtp_nl *nl,
+			int (*cb)(const struct ksrtp_flow_stats *s, void *arg),
+			void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct stats_cb_arg sa = { cb, arg, 0 };
+	struct nlmsghdr *nlh;
+
+	nlh = put_genl(buf, nl, nl->family_id, KSRTP_CMD_STATS_GET, NLM_F_DUMP);
+	return transact(nl, nlh, stats_cb, &sa);
+}
+
+int ksrtp_nl_zrtp_listen(struct ksrtp_nl *nl)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	return transact(nl, put_genl(buf, nl, nl->family_id,
+				     KSRTP_CMD_ZRTP_LISTEN, 0), NULL, NULL);
+}
+
+int ksrtp_nl_zrtp_xmit(struct ksrtp_nl *nl, const struct ksrtp_flow_info *f,
+		       const uint8_t *pkt, size_t len)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = put_genl(buf, nl, nl->family_id, KSRTP_CMD_ZRTP_XMIT, 0);
+	put_flow_name(nlh, f);
+	mnl_attr_put(nlh, KSRTP_A_PACKET, len, pkt);
+	return transact(nl, nlh, NULL, NULL);
+}
+
+/* Resolve the "events" group id from the family, then join it. */
+static int mcgrp_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	unsigned int *grp = arg;
+	const struct nlattr *a, *g, *b;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != CTRL_ATTR_MCAST_GROUPS)
+			continue;
+		mnl_attr_for_each_nested(g, a) {
+			const char *name = NULL;
+			unsigned int id = 0;
+
+			mnl_attr_for_each_nested(b, g) {
+				if (mnl_attr_get_type(b) == CTRL_ATTR_MCAST_GRP_NAME)
+					name = mnl_attr_get_str(b);
+				else if (mnl_attr_get_type(b) == CTRL_ATTR_MCAST_GRP_ID)
+					id = mnl_attr_get_u32(b);
+			}
+			if (name && !strcmp(name, KSRTP_MCGRP_EVENTS))
+				*grp = id;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+int ksrtp_nl_join_events(struct ksrtp_nl *nl)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	unsigned int grp = 0;
+	int ret;
+
+	nlh = put_genl(buf, nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, KSRTP_GENL_NAME);
+	ret = transact(nl, nlh, mcgrp_cb, &grp);
+	if (ret)
+		return ret;
+	if (!grp)
+		return -ENOENT;
+	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &grp,
+				  sizeof(grp)) < 0)
+		return -errno;
+	return 0;
+}
+
+int ksrtp_nl_fd(const struct ksrtp_nl *nl)
+{
+	return mnl_socket_get_fd(nl->sock);
+}
+
+struct event_cb_arg {
+	int (*cb)(const struct ksrtp_nl_event *ev, void *arg);
+	void *arg;
+	struct ksrtp_nl_event *ev;
+};
+
+static int event_flow(const struct ksrtp_flow_info *f, void *arg)
+{
+	memcpy(arg, f, sizeof(*f));
+	return 0;
+}
+
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct event_cb_arg *ea = data;
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct ksrtp_nl_event *ev = ea->ev;
+	struct flow_cb_arg fa = { event_flow, &ev->flow, 0 };
+	const struct nlattr *a, *b;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->cmd = g->cmd;
+	flow_cb(nlh, &fa);
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		switch (mnl_attr_get_type(a)) {
+		case KSRTP_A_PACKET:
+			ev->len = mnl_attr_get_payload_len(a);
+			if (ev->len > sizeof(ev->pkt))
+				ev->len = sizeof(ev->pkt);
+			memcpy(ev->pkt, mnl_attr_get_payload(a), ev->len);
+			break;
+		case KSRTP_A_EVENT_KIND:
+			ev->kind = mnl_attr_get_u8(a);
+			break;
+		case KSRTP_A_KEY:
+			mnl_attr_for_each_nested(b, a) {
+				if (mnl_attr_get_type(b) == KSRTP_A_KEY_DIR)
+					ev->dir = mnl_attr_get_u8(b);
+				else if (mnl_attr_get_type(b) == KSRTP_A_KEY_SLOT)
+					ev->slot = mnl_attr_get_u8(b);
+				else if (mnl_attr_get_type(b) == KSRTP_A_KEY_FLOW_ID)
+					ev->flow.id = mnl_attr_get_u32(b);
+			}
+			break;
+		}
+	}
+	return ea->cb(ev, ea->arg) ? MNL_CB_STOP : MNL_CB_OK;
+}
+
+int ksrtp_nl_recv_events(struct ksrtp_nl *nl, bool nonblock,
+			 int (*cb)(const struct ksrtp_nl_event *ev, void *arg),
+			 void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct ksrtp_nl_event *ev = malloc(sizeof(*ev));
+	struct event_cb_arg ea = { cb, arg, ev };
+	ssize_t n;
+	int ret;
+
+	if (!ev)
+		return -ENOMEM;
+	n = recv(mnl_socket_get_fd(nl->sock), buf, sizeof(buf),
+		 nonblock ? MSG_DONTWAIT : 0);
+	if (n < 0) {
+		ret = -errno;
+		free(ev);
+		return ret;
+	}
+	/* Notifications carry seq 0 and portid 0. */
+	ret = mnl_cb_run(buf, (size_t)n, 0, 0, event_cb, &ea);
+	free(ev);
+	return ret < 0 ? -errno : 0;
+}
+
+static int watch_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *a, *b;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != KSRTP_A_WATCH)
+			continue;
+		mnl_attr_for_each_nested(b, a)
+			if (mnl_attr_get_type(b) == KSRTP_A_WATCH_ID)
+				*(uint32_t *)arg = mnl_attr_get_u32(b);
+	}
+	return MNL_CB_OK;
+}
+
+int ksrtp_nl_watch_new(struct ksrtp_nl *nl, uint16_t port_min,
+		       uint16_t port_max, uint32_t *id)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	uint32_t got = 0;
+	int ret;
+
+	nlh = put_genl(buf, nl, nl->family_id, KSRTP_CMD_WATCH_NEW, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_WATCH);
+	mnl_attr_put_u16(nlh, KSRTP_A_WATCH_PORT_MIN, port_min);
+	mnl_attr_put_u16(nlh, KSRTP_A_WATCH_PORT_MAX, port_max);
+	mnl_attr_nest_end(nlh, nest);
+	ret = transact(nl, nlh, watch_cb, &got);
+	if (!ret && id)
+		*id = got;
+	return ret;
+}
+
+int ksrtp_nl_watch_del(struct ksrtp_nl *nl, uint32_t id)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = put_genl(buf, nl, nl->family_id, KSRTP_CMD_WATCH_DEL, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_WATCH);
+	mnl_attr_put_u32(nlh, KSRTP_A_WATCH_ID, id);
+	mnl_attr_nest_end(nlh, nest);
+	return transact(nl, nlh, NULL, NULL);
+}

@@ -147,7 +147,6 @@
  * counted.  With KSRTP_POLICY_REQUIRE_SECURE, clear RTP is dropped while
  * the flow has no key for that direction.
  */
- */
 #ifndef _UAPI_LINUX_KSRTP_H
 #define _UAPI_LINUX_KSRTP_H
 
@@ -324,6 +323,9 @@ enum {
 enum {
 	KSRTP_F_FLOWS	= 1ULL << 0,	/* FLOW_NEW/DEL/GET */
 	KSRTP_F_IPV6	= 1ULL << 1,	/* IPv6 flows */
+	KSRTP_F_SRTP	= 1ULL << 2,	/* KEY_*, STATS_GET, the data path */
+	KSRTP_F_ZRTP	= 1ULL << 3,	/* ZRTP_LISTEN/RECV/XMIT */
+	KSRTP_F_WATCH	= 1ULL << 4,	/* WATCH_*, FLOW_SEEN events */
 };
 
 #endif /* _UAPI_LINUX_KSRTP_H */
