@@ -82,12 +82,14 @@ static int opts_check(const struct ksrtp_opts *o, u32 *window, u32 *max)
 size_t ksrtp_ctx_size(const struct ksrtp_opts *opts)
 {
 	u32 window, max;
+	size_t size;
 
 	if (opts_check(opts, &window, &max))
 		return 0;
-	return sizeof(struct ksrtp_ctx) +
+	size = sizeof(struct ksrtp_ctx) +
 	       (size_t)max * sizeof(struct ksrtp_stream) +
 	       (size_t)max * 2 * ksrtp_replay_words(window) * sizeof(u64);
+	return size <= KSRTP_CTX_MAX_SIZE ? size : 0;
 }
 
 void ksrtp_ctx_wipe(struct ksrtp_ctx *ctx)
@@ -132,7 +134,7 @@ static int ctx_setup(struct ksrtp_ctx *ctx, size_t size,
 
 	ret = KSRTP_ERR_INVAL;
 	if (!pd || !ops || opts_check(opts, &window, &max) ||
-	    size < ksrtp_ctx_size(opts))
+	    !ksrtp_ctx_size(opts) || size < ksrtp_ctx_size(opts))
 		return ret;
 	memset(ctx, 0, size);
 	ctx->ops = ops;

@@ -5,9 +5,12 @@
  * One context holds the keys of one direction of one RTP session (SRTP and
  * SRTCP) and the per-SSRC state of every stream seen under those keys.  All
  * memory is provided by the caller at creation: ksrtp_ctx_size() says how
- * much, the caller allocates it zeroed (kzalloc/calloc) and passes it to
- * ksrtp_ctx_init().  Nothing is allocated per packet; protect/unprotect
- * work in place on the caller's linear buffer.
+ * much (at most KSRTP_CTX_MAX_SIZE), the caller allocates it zeroed and
+ * passes it to ksrtp_ctx_init().  In the kernel use kzalloc(), not
+ * kvzalloc(): the key derivation hands ctx->scratch to the cipher, which
+ * may map it with sg_init_one(), and that needs linear-map memory.  Nothing
+ * is allocated per packet; protect/unprotect work in place on the caller's
+ * linear buffer.
  *
  * Concurrency: a context is not thread-safe.  The caller serialises every
  * call on one context (ksrtp.ko takes a per-context spinlock).  Creation and
@@ -61,6 +64,8 @@ enum {
 	KSRTP_REPLAY_MAX = 32768,
 	KSRTP_SSRCS_DEFAULT = 16,
 	KSRTP_SSRCS_MAX = 4096,
+	/* Bound on ksrtp_ctx_size(): window x SSRCs must fit in a kmalloc. */
+	KSRTP_CTX_MAX_SIZE = 256 * 1024,
 	/* Worst case growth of a packet on protect: MKI + E||index + tag. */
 	KSRTP_MAX_TRAILER = KSRTP_MAX_MKI_LEN + 4 + 16,
 };
@@ -121,7 +126,10 @@ struct ksrtp_ctx {
 	u8 scratch[80];			/* KDF output: heap, not stack */
 };
 
-/* Bytes to allocate (zeroed) for a context created with @opts (may be NULL). */
+/*
+ * Bytes to allocate (zeroed) for a context created with @opts (may be
+ * NULL); 0 if the options are invalid or need more than KSRTP_CTX_MAX_SIZE.
+ */
 size_t ksrtp_ctx_size(const struct ksrtp_opts *opts);
 
 /*

@@ -253,6 +253,17 @@ TEST(errors)
 	o.replay_window = 0;
 	o.mki_len = 17;
 	EXPECT_EQ(0, ksrtp_ctx_size(&o));
+	/* Within each bound but too big together for one kmalloc. */
+	o.mki_len = 0;
+	o.replay_window = 32768;
+	o.max_ssrcs = 4096;
+	EXPECT_EQ(0, ksrtp_ctx_size(&o));
+	o.max_ssrcs = 4;
+	EXPECT_GT(ksrtp_ctx_size(&o), 4 * 2 * 32768 / 8);
+	EXPECT_GE(KSRTP_CTX_MAX_SIZE, ksrtp_ctx_size(&o));
+	o.replay_window = 0;
+	o.max_ssrcs = 0;
+	EXPECT_GE(4096, ksrtp_ctx_size(&o));	/* defaults: ~2 KiB */
 	{
 		int err = 0;
 
