@@ -1,0 +1,56 @@
+# zrtpd (the daemon), zrtpctl (the operator's tool), rtpapp (a plain RTP
+# test application), their native tests, VM end-to-end tests and bench.
+
+# The daemon minus main() is a library, so native tests run daemons in-process.
+ZRTPD_SRCS := $(filter-out userspace/zrtpd/main.c,$(sort $(wildcard userspace/zrtpd/*.c)))
+ZRTPD_HDRS := $(wildcard userspace/zrtpd/*.h)
+ZRTPD_OBJS := $(patsubst userspace/zrtpd/%.c,$(B)/obj/zrtpd/%.o,$(ZRTPD_SRCS))
+ZRTPD_LIB := $(B)/lib/libzrtpd.a
+# The netlink plug-in uses the data-path calls once the client has them.
+ZRTPD_NL_DATAPATH := $(shell grep -qs '^int ksrtp_nl_zrtp_listen' userspace/nl/ksrtp_nl.c && echo -DZRTPD_NL_DATAPATH)
+ZRTPD_CFLAGS := $(NL_CFLAGS) -Iuserspace/zrtp -Iuserspace/zrtpd $(ZRTPD_NL_DATAPATH)
+ZRTPD_LDLIBS := $(ZRTPD_LIB) $(ZRTP_LIB) $(NL_LIB) $(NL_LIBS) -lssl -lcrypto -lsqlite3
+
+$(B)/obj/zrtpd/%.o: userspace/zrtpd/%.c $(ZRTPD_HDRS) $(ZRTP_HDRS) userspace/nl/ksrtp_nl.h userspace/nl/ksrtp_nl.c
+	@mkdir -p $(@D)
+	$(CC) $(ZRTPD_CFLAGS) -c -o $@ $<
+
+$(ZRTPD_LIB): $(ZRTPD_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(B)/bin/zrtpd: userspace/zrtpd/main.c $(ZRTPD_LIB) $(ZRTP_LIB) $(NL_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ZRTPD_CFLAGS) -o $@ $< $(ZRTPD_LDLIBS)
+
+ZRTPCTL_SRCS := $(sort $(wildcard userspace/zrtpctl/*.c))
+$(B)/bin/zrtpctl: $(ZRTPCTL_SRCS) userspace/zrtpctl/zrtpctl.h $(NL_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(NL_CFLAGS) -Iuserspace/zrtpctl -o $@ $(ZRTPCTL_SRCS) $(NL_LIB) $(NL_LIBS)
+
+$(B)/bin/rtpapp: tools/rtpapp/rtpapp.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $<
+
+PROGRAMS += $(B)/bin/zrtpctl $(B)/bin/zrtpd $(if $(wildcard tools/rtpapp/rtpapp.c),$(B)/bin/rtpapp)
+VM_BINS += $(B)/bin/zrtpctl $(B)/bin/zrtpd $(if $(wildcard tools/rtpapp/rtpapp.c),$(B)/bin/rtpapp)
+
+# Native tests: daemons on the mock kernel link.
+ZRTPD_UNIT := $(basename $(notdir $(wildcard tests/unit/zrtpd_*.c)))
+UNIT_TESTS += $(addprefix $(B)/tests/,$(ZRTPD_UNIT))
+$(addprefix $(B)/tests/,$(ZRTPD_UNIT)): $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/zrtpd_test.h) $(ZRTPD_LIB) $(ZRTP_LIB) $(NL_LIB) $(KSFT_HDR) $(B)/bin/zrtpctl $(B)/bin/zrtpd
+	@mkdir -p $(@D)
+	$(CC) $(ZRTPD_CFLAGS) -Itests/unit -o $@ $< $(ZRTPD_LDLIBS)
+
+# End-to-end tests in the VM (two namespaces, a zrtpd in each).
+VM_TESTS += $(sort $(wildcard tests/kselftest/e2e_*.sh))
+
+ifneq ($(wildcard tests/bench/zrtpd_bench.c),)
+BENCHES += bench-zrtpd
+.PHONY: bench-zrtpd
+$(B)/bench/zrtpd_bench: tests/bench/zrtpd_bench.c $(ZRTPD_LIB) $(ZRTP_LIB) $(NL_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ZRTPD_CFLAGS) -o $@ $< $(ZRTPD_LDLIBS)
+bench-zrtpd: $(B)/bench/zrtpd_bench
+	$(B)/bench/zrtpd_bench
+endif

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Two zrtpd daemons, each on its own mock kernel, run a whole call over
+ * UDP on 127.0.0.1:
+ *
+ *   alice (zrtpd + mock)  127.0.0.1:A  <-- ZRTP -->  127.0.0.1:B  bob (zrtpd + mock)
+ *
+ * What the daemon owes the kernel on SECURE is checked on the mocks: each
+ * side's TX key is the other's RX key, the profile is the negotiated one,
+ * and the flow is switched to SECURE mode after the keys are in.
+ */
+#include "kselftest_harness.h"
+#include "zrtpd_test.h"
+
+struct call {
+	struct host alice, bob;
+	struct host *hs[2];
+	char *tmp;
+	struct zrtpd_session *sa, *sb;
+};
+
+static void c_setup(struct __test_metadata *_metadata, struct call *c)
+{
+	c->tmp = test_tmpdir();
+	ASSERT_NE(NULL, c->tmp);
+	host_init(&c->alice, "alice", c->tmp);
+	host_init(&c->bob, "bob", c->tmp);
+	c->hs[0] = &c->alice;
+	c->hs[1] = &c->bob;
+}
+
+static void c_start(struct __test_metadata *_metadata, struct call *c)
+{
+	ASSERT_EQ(0, host_start(&c->alice));
+	ASSERT_EQ(0, host_start(&c->bob));
+}
+
+/* Both sides add their end of the flow, as an operator would. */
+static void c_place(struct __test_metadata *_metadata, struct call *c, unsigned int port)
+{
+	struct ksrtp_flow_info fa = flow_of(test_port(port), test_port(port + 1));
+	struct ksrtp_flow_info fb = flow_of(test_port(port + 1), test_port(port));
+	struct two_sessions t = { &c->alice.d, &c->bob.d, 0, 0, ZS_SECURE };
+
+	ASSERT_EQ(0, zrtpd_session_add(&c->alice.d, &fa, NULL, &c->sa));
+	ASSERT_EQ(0, zrtpd_session_add(&c->bob.d, &fb, NULL, &c->sb));
+	t.ida = c->sa->flow.id;
+	t.idb = c->sb->flow.id;
+	ASSERT_TRUE(run_until(c->hs, 2, both_in_state, &t, 10000));
+}
+
+static void assert_keys_cross(struct __test_metadata *_metadata, struct call *c)
+{
+	struct zrtpd_mock_key atx, arx, btx, brx;
+	struct ksrtp_flow_info fa, fb;
+
+	ASSERT_EQ(0, zrtpd_mock_get_key(c->alice.m, c->sa->flow.id, KSRTP_KEY_DIR_TX, &atx));
+	ASSERT_EQ(0, zrtpd_mock_get_key(c->alice.m, c->sa->flow.id, KSRTP_KEY_DIR_RX, &arx));
+	ASSERT_EQ(0, zrtpd_mock_get_key(c->bob.m, c->sb->flow.id, KSRTP_KEY_DIR_TX, &btx));
+	ASSERT_EQ(0, zrtpd_mock_get_key(c->bob.m, c->sb->flow.id, KSRTP_KEY_DIR_RX, &brx));
+	/* alice's sending key is bob's receiving key, and back */
+	ASSERT_EQ(atx.key_len, brx.key_len);
+	ASSERT_EQ(0, memcmp(atx.key, brx.key, atx.key_len));
+	ASSERT_EQ(0, memcmp(atx.salt, brx.salt, 14));
+	ASSERT_EQ(0, memcmp(btx.key, arx.key, btx.key_len));
+	ASSERT_EQ(0, memcmp(btx.salt, arx.salt, 14));
+	/* and the two directions differ (RFC 6189 §4.5.3: initiator/responder keys) */
+	ASSERT_NE(0, memcmp(atx.key, arx.key, atx.key_len));
+	ASSERT_EQ(atx.profile, btx.profile);
+	ASSERT_EQ(14, atx.salt_len);
+	/* protection was switched on, on both flows */
+	ASSERT_EQ(0, zrtpd_mock_get_flow(c->alice.m, c->sa->flow.id, &fa));
+	ASSERT_EQ(0, zrtpd_mock_get_flow(c->bob.m, c->sb->flow.id, &fb));
+	ASSERT_EQ(KSRTP_FLOW_MODE_SECURE, fa.mode);
+	ASSERT_EQ(KSRTP_FLOW_MODE_SECURE, fb.mode);
+}
+
+static void c_teardown(struct call *c)
+{
+	host_free(&c->alice);
+	host_free(&c->bob);
+	rm_rf(c->tmp);
+	free(c->tmp);
+}
+
+/* Every key agreement zrtpd offers, with each SRTP cipher ksrtp has. */
+FIXTURE(call) { struct call c; };
+FIXTURE_VARIANT(call) { const char *ka, *cipher, *auth; uint16_t profile; };
+FIXTURE_VARIANT_ADD(call, x255_aes1_hs32) { "X255", "AES1", "HS32", KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_32 };
+FIXTURE_VARIANT_ADD(call, ec25_aes1_hs80) { "EC25", "AES1", "HS80", KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80 };
+FIXTURE_VARIANT_ADD(call, dh3k_aes3_hs80) { "DH3k", "AES3", "HS80", KSRTP_PROFILE_AES_256_CM_HMAC_SHA1_80 };
+FIXTURE_VARIANT_ADD(call, x448_aes3_hs32) { "X448", "AES3", "HS32", KSRTP_PROFILE_AES_256_CM_HMAC_SHA1_32 };
+FIXTURE_VARIANT_ADD(call, ec38_aes1_hs32) { "EC38", "AES1", "HS32", KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_32 };
+
+FIXTURE_SETUP(call)
+{
+	char err[256];
+	struct host *hs[2];
+
+	c_setup(_metadata, &self->c);
+	hs[0] = &self->c.alice;
+	hs[1] = &self->c.bob;
+	for (int i = 0; i < 2; i++) {
+		ASSERT_EQ(0, zrtpd_config_set(&hs[i]->cfg, "key-agreement", variant->ka, err, sizeof(err)));
+		ASSERT_EQ(0, zrtpd_config_set(&hs[i]->cfg, "cipher", variant->cipher, err, sizeof(err)));
+		ASSERT_EQ(0, zrtpd_config_set(&hs[i]->cfg, "auth", variant->auth, err, sizeof(err)));
+	}
+	c_start(_metadata, &self->c);
+}
+
+FIXTURE_TEARDOWN(call)
+{
+	c_teardown(&self->c);
+}
+
+TEST_F(call, secure_both_ways)
+{
+	struct call *c = &self->c;
+	struct zrtpd_mock_key k;
+
+	c_place(_metadata, c, 0);
+	assert_keys_cross(_metadata, c);
+	ASSERT_EQ(0, zrtpd_mock_get_key(c->alice.m, c->sa->flow.id, KSRTP_KEY_DIR_TX, &k));
+	ASSERT_EQ(variant->profile, k.profile);
+	/* the same SAS and algorithms on both ends; exactly one initiator */
+	ASSERT_STREQ(c->sa->sas, c->sb->sas);
+	ASSERT_NE(0, strlen(c->sa->sas));
+	ASSERT_STREQ(variant->ka, c->sa->ka);
+	ASSERT_STREQ(variant->cipher, c->sa->cipher);
+	ASSERT_STREQ(c->sa->cipher, c->sb->cipher);
+	ASSERT_NE(c->sa->initiator, c->sb->initiator);
+	/* each side saw the other's ZID */
+	ASSERT_EQ(0, memcmp(c->sa->peer_zid, c->bob.d.zid, 12));
+	ASSERT_EQ(0, memcmp(c->sb->peer_zid, c->alice.d.zid, 12));
+	/* first call: nothing cached, nothing verified */
+	ASSERT_EQ(ZRTP_CACHE_NONE, c->sa->cache);
+	ASSERT_FALSE(c->sa->verified);
+}
+
+/*
+ * The second call between the same endpoints: rs1 from the first matches
+ * (cache "match") and the SAS verified in the first call stays verified.
+ */
+TEST(second_call_cache_and_verified)
+{
+	struct call c;
+
+	c_setup(_metadata, &c);
+	c_start(_metadata, &c);
+	c_place(_metadata, &c, 0);
+	ASSERT_EQ(ZRTP_CACHE_NONE, c.sa->cache);
+	/* both users compare the SAS aloud and press "verified" */
+	ASSERT_EQ(0, zrtpd_session_verify(&c.alice.d, c.sa, true));
+	ASSERT_EQ(0, zrtpd_session_verify(&c.bob.d, c.sb, true));
+	ASSERT_EQ(0, zrtpd_session_del(&c.alice.d, c.sa, true));
+	ASSERT_EQ(0, zrtpd_session_del(&c.bob.d, c.sb, true));
+	ASSERT_EQ(0, zrtpd_mock_flow_count(c.alice.m));
+
+	c_place(_metadata, &c, 2);
+	assert_keys_cross(_metadata, &c);
+	ASSERT_EQ(ZRTP_CACHE_MATCH, c.sa->cache);
+	ASSERT_EQ(ZRTP_CACHE_MATCH, c.sb->cache);
+	ASSERT_TRUE(c.sa->verified);
+	ASSERT_TRUE(c.sb->verified);
+	ASSERT_STREQ(c.sa->sas, c.sb->sas);
+	c_teardown(&c);
+}
+
+/*
+ * A peer that never answers: discovery gives up (T1, RFC 6189 §6) and the
+ * call is clear, its flow left in DIVERT so RTP passes (opportunistic).
+ */
+TEST(no_peer_means_clear)
+{
+	struct call c;
+	struct zrtpd_session *s;
+	struct ksrtp_flow_info f = flow_of(test_port(4), test_port(5)), kf;
+	struct two_sessions t;
+
+	c_setup(_metadata, &c);
+	c_start(_metadata, &c);
+	ASSERT_EQ(0, zrtpd_session_add(&c.alice.d, &f, NULL, &s));
+	t = (struct two_sessions){ &c.alice.d, &c.alice.d, s->flow.id, s->flow.id, ZS_CLEAR };
+	ASSERT_TRUE(run_until(c.hs, 1, both_in_state, &t, 15000));
+	ASSERT_EQ(0, zrtpd_mock_get_flow(c.alice.m, s->flow.id, &kf));
+	ASSERT_EQ(KSRTP_FLOW_MODE_DIVERT, kf.mode);
+	ASSERT_EQ(0, kf.policy);
+	ASSERT_LT(10, s->zrtp_tx);	/* Hello was retransmitted */
+	c_teardown(&c);
+}
+
+/* With require-secure, the kernel flow carries the policy bit. */
+TEST(require_secure_policy_on_the_flow)
+{
+	struct call c;
+	struct zrtpd_session *s;
+	struct ksrtp_flow_info f = flow_of(test_port(6), test_port(7)), kf;
+	char err[128];
+
+	c_setup(_metadata, &c);
+	ASSERT_EQ(0, zrtpd_config_set(&c.alice.cfg, "policy", "require-secure", err, sizeof(err)));
+	c_start(_metadata, &c);
+	ASSERT_EQ(0, zrtpd_session_add(&c.alice.d, &f, NULL, &s));
+	ASSERT_EQ(0, zrtpd_mock_get_flow(c.alice.m, s->flow.id, &kf));
+	ASSERT_EQ(KSRTP_POLICY_REQUIRE_SECURE, kf.policy);
+	c_teardown(&c);
+}
+
+/* The same flow twice is refused, and nothing is left behind. */
+TEST(duplicate_flow_refused)
+{
+	struct call c;
+	struct ksrtp_flow_info f = flow_of(test_port(8), test_port(9));
+
+	c_setup(_metadata, &c);
+	c_start(_metadata, &c);
+	ASSERT_EQ(0, zrtpd_session_add(&c.alice.d, &f, NULL, NULL));
+	ASSERT_EQ(-EEXIST, zrtpd_session_add(&c.alice.d, &f, NULL, NULL));
+	ASSERT_EQ(1, c.alice.d.nsessions);
+	ASSERT_EQ(1, zrtpd_mock_flow_count(c.alice.m));
+	c_teardown(&c);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zrtpd.conf (zrtpd.conf(5)): "key = value" lines, '#' comments.  Every key
+ * is also a command-line flag (--key value), applied after the file, so the
+ * command line wins.  Repeatable keys (watch) accumulate.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "zrtpd.h"
+#include "util.h"
+
+void zrtpd_config_defaults(struct zrtpd_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->cache_path, sizeof(c->cache_path), "/var/lib/zrtpd/cache.db");
+	snprintf(c->state_path, sizeof(c->state_path), "/run/zrtpd.state");
+	snprintf(c->client_id, sizeof(c->client_id), "ksrtp zrtpd");
+	snprintf(c->ctl_path, sizeof(c->ctl_path), "/run/zrtpd.sock");
+	snprintf(c->kernel, sizeof(c->kernel), "netlink");
+	c->ctl_mode = 0600;
+	c->ctl_gid = (gid_t)-1;
+	c->policy = ZRTPD_POLICY_OPPORTUNISTIC;
+	/* ksrtp has no AES-192 (AES2): offer what the kernel can install */
+	c->algs[1][0] = ZRTP_CODE('A', 'E', 'S', '1');
+	c->algs[1][1] = ZRTP_CODE('A', 'E', 'S', '3');
+	c->nalgs[1] = 2;
+	c->verbose = 1;
+}
+
+static const char *const alg_names[ZRTPD_ALG_KINDS][8] = {
+	{ "S256", "S384", NULL },
+	{ "AES1", "AES3", NULL },
+	{ "HS32", "HS80", NULL },
+	{ "DH3k", "DH2k", "EC25", "EC38", "EC52", "X255", "X448", "Mult" },
+	{ "B32", "B256", NULL },
+};
+
+int zrtpd_parse_algs(int kind, const char *list, uint32_t *out, uint8_t *n)
+{
+	char buf[256], *save = NULL, *w;
+	size_t i;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	*n = 0;
+	for (w = strtok_r(buf, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
+		char code[4] = { ' ', ' ', ' ', ' ' };
+
+		for (i = 0; i < 8 && alg_names[kind][i]; i++)
+			if (!strcasecmp(w, alg_names[kind][i]))
+				break;
+		if (i == 8 || !alg_names[kind][i] || *n >= ZRTP_MAX_PREFS)
+			return -1;
+		memcpy(code, alg_names[kind][i], strlen(alg_names[kind][i]));
+		out[(*n)++] = ZRTP_CODE(code[0], code[1], code[2], code[3]);
+	}
+	return *n ? 0 : -1;
+}
+
+int zrtpd_parse_range(const char *s, struct zrtpd_port_range *r)
+{
+	unsigned long a, b;
+	char *end;
+
+	if (!strncmp(s, "udp:", 4))
+		s += 4;
+	a = strtoul(s, &end, 10);
+	if (end == s)
+		return -1;
+	if (*end == '-') {
+		s = end + 1;
+		b = strtoul(s, &end, 10);
+		if (end == s)
+			return -1;
+	} else {
+		b = a;
+	}
+	if (*end || !a || a > 65535 || b > 65535 || b < a)
+		return -1;
+	r->min = (uint16_t)a;
+	r->max = (uint16_t)b;
+	return 0;
+}
+
+static int set_path(char *dst, size_t cap, const char *v, char *err, size_t errlen,
+		    const char *key)
+{
+	if (strlen(v) >= cap) {
+		snprintf(err, errlen, "%s: path too long", key);
+		return -1;
+	}
+	snprintf(dst, cap, "%s", v);
+	return 0;
+}
+
+int zrtpd_config_set(struct zrtpd_config *c, const char *key, const char *v,
+		     char *err, size_t errlen)
+{
+	static const char *const kinds[ZRTPD_ALG_KINDS] = {
+		"hash", "cipher", "auth", "key-agreement", "sas",
+	};
+	int k;
+
+	for (k = 0; k < ZRTPD_ALG_KINDS; k++)
+		if (!strcmp(key, kinds[k])) {
+			if (zrtpd_parse_algs(k, v, c->algs[k], &c->nalgs[k]) == 0)
+				return 0;
+			snprintf(err, errlen, "%s: unknown algorithm in '%s' (known:", key, v);
+			for (size_t i = 0; i < 8 && alg_names[k][i]; i++)
+				snprintf(err + strlen(err), errlen - strlen(err), " %s", alg_names[k][i]);
+			snprintf(err + strlen(err), errlen - strlen(err), ")");
+			return -1;
+		}
+	if (!strcmp(key, "cache"))
+		return set_path(c->cache_path, sizeof(c->cache_path), strcmp(v, "none") ? v : "",
+				err, errlen, key);
+	if (!strcmp(key, "state-file"))
+		return set_path(c->state_path, sizeof(c->state_path), strcmp(v, "none") ? v : "",
+				err, errlen, key);
+	if (!strcmp(key, "control-socket"))
+		return set_path(c->ctl_path, sizeof(c->ctl_path), strcmp(v, "none") ? v : "",
+				err, errlen, key);
+	if (!strcmp(key, "zid")) {
+		if (zrtpd_unhex(v, c->zid, sizeof(c->zid))) {
+			snprintf(err, errlen, "zid: want 24 hex digits, not '%s'", v);
+			return -1;
+		}
+		c->have_zid = true;
+		return 0;
+	}
+	if (!strcmp(key, "client-id")) {
+		if (strlen(v) > 16) {
+			snprintf(err, errlen, "client-id: at most 16 characters (RFC 6189 §5.2)");
+			return -1;
+		}
+		snprintf(c->client_id, sizeof(c->client_id), "%s", v);
+		return 0;
+	}
+	if (!strcmp(key, "watch")) {
+		if (c->nwatches >= ZRTPD_MAX_WATCHES) {
+			snprintf(err, errlen, "watch: at most %d ranges", ZRTPD_MAX_WATCHES);
+			return -1;
+		}
+		if (zrtpd_parse_range(v, &c->watches[c->nwatches])) {
+			snprintf(err, errlen, "watch: want udp:MIN-MAX (1-65535), not '%s'", v);
+			return -1;
+		}
+		c->nwatches++;
+		return 0;
+	}
+	if (!strcmp(key, "policy")) {
+		if (!strcmp(v, "opportunistic"))
+			c->policy = ZRTPD_POLICY_OPPORTUNISTIC;
+		else if (!strcmp(v, "require-secure"))
+			c->policy = ZRTPD_POLICY_REQUIRE_SECURE;
+		else {
+			snprintf(err, errlen, "policy: opportunistic or require-secure, not '%s'", v);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "control-mode")) {
+		char *end;
+		unsigned long m = strtoul(v, &end, 8);
+
+		if (*end || end == v || m > 0777) {
+			snprintf(err, errlen, "control-mode: an octal mode like 0660, not '%s'", v);
+			return -1;
+		}
+		c->ctl_mode = (mode_t)m;
+		return 0;
+	}
+	if (!strcmp(key, "control-group")) {
+		struct group *g = getgrnam(v);
+		char *end;
+		unsigned long gid = strtoul(v, &end, 10);
+
+		if (g)
+			c->ctl_gid = g->gr_gid;
+		else if (!*end && end != v)
+			c->ctl_gid = (gid_t)gid;
+		else {
+			snprintf(err, errlen, "control-group: no group '%s'", v);
+			return -1;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "kernel")) {
+		if (strcmp(v, "netlink") && strcmp(v, "mock")) {
+			snprintf(err, errlen, "kernel: netlink or mock, not '%s'", v);
+			return -1;
+		}
+		snprintf(c->kernel, sizeof(c->kernel), "%s", v);
+		return 0;
+	}
+	if (!strcmp(key, "log-level")) {
+		char *end;
+		long l = strtol(v, &end, 10);
+
+		if (*end || end == v || l < 0 || l > 3) {
+			snprintf(err, errlen, "log-level: 0 (errors) to 3 (debug), not '%s'", v);
+			return -1;
+		}
+		c->verbose = (int)l;
+		return 0;
+	}
+	snprintf(err, errlen, "unknown setting '%s'", key);
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = 0;
+	return s;
+}
+
+int zrtpd_config_load(struct zrtpd_config *c, const char *path, char *err, size_t errlen)
+{
+	char line[1024], msg[384];
+	unsigned int n = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *s, *eq, *key, *val;
+
+		n++;
+		s = line;
+		s[strcspn(s, "#")] = 0;
+		s = trim(s);
+		if (!*s)
+			continue;
+		eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "%s:%u: want 'key = value'", path, n);
+			fclose(f);
+			return -1;
+		}
+		*eq = 0;
+		key = trim(s);
+		val = trim(eq + 1);
+		if (zrtpd_config_set(c, key, val, msg, sizeof(msg))) {
+			snprintf(err, errlen, "%s:%u: %s", path, n, msg);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}

@@ -1,0 +1,761 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control socket: a UNIX stream socket, one request line per
+ * connection, one reply, then close -- except "monitor", which keeps the
+ * connection and streams one line per event.  The grammar and every reply
+ * are in Documentation/control-protocol.md; zrtpctl is one client of it.
+ *
+ *	request = [ "json" ] command { word } LF
+ *	reply   = ( "ok" | "error " message ) LF body
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <linux/ksrtp.h>
+
+#include "zrtpd.h"
+#include "sbuf.h"
+#include "util.h"
+
+enum { CTL_MAX_LINE = 4096, CTL_MAX_WORDS = 32, CTL_MONITOR_MAX_BACKLOG = 1 << 20 };
+
+struct zrtpd_client {
+	int fd;
+	char in[CTL_MAX_LINE];
+	size_t inlen;
+	struct sbuf out;
+	size_t off;
+	bool monitor, json, done;
+	struct zrtpd_client *next;
+};
+
+struct req {
+	struct zrtpd *d;
+	bool json;
+	int argc;
+	char **argv;
+	struct sbuf *b;		/* body */
+	char err[256];		/* set: the reply is an error */
+};
+
+static int fail(struct req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct req *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->err, sizeof(r->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ---- rendering ---------------------------------------------------------------- */
+
+static void session_json(struct zrtpd *d, struct sbuf *b, const struct zrtpd_session *s,
+			 const struct ksrtp_flow_stats *st)
+{
+	char l[64], r[64], zid[25];
+
+	zrtpd_hex(s->peer_zid, sizeof(s->peer_zid), zid);
+	sbuf_printf(b, "{\"id\":%u,\"local\":\"%s\",\"remote\":\"%s\",\"state\":\"%s\"",
+		    s->flow.id, ksrtp_format_sockaddr(&s->flow.local, l, sizeof(l)),
+		    ksrtp_format_sockaddr(&s->flow.remote, r, sizeof(r)), zrtpd_state_str(s));
+	sbuf_printf(b, ",\"engine_state\":\"%s\"", s->z ? zrtp_state_name(s->z) : "none");
+	sbuf_printf(b, ",\"mode\":\"%s\",\"require_secure\":%s",
+		    s->flow.mode == KSRTP_FLOW_MODE_SECURE ? "secure" : "divert",
+		    s->flow.policy & KSRTP_POLICY_REQUIRE_SECURE ? "true" : "false");
+	sbuf_printf(b, ",\"role\":\"%s\"", s->state == ZS_SECURE ?
+		    (s->initiator ? "initiator" : "responder") : "");
+	sbuf_printf(b, ",\"peer_zid\":\"%s\"", s->have_peer_zid ? zid : "");
+	sbuf_printf(b, ",\"hash\":\"%s\",\"cipher\":\"%s\",\"auth\":\"%s\",\"key_agreement\":\"%s\","
+		    "\"sas_type\":\"%s\",\"srtp_profile\":\"%s\",\"sas\":",
+		    s->hash, s->cipher, s->auth, s->ka, s->sas_type, s->profile);
+	sbuf_json_str(b, s->sas);
+	sbuf_printf(b, ",\"verified\":%s,\"cache\":\"%s\",\"resumed\":%s,\"watch\":%s",
+		    s->verified ? "true" : "false", zrtpd_cache_str(s->cache),
+		    s->resumed ? "true" : "false", s->from_watch ? "true" : "false");
+	sbuf_printf(b, ",\"error\":%u,\"zrtp_rx\":%llu,\"zrtp_tx\":%llu", s->error_code,
+		    (unsigned long long)s->zrtp_rx, (unsigned long long)s->zrtp_tx);
+	sbuf_printf(b, ",\"hello_hash\":\"%s\"", s->hello_hash);
+	if (st)
+		sbuf_printf(b, ",\"packets\":{\"tx\":%llu,\"rx\":%llu,\"rx_auth_fail\":%llu,"
+			    "\"rx_replay\":%llu,\"clear_dropped\":%llu,\"clear_passed\":%llu}",
+			    (unsigned long long)st->c[KSRTP_A_STATS_TX_PACKETS],
+			    (unsigned long long)st->c[KSRTP_A_STATS_RX_PACKETS],
+			    (unsigned long long)st->c[KSRTP_A_STATS_RX_AUTH_FAIL],
+			    (unsigned long long)st->c[KSRTP_A_STATS_RX_REPLAY],
+			    (unsigned long long)st->c[KSRTP_A_STATS_CLEAR_DROPPED],
+			    (unsigned long long)st->c[KSRTP_A_STATS_CLEAR_PASSED]);
+	sbuf_add(b, "}", 1);
+}
+
+static void session_text(struct sbuf *b, const struct zrtpd_session *s, bool detail,
+			 const struct ksrtp_flow_stats *st)
+{
+	char f[160], zid[25];
+
+	zrtpd_flow_str(&s->flow, f, sizeof(f));
+	sbuf_printf(b, "flow %u: %s  %s", s->flow.id, f, zrtpd_state_str(s));
+	if (s->state == ZS_SECURE)
+		sbuf_printf(b, "  %s/%s/%s  SAS %s%s", s->cipher, s->auth, s->ka,
+			    s->sas[0] ? s->sas : "?", s->verified ? " (verified)" : " (not verified)");
+	else if (s->z)
+		sbuf_printf(b, " (%s)", zrtp_state_name(s->z));
+	if (s->resumed)
+		sbuf_printf(b, "  resumed");
+	sbuf_add(b, "\n", 1);
+	if (!detail)
+		return;
+	zrtpd_hex(s->peer_zid, sizeof(s->peer_zid), zid);
+	sbuf_printf(b, "  peer ZID:      %s\n", s->have_peer_zid ? zid : "-");
+	sbuf_printf(b, "  role:          %s\n", s->state == ZS_SECURE ?
+		    (s->initiator ? "initiator" : "responder") : "-");
+	sbuf_printf(b, "  algorithms:    hash %s cipher %s auth %s key agreement %s SAS %s\n",
+		    s->hash, s->cipher, s->auth, s->ka, s->sas_type);
+	sbuf_printf(b, "  SRTP profile:  %s\n", s->profile[0] ? s->profile : "-");
+	sbuf_printf(b, "  cache:         %s\n", zrtpd_cache_str(s->cache));
+	sbuf_printf(b, "  policy:        %s\n", s->flow.policy & KSRTP_POLICY_REQUIRE_SECURE ?
+		    "require-secure" : "opportunistic");
+	sbuf_printf(b, "  ZRTP packets:  %llu in, %llu out\n", (unsigned long long)s->zrtp_rx,
+		    (unsigned long long)s->zrtp_tx);
+	if (s->error_code)
+		sbuf_printf(b, "  error:         0x%x\n", s->error_code);
+	if (s->hello_hash[0])
+		sbuf_printf(b, "  hello hash:    a=zrtp-hash:%s\n", s->hello_hash);
+	if (st)
+		sbuf_printf(b, "  SRTP packets:  %llu sent, %llu received, %llu rejected (auth)\n",
+			    (unsigned long long)st->c[KSRTP_A_STATS_TX_PACKETS],
+			    (unsigned long long)st->c[KSRTP_A_STATS_RX_PACKETS],
+			    (unsigned long long)st->c[KSRTP_A_STATS_RX_AUTH_FAIL]);
+}
+
+/* ---- arguments ---------------------------------------------------------------- */
+
+/* FLOW = N | id N | local A remote B; consumes words from *i. */
+static struct zrtpd_session *parse_flow(struct req *r, int *i)
+{
+	struct ksrtp_sockaddr l, rem;
+	struct zrtpd_session *s;
+	char *end;
+	unsigned long id;
+
+	if (*i < r->argc && !strcmp(r->argv[*i], "id"))
+		(*i)++;
+	if (*i < r->argc && strcmp(r->argv[*i], "local")) {
+		id = strtoul(r->argv[*i], &end, 10);
+		if (*end || !id || id > UINT32_MAX) {
+			fail(r, "bad flow '%s' (want an id or local ADDR:PORT remote ADDR:PORT)", r->argv[*i]);
+			return NULL;
+		}
+		(*i)++;
+		s = zrtpd_session_by_id(r->d, (uint32_t)id);
+		if (!s)
+			fail(r, "no such flow %lu", id);
+		return s;
+	}
+	if (*i + 3 >= r->argc || strcmp(r->argv[*i + 2], "remote")) {
+		fail(r, "name a flow: an id, or local ADDR:PORT remote ADDR:PORT");
+		return NULL;
+	}
+	if (ksrtp_parse_sockaddr(r->argv[*i + 1], &l) || ksrtp_parse_sockaddr(r->argv[*i + 3], &rem)) {
+		fail(r, "bad address in '%s %s' (want ADDR:PORT or [ADDR6]:PORT)", r->argv[*i + 1],
+		     r->argv[*i + 3]);
+		return NULL;
+	}
+	*i += 4;
+	s = zrtpd_session_by_tuple(r->d, &l, &rem);
+	if (!s)
+		fail(r, "no such flow %s \u2192 %s", r->argv[*i - 3], r->argv[*i - 1]);
+	return s;
+}
+
+static int no_more(struct req *r, int i)
+{
+	return i < r->argc ? fail(r, "unexpected '%s'", r->argv[i]) : 0;
+}
+
+/* "1.10 <hex>" or "<hex>" (a=zrtp-hash, RFC 6189 §8.1) */
+static int parse_hash(struct req *r, int *i, uint8_t h[32])
+{
+	if (*i < r->argc && strchr(r->argv[*i], '.') && strlen(r->argv[*i]) == 4) {
+		if (strcmp(r->argv[*i], "1.10"))
+			return fail(r, "unsupported ZRTP version '%s' in the hash (want 1.10)", r->argv[*i]);
+		(*i)++;
+	}
+	if (*i >= r->argc || zrtpd_unhex(r->argv[*i], h, 32))
+		return fail(r, "a=zrtp-hash wants 64 hex digits");
+	(*i)++;
+	return 0;
+}
+
+/* ---- commands ------------------------------------------------------------------ */
+
+static int get_stats(struct zrtpd *d, const struct zrtpd_session *s, struct ksrtp_flow_stats *st)
+{
+	return d->k->ops->stats_get(d->k, &s->flow, st) ? -1 : 0;
+}
+
+static int c_list(struct req *r)
+{
+	struct zrtpd *d = r->d;
+	unsigned int b, n = 0;
+
+	if (no_more(r, 1))
+		return -1;
+	if (r->json)
+		sbuf_add(r->b, "[", 1);
+	for (b = 0; b < d->nbuckets; b++) {
+		const struct zrtpd_session *s;
+
+		for (s = d->by_id[b]; s; s = s->next_id) {
+			if (r->json) {
+				if (n)
+					sbuf_add(r->b, ",", 1);
+				session_json(d, r->b, s, NULL);
+			} else {
+				session_text(r->b, s, false, NULL);
+			}
+			n++;
+		}
+	}
+	if (r->json)
+		sbuf_add(r->b, "]\n", 2);
+	return 0;
+}
+
+static int c_show(struct req *r)
+{
+	struct ksrtp_flow_stats st;
+	struct zrtpd_session *s;
+	int i = 1;
+
+	s = parse_flow(r, &i);
+	if (!s || no_more(r, i))
+		return -1;
+	if (get_stats(r->d, s, &st) == 0) {
+		if (r->json)
+			session_json(r->d, r->b, s, &st), sbuf_add(r->b, "\n", 1);
+		else
+			session_text(r->b, s, true, &st);
+	} else {
+		if (r->json)
+			session_json(r->d, r->b, s, NULL), sbuf_add(r->b, "\n", 1);
+		else
+			session_text(r->b, s, true, NULL);
+	}
+	return 0;
+}
+
+static int c_verify(struct req *r)
+{
+	bool v = !strcmp(r->argv[0], "verify");
+	struct zrtpd_session *s;
+	int i = 1, ret;
+
+	s = parse_flow(r, &i);
+	if (!s || no_more(r, i))
+		return -1;
+	ret = zrtpd_session_verify(r->d, s, v);
+	if (ret == -EAGAIN)
+		return fail(r, "flow %u is not secure yet (state %s): no SAS to verify", s->flow.id,
+			    zrtpd_state_str(s));
+	if (ret)
+		return fail(r, "flow %u: cannot record the verification (no cache configured?)",
+			    s->flow.id);
+	if (r->json)
+		sbuf_printf(r->b, "{\"id\":%u,\"verified\":%s}\n", s->flow.id, v ? "true" : "false");
+	return 0;
+}
+
+static int c_flow_add(struct req *r)
+{
+	struct zrtpd_session_opts o = { .role = ZRTP_ROLE_AUTO };
+	struct ksrtp_flow_info f;
+	struct zrtpd_session *s;
+	uint8_t hash[32];
+	bool have_l = false, have_r = false;
+	char what[160];
+	int i = 1, ret;
+
+	memset(&f, 0, sizeof(f));
+	while (i < r->argc) {
+		const char *kw = r->argv[i++];
+
+		if (!strcmp(kw, "require-secure") || !strcmp(kw, "opportunistic")) {
+			o.have_policy = true;
+			o.require_secure = kw[0] == 'r';
+		} else if (!strcmp(kw, "peer-hash")) {
+			if (parse_hash(r, &i, hash))
+				return -1;
+			o.peer_hash = hash;
+		} else if (i >= r->argc) {
+			return fail(r, "'%s' needs a value", kw);
+		} else if (!strcmp(kw, "local") || !strcmp(kw, "remote")) {
+			struct ksrtp_sockaddr *sa = kw[0] == 'l' ? &f.local : &f.remote;
+
+			if (ksrtp_parse_sockaddr(r->argv[i], sa))
+				return fail(r, "bad %s address '%s' (want ADDR:PORT or [ADDR6]:PORT)",
+					    kw, r->argv[i]);
+			*(kw[0] == 'l' ? &have_l : &have_r) = true;
+			i++;
+		} else if (!strcmp(kw, "role")) {
+			if (!strcmp(r->argv[i], "initiator"))
+				o.role = ZRTP_ROLE_INITIATOR;
+			else if (!strcmp(r->argv[i], "responder"))
+				o.role = ZRTP_ROLE_RESPONDER;
+			else if (strcmp(r->argv[i], "auto"))
+				return fail(r, "role must be auto, initiator or responder");
+			i++;
+		} else {
+			return fail(r, "unknown keyword '%s'", kw);
+		}
+	}
+	if (!have_l || !have_r)
+		return fail(r, "flow add needs local ADDR:PORT and remote ADDR:PORT");
+	if (f.local.family != f.remote.family)
+		return fail(r, "local and remote are of different address families");
+	ret = zrtpd_session_add(r->d, &f, &o, &s);
+	if (ret == -EEXIST)
+		return fail(r, "flow %s exists already", zrtpd_flow_str(&f, what, sizeof(what)));
+	if (ret)
+		return fail(r, "flow %s: %s%s%s", zrtpd_flow_str(&f, what, sizeof(what)), strerror(-ret),
+			    r->d->k->ops->err_msg(r->d->k)[0] ? ": " : "",
+			    r->d->k->ops->err_msg(r->d->k));
+	if (r->json)
+		session_json(r->d, r->b, s, NULL), sbuf_add(r->b, "\n", 1);
+	else
+		session_text(r->b, s, false, NULL);
+	return 0;
+}
+
+static int c_flow_del(struct req *r)
+{
+	struct zrtpd_session *s;
+	int i = 1, ret;
+
+	s = parse_flow(r, &i);
+	if (!s || no_more(r, i))
+		return -1;
+	ret = zrtpd_session_del(r->d, s, true);
+	if (ret)
+		return fail(r, "removing the kernel flow: %s", strerror(-ret));
+	return 0;
+}
+
+static int c_hello_hash(struct req *r)
+{
+	struct zrtpd_session *s;
+	int i = 1;
+
+	s = parse_flow(r, &i);
+	if (!s || no_more(r, i))
+		return -1;
+	if (!s->hello_hash[0])
+		return fail(r, "flow %u has no running ZRTP session (resumed after a restart)", s->flow.id);
+	if (r->json)
+		sbuf_printf(r->b, "{\"id\":%u,\"zrtp_hash\":\"%s\"}\n", s->flow.id, s->hello_hash);
+	else
+		sbuf_printf(r->b, "a=zrtp-hash:%s\n", s->hello_hash);
+	return 0;
+}
+
+static int c_peer_hash(struct req *r)
+{
+	struct zrtpd_session *s;
+	uint8_t h[32];
+	int i = 1, ret;
+
+	s = parse_flow(r, &i);
+	if (!s || parse_hash(r, &i, h) || no_more(r, i))
+		return -1;
+	ret = zrtpd_session_set_peer_hash(r->d, s, h);
+	if (ret == -EBUSY)
+		return fail(r, "flow %u has heard from the peer already; give peer-hash at flow add",
+			    s->flow.id);
+	if (ret)
+		return fail(r, "flow %u: %s", s->flow.id, strerror(-ret));
+	if (r->json)
+		sbuf_printf(r->b, "{\"id\":%u,\"zrtp_hash\":\"%s\"}\n", s->flow.id, s->hello_hash);
+	else
+		sbuf_printf(r->b, "a=zrtp-hash:%s\n", s->hello_hash);
+	return 0;
+}
+
+static int c_watch(struct req *r)
+{
+	struct zrtpd *d = r->d;
+	struct zrtpd_port_range pr;
+	unsigned int i;
+	int ret;
+
+	if (!strcmp(r->argv[0], "watch-list")) {
+		if (no_more(r, 1))
+			return -1;
+		if (r->json)
+			sbuf_add(r->b, "[", 1);
+		for (i = 0; i < d->nwatches; i++)
+			sbuf_printf(r->b, r->json ? "%s{\"min\":%u,\"max\":%u}" : "%sudp:%u-%u\n",
+				    r->json ? (i ? "," : "") : "", d->watches[i].min, d->watches[i].max);
+		if (r->json)
+			sbuf_add(r->b, "]\n", 2);
+		return 0;
+	}
+	if (r->argc != 2 || zrtpd_parse_range(r->argv[1], &pr))
+		return fail(r, "%s wants one port range, e.g. 10000-20000", r->argv[0]);
+	if (!strcmp(r->argv[0], "watch-add")) {
+		ret = zrtpd_watch_add(d, &pr);
+		if (ret == -ENOSPC)
+			return fail(r, "too many watches (at most %d)", ZRTPD_MAX_WATCHES);
+	} else {
+		ret = zrtpd_watch_del(d, &pr);
+		if (ret == -ENOENT)
+			return fail(r, "no watch on ports %u-%u", pr.min, pr.max);
+	}
+	if (ret)
+		return fail(r, "ports %u-%u: %s", pr.min, pr.max, strerror(-ret));
+	return 0;
+}
+
+static int c_status(struct req *r)
+{
+	struct zrtpd *d = r->d;
+	struct zrtpd_stats *st = &d->stats;
+	unsigned int b, by_state[4] = { 0 };
+	char zid[25];
+
+	if (no_more(r, 1))
+		return -1;
+	for (b = 0; b < d->nbuckets; b++) {
+		const struct zrtpd_session *s;
+
+		for (s = d->by_id[b]; s; s = s->next_id)
+			by_state[s->state]++;
+	}
+	zrtpd_hex(d->zid, sizeof(d->zid), zid);
+	if (r->json) {
+		sbuf_printf(r->b, "{\"pid\":%d,\"zid\":\"%s\",\"kernel\":\"%s\",\"policy\":\"%s\","
+			    "\"cache\":\"%s\",\"sessions\":%u,\"handshake\":%u,\"secure\":%u,"
+			    "\"clear\":%u,\"failed\":%u,",
+			    (int)getpid(), zid, d->k->ops->name,
+			    d->cfg.policy ? "require-secure" : "opportunistic", d->cfg.cache_path,
+			    d->nsessions, by_state[ZS_HANDSHAKE], by_state[ZS_SECURE],
+			    by_state[ZS_CLEAR], by_state[ZS_FAILED]);
+		sbuf_printf(r->b, "\"counters\":{\"started\":%llu,\"secure\":%llu,\"failed\":%llu,"
+			    "\"clear\":%llu,\"zrtp_rx\":%llu,\"zrtp_tx\":%llu,\"zrtp_unknown\":%llu,"
+			    "\"key_errors\":%llu}}\n",
+			    (unsigned long long)st->started, (unsigned long long)st->secure,
+			    (unsigned long long)st->failed, (unsigned long long)st->clear,
+			    (unsigned long long)st->zrtp_rx, (unsigned long long)st->zrtp_tx,
+			    (unsigned long long)st->zrtp_unknown, (unsigned long long)st->key_errors);
+		return 0;
+	}
+	sbuf_printf(r->b, "zrtpd pid %d, ZID %s, kernel link %s, policy %s\n", (int)getpid(), zid,
+		    d->k->ops->name, d->cfg.policy ? "require-secure" : "opportunistic");
+	sbuf_printf(r->b, "cache: %s\n", d->cfg.cache_path[0] ? d->cfg.cache_path : "(none)");
+	sbuf_printf(r->b, "sessions: %u (%u handshake, %u secure, %u clear, %u failed)\n",
+		    d->nsessions, by_state[ZS_HANDSHAKE], by_state[ZS_SECURE], by_state[ZS_CLEAR],
+		    by_state[ZS_FAILED]);
+	sbuf_printf(r->b, "since start: %llu started, %llu secure, %llu failed; ZRTP %llu in, %llu out\n",
+		    (unsigned long long)st->started, (unsigned long long)st->secure,
+		    (unsigned long long)st->failed, (unsigned long long)st->zrtp_rx,
+		    (unsigned long long)st->zrtp_tx);
+	return 0;
+}
+
+static int c_monitor(struct req *r)
+{
+	return no_more(r, 1);	/* the caller keeps the connection */
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct req *r);
+} commands[] = {
+	{ "list", c_list },
+	{ "show", c_show },
+	{ "verify", c_verify },
+	{ "unverify", c_verify },
+	{ "flow-add", c_flow_add },
+	{ "flow-del", c_flow_del },
+	{ "hello-hash", c_hello_hash },
+	{ "peer-hash", c_peer_hash },
+	{ "watch-add", c_watch },
+	{ "watch-del", c_watch },
+	{ "watch-list", c_watch },
+	{ "status", c_status },
+	{ "monitor", c_monitor },
+};
+
+/* Splits line in place; runs it; *json and *monitor tell the caller. */
+static void run(struct zrtpd *d, char *line, struct sbuf *reply, bool *json, bool *monitor)
+{
+	char *argv[CTL_MAX_WORDS], *save = NULL, *w;
+	struct sbuf body = { 0 };
+	struct req r = { .d = d, .b = &body };
+	size_t i;
+
+	for (w = strtok_r(line, " \t\r\n", &save); w; w = strtok_r(NULL, " \t\r\n", &save)) {
+		if (r.argc == CTL_MAX_WORDS) {
+			fail(&r, "too many words");
+			goto out;
+		}
+		argv[r.argc++] = w;
+	}
+	r.argv = argv;
+	if (r.argc && !strcmp(argv[0], "json")) {
+		r.json = true;
+		r.argv++;
+		r.argc--;
+	}
+	*json = r.json;
+	if (!r.argc) {
+		fail(&r, "empty request");
+		goto out;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, r.argv[0]))
+			break;
+	if (i == sizeof(commands) / sizeof(commands[0]))
+		fail(&r, "unknown command '%s'", r.argv[0]);
+	else if (commands[i].fn(&r) == 0 && commands[i].fn == c_monitor)
+		*monitor = true;
+out:
+	if (r.err[0] || body.oom) {
+		sbuf_printf(reply, "error %s\n", r.err[0] ? r.err : "out of memory");
+	} else {
+		sbuf_add(reply, "ok\n", 3);
+		if (body.len)
+			sbuf_add(reply, body.p, body.len);
+	}
+	sbuf_free(&body);
+}
+
+int zrtpd_ctl_request(struct zrtpd *d, const char *line, char **reply, size_t *len)
+{
+	struct sbuf out = { 0 };
+	bool json = false, monitor = false;
+	char *copy = strdup(line);
+
+	if (!copy)
+		return -ENOMEM;
+	run(d, copy, &out, &json, &monitor);
+	free(copy);
+	if (out.oom) {
+		sbuf_free(&out);
+		return -ENOMEM;
+	}
+	*reply = out.p;
+	*len = out.len;
+	return 0;
+}
+
+/* ---- the socket ---------------------------------------------------------------- */
+
+static void client_free(struct zrtpd *d, struct zrtpd_client *c)
+{
+	struct zrtpd_client **pp;
+
+	for (pp = &d->clients; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	sbuf_free(&c->out);
+	free(c);
+}
+
+/* Writes what it can; 0 still open, -1 freed. */
+static int client_flush(struct zrtpd *d, struct zrtpd_client *c)
+{
+	struct epoll_event ev = { .data.u64 = (uintptr_t)c };
+
+	while (c->off < c->out.len) {
+		ssize_t n = write(c->fd, c->out.p + c->off, c->out.len - c->off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			client_free(d, c);
+			return -1;
+		}
+		c->off += (size_t)n;
+	}
+	if (c->off == c->out.len) {
+		c->off = c->out.len = 0;
+		if (c->done && !c->monitor) {
+			client_free(d, c);
+			return -1;
+		}
+	}
+	ev.events = EPOLLIN | (c->off < c->out.len ? EPOLLOUT : 0);
+	epoll_ctl(d->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+	return 0;
+}
+
+void zrtpd_ctl_client_io(struct zrtpd *d, struct zrtpd_client *c, uint32_t events)
+{
+	char *nl;
+	ssize_t n;
+
+	if (events & EPOLLOUT && client_flush(d, c))
+		return;
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		return;
+	n = read(c->fd, c->in + c->inlen, sizeof(c->in) - 1 - c->inlen);
+	if (n <= 0) {
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		client_free(d, c);	/* peer closed (a monitor ending) */
+		return;
+	}
+	if (c->done)
+		return;		/* a monitor sends nothing more */
+	c->inlen += (size_t)n;
+	c->in[c->inlen] = 0;
+	nl = strchr(c->in, '\n');
+	if (!nl) {
+		if (c->inlen == sizeof(c->in) - 1) {
+			sbuf_printf(&c->out, "error request longer than %d bytes\n", CTL_MAX_LINE - 1);
+			c->done = true;
+			client_flush(d, c);
+		}
+		return;
+	}
+	*nl = 0;
+	run(d, c->in, &c->out, &c->json, &c->monitor);
+	c->done = true;
+	client_flush(d, c);
+}
+
+void zrtpd_ctl_accept(struct zrtpd *d)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct zrtpd_client *c;
+	int fd;
+
+	while ((fd = accept4(d->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		c = calloc(1, sizeof(*c));
+		if (!c) {
+			close(fd);
+			return;
+		}
+		c->fd = fd;
+		ev.data.u64 = (uintptr_t)c;
+		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			close(fd);
+			free(c);
+			return;
+		}
+		c->next = d->clients;
+		d->clients = c;
+	}
+}
+
+void zrtpd_ctl_event(struct zrtpd *d, const char *what, const struct zrtpd_session *s,
+		     const char *detail)
+{
+	struct zrtpd_client *c, *next;
+	struct sbuf js = { 0 }, tx = { 0 };
+	bool any = false;
+
+	for (c = d->clients; c; c = c->next)
+		any |= c->monitor;
+	if (!any)
+		return;
+	sbuf_printf(&js, "{\"event\":\"%s\",\"session\":", what);
+	session_json(d, &js, s, NULL);
+	if (detail) {
+		sbuf_add(&js, ",\"detail\":", 10);
+		sbuf_json_str(&js, detail);
+	}
+	sbuf_add(&js, "}\n", 2);
+	sbuf_printf(&tx, "%s: ", what);
+	session_text(&tx, s, false, NULL);
+	if (detail) {
+		tx.len--;	/* before the newline */
+		sbuf_printf(&tx, "  (%s)\n", detail);
+	}
+	for (c = d->clients; c; c = next) {
+		const struct sbuf *m = c->json ? &js : &tx;
+
+		next = c->next;
+		if (!c->monitor)
+			continue;
+		if (c->out.len > CTL_MONITOR_MAX_BACKLOG) {
+			client_free(d, c);	/* a monitor that does not read */
+			continue;
+		}
+		sbuf_add(&c->out, m->p, m->len);
+		client_flush(d, c);
+	}
+	sbuf_free(&js);
+	sbuf_free(&tx);
+}
+
+int zrtpd_ctl_open(struct zrtpd *d)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = ZP_CTL };
+	mode_t old;
+	int fd, probe;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", d->cfg.ctl_path);
+	/* a live socket means another zrtpd; a dead one is left over */
+	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (probe >= 0 && connect(probe, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		close(probe);
+		fprintf(stderr, "zrtpd: another zrtpd is running at %s\n", d->cfg.ctl_path);
+		return -EADDRINUSE;
+	}
+	if (probe >= 0)
+		close(probe);
+	unlink(d->cfg.ctl_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	old = umask(0177);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		int e = errno;
+
+		umask(old);
+		close(fd);
+		fprintf(stderr, "zrtpd: control socket %s: %s\n", d->cfg.ctl_path, strerror(e));
+		return -e;
+	}
+	umask(old);
+	if (chmod(d->cfg.ctl_path, d->cfg.ctl_mode) < 0 ||
+	    (d->cfg.ctl_gid != (gid_t)-1 && chown(d->cfg.ctl_path, (uid_t)-1, d->cfg.ctl_gid) < 0) ||
+	    listen(fd, 64) < 0 || epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		int e = errno;
+
+		close(fd);
+		unlink(d->cfg.ctl_path);
+		fprintf(stderr, "zrtpd: control socket %s: %s\n", d->cfg.ctl_path, strerror(e));
+		return -e;
+	}
+	d->ctl_fd = fd;
+	return 0;
+}
+
+void zrtpd_ctl_close(struct zrtpd *d)
+{
+	while (d->clients)
+		client_free(d, d->clients);
+	if (d->ctl_fd >= 0) {
+		close(d->ctl_fd);
+		unlink(d->cfg.ctl_path);
+	}
+	d->ctl_fd = -1;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A mock of ksrtp for native tests and the bench ("loopback link").
+ *
+ * The mock is the kernel's state (flows, keys, watches, counters) and is
+ * separate from the link a daemon opens on it, so a test can drop a daemon
+ * and attach a new one to the same state, as a restarted zrtpd would.
+ * ZRTP travels for real: every local port in use (by a flow or a watch) is
+ * a UDP socket bound to the flow's local address, and ZRTP_XMIT is a
+ * sendto() to the flow's remote.  Two daemons, each on its own mock, talk
+ * over 127.0.0.1 as two hosts would.  No SRTP is done: key_new records the
+ * keys so tests can compare one side's TX with the other's RX.
+ */
+#ifndef ZRTPD_KERNEL_MOCK_H
+#define ZRTPD_KERNEL_MOCK_H
+
+#include <stdbool.h>
+#include "kernel.h"
+
+struct zrtpd_mock;
+
+struct zrtpd_mock_key {
+	bool set;
+	uint16_t profile;
+	uint8_t key[32], key_len;
+	uint8_t salt[14], salt_len;
+};
+
+struct zrtpd_mock *zrtpd_mock_new(void);
+void zrtpd_mock_free(struct zrtpd_mock *m);
+/* A link on the mock, as zrtpd_kernel_nl_open() is one on the kernel. */
+int zrtpd_mock_attach(struct zrtpd_mock *m, struct zrtpd_kernel **k);
+
+/* Test hooks. */
+int zrtpd_mock_get_key(struct zrtpd_mock *m, uint32_t flow_id, uint8_t dir,
+		       struct zrtpd_mock_key *out);
+int zrtpd_mock_get_flow(struct zrtpd_mock *m, uint32_t flow_id,
+			struct ksrtp_flow_info *out);
+unsigned int zrtpd_mock_flow_count(const struct zrtpd_mock *m);
+/* The application sent RTP on a 4-tuple: raises FLOW_SEEN on a watch. */
+int zrtpd_mock_rtp_out(struct zrtpd_mock *m, const struct ksrtp_sockaddr *local,
+		       const struct ksrtp_sockaddr *remote);
+/* Drop every ZRTP packet sent from now on (a lost link). */
+void zrtpd_mock_set_blackhole(struct zrtpd_mock *m, bool on);
+
+#endif

@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sessions: one per flow.  A session drives its ZRTP engine with the
+ * packets the kernel diverts and the loop's clock, sends what the engine
+ * produces through ZRTP_XMIT, and on SECURE installs the SRTP keys and
+ * switches the flow to SECURE mode, in that order, so that the first RTP
+ * packet after the switch already leaves protected (RFC 6189 §4.6: the
+ * responder may send SRTP after Confirm2, the initiator after Conf2ACK;
+ * our kernel holds the RX key before either can arrive).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/rand.h>
+
+#include <linux/ksrtp.h>
+
+#include "zrtpd.h"
+#include "util.h"
+
+static unsigned int id_bucket(const struct zrtpd *d, uint32_t id)
+{
+	return (id * 2654435761u) & (d->nbuckets - 1);
+}
+
+static unsigned int tuple_bucket(const struct zrtpd *d, const struct ksrtp_sockaddr *l,
+				 const struct ksrtp_sockaddr *r)
+{
+	return (zrtpd_sa_hash(l) * 31 + zrtpd_sa_hash(r)) & (d->nbuckets - 1);
+}
+
+struct zrtpd_session *zrtpd_session_by_id(struct zrtpd *d, uint32_t id)
+{
+	struct zrtpd_session *s;
+
+	for (s = d->by_id[id_bucket(d, id)]; s; s = s->next_id)
+		if (s->flow.id == id)
+			return s;
+	return NULL;
+}
+
+struct zrtpd_session *zrtpd_session_by_tuple(struct zrtpd *d, const struct ksrtp_sockaddr *l,
+					     const struct ksrtp_sockaddr *r)
+{
+	struct zrtpd_session *s;
+
+	for (s = d->by_tuple[tuple_bucket(d, l, r)]; s; s = s->next_tuple)
+		if (zrtpd_sa_equal(&s->flow.local, l) && zrtpd_sa_equal(&s->flow.remote, r))
+			return s;
+	return NULL;
+}
+
+const char *zrtpd_state_str(const struct zrtpd_session *s)
+{
+	switch (s->state) {
+	case ZS_HANDSHAKE:
+		return "handshake";
+	case ZS_SECURE:
+		return "secure";
+	case ZS_CLEAR:
+		return "clear";
+	case ZS_FAILED:
+		return "failed";
+	}
+	return "?";
+}
+
+const char *zrtpd_cache_str(enum zrtp_cache_status c)
+{
+	switch (c) {
+	case ZRTP_CACHE_MATCH:
+		return "match";
+	case ZRTP_CACHE_MISMATCH:
+		return "mismatch";
+	default:
+		return "none";
+	}
+}
+
+/* KSRTP profile for the engine's SRTP profile name; 0 if ksrtp lacks it. */
+static uint16_t profile_id(const char *name)
+{
+	static const struct {
+		const char *name;
+		uint16_t id;
+	} map[] = {
+		{ "AES_CM_128_HMAC_SHA1_80", KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80 },
+		{ "AES_CM_128_HMAC_SHA1_32", KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_32 },
+		{ "AES_256_CM_HMAC_SHA1_80", KSRTP_PROFILE_AES_256_CM_HMAC_SHA1_80 },
+		{ "AES_256_CM_HMAC_SHA1_32", KSRTP_PROFILE_AES_256_CM_HMAC_SHA1_32 },
+	};
+	size_t i;
+
+	for (i = 0; name && i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i].name, name))
+			return map[i].id;
+	return 0;
+}
+
+static void link_session(struct zrtpd *d, struct zrtpd_session *s)
+{
+	unsigned int b = id_bucket(d, s->flow.id), t = tuple_bucket(d, &s->flow.local, &s->flow.remote);
+
+	s->next_id = d->by_id[b];
+	d->by_id[b] = s;
+	s->next_tuple = d->by_tuple[t];
+	d->by_tuple[t] = s;
+	d->nsessions++;
+}
+
+static void unlink_session(struct zrtpd *d, struct zrtpd_session *s)
+{
+	struct zrtpd_session **pp;
+
+	for (pp = &d->by_id[id_bucket(d, s->flow.id)]; *pp; pp = &(*pp)->next_id)
+		if (*pp == s) {
+			*pp = s->next_id;
+			break;
+		}
+	for (pp = &d->by_tuple[tuple_bucket(d, &s->flow.local, &s->flow.remote)]; *pp;
+	     pp = &(*pp)->next_tuple)
+		if (*pp == s) {
+			*pp = s->next_tuple;
+			break;
+		}
+	d->nsessions--;
+}
+
+static void free_session(struct zrtpd *d, struct zrtpd_session *s)
+{
+	s->deadline = UINT64_MAX;
+	zrtpd_timer_update(d, s);
+	zrtp_session_free(s->z);
+	zrtpd_wipe(s, sizeof(*s));
+	free(s);
+}
+
+/* A fresh engine for s (first start, a restart after a daemon restart). */
+static int start_engine(struct zrtpd *d, struct zrtpd_session *s, enum zrtp_role role)
+{
+	struct zrtp_config zc;
+
+	memset(&zc, 0, sizeof(zc));
+	memcpy(zc.zid, d->zid, sizeof(zc.zid));
+	zc.client_id = d->cfg.client_id;
+	if (RAND_bytes((uint8_t *)&zc.ssrc, sizeof(zc.ssrc)) != 1)
+		return -EIO;
+	zc.role = role;
+	memcpy(zc.algs, d->cfg.algs, sizeof(zc.algs));
+	memcpy(zc.nalgs, d->cfg.nalgs, sizeof(zc.nalgs));
+	zc.cache = d->cache;
+	zc.peer_hello_hash = s->have_peer_hash ? s->peer_hash : NULL;
+	zrtp_session_free(s->z);
+	s->z = zrtp_session_new(&zc);
+	if (!s->z)
+		return -ENOMEM;
+	if (zrtp_start(s->z, d->now)) {
+		zrtp_session_free(s->z);
+		s->z = NULL;
+		return -EIO;
+	}
+	zrtp_hello_hash(s->z, s->hello_hash, sizeof(s->hello_hash));
+	s->state = ZS_HANDSHAKE;
+	s->started_ms = d->now;
+	d->stats.started++;
+	return 0;
+}
+
+int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
+		      const struct zrtpd_session_opts *o, struct zrtpd_session **out)
+{
+	struct zrtpd_session *s;
+	struct ksrtp_flow_info req = *flow;
+	char buf[160];
+	int ret;
+
+	if (zrtpd_session_by_tuple(d, &flow->local, &flow->remote))
+		return -EEXIST;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->heap_idx = -1;
+	s->deadline = UINT64_MAX;
+	s->from_watch = o && o->from_watch;
+	if (o && o->peer_hash) {
+		memcpy(s->peer_hash, o->peer_hash, 32);
+		s->have_peer_hash = true;
+	}
+	if (!req.id) {
+		bool req_sec = o && o->have_policy ? o->require_secure :
+			       d->cfg.policy == ZRTPD_POLICY_REQUIRE_SECURE;
+
+		req.mode = KSRTP_FLOW_MODE_DIVERT;
+		req.policy = req_sec ? KSRTP_POLICY_REQUIRE_SECURE : 0;
+		ret = d->k->ops->flow_add(d->k, &req, &s->flow);
+		if (ret) {
+			free(s);
+			return ret;
+		}
+	} else {
+		s->flow = req;
+	}
+	link_session(d, s);
+	ret = start_engine(d, s, o ? o->role : ZRTP_ROLE_AUTO);
+	if (ret) {
+		zrtpd_session_del(d, s, !flow->id);
+		return ret;
+	}
+	zrtpd_log(d, 1, "flow %u %s: ZRTP started%s", s->flow.id,
+		  zrtpd_flow_str(&s->flow, buf, sizeof(buf)), s->from_watch ? " (watch)" : "");
+	zrtpd_ctl_event(d, "started", s, NULL);
+	zrtpd_session_pump(d, s);
+	if (out)
+		*out = s;
+	return 0;
+}
+
+int zrtpd_session_del(struct zrtpd *d, struct zrtpd_session *s, bool del_flow)
+{
+	int ret = 0;
+
+	if (del_flow)
+		ret = d->k->ops->flow_del(d->k, &s->flow);
+	zrtpd_ctl_event(d, "removed", s, NULL);
+	unlink_session(d, s);
+	free_session(d, s);
+	return ret == -ENOENT ? 0 : ret;
+}
+
+void zrtpd_sessions_free(struct zrtpd *d)
+{
+	unsigned int b;
+
+	if (!d->by_id)
+		return;
+	for (b = 0; b < d->nbuckets; b++)
+		while (d->by_id[b]) {
+			struct zrtpd_session *s = d->by_id[b];
+
+			unlink_session(d, s);
+			free_session(d, s);
+		}
+}
+
+static int install_key(struct zrtpd *d, struct zrtpd_session *s, uint8_t dir,
+		       uint16_t profile, const struct zrtp_srtp_key *k)
+{
+	struct ksrtp_key_req req;
+	int ret;
+
+	memset(&req, 0, sizeof(req));
+	req.flow_id = s->flow.id;
+	req.dir = dir;
+	req.slot = 0;
+	req.profile = profile;
+	req.key_len = k->key_len;
+	memcpy(req.key, k->key, k->key_len);
+	req.salt_len = 14;
+	memcpy(req.salt, k->salt, 14);
+	ret = d->k->ops->key_new(d->k, &req);
+	zrtpd_wipe(&req, sizeof(req));
+	return ret;
+}
+
+/* SECURE: RX key first (the peer may already send), then TX, then the mode. */
+static void on_secure(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp_event *ev)
+{
+	uint16_t profile = profile_id(ev->srtp_profile);
+	struct ksrtp_flow_info set;
+	char buf[160];
+	int ret;
+
+	s->initiator = ev->initiator;
+	s->verified = ev->sas_verified;
+	s->cache = ev->cache;
+	memcpy(s->peer_zid, ev->peer_zid, sizeof(s->peer_zid));
+	s->have_peer_zid = true;
+	memcpy(s->sas, ev->sas, sizeof(s->sas));
+	memcpy(s->hash, ev->hash, 5);
+	memcpy(s->cipher, ev->cipher, 5);
+	memcpy(s->auth, ev->auth, 5);
+	memcpy(s->ka, ev->ka, 5);
+	memcpy(s->sas_type, ev->sas_type, 5);
+	snprintf(s->profile, sizeof(s->profile), "%s", ev->srtp_profile ? ev->srtp_profile : "");
+	ret = -EPROTONOSUPPORT;
+	if (!profile)
+		goto fail;
+	ret = install_key(d, s, KSRTP_KEY_DIR_RX, profile, &ev->rx);
+	if (!ret)
+		ret = install_key(d, s, KSRTP_KEY_DIR_TX, profile, &ev->tx);
+	if (ret)
+		goto fail;
+	set = s->flow;
+	set.mode = KSRTP_FLOW_MODE_SECURE;
+	ret = d->k->ops->flow_set(d->k, &set);
+	if (ret)
+		goto fail;
+	s->flow.mode = KSRTP_FLOW_MODE_SECURE;
+	s->state = ZS_SECURE;
+	s->secure_ms = d->now;
+	d->stats.secure++;
+	zrtpd_log(d, 1, "flow %u %s: secure, %s %s, SAS %s%s", s->flow.id,
+		  zrtpd_flow_str(&s->flow, buf, sizeof(buf)), s->profile, s->ka, s->sas,
+		  s->verified ? " (verified)" : "");
+	zrtpd_state_save(d, s);
+	zrtpd_ctl_event(d, "secure", s, NULL);
+	return;
+fail:
+	d->stats.key_errors++;
+	s->state = ZS_FAILED;
+	zrtpd_log(d, 0, "flow %u: installing keys (%s): %s%s%s", s->flow.id, s->profile,
+		  strerror(-ret), d->k->ops->err_msg(d->k)[0] ? ": " : "",
+		  d->k->ops->err_msg(d->k));
+	zrtpd_ctl_event(d, "failed", s, "key installation failed");
+}
+
+static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp_event *ev)
+{
+	char detail[64];
+
+	switch (ev->type) {
+	case ZRTP_EV_SECURE:
+		on_secure(d, s, ev);
+		break;
+	case ZRTP_EV_CACHE_MISMATCH:
+		s->cache = ZRTP_CACHE_MISMATCH;
+		zrtpd_ctl_event(d, "cache-mismatch", s, "retained secret did not match: verify the SAS");
+		break;
+	case ZRTP_EV_ERROR:
+		/* an error before SECURE ends the handshake; policy decides
+		 * what RTP does (the flow's REQUIRE_SECURE bit) */
+		s->error_code = ev->error_code;
+		if (s->state != ZS_SECURE) {
+			s->state = ZS_FAILED;
+			d->stats.failed++;
+		}
+		snprintf(detail, sizeof(detail), "error 0x%x (%s)", ev->error_code,
+			 ev->error_sent ? "ours" : "peer's");
+		zrtpd_log(d, 1, "flow %u: %s", s->flow.id, detail);
+		zrtpd_ctl_event(d, "failed", s, detail);
+		break;
+	case ZRTP_EV_GOCLEAR:
+	case ZRTP_EV_CLEAR:
+		s->state = ZS_CLEAR;
+		d->stats.clear++;
+		zrtpd_ctl_event(d, "clear", s, NULL);
+		break;
+	case ZRTP_EV_SAS_RELAYED:
+		memcpy(s->sas, ev->sas, sizeof(s->sas));
+		zrtpd_ctl_event(d, "sas-relayed", s, NULL);
+		break;
+	default:
+		break;
+	}
+}
+
+void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
+{
+	struct zrtp_output *out = &d->out;
+	int ret, n;
+
+	if (!s->z) {
+		s->deadline = UINT64_MAX;
+		zrtpd_timer_update(d, s);
+		return;
+	}
+	/* bounded: the engine's queue holds at most a few dozen outputs */
+	for (n = 0; n < 64; n++) {
+		int kind = zrtp_poll(s->z, d->now, out);
+
+		if (kind == ZRTP_OUT_NONE)
+			break;
+		if (kind == ZRTP_OUT_PACKET) {
+			ret = d->k->ops->zrtp_xmit(d->k, &s->flow, out->pkt, out->len);
+			if (ret)
+				zrtpd_log(d, 2, "flow %u: ZRTP_XMIT: %s", s->flow.id, strerror(-ret));
+			else
+				s->zrtp_tx++, d->stats.zrtp_tx++;
+		} else {
+			on_event(d, s, &out->ev);
+			zrtpd_wipe(&out->ev, sizeof(out->ev));
+			if (!s->z)
+				return;
+		}
+	}
+	s->deadline = out->next_timer_ms;
+	zrtpd_timer_update(d, s);
+	/* no ZRTP from the peer after discovery gave up: the call is clear */
+	if (s->state == ZS_FAILED && s->error_code == ZRTP_ERR_TIMEOUT && !s->zrtp_rx) {
+		s->state = ZS_CLEAR;
+		d->stats.failed--;
+		d->stats.clear++;
+	}
+}
+
+void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t *pkt, size_t len)
+{
+	s->zrtp_rx++;
+	d->stats.zrtp_rx++;
+	if (!s->z) {
+		/* resumed after a restart: the peer has started over (a new
+		 * Hello) only if its call restarted; answer with a fresh engine */
+		if (s->state == ZS_SECURE || len < 16 || memcmp(pkt + 16, "Hello   ", 8))
+			return;
+		if (start_engine(d, s, ZRTP_ROLE_AUTO))
+			return;
+	}
+	if (zrtp_input(s->z, d->now, pkt, len) < 0)
+		zrtpd_log(d, 2, "flow %u: malformed ZRTP packet (%zu bytes) ignored", s->flow.id, len);
+	zrtpd_session_pump(d, s);
+}
+
+int zrtpd_session_verify(struct zrtpd *d, struct zrtpd_session *s, bool v)
+{
+	int ret;
+
+	if (s->state != ZS_SECURE || !s->have_peer_zid)
+		return -EAGAIN;
+	if (s->z)
+		ret = zrtp_set_sas_verified(s->z, v);
+	else if (d->cache)
+		ret = zrtp_cache_set_verified(d->cache, s->peer_zid, v);
+	else
+		ret = -1;
+	if (ret)
+		return -EIO;
+	s->verified = v;
+	zrtpd_state_save(d, s);
+	zrtpd_ctl_event(d, v ? "verified" : "unverified", s, NULL);
+	return 0;
+}
+
+/*
+ * a=zrtp-hash from signalling.  The engine takes it at creation, so a
+ * session that has not heard the peer yet is restarted with it (its own
+ * Hello, and so its hello-hash, changes); later it is too late.
+ */
+int zrtpd_session_set_peer_hash(struct zrtpd *d, struct zrtpd_session *s, const uint8_t h[32])
+{
+	if (s->state != ZS_HANDSHAKE || s->zrtp_rx)
+		return -EBUSY;
+	memcpy(s->peer_hash, h, 32);
+	s->have_peer_hash = true;
+	if (start_engine(d, s, ZRTP_ROLE_AUTO))
+		return -ENOMEM;
+	d->stats.started--;
+	zrtpd_session_pump(d, s);
+	return 0;
+}
+
+/* ---- kernel notifications -------------------------------------------------- */
+
+static void on_unknown_tuple(struct zrtpd *d, const zrtpd_kevent *ev)
+{
+	struct zrtpd_session_opts o = { .from_watch = true };
+	struct ksrtp_flow_info f = ev->flow;
+	struct zrtpd_session *s;
+	char buf[160];
+	int ret;
+
+	f.id = 0;
+	if (zrtpd_session_by_tuple(d, &f.local, &f.remote))
+		return;
+	ret = zrtpd_session_add(d, &f, &o, &s);
+	if (ret)
+		zrtpd_log(d, 0, "watch: flow %s: %s", zrtpd_flow_str(&f, buf, sizeof(buf)),
+			  strerror(-ret));
+}
+
+int zrtpd_kernel_event(const zrtpd_kevent *ev, void *arg)
+{
+	struct zrtpd *d = arg;
+	struct zrtpd_session *s;
+
+	switch (ev->cmd) {
+	case KSRTP_CMD_ZRTP_RECV:
+		s = ev->flow.id ? zrtpd_session_by_id(d, ev->flow.id) : NULL;
+		if (!s)
+			s = zrtpd_session_by_tuple(d, &ev->flow.local, &ev->flow.remote);
+		if (!s && !ev->flow.id && d->nwatches) {
+			/* a Hello on a watched port: its FLOW_SEEN may be behind */
+			on_unknown_tuple(d, ev);
+			s = zrtpd_session_by_tuple(d, &ev->flow.local, &ev->flow.remote);
+		}
+		if (!s) {
+			d->stats.zrtp_unknown++;
+			return 0;
+		}
+		zrtpd_session_input(d, s, ev->pkt, ev->len);
+		break;
+	case KSRTP_CMD_FLOW_SEEN:
+		if (d->nwatches)
+			on_unknown_tuple(d, ev);
+		break;
+	case KSRTP_CMD_AUTH_FAIL:
+		s = zrtpd_session_by_id(d, ev->flow.id);
+		if (s)
+			zrtpd_ctl_event(d, "auth-fail", s, "a burst of SRTP packets failed authentication");
+		break;
+	case KSRTP_CMD_KEY_LIMIT:
+		s = zrtpd_session_by_id(d, ev->flow.id);
+		if (s)
+			zrtpd_ctl_event(d, "key-limit", s, "a key is near its packet limit");
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* ---- restart ------------------------------------------------------------------ */
+
+/*
+ * A restarted daemon reads the kernel's flows back.  SECURE flows keep
+ * their keys and their media; the session is listed as secure (with its
+ * SAS and algorithms from the state file).  Flows still in DIVERT were in
+ * handshake when the old daemon died: their handshake starts over.
+ */
+static int resume_one(const struct ksrtp_flow_info *f, void *arg)
+{
+	struct zrtpd *d = arg;
+	struct zrtpd_session *s;
+
+	if (zrtpd_session_by_tuple(d, &f->local, &f->remote))
+		return 0;
+	if (f->mode != KSRTP_FLOW_MODE_SECURE)
+		return zrtpd_session_add(d, f, NULL, NULL) ? 0 : 0;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->heap_idx = -1;
+	s->deadline = UINT64_MAX;
+	s->flow = *f;
+	s->state = ZS_SECURE;
+	s->resumed = true;
+	s->started_ms = s->secure_ms = d->now;
+	link_session(d, s);
+	return 0;
+}
+
+int zrtpd_sessions_resume(struct zrtpd *d)
+{
+	int ret = d->k->ops->flow_dump(d->k, resume_one, d);
+
+	if (ret) {
+		zrtpd_log(d, 0, "reading the kernel's flows: %s", strerror(-ret));
+		return ret;
+	}
+	if (d->nsessions)
+		zrtpd_log(d, 1, "resumed %u flows from the kernel", d->nsessions);
+	zrtpd_state_restore(d);
+	return 0;
+}

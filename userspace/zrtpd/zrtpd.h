@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * zrtpd: the ZRTP daemon.  One event loop (epoll) owns the kernel link, the
+ * control socket and every session; the ZRTP engine (libzrtp) is I/O-free,
+ * so a session is a flow, an engine and a timer in the loop's heap.
+ *
+ *   main.c        options, config, signals, the daemon's lifetime
+ *   config.c      zrtpd.conf and the flags that override it
+ *   loop.c        epoll, the timer heap, kernel notifications
+ *   session.c     sessions: create, drive the engine, install keys, resume
+ *   control.c     the control socket (Documentation/control-protocol.md)
+ *   state.c       what the kernel cannot say back after a restart (SAS...)
+ *   kernel_nl.c   the kernel ops over netlink (ksrtp)
+ *   kernel_mock.c the kernel ops in memory + UDP on loopback (tests, bench)
+ */
+#ifndef ZRTPD_H
+#define ZRTPD_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "kernel.h"
+#include "zrtp.h"
+
+enum {
+	ZRTPD_MAX_WATCHES = 16,
+	ZRTPD_ALG_KINDS = 5,		/* hash, cipher, auth, ka, sas */
+};
+
+enum zrtpd_policy {
+	ZRTPD_POLICY_OPPORTUNISTIC = 0,	/* no peer ZRTP: the call stays clear */
+	ZRTPD_POLICY_REQUIRE_SECURE,	/* clear RTP dropped until keys exist */
+};
+
+struct zrtpd_port_range {
+	uint16_t min, max;
+};
+
+struct zrtpd_config {
+	char cache_path[PATH_MAX];	/* "" : no retained secrets */
+	char state_path[PATH_MAX];	/* "" : no session state across restarts */
+	bool have_zid;
+	uint8_t zid[12];
+	char client_id[17];
+	uint32_t algs[ZRTPD_ALG_KINDS][ZRTP_MAX_PREFS];
+	uint8_t nalgs[ZRTPD_ALG_KINDS];
+	struct zrtpd_port_range watches[ZRTPD_MAX_WATCHES];
+	unsigned int nwatches;
+	enum zrtpd_policy policy;
+	char ctl_path[108];
+	mode_t ctl_mode;
+	gid_t ctl_gid;			/* (gid_t)-1: the daemon's */
+	char kernel[16];		/* "netlink" or "mock" */
+	int verbose;
+};
+
+void zrtpd_config_defaults(struct zrtpd_config *c);
+/* One "key = value" setting, from the file or a flag; 0 or -1 with err. */
+int zrtpd_config_set(struct zrtpd_config *c, const char *key, const char *value,
+		     char *err, size_t errlen);
+/* Reads a zrtpd.conf; err names the file and line. */
+int zrtpd_config_load(struct zrtpd_config *c, const char *path, char *err, size_t errlen);
+int zrtpd_parse_range(const char *s, struct zrtpd_port_range *r);
+/* "X255,EC25" -> wire codes; -1 on an unknown name for that kind. */
+int zrtpd_parse_algs(int kind, const char *list, uint32_t *out, uint8_t *n);
+
+enum zrtpd_sess_state {
+	ZS_HANDSHAKE,	/* the engine is running (see engine state) */
+	ZS_SECURE,	/* keys installed, flow in SECURE mode */
+	ZS_CLEAR,	/* no ZRTP from the peer, or GoClear */
+	ZS_FAILED,	/* protocol error or timeout */
+};
+
+struct zrtpd_session {
+	struct ksrtp_flow_info flow;
+	struct zrtp_session *z;		/* NULL once done or when resumed */
+	enum zrtpd_sess_state state;
+	bool resumed;			/* found secure in the kernel at start */
+	bool from_watch;
+	bool initiator;
+	bool verified;
+	bool have_peer_zid;
+	bool have_peer_hash;
+	enum zrtp_cache_status cache;
+	uint8_t peer_zid[12];
+	uint8_t peer_hash[32];
+	char sas[40];
+	char hash[5], cipher[5], auth[5], ka[5], sas_type[5];
+	char profile[32];
+	char hello_hash[80];
+	uint32_t error_code;
+	uint64_t started_ms, secure_ms;
+	uint64_t zrtp_rx, zrtp_tx;
+
+	uint64_t deadline;		/* UINT64_MAX: no timer */
+	int heap_idx;			/* -1: not in the heap */
+	struct zrtpd_session *next_id, *next_tuple;
+};
+
+struct zrtpd_client;
+
+struct zrtpd_stats {
+	uint64_t started, secure, failed, clear;
+	uint64_t zrtp_rx, zrtp_tx, zrtp_unknown, key_errors;
+};
+
+struct zrtpd {
+	struct zrtpd_config cfg;
+	struct zrtpd_kernel *k;
+	struct zrtp_cache *cache;
+	uint8_t zid[12];
+	int epfd;
+	int ctl_fd;
+	int sig_fd;
+	uint32_t watch_ids[ZRTPD_MAX_WATCHES];
+	struct zrtpd_port_range watches[ZRTPD_MAX_WATCHES];
+	unsigned int nwatches;
+
+	struct zrtpd_session **by_id, **by_tuple;	/* hash tables */
+	unsigned int nbuckets, nsessions;
+	struct zrtpd_session **heap;
+	unsigned int nheap, heap_cap;
+
+	struct zrtpd_client *clients;
+	struct zrtpd_stats stats;
+	struct zrtp_output out;		/* scratch for zrtp_poll */
+	uint64_t now;
+	bool stop;
+};
+
+/* loop.c */
+int zrtpd_init(struct zrtpd *d, const struct zrtpd_config *cfg, struct zrtpd_kernel *k);
+void zrtpd_fini(struct zrtpd *d);	/* leaves the kernel's flows and keys */
+/* One round: wait up to max_wait_ms (or the next timer), handle it all. */
+int zrtpd_run_once(struct zrtpd *d, int max_wait_ms);
+int zrtpd_run(struct zrtpd *d);
+void zrtpd_timer_update(struct zrtpd *d, struct zrtpd_session *s);
+void zrtpd_log(const struct zrtpd *d, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* session.c */
+struct zrtpd_session_opts {
+	bool require_secure;
+	bool have_policy;		/* else the config's */
+	enum zrtp_role role;
+	const uint8_t *peer_hash;	/* 32 bytes or NULL */
+	bool from_watch;
+};
+int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
+		      const struct zrtpd_session_opts *o, struct zrtpd_session **out);
+int zrtpd_session_del(struct zrtpd *d, struct zrtpd_session *s, bool del_flow);
+struct zrtpd_session *zrtpd_session_by_id(struct zrtpd *d, uint32_t id);
+struct zrtpd_session *zrtpd_session_by_tuple(struct zrtpd *d, const struct ksrtp_sockaddr *l,
+					     const struct ksrtp_sockaddr *r);
+void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t *pkt,
+			 size_t len);
+void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s);
+int zrtpd_session_verify(struct zrtpd *d, struct zrtpd_session *s, bool v);
+int zrtpd_session_set_peer_hash(struct zrtpd *d, struct zrtpd_session *s, const uint8_t h[32]);
+int zrtpd_sessions_resume(struct zrtpd *d);
+void zrtpd_sessions_free(struct zrtpd *d);
+int zrtpd_kernel_event(const zrtpd_kevent *ev, void *arg);
+const char *zrtpd_state_str(const struct zrtpd_session *s);
+const char *zrtpd_cache_str(enum zrtp_cache_status c);
+int zrtpd_watch_add(struct zrtpd *d, const struct zrtpd_port_range *r);
+int zrtpd_watch_del(struct zrtpd *d, const struct zrtpd_port_range *r);
+
+/* control.c */
+int zrtpd_ctl_open(struct zrtpd *d);
+void zrtpd_ctl_close(struct zrtpd *d);
+void zrtpd_ctl_accept(struct zrtpd *d);
+void zrtpd_ctl_client_io(struct zrtpd *d, struct zrtpd_client *c, uint32_t events);
+/* A session changed: tell every monitor.  what: "secure", "failed"... */
+void zrtpd_ctl_event(struct zrtpd *d, const char *what, const struct zrtpd_session *s,
+		     const char *detail);
+/* Runs one control request as if it came from a client (tests). */
+int zrtpd_ctl_request(struct zrtpd *d, const char *line, char **reply, size_t *len);
+
+/* state.c */
+void zrtpd_state_save(struct zrtpd *d, const struct zrtpd_session *s);
+/* After resume: fills resumed sessions from the file, then rewrites it. */
+void zrtpd_state_restore(struct zrtpd *d);
+
+/* epoll tags */
+enum zrtpd_poll_kind { ZP_KERNEL = 1, ZP_CTL, ZP_CLIENT, ZP_SIGNAL };
+
+#endif
