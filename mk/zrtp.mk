@@ -35,9 +35,9 @@ endif
 # libFuzzer harnesses: the library is rebuilt with sanitizers and coverage.
 ZRTP_FUZZERS := $(foreach f,zrtp_parse zrtp_fsm,$(if $(wildcard tests/fuzz/$(f).c),$(f)))
 FUZZERS += $(ZRTP_FUZZERS)
-$(addprefix $(B)/fuzz/,$(ZRTP_FUZZERS)): $(B)/fuzz/%: tests/fuzz/%.c $(ZRTP_SRCS) $(ZRTP_HDRS)
+$(addprefix $(B)/fuzz/,$(ZRTP_FUZZERS)): $(B)/fuzz/%: tests/fuzz/%.c $(ZRTP_SRCS) $(ZRTP_HDRS) tests/unit/zrtp_harness.h
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_CFLAGS) -Iuserspace/zrtp $< $(ZRTP_SRCS) -o $@ $(ZRTP_LDLIBS)
+	$(CLANG) $(FUZZ_CFLAGS) -Iuserspace/zrtp -Itests/unit $< $(ZRTP_SRCS) -o $@ $(ZRTP_LDLIBS)
 
 # make bench-zrtp: handshakes/s, ours vs bzrtp, one core.
 ifneq ($(wildcard tests/bench/zrtp_bench.c),)
