@@ -92,6 +92,13 @@ size_t ksrtp_ctx_size(const struct ksrtp_opts *opts)
 	return size <= KSRTP_CTX_MAX_SIZE ? size : 0;
 }
 
+void ksrtp_ctx_reset(struct ksrtp_ctx *ctx)
+{
+	memset(ctx->streams, 0, (u8 *)ctx + ctx->size - (u8 *)ctx->streams);
+	ctx->nssrcs = 0;
+	ctx->last = 0;
+}
+
 void ksrtp_ctx_wipe(struct ksrtp_ctx *ctx)
 {
 	const struct ksrtp_crypto_ops *ops = ctx->ops;

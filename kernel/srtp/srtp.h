@@ -153,6 +153,13 @@ int ksrtp_ctx_init_session(struct ksrtp_ctx *ctx, size_t size,
 			   const struct ksrtp_session_keys *rtcp,
 			   const struct ksrtp_opts *opts);
 
+/*
+ * Forget every SSRC (ROCs, windows, SRTCP counters) but keep the keys, as
+ * if no packet had been seen.  Only safe when the peer also restarts its
+ * indexes, or for receive contexts (fuzzers reuse contexts this way).
+ */
+void ksrtp_ctx_reset(struct ksrtp_ctx *ctx);
+
 /* Free the backend keys and wipe the whole context.  May sleep. */
 void ksrtp_ctx_wipe(struct ksrtp_ctx *ctx);
 

@@ -322,6 +322,35 @@ TEST(initial_roc_and_seq)
 	ksrtp_ctx_free(rx);
 }
 
+/* Reset forgets streams (a replayed packet is accepted again), keeps keys. */
+TEST(reset)
+{
+	struct ksrtp_ctx *tx, *rx;
+	struct ksrtp_stream_info si;
+	u8 b[128] = { 0 }, c[128];
+	unsigned int n, m;
+
+	tx = ksrtp_ctx_new(KSRTP_AES_CM_128_HMAC_SHA1_80, mkey, 16, msalt, 14,
+			   NULL, NULL);
+	rx = ksrtp_ctx_new(KSRTP_AES_CM_128_HMAC_SHA1_80, mkey, 16, msalt, 14,
+			   NULL, NULL);
+	ASSERT_NE(NULL, rx);
+	n = mk(tx, b, 7, 77);
+	memcpy(c, b, n);
+	m = n;
+	ASSERT_EQ(0, ksrtp_unprotect(rx, c, &m));
+	memcpy(c, b, n);
+	m = n;
+	ASSERT_EQ(KSRTP_ERR_REPLAY, ksrtp_unprotect(rx, c, &m));
+	ksrtp_ctx_reset(rx);
+	EXPECT_EQ(KSRTP_ERR_INVAL, ksrtp_stream_get(rx, 0, &si));
+	memcpy(c, b, n);
+	m = n;
+	EXPECT_EQ(0, ksrtp_unprotect(rx, c, &m));
+	ksrtp_ctx_free(tx);
+	ksrtp_ctx_free(rx);
+}
+
 /* Keys are wiped: after ksrtp_ctx_wipe() the whole context is zero. */
 TEST(wipe)
 {
