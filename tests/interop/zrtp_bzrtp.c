@@ -379,6 +379,24 @@ TEST_F(interop, handshake_same_sas_and_keys)
 	}
 }
 
+/* S384 with every key agreement both sides implement. */
+TEST(s384)
+{
+	static const uint32_t kas[] = { ZRTP_X255, ZRTP_DH3K };
+
+	for (int k = 0; k < 2; k++)
+	for (int ours_init = 0; ours_init < 2; ours_init++) {
+		uint32_t prefs[5] = { ZRTP_S384, ZRTP_AES3, ZRTP_HS80, kas[k], ZRTP_B256 };
+		struct call c;
+
+		ASSERT_EQ(0, call_setup(&c, prefs, ours_init, NULL, NULL));
+		pump(c.bz, &c.b, &c.o, 5000);
+		expect_same(_metadata, &c, ours_init);
+		EXPECT_STREQ("S384", c.o.secure.hash);
+		call_teardown(&c);
+	}
+}
+
 /* Two calls between the same two caches: the second reuses rs1. */
 TEST(second_call_reuses_rs1)
 {

@@ -233,9 +233,15 @@ static void sha256(const uint8_t *in, size_t n, uint8_t out[32])
 	zrtp_hash(ZRTP_S256, in, n, out);
 }
 
-/* The Hello MAC is computed before any hash is negotiated, so it uses the
- * mandatory SHA-256, like the hash images it is keyed with (§9). */
+/*
+ * The MACs keyed with the hash images (Hello with H2, Commit with H1,
+ * DHPart1/2 with H0) are HMAC-SHA-256 whatever hash is negotiated: the
+ * images themselves are SHA-256 (§9), the Hello MAC is computed before
+ * any negotiation, and bzrtp (the interop oracle) does the same for all
+ * of them.  Confirm, GoClear and SASrelay MACs use the negotiated hash.
+ */
 #define HELLO_MAC_HASH ZRTP_S256
+#define CHAIN_MAC_HASH ZRTP_S256
 
 static void wipe_keys(struct zrtp_session *s)
 {
@@ -511,12 +517,12 @@ static bool learn_peer_h(struct zrtp_session *s, int k, const uint8_t hk[32])
 		s->hello_mac_ok = true;
 	}
 	if (k <= 1 && s->have_pc && !s->commit_mac_ok) {
-		if (!check_mac(s->alg[ZRTP_ALG_HASH], h[1], &s->p_commit))
+		if (!check_mac(CHAIN_MAC_HASH, h[1], &s->p_commit))
 			return false;
 		s->commit_mac_ok = true;
 	}
 	if (k == 0 && s->have_pd && !s->dhpart_mac_ok) {
-		if (!check_mac(s->alg[ZRTP_ALG_HASH], h[0], &s->p_dhpart))
+		if (!check_mac(CHAIN_MAC_HASH, h[0], &s->p_dhpart))
 			return false;
 		s->dhpart_mac_ok = true;
 	}
@@ -725,7 +731,7 @@ static int build_dhpart(struct zrtp_session *s, enum zrtp_msg_type t)
 	m.dhpart.pv_len = n;
 	if (encode(&s->dhpart, &m))
 		return -1;
-	patch_mac(s->alg[ZRTP_ALG_HASH], s->h[0], &s->dhpart);
+	patch_mac(CHAIN_MAC_HASH, s->h[0], &s->dhpart);
 	return 0;
 }
 
@@ -945,7 +951,7 @@ static void send_commit(struct zrtp_session *s, uint64_t now)
 	}
 	if (encode(&s->commit, &m))
 		goto err;
-	patch_mac(s->alg[ZRTP_ALG_HASH], s->h[1], &s->commit);
+	patch_mac(CHAIN_MAC_HASH, s->h[1], &s->commit);
 	zrtp_msg_parse(s->commit.b, s->commit.len, &m);
 	s->mc = m.commit;
 	if (!zrtp_ka_is_dh(ka)) {
