@@ -6,9 +6,7 @@ ZRTPD_SRCS := $(filter-out userspace/zrtpd/main.c,$(sort $(wildcard userspace/zr
 ZRTPD_HDRS := $(wildcard userspace/zrtpd/*.h)
 ZRTPD_OBJS := $(patsubst userspace/zrtpd/%.c,$(B)/obj/zrtpd/%.o,$(ZRTPD_SRCS))
 ZRTPD_LIB := $(B)/lib/libzrtpd.a
-# The netlink plug-in uses the data-path calls once the client has them.
-ZRTPD_NL_DATAPATH := $(shell grep -qs '^int ksrtp_nl_zrtp_listen' userspace/nl/ksrtp_nl.c && echo -DZRTPD_NL_DATAPATH)
-ZRTPD_CFLAGS := $(NL_CFLAGS) -Iuserspace/zrtp -Iuserspace/zrtpd $(ZRTPD_NL_DATAPATH)
+ZRTPD_CFLAGS := $(NL_CFLAGS) -Iuserspace/zrtp -Iuserspace/zrtpd
 ZRTPD_LDLIBS := $(ZRTPD_LIB) $(ZRTP_LIB) $(NL_LIB) $(NL_LIBS) -lssl -lcrypto -lsqlite3
 
 $(B)/obj/zrtpd/%.o: userspace/zrtpd/%.c $(ZRTPD_HDRS) $(ZRTP_HDRS) userspace/nl/ksrtp_nl.h userspace/nl/ksrtp_nl.c

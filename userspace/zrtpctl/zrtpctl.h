@@ -4,8 +4,11 @@
 
 #include <stdbool.h>
 
+#define ZRTPD_DEFAULT_SOCKET "/run/zrtpd.sock"
+
 struct ctl_opts {
 	bool json;
+	const char *socket;	/* zrtpd's control socket */
 };
 
 struct subcommand {
@@ -15,13 +18,33 @@ struct subcommand {
 	const char *help;
 };
 
+/* over netlink, to the kernel */
 int cmd_info(int argc, char **argv, const struct ctl_opts *o);
 int cmd_flow(int argc, char **argv, const struct ctl_opts *o);
+int cmd_stats(int argc, char **argv, const struct ctl_opts *o);
+/* over the control socket, to zrtpd */
+int cmd_status(int argc, char **argv, const struct ctl_opts *o);
+int cmd_list(int argc, char **argv, const struct ctl_opts *o);
+int cmd_show(int argc, char **argv, const struct ctl_opts *o);
+int cmd_session(int argc, char **argv, const struct ctl_opts *o);
+int cmd_verify(int argc, char **argv, const struct ctl_opts *o);
+int cmd_hello_hash(int argc, char **argv, const struct ctl_opts *o);
+int cmd_peer_hash(int argc, char **argv, const struct ctl_opts *o);
+int cmd_watch(int argc, char **argv, const struct ctl_opts *o);
+int cmd_monitor(int argc, char **argv, const struct ctl_opts *o);
 
 /* Prints "zrtpctl: <what>: <strerror>[: <kernel message>]" and returns 1. */
 struct ksrtp_nl;
 int nl_fail(const struct ksrtp_nl *nl, const char *what, int err);
 /* Opens the netlink link, explaining failure. */
 int nl_open_or_explain(struct ksrtp_nl *nl);
+
+/*
+ * One request to zrtpd: "<verb> <argv...>" (Documentation/control-
+ * protocol.md).  Prints the reply's body on stdout; on an error reply
+ * prints "zrtpctl: <message>" and returns 1.  follow: keep reading
+ * (monitor) until zrtpd closes or a signal.
+ */
+int ctl_call(const struct ctl_opts *o, const char *verb, int argc, char **argv, bool follow);
 
 #endif

@@ -54,7 +54,6 @@ static const char *nl_err_msg(struct zrtpd_kernel *k)
 	return L(k)->req.err_msg;
 }
 
-#ifdef ZRTPD_NL_DATAPATH
 static int nl_fd(struct zrtpd_kernel *k)
 {
 	return ksrtp_nl_fd(&L(k)->lis);
@@ -126,21 +125,6 @@ static int nl_stats_get(struct zrtpd_kernel *k, const struct ksrtp_flow_info *f,
 {
 	return ksrtp_nl_stats_get(&L(k)->req, f, out);
 }
-#else
-/* The netlink client predates the data path: flows only. */
-static int nl_fd(struct zrtpd_kernel *k) { return -1; }
-static int nl_listen(struct zrtpd_kernel *k) { return -EOPNOTSUPP; }
-static int nl_dispatch(struct zrtpd_kernel *k, zrtpd_kevent_cb cb, void *arg) { return 0; }
-static int nl_flow_set(struct zrtpd_kernel *k, const struct ksrtp_flow_info *f) { return -EOPNOTSUPP; }
-static int nl_key_new(struct zrtpd_kernel *k, struct ksrtp_key_req *req) { return -EOPNOTSUPP; }
-static int nl_key_del(struct zrtpd_kernel *k, uint32_t flow_id, uint8_t dir, uint8_t slot) { return -EOPNOTSUPP; }
-static int nl_zrtp_xmit(struct zrtpd_kernel *k, const struct ksrtp_flow_info *f,
-			const uint8_t *pkt, size_t len) { return -EOPNOTSUPP; }
-static int nl_watch_add(struct zrtpd_kernel *k, uint16_t min, uint16_t max, uint32_t *id) { return -EOPNOTSUPP; }
-static int nl_watch_del(struct zrtpd_kernel *k, uint32_t id) { return -EOPNOTSUPP; }
-static int nl_stats_get(struct zrtpd_kernel *k, const struct ksrtp_flow_info *f,
-			struct ksrtp_flow_stats *out) { return -EOPNOTSUPP; }
-#endif
 
 static const struct zrtpd_kernel_ops nl_ops = {
 	.name = "netlink",

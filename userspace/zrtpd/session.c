@@ -282,6 +282,9 @@ static void on_secure(struct zrtpd *d, struct zrtpd_session *s, const struct zrt
 	memcpy(s->auth, ev->auth, 5);
 	memcpy(s->ka, ev->ka, 5);
 	memcpy(s->sas_type, ev->sas_type, 5);
+	/* wire codes are space-padded ("B32 "); names are not */
+	for (char *c = s->sas_type + 3; c > s->sas_type && *c == ' '; c--)
+		*c = 0;
 	snprintf(s->profile, sizeof(s->profile), "%s", ev->srtp_profile ? ev->srtp_profile : "");
 	ret = -EPROTONOSUPPORT;
 	if (!profile)

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control protocol (Documentation/control-protocol.md), two ways:
+ *
+ *  1. in-process: requests into a running daemon (zrtpd_ctl_request),
+ *     every command, every error message that names the problem;
+ *  2. the real thing: two zrtpd processes (--kernel mock) and the zrtpctl
+ *     binary over the UNIX sockets, human and -j output, exit codes.
+ *
+ *   alice zrtpd (mock)  127.0.0.1:P  <-- ZRTP over UDP -->  127.0.0.1:P+1  bob zrtpd (mock)
+ *        ^ a.sock                                                ^ b.sock
+ *        zrtpctl                                                 zrtpctl
+ */
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "zrtpd_test.h"
+
+static char *req(struct zrtpd *d, const char *line)
+{
+	char *reply = NULL;
+	size_t len;
+
+	if (zrtpd_ctl_request(d, line, &reply, &len))
+		return NULL;
+	return reply;
+}
+
+FIXTURE(ctl) {
+	struct host alice, bob;
+	struct host *hs[2];
+	char *tmp;
+};
+
+FIXTURE_SETUP(ctl)
+{
+	self->tmp = test_tmpdir();
+	host_init(&self->alice, "alice", self->tmp);
+	host_init(&self->bob, "bob", self->tmp);
+	self->hs[0] = &self->alice;
+	self->hs[1] = &self->bob;
+	ASSERT_EQ(0, host_start(&self->alice));
+	ASSERT_EQ(0, host_start(&self->bob));
+}
+
+FIXTURE_TEARDOWN(ctl)
+{
+	host_free(&self->alice);
+	host_free(&self->bob);
+	rm_rf(self->tmp);
+	free(self->tmp);
+}
+
+static void add_call(struct __test_metadata *_metadata, FIXTURE_DATA(ctl) *self)
+{
+	char line[256], *r;
+	struct two_sessions t = { &self->alice.d, &self->bob.d, 1, 1, ZS_SECURE };
+
+	snprintf(line, sizeof(line), "flow-add local 127.0.0.1:%u remote 127.0.0.1:%u",
+		 test_port(0), test_port(1));
+	r = req(&self->alice.d, line);
+	ASSERT_EQ(0, strncmp(r, "ok\n", 3));
+	free(r);
+	snprintf(line, sizeof(line), "json flow-add local 127.0.0.1:%u remote 127.0.0.1:%u role responder",
+		 test_port(1), test_port(0));
+	r = req(&self->bob.d, line);
+	ASSERT_EQ(0, strncmp(r, "ok\n{\"id\":1,", 11));
+	free(r);
+	ASSERT_TRUE(run_until(self->hs, 2, both_in_state, &t, 10000));
+}
+
+TEST_F(ctl, list_show_json_agree_on_both_sides)
+{
+	char *a, *b, sas[48];
+
+	add_call(_metadata, self);
+	a = req(&self->alice.d, "json show 1");
+	b = req(&self->bob.d, "json show 1");
+	ASSERT_NE(NULL, strstr(a, "\"state\":\"secure\""));
+	ASSERT_NE(NULL, strstr(b, "\"state\":\"secure\""));
+	/* the SAS alice shows is the one bob shows */
+	snprintf(sas, sizeof(sas), "\"sas\":\"%s\"", self->alice.d.by_id ? zrtpd_session_by_id(&self->alice.d, 1)->sas : "");
+	ASSERT_NE(NULL, strstr(a, sas));
+	ASSERT_NE(NULL, strstr(b, sas));
+	/* bob asked to be the responder */
+	ASSERT_NE(NULL, strstr(a, "\"role\":\"initiator\""));
+	ASSERT_NE(NULL, strstr(b, "\"role\":\"responder\""));
+	ASSERT_NE(NULL, strstr(a, "\"packets\":{"));
+	free(a);
+	free(b);
+	a = req(&self->alice.d, "list");
+	ASSERT_NE(NULL, strstr(a, "secure  AES1/HS32/X255  SAS "));
+	free(a);
+	a = req(&self->alice.d, "json list");
+	ASSERT_EQ(0, strncmp(a, "ok\n[{\"id\":1,", 12));
+	free(a);
+	/* the flow named by its addresses is the same session */
+	{
+		char line[160];
+
+		snprintf(line, sizeof(line), "show local 127.0.0.1:%u remote 127.0.0.1:%u",
+			 test_port(0), test_port(1));
+		a = req(&self->alice.d, line);
+		ASSERT_NE(NULL, strstr(a, "peer ZID:"));
+		free(a);
+	}
+}
+
+TEST_F(ctl, verify_unverify)
+{
+	char *r;
+
+	add_call(_metadata, self);
+	r = req(&self->alice.d, "json verify 1");
+	ASSERT_STREQ("ok\n{\"id\":1,\"verified\":true}\n", r);
+	free(r);
+	ASSERT_TRUE(zrtpd_session_by_id(&self->alice.d, 1)->verified);
+	r = req(&self->alice.d, "unverify 1");
+	ASSERT_STREQ("ok\n", r);
+	free(r);
+	ASSERT_FALSE(zrtpd_session_by_id(&self->alice.d, 1)->verified);
+}
+
+TEST_F(ctl, hello_hash_and_peer_hash)
+{
+	char line[256], *r, hash[80];
+	struct zrtpd_session *sa, *sb;
+	struct two_sessions t = { &self->alice.d, &self->bob.d, 1, 1, ZS_SECURE };
+
+	/* alice's session exists; bob learns alice's hash from "SDP" */
+	snprintf(line, sizeof(line), "flow-add local 127.0.0.1:%u remote 127.0.0.1:%u",
+		 test_port(0), test_port(1));
+	free(req(&self->alice.d, line));
+	r = req(&self->alice.d, "hello-hash 1");
+	ASSERT_EQ(0, strncmp(r, "ok\na=zrtp-hash:1.10 ", 20));
+	snprintf(hash, sizeof(hash), "%.*s", 69, r + 15);
+	free(r);
+	snprintf(line, sizeof(line), "flow-add local 127.0.0.1:%u remote 127.0.0.1:%u peer-hash %s",
+		 test_port(1), test_port(0), hash);
+	r = req(&self->bob.d, line);
+	ASSERT_EQ(0, strncmp(r, "ok\n", 3));
+	free(r);
+	ASSERT_TRUE(run_until(self->hs, 2, both_in_state, &t, 10000));
+	sa = zrtpd_session_by_id(&self->alice.d, 1);
+	sb = zrtpd_session_by_id(&self->bob.d, 1);
+	ASSERT_STREQ(sa->sas, sb->sas);
+	ASSERT_TRUE(sb->have_peer_hash);
+	/* too late once the peer was heard */
+	r = req(&self->bob.d, "peer-hash 1 1.10 0000000000000000000000000000000000000000000000000000000000000000");
+	ASSERT_EQ(0, strncmp(r, "error flow 1 has heard from the peer already", 44));
+	free(r);
+}
+
+/* A wrong a=zrtp-hash: bob refuses alice's Hello, no keys ever. */
+TEST_F(ctl, wrong_peer_hash_never_secure)
+{
+	char line[256];
+	struct zrtpd_session *sb;
+	struct two_sessions t = { &self->bob.d, &self->bob.d, 1, 1, ZS_SECURE };
+
+	snprintf(line, sizeof(line), "flow-add local 127.0.0.1:%u remote 127.0.0.1:%u",
+		 test_port(0), test_port(1));
+	free(req(&self->alice.d, line));
+	snprintf(line, sizeof(line), "flow-add local 127.0.0.1:%u remote 127.0.0.1:%u peer-hash 1.10 %s",
+		 test_port(1), test_port(0),
+		 "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+	free(req(&self->bob.d, line));
+	ASSERT_FALSE(run_until(self->hs, 2, both_in_state, &t, 1500));
+	sb = zrtpd_session_by_id(&self->bob.d, 1);
+	ASSERT_NE(ZS_SECURE, sb->state);
+	{
+		struct zrtpd_mock_key k;
+
+		ASSERT_NE(0, zrtpd_mock_get_key(self->bob.m, 1, KSRTP_KEY_DIR_RX, &k));
+	}
+}
+
+TEST_F(ctl, errors_name_the_problem)
+{
+	static const struct {
+		const char *req, *reply;
+	} cases[] = {
+		{ "show 42", "error no such flow 42\n" },
+		{ "show local 10.0.0.1:4000 remote 10.0.0.2:5000",
+		  "error no such flow 10.0.0.1:4000 \u2192 10.0.0.2:5000\n" },
+		{ "show local 10.0.0.1 remote 10.0.0.2:5000",
+		  "error bad address in '10.0.0.1 10.0.0.2:5000' (want ADDR:PORT or [ADDR6]:PORT)\n" },
+		{ "frobnicate", "error unknown command 'frobnicate'\n" },
+		{ "", "error empty request\n" },
+		{ "list extra", "error unexpected 'extra'\n" },
+		{ "flow-add local", "error 'local' needs a value\n" },
+		{ "flow-add remote 127.0.0.1:5", "error flow add needs local ADDR:PORT and remote ADDR:PORT\n" },
+		{ "flow-add local 127.0.0.1:1 remote [::1]:2",
+		  "error local and remote are of different address families\n" },
+		{ "watch-add 5-1", "error watch-add wants one port range, e.g. 10000-20000\n" },
+		{ "watch-del 7000-7001", "error no watch on ports 7000-7001\n" },
+		{ "peer-hash 42 abcd", "error no such flow 42\n" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *r = req(&self->alice.d, cases[i].req);
+
+		ASSERT_STREQ(cases[i].reply, r) TH_LOG("request '%s'", cases[i].req);
+		free(r);
+	}
+}
+
+TEST_F(ctl, verify_before_secure_refused)
+{
+	char line[160], *r;
+
+	snprintf(line, sizeof(line), "flow-add local 127.0.0.1:%u remote 127.0.0.1:%u",
+		 test_port(2), test_port(3));
+	free(req(&self->alice.d, line));
+	r = req(&self->alice.d, "verify 1");
+	ASSERT_STREQ("error flow 1 is not secure yet (state handshake): no SAS to verify\n", r);
+	free(r);
+}
+
+TEST_F(ctl, watch_add_list_del)
+{
+	char *r;
+
+	r = req(&self->alice.d, "watch-add udp:40000-40003");
+	ASSERT_STREQ("ok\n", r);
+	free(r);
+	r = req(&self->alice.d, "json watch-list");
+	ASSERT_STREQ("ok\n[{\"min\":40000,\"max\":40003}]\n", r);
+	free(r);
+	r = req(&self->alice.d, "watch-del 40000-40003");
+	ASSERT_STREQ("ok\n", r);
+	free(r);
+	r = req(&self->alice.d, "watch-list");
+	ASSERT_STREQ("ok\n", r);
+	free(r);
+}
+
+TEST_F(ctl, flow_del_removes_kernel_flow)
+{
+	char *r;
+
+	add_call(_metadata, self);
+	ASSERT_EQ(1, zrtpd_mock_flow_count(self->alice.m));
+	r = req(&self->alice.d, "flow-del 1");
+	ASSERT_STREQ("ok\n", r);
+	free(r);
+	ASSERT_EQ(0, zrtpd_mock_flow_count(self->alice.m));
+	ASSERT_EQ(0, self->alice.d.nsessions);
+}
+
+/* ---- over the real socket, with the programs ------------------------------ */
+
+static pid_t spawn(char *const argv[], const char *out)
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		if (out && !freopen(out, "w", stdout))
+			_exit(127);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return p;
+}
+
+/* Runs zrtpctl; returns its exit status, stdout in out (and stderr in err). */
+static int zrtpctl(const char *tmp, char *out, size_t cap, const char *args)
+{
+	char cmd[1024];
+	FILE *f;
+	size_t n;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "build/bin/zrtpctl %s 2>&1", args);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	n = fread(out, 1, cap - 1, f);
+	out[n] = 0;
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static bool sock_ready(const char *path)
+{
+	struct stat st;
+
+	for (int i = 0; i < 200; i++) {
+		if (stat(path, &st) == 0)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+TEST(zrtpctl_binary_against_zrtpd_processes)
+{
+	char *tmp = test_tmpdir(), a_sock[128], b_sock[128], a_db[128], b_db[128], args[512];
+	char out[8192], sas_a[64] = "", sas_b[64] = "";
+	pid_t a, b;
+	struct stat st;
+	int i, rc;
+
+	snprintf(a_sock, sizeof(a_sock), "%s/a.sock", tmp);
+	snprintf(b_sock, sizeof(b_sock), "%s/b.sock", tmp);
+	snprintf(a_db, sizeof(a_db), "%s/a.db", tmp);
+	snprintf(b_db, sizeof(b_db), "%s/b.db", tmp);
+	{
+		char *av[] = { "build/bin/zrtpd", "--kernel", "mock", "--cache", a_db, "--state-file",
+			       "none", "-s", a_sock, "--log-level", "0", NULL };
+		char *bv[] = { "build/bin/zrtpd", "--kernel", "mock", "--cache", b_db, "--state-file",
+			       "none", "-s", b_sock, "--log-level", "0", NULL };
+
+		a = spawn(av, NULL);
+		b = spawn(bv, NULL);
+	}
+	ASSERT_TRUE(sock_ready(a_sock));
+	ASSERT_TRUE(sock_ready(b_sock));
+	/* root-only by default */
+	ASSERT_EQ(0, stat(a_sock, &st));
+	ASSERT_EQ(0600, st.st_mode & 0777);
+
+	snprintf(args, sizeof(args), "-s %s session add local 127.0.0.1:%u remote 127.0.0.1:%u",
+		 a_sock, test_port(10), test_port(11));
+	ASSERT_EQ(0, zrtpctl(tmp, out, sizeof(out), args)) TH_LOG("%s", out);
+	snprintf(args, sizeof(args), "-s %s session add local 127.0.0.1:%u remote 127.0.0.1:%u",
+		 b_sock, test_port(11), test_port(10));
+	ASSERT_EQ(0, zrtpctl(tmp, out, sizeof(out), args)) TH_LOG("%s", out);
+
+	/* bounded poll: both sides secure */
+	for (i = 0; i < 500; i++) {
+		char *p;
+
+		snprintf(args, sizeof(args), "-j -s %s show 1", a_sock);
+		zrtpctl(tmp, out, sizeof(out), args);
+		p = strstr(out, "\"sas\":\"");
+		if (p && strstr(out, "\"state\":\"secure\"")) {
+			sscanf(p + 7, "%63[^\"]", sas_a);
+			snprintf(args, sizeof(args), "-j -s %s show 1", b_sock);
+			zrtpctl(tmp, out, sizeof(out), args);
+			p = strstr(out, "\"sas\":\"");
+			if (p && strstr(out, "\"state\":\"secure\"")) {
+				sscanf(p + 7, "%63[^\"]", sas_b);
+				break;
+			}
+		}
+		usleep(10000);
+	}
+	ASSERT_NE(0, strlen(sas_a));
+	ASSERT_STREQ(sas_a, sas_b);
+	/* human output */
+	snprintf(args, sizeof(args), "-s %s list", a_sock);
+	ASSERT_EQ(0, zrtpctl(tmp, out, sizeof(out), args));
+	ASSERT_NE(NULL, strstr(out, "secure  AES1/HS32/X255  SAS "));
+	/* errors: exit status 1, the message names the flow */
+	snprintf(args, sizeof(args), "-s %s show local 10.0.0.1:4000 remote 10.0.0.2:5000", a_sock);
+	rc = zrtpctl(tmp, out, sizeof(out), args);
+	ASSERT_EQ(1, rc);
+	ASSERT_STREQ("zrtpctl: no such flow 10.0.0.1:4000 \u2192 10.0.0.2:5000\n", out);
+	snprintf(args, sizeof(args), "-s %s/nobody.sock list", tmp);
+	rc = zrtpctl(tmp, out, sizeof(out), args);
+	ASSERT_EQ(1, rc);
+	ASSERT_NE(NULL, strstr(out, "zrtpd not running at "));
+	/* a second zrtpd on the same socket refuses to start */
+	{
+		char *cv[] = { "build/bin/zrtpd", "--kernel", "mock", "--cache", "none", "-s", a_sock,
+			       NULL };
+		pid_t c = spawn(cv, "/dev/null");
+		int st2;
+
+		waitpid(c, &st2, 0);
+		ASSERT_TRUE(WIFEXITED(st2));
+		ASSERT_EQ(1, WEXITSTATUS(st2));
+	}
+	kill(a, SIGTERM);
+	kill(b, SIGTERM);
+	waitpid(a, NULL, 0);
+	waitpid(b, NULL, 0);
+	/* a clean stop removes the socket */
+	ASSERT_NE(0, stat(a_sock, &st));
+	rm_rf(tmp);
+	free(tmp);
+}
+
+TEST_HARNESS_MAIN
