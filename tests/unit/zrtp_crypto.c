@@ -234,4 +234,118 @@ TEST(ka_speed_ranking)
 	EXPECT_LT(zrtp_ka_speed_rank(ZRTP_X255), zrtp_ka_speed_rank(ZRTP_EC25));
 }
 
+/*
+ * Every derived value of §4.5 (and s0 of §4.4.1.4, preshared_key/keyID of
+ * §4.4.2, the Multistream s0 of §4.4.3.2, rs1IDi of §4.3.1, pbxsecret of
+ * §7.3.1) for fixed inputs.  No published vector exists; the expected
+ * values were computed with an independent implementation (Python's
+ * hashlib/hmac, straight from the RFC formulas), and the interpretation
+ * of those formulas is checked against bzrtp by the interop test (same
+ * SAS, SRTP keys and salts).
+ * Inputs: DHResult = 01..20, ZIDi = "ZIDinitiator", ZIDr = "ZIDresponder",
+ * total_hash = hash("total"), s1 = 32 x a1, s2 = "aux-secret", s3 null.
+ */
+static const char *const kdf_kat[2][18] = {
+	{ /* S256, key length 16 */
+		"ee74254f599203a07dabd15a2bc28f9e6a65069a1bb6a5ef26faef8db18d1f19", /* s0 */
+		"74ea1af15711067638ab1a9ce278e82354bb90977c16f0432e8aa23507ed79b0", /* ZRTPSess */
+		"f0fb481fb8b64016d1575fe31086d221e99123c685152131b58731abd2aed508", /* sashash */
+		"e487594cd6a72f3b37902f5be3097a7e", /* srtpkeyi */
+		"f4e1e86c1e3d338d9dcba8368df9", /* srtpsalti */
+		"93de16cffde0fd4f4b97ac6c639afa91", /* srtpkeyr */
+		"ccae2db8e8a4f79186209c5b5ee9", /* srtpsaltr */
+		"af885e4dfda06a44ef6b5a026a4637ede4c48b7e355d00f202103d8dd27e6241", /* mackeyi */
+		"c3ffc5ee5f52b64bce9638ebe7b8ba1ff2b7a74aa0911229ec914bae8c0e82db", /* mackeyr */
+		"fc959d92486da0b7fd79a847bc1e77e3", /* zrtpkeyi */
+		"e52b1d29d53dd9502beea4c9f68bf120", /* zrtpkeyr */
+		"bc76b8232a8191116e86c269eaac30211b1f3444398efdfdaa9d583286004747", /* rs1 */
+		"17a93dea2d89e61e91bbaa364d20629fba1edb6e6712d9c30c4c4f2b5e1f7564", /* ExportedKey */
+		"2ba1bef6e04e09d12689685d7db86767e733b089648808c6e279912fbb930efc", /* pbxsecret */
+		"9a582baddd1871e2", /* rs1IDi */
+		"888fb63b47e0f62d2b1e1a9fb0f6ce745f7a2a172c4e4bcd3a21c11142a02bde", /* preshared_key */
+		"15eeb377bdad0d3d", /* keyID */
+		"2e6b9eac733311c44f1a1cf0f5ad842e58182af771e438294a86e7d8e985803a", /* Mult s0 */
+	},
+	{ /* S384, key length 32 */
+		"942b90757e6adbbc479e0250c29c31e83b172b9bc2da290b22422dacb4760f1ac8ada845f11cac247c2f94036e2e3717", /* s0 */
+		"0a99c333551fb8ca9daf113573d5e057d48de58f40641c887ba1516885c8b142339f2da915e397f56490633615f6149a", /* ZRTPSess */
+		"6d7812db3aa4649ff01dc6139a52c3018ba98492b12f63828bb8f487183c1ddc", /* sashash */
+		"f19bc42a2ead080dd49513e6a249111084dcedaaf8dfc849e312ab120f806ba5", /* srtpkeyi */
+		"3a9c195ab1bf0595fe3872bb1c67", /* srtpsalti */
+		"978f5c556c46f7c67b79988e2e08105c03a3b5ea6f658e781f0f917752575984", /* srtpkeyr */
+		"8ccb0bc289be66d5ad99926aec04", /* srtpsaltr */
+		"6b2aefd1d8ad56c9d61b167146f1fd95ceab67707f4b51c8416d8aa9119e27fb835c3f652c002eab41a4e69f63d38b4e", /* mackeyi */
+		"ba9d509a155ef250df1b1d03cfa44a0d9f8fe7acff23925a4f588659affbf398ca187db88f78b6a772942e7d4201fda0", /* mackeyr */
+		"3baaa9156369c99454d83a200db4729857d2725b08f3f2af78312671b235391d", /* zrtpkeyi */
+		"f68597f54edb5ab0ed3878dcc31146856b77616e7b62c59fae097e912f6eb380", /* zrtpkeyr */
+		"c4b208f78e6c34a773a54b1a33e766df57111c7fb30775abf80fed682b5dc7d7", /* rs1 */
+		"3c9dd050043f6e654adc81b3a727428a3ea0e1055735af5ad21c8c19e32fdf3a4fe6dc12e34bbea63d574294ec295861", /* ExportedKey */
+		"db44f859ba91bedf763151a623c2b2ea374e399397523f2256f071ca4985a5c9", /* pbxsecret */
+		"ca57b1dd0a4a78a6", /* rs1IDi */
+		"5fb4f4410e213538ea210e2176a4ceea6c6103d1ea8681b8016b6ff325695d751adba998f8a813c536cc39175779f1a5", /* preshared_key */
+		"d65c9435402dcf29", /* keyID */
+		"f8f08c7e4fb7ecf94779e429d5848503d1ade5d374bc6257b23dfa97d23eaf2312ee8d799524671b31b5b47907282638", /* Mult s0 */
+	},
+};
+
+static void expect_hex(struct __test_metadata *_metadata, const char *hex, const uint8_t *v,
+		       size_t n, const char *what)
+{
+	uint8_t want[64];
+
+	ASSERT_EQ(n, zt_unhex(hex, want, sizeof(want))) TH_LOG("%s length", what);
+	EXPECT_EQ(0, memcmp(want, v, n)) TH_LOG("%s differs", what);
+}
+
+TEST(key_schedule_kat)
+{
+	static const uint32_t hashes[2] = { ZRTP_S256, ZRTP_S384 };
+	static const uint32_t ciphers[2] = { ZRTP_AES1, ZRTP_AES3 };
+
+	for (int v = 0; v < 2; v++) {
+		uint32_t h = hashes[v];
+		size_t hl = zrtp_hash_len(h), kl = zrtp_cipher_key_len(ciphers[v]);
+		uint8_t dh[32], th[48], s1[32], pbx[32], id[8], psk[48], ms0[48], ctx[72];
+		const char *const *k = kdf_kat[v];
+		struct zrtp_keyset ks;
+
+		for (int i = 0; i < 32; i++)
+			dh[i] = i + 1;
+		memset(s1, 0xa1, 32);
+		ASSERT_EQ(0, zrtp_hash(h, (const uint8_t *)"total", 5, th));
+		memset(&ks, 0, sizeof(ks));
+		ASSERT_EQ(0, zrtp_s0_dh(h, dh, 32, (const uint8_t *)"ZIDinitiator",
+					(const uint8_t *)"ZIDresponder", th, s1, 32,
+					(const uint8_t *)"aux-secret", 10, NULL, 0, ks.s0));
+		ASSERT_EQ(0, zrtp_keyset_derive(&ks, h, ciphers[v], (const uint8_t *)"ZIDinitiator",
+						(const uint8_t *)"ZIDresponder", th, false));
+		expect_hex(_metadata, k[0], ks.s0, hl, "s0");
+		expect_hex(_metadata, k[1], ks.zrtp_sess, hl, "ZRTPSess");
+		expect_hex(_metadata, k[2], ks.sashash, 32, "sashash");
+		expect_hex(_metadata, k[3], ks.srtp_key_i, kl, "srtpkeyi");
+		expect_hex(_metadata, k[4], ks.srtp_salt_i, 14, "srtpsalti");
+		expect_hex(_metadata, k[5], ks.srtp_key_r, kl, "srtpkeyr");
+		expect_hex(_metadata, k[6], ks.srtp_salt_r, 14, "srtpsaltr");
+		expect_hex(_metadata, k[7], ks.mac_key_i, hl, "mackeyi");
+		expect_hex(_metadata, k[8], ks.mac_key_r, hl, "mackeyr");
+		expect_hex(_metadata, k[9], ks.zrtp_key_i, kl, "zrtpkeyi");
+		expect_hex(_metadata, k[10], ks.zrtp_key_r, kl, "zrtpkeyr");
+		expect_hex(_metadata, k[11], ks.rs1, 32, "rs1");
+		expect_hex(_metadata, k[12], ks.exported, hl, "ExportedKey");
+		ASSERT_EQ(0, zrtp_pbxsecret(h, ks.zrtp_sess, (const uint8_t *)"ZIDinitiator",
+					    (const uint8_t *)"ZIDresponder", pbx));
+		expect_hex(_metadata, k[13], pbx, 32, "pbxsecret");
+		ASSERT_EQ(0, zrtp_secret_id(h, s1, 32, (const uint8_t *)"Initiator", 9, id));
+		expect_hex(_metadata, k[14], id, 8, "rs1IDi");
+		ASSERT_EQ(0, zrtp_preshared_key(h, s1, 32, (const uint8_t *)"aux-secret", 10,
+						NULL, 0, psk));
+		expect_hex(_metadata, k[15], psk, hl, "preshared_key");
+		ASSERT_EQ(0, zrtp_secret_id(h, psk, hl, (const uint8_t *)"Prsh", 4, id));
+		expect_hex(_metadata, k[16], id, 8, "keyID");
+		memcpy(ctx, ks.ctx, ks.ctxlen);
+		ASSERT_EQ(0, zrtp_kdf(h, ks.zrtp_sess, hl, "ZRTP MSK", ctx, ks.ctxlen, hl * 8, ms0));
+		expect_hex(_metadata, k[17], ms0, hl, "Mult s0");
+	}
+}
+
 TEST_HARNESS_MAIN

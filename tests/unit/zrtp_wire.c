@@ -69,6 +69,19 @@ TEST(crc32c_check_value)
 	 * transmission of 0x8a9136aa). */
 	uint8_t z[32] = { 0 };
 	EXPECT_EQ(0x8a9136aau, zrtp_crc32c(z, 32));
+
+	/* On the wire the CRC goes least significant byte first, as SCTP's
+	 * (RFC 3309) and as bzrtp and Wireshark check it. */
+	struct zrtp_msg m = { .type = ZRTP_MSG_HELLOACK };
+	uint8_t msg[16], pkt[32];
+	int n = zrtp_msg_encode(&m, msg, sizeof(msg));
+	uint32_t c;
+
+	ASSERT_EQ(12, n);
+	ASSERT_EQ(28, zrtp_packet_build(1, 2, msg, n, pkt, sizeof(pkt)));
+	c = zrtp_crc32c(pkt, 24);
+	EXPECT_EQ(c & 0xff, pkt[24]);
+	EXPECT_EQ(c >> 24, pkt[27]);
 }
 
 TEST(hello_roundtrip)

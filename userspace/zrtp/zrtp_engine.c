@@ -658,6 +658,8 @@ static int derive_dh(struct zrtp_session *s, const uint8_t *dhres, size_t dhlen)
 	if (!r)
 		r = zrtp_keyset_derive(&s->ks, hash, s->alg[ZRTP_ALG_CIPHER], zid_i(s), zid_r(s),
 				       th, false);
+	/* §4.4.1.4: s0 (and s1..s3, the DH result) go once used */
+	zrtp_wipe(s->ks.s0, sizeof(s->ks.s0));
 	s->keys_ready = r == 0;
 	return r;
 }
@@ -690,6 +692,8 @@ static int derive_nondh(struct zrtp_session *s)
 				       th, mult);
 	if (!r && mult)
 		memcpy(s->ks.zrtp_sess, s->cfg.master->ks.zrtp_sess, hl);
+	zrtp_wipe(s->ks.s0, sizeof(s->ks.s0));
+	zrtp_wipe(s->psk, sizeof(s->psk));
 	s->keys_ready = r == 0;
 	return r;
 }
