@@ -261,3 +261,43 @@ int zrtpd_config_load(struct zrtpd_config *c, const char *path, char *err, size_
 	fclose(f);
 	return 0;
 }
+
+void zrtpd_config_write(FILE *f, const struct zrtpd_config *c)
+{
+	static const char *const kinds[ZRTPD_ALG_KINDS] = {
+		"hash", "cipher", "auth", "key-agreement", "sas",
+	};
+	unsigned int i, k;
+	char zid[25];
+
+	fprintf(f, "cache = %s\n", c->cache_path[0] ? c->cache_path : "none");
+	fprintf(f, "state-file = %s\n", c->state_path[0] ? c->state_path : "none");
+	if (c->have_zid) {
+		zrtpd_hex(c->zid, sizeof(c->zid), zid);
+		fprintf(f, "zid = %s\n", zid);
+	}
+	fprintf(f, "client-id = %s\n", c->client_id);
+	for (k = 0; k < ZRTPD_ALG_KINDS; k++) {
+		if (!c->nalgs[k])
+			continue;
+		fprintf(f, "%s = ", kinds[k]);
+		for (i = 0; i < c->nalgs[k]; i++) {
+			char code[5] = { (char)(c->algs[k][i] >> 24), (char)(c->algs[k][i] >> 16),
+					 (char)(c->algs[k][i] >> 8), (char)c->algs[k][i], 0 };
+
+			code[strcspn(code, " ")] = 0;
+			fprintf(f, "%s%s", i ? "," : "", code);
+		}
+		fputc('\n', f);
+	}
+	for (i = 0; i < c->nwatches; i++)
+		fprintf(f, "watch = udp:%u-%u\n", c->watches[i].min, c->watches[i].max);
+	fprintf(f, "policy = %s\n", c->policy == ZRTPD_POLICY_REQUIRE_SECURE ?
+		"require-secure" : "opportunistic");
+	fprintf(f, "control-socket = %s\n", c->ctl_path[0] ? c->ctl_path : "none");
+	fprintf(f, "control-mode = %04o\n", (unsigned int)c->ctl_mode);
+	if (c->ctl_gid != (gid_t)-1)
+		fprintf(f, "control-group = %u\n", (unsigned int)c->ctl_gid);
+	fprintf(f, "kernel = %s\n", c->kernel);
+	fprintf(f, "log-level = %d\n", c->verbose);
+}

@@ -45,6 +45,7 @@ static void usage(FILE *f)
 		"      --kernel netlink|mock  the kernel link (mock: tests, no SRTP)\n"
 		"  -v, --verbose              more log (repeat); --log-level 0-3\n"
 		"      --check                verify the kernel link, list the flows a restart resumes\n"
+		"      --dump-config          print the effective configuration and exit\n"
 		"  -V, --version / -h, --help\n"
 		"See zrtpd(8) and zrtpd.conf(5).\n");
 }
@@ -85,20 +86,21 @@ static int check(void)
 
 int main(int argc, char **argv)
 {
-	struct option longopts[NKEYS + 8];
+	struct option longopts[NKEYS + 9];
 	const char *config_path = NULL;
 	struct zrtpd_mock *mock = NULL;
 	struct zrtpd_config cfg;
 	struct zrtpd_kernel *k;
 	static struct zrtpd d;
 	char err[512];
-	int c, i, ret, verbose = 0, want_check = 0;
+	int c, i, ret, verbose = 0, want_check = 0, want_dump = 0;
 
 	for (i = 0; i < NKEYS; i++)
 		longopts[i] = (struct option){ key_flags[i], required_argument, NULL, KEY_BASE + i };
 	longopts[i++] = (struct option){ "config", required_argument, NULL, 'c' };
 	longopts[i++] = (struct option){ "verbose", no_argument, NULL, 'v' };
 	longopts[i++] = (struct option){ "check", no_argument, NULL, 'C' };
+	longopts[i++] = (struct option){ "dump-config", no_argument, NULL, 'D' };
 	longopts[i++] = (struct option){ "version", no_argument, NULL, 'V' };
 	longopts[i++] = (struct option){ "help", no_argument, NULL, 'h' };
 	longopts[i] = (struct option){ NULL, 0, NULL, 0 };
@@ -136,6 +138,9 @@ int main(int argc, char **argv)
 		case 'C':
 			want_check = 1;
 			break;
+		case 'D':
+			want_dump = 1;
+			break;
 		case 'V':
 			puts("zrtpd " ZRTPD_VERSION);
 			return 0;
@@ -160,6 +165,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cfg.verbose += verbose;
+	if (want_dump) {
+		zrtpd_config_write(stdout, &cfg);
+		return 0;
+	}
 	if (want_check)
 		return check();
 

@@ -17,6 +17,7 @@
 #define ZRTPD_H
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -63,6 +64,8 @@ int zrtpd_config_set(struct zrtpd_config *c, const char *key, const char *value,
 /* Reads a zrtpd.conf; err names the file and line. */
 int zrtpd_config_load(struct zrtpd_config *c, const char *path, char *err, size_t errlen);
 int zrtpd_parse_range(const char *s, struct zrtpd_port_range *r);
+/* The effective configuration, in zrtpd.conf syntax (zrtpd --dump-config). */
+void zrtpd_config_write(FILE *f, const struct zrtpd_config *c);
 /* "X255,EC25" -> wire codes; -1 on an unknown name for that kind. */
 int zrtpd_parse_algs(int kind, const char *list, uint32_t *out, uint8_t *n);
 
