@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtpapp: a plain RTP application for end-to-end tests.  It knows nothing
+ * of ZRTP or SRTP: it sends RTP with a recognisable payload from one UDP
+ * socket and checks what it receives, as an unmodified media application
+ * would -- ksrtp and zrtpd encrypt underneath it.
+ *
+ *   rtpapp call --local ADDR:PORT --remote ADDR:PORT [--count N] [--rate PPS]
+ *               [--size BYTES] [--wait SECONDS] [--ssrc HEX] [--delay MS] [-j]
+ *     sends N packets at PPS while receiving; then waits up to SECONDS for
+ *     the peer's N.  Every received packet must be exactly the payload the
+ *     peer generates for its (SSRC, sequence number).  Exit 0 iff all N
+ *     arrived, none bad, none duplicated.
+ *
+ *   rtpapp sniff --dev IFACE --seconds S [--marker STR] [-j]
+ *     counts UDP packets seen on IFACE (AF_PACKET) and how many carry the
+ *     payload marker in clear: the proof, from outside, that the wire is
+ *     encrypted.
+ *
+ * Payload of packet (ssrc, seq): the marker "KSRTP-PLAINTEXT", ssrc and seq
+ * big-endian, then bytes (seq * 31 + i * 7 + ssrc) & 0xff.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <netinet/ip.h>
+#include <netinet/ip6.h>
+#include <netinet/udp.h>
+#include <sys/socket.h>
+
+#define MARKER "KSRTP-PLAINTEXT"
+enum { RTP_HDR = 12, MAX_PKT = 1500, PT = 96 };
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static int parse_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[128];
+	const char *colon = strrchr(s, ':');
+	long port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(host))
+		return -1;
+	port = strtol(colon + 1, NULL, 10);
+	if (port <= 0 || port > 65535)
+		return -1;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = 0;
+	if (host[0] == '[') {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		host[strlen(host) - 1] = 0;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*s6);
+		return inet_pton(AF_INET6, host + 1, &s6->sin6_addr) == 1 ? 0 : -1;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*s4);
+		return inet_pton(AF_INET, host, &s4->sin_addr) == 1 ? 0 : -1;
+	}
+}
+
+static void payload(uint8_t *p, size_t n, uint32_t ssrc, uint16_t seq)
+{
+	size_t i, m = sizeof(MARKER) - 1;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(seq * 31 + i * 7 + ssrc);
+	if (n >= m + 6) {
+		memcpy(p, MARKER, m);
+		p[m] = (uint8_t)(ssrc >> 24);
+		p[m + 1] = (uint8_t)(ssrc >> 16);
+		p[m + 2] = (uint8_t)(ssrc >> 8);
+		p[m + 3] = (uint8_t)ssrc;
+		p[m + 4] = (uint8_t)(seq >> 8);
+		p[m + 5] = (uint8_t)seq;
+	}
+}
+
+static int cmd_call(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "local", required_argument, NULL, 'l' }, { "remote", required_argument, NULL, 'r' },
+		{ "count", required_argument, NULL, 'n' }, { "rate", required_argument, NULL, 'p' },
+		{ "size", required_argument, NULL, 'z' }, { "wait", required_argument, NULL, 'w' },
+		{ "ssrc", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' },
+		{ "delay", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
+	};
+	struct sockaddr_storage local, remote;
+	unsigned long delay_ms = 0;
+	socklen_t llen = 0, rlen = 0;
+	unsigned long count = 100, rate = 50, size = 160, wait_s = 10;
+	uint32_t ssrc = 0;
+	bool json = false, have_l = false, have_r = false;
+	unsigned long sent = 0, recvd = 0, bad = 0, dup = 0, clear_seen = 0;
+	uint8_t *seen, pkt[MAX_PKT], want[MAX_PKT];
+	uint64_t start, next, deadline = 0;
+	int fd, c;
+
+	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': have_l = !parse_addr(optarg, &local, &llen); break;
+		case 'r': have_r = !parse_addr(optarg, &remote, &rlen); break;
+		case 'n': count = strtoul(optarg, NULL, 10); break;
+		case 'p': rate = strtoul(optarg, NULL, 10); break;
+		case 'z': size = strtoul(optarg, NULL, 10); break;
+		case 'w': wait_s = strtoul(optarg, NULL, 10); break;
+		case 's': ssrc = (uint32_t)strtoul(optarg, NULL, 16); break;
+		case 'j': json = true; break;
+		case 'd': delay_ms = strtoul(optarg, NULL, 10); break;
+		default: return 2;
+		}
+	}
+	if (!have_l || !have_r || !count || count > 65535 || !rate || size < 24 ||
+	    size > MAX_PKT - RTP_HDR - 64) {
+		fputs("usage: rtpapp call --local ADDR:PORT --remote ADDR:PORT [--count 1-65535] [--rate PPS]\n"
+		      "                   [--size 24-1400] [--wait S] [--ssrc HEX] [--delay MS] [-j]\n", stderr);
+		return 2;
+	}
+	if (!ssrc) {
+		srand((unsigned int)(now_us() ^ (uint64_t)getpid()));
+		ssrc = (uint32_t)rand() | 1;
+	}
+	seen = calloc(65536, 1);
+	fd = socket(local.ss_family, SOCK_DGRAM, 0);
+	if (!seen || fd < 0 || bind(fd, (struct sockaddr *)&local, llen) < 0) {
+		perror("rtpapp: socket");
+		return 1;
+	}
+	/* --delay: receive only at first, so the peer's socket can be bound */
+	start = next = now_us() + delay_ms * 1000;
+	for (;;) {
+		uint64_t t = now_us();
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int timeout;
+
+		if (sent < count && t >= next) {
+			uint16_t seq = (uint16_t)sent;
+
+			pkt[0] = 0x80;
+			pkt[1] = PT;
+			pkt[2] = (uint8_t)(seq >> 8);
+			pkt[3] = (uint8_t)seq;
+			*(uint32_t *)(pkt + 4) = htonl((uint32_t)(sent * 160));
+			*(uint32_t *)(pkt + 8) = htonl(ssrc);
+			payload(pkt + RTP_HDR, size, ssrc, seq);
+			if (sendto(fd, pkt, RTP_HDR + size, 0, (struct sockaddr *)&remote, rlen) < 0 &&
+			    errno != ECONNREFUSED)
+				perror("rtpapp: sendto");
+			sent++;
+			next = start + sent * 1000000 / rate;
+			if (sent == count)
+				deadline = t + wait_s * 1000000;
+		}
+		if (sent == count && (recvd >= count || t >= deadline))
+			break;
+		timeout = sent < count ? (int)((next > t ? next - t : 0) / 1000) :
+					 (int)((deadline - t) / 1000);
+		if (poll(&pfd, 1, timeout) > 0) {
+			ssize_t n = recv(fd, pkt, sizeof(pkt), 0);
+			uint16_t seq;
+			uint32_t pssrc;
+
+			if (n < RTP_HDR)
+				continue;
+			if ((pkt[0] & 0xc0) != 0x80 || (pkt[1] & 0x7f) != PT) {
+				bad++;		/* RTCP, SRTP leaking through, garbage */
+				continue;
+			}
+			seq = (uint16_t)(pkt[2] << 8 | pkt[3]);
+			pssrc = ntohl(*(uint32_t *)(pkt + 8));
+			payload(want, (size_t)n - RTP_HDR, pssrc, seq);
+			if ((size_t)n - RTP_HDR != size || memcmp(want, pkt + RTP_HDR, size)) {
+				bad++;
+				continue;
+			}
+			if (seen[seq]) {
+				dup++;
+				continue;
+			}
+			seen[seq] = 1;
+			recvd++;
+			clear_seen++;
+		}
+	}
+	if (json)
+		printf("{\"ssrc\":\"%08x\",\"sent\":%lu,\"received\":%lu,\"bad\":%lu,\"duplicate\":%lu,"
+		       "\"missing\":%lu}\n", ssrc, sent, recvd, bad, dup, count - recvd);
+	else
+		printf("rtpapp: ssrc %08x sent %lu received %lu verified %lu bad %lu duplicate %lu missing %lu\n",
+		       ssrc, sent, recvd, clear_seen, bad, dup, count - recvd);
+	close(fd);
+	free(seen);
+	return recvd == count && !bad && !dup ? 0 : 1;
+}
+
+static bool has_marker(const uint8_t *p, size_t n, const char *m)
+{
+	size_t ml = strlen(m);
+
+	for (size_t i = 0; i + ml <= n; i++)
+		if (!memcmp(p + i, m, ml))
+			return true;
+	return false;
+}
+
+static int cmd_sniff(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dev", required_argument, NULL, 'd' }, { "seconds", required_argument, NULL, 's' },
+		{ "marker", required_argument, NULL, 'm' }, { "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dev = NULL, *marker = MARKER;
+	unsigned long seconds = 5, udp = 0, plain = 0, zrtp = 0;
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+	uint8_t buf[2048];
+	bool json = false;
+	uint64_t end;
+	int fd, c;
+
+	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dev = optarg; break;
+		case 's': seconds = strtoul(optarg, NULL, 10); break;
+		case 'm': marker = optarg; break;
+		case 'j': json = true; break;
+		default: return 2;
+		}
+	}
+	if (!dev) {
+		fputs("usage: rtpapp sniff --dev IFACE [--seconds S] [--marker STR] [-j]\n", stderr);
+		return 2;
+	}
+	sll.sll_ifindex = (int)if_nametoindex(dev);
+	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
+	if (!sll.sll_ifindex || fd < 0 || bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		fprintf(stderr, "rtpapp: capture on %s: %s\n", dev, strerror(errno));
+		return 1;
+	}
+	/* SOCK_DGRAM packet sockets start at the network header */
+	end = now_us() + seconds * 1000000;
+	printf(json ? "" : "rtpapp: capturing on %s for %lus\n", dev, seconds);
+	fflush(stdout);
+	while (now_us() < end) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		size_t off;
+		ssize_t n;
+
+		if (poll(&pfd, 1, (int)((end - now_us()) / 1000) + 1) <= 0)
+			continue;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 28)
+			continue;
+		if ((buf[0] >> 4) == 4 && buf[9] == IPPROTO_UDP)
+			off = (size_t)(buf[0] & 15) * 4;
+		else if ((buf[0] >> 4) == 6 && buf[6] == IPPROTO_UDP)
+			off = 40;
+		else
+			continue;
+		off += 8;
+		if ((size_t)n <= off)
+			continue;
+		udp++;
+		if (buf[off] == 0x10 && (size_t)n >= off + 8 && !memcmp(buf + off + 4, "ZRTP", 4))
+			zrtp++;
+		else if (has_marker(buf + off, (size_t)n - off, marker))
+			plain++;
+	}
+	if (json)
+		printf("{\"udp\":%lu,\"zrtp\":%lu,\"plaintext\":%lu}\n", udp, zrtp, plain);
+	else
+		printf("rtpapp: %s: %lu UDP packets, %lu ZRTP, %lu with the plaintext marker\n", dev, udp,
+		       zrtp, plain);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "call"))
+		return cmd_call(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "sniff"))
+		return cmd_sniff(argc - 1, argv + 1);
+	fputs("usage: rtpapp call --local ADDR:PORT --remote ADDR:PORT [...]\n"
+	      "       rtpapp sniff --dev IFACE [--seconds S] [--marker STR]\n", stderr);
+	return 2;
+}
