@@ -699,4 +699,128 @@ TEST(equal_zid_refused)
 	zh_stop(&b);
 }
 
+/* ---- a hand-made peer: Commits with algorithms we do not have (§5.9) ---- */
+
+struct fake {
+	uint8_t h[4][32];
+	uint8_t hello[ZRTP_MAX_MSG_LEN];
+	int hello_len;
+};
+
+static int fake_packet(const struct zrtp_msg *m, const uint8_t *mac_key, uint8_t *pkt)
+{
+	uint8_t msg[ZRTP_MAX_MSG_LEN], full[32];
+	int n = zrtp_msg_encode(m, msg, sizeof(msg)), off = zrtp_msg_mac_offset(m->type, n);
+
+	if (off > 0) {
+		zrtp_hmac(ZRTP_S256, mac_key, 32, msg, off, full);
+		memcpy(msg + off, full, 8);
+	}
+	return zrtp_packet_build(9, 0xf00d, msg, n, pkt, ZRTP_OUT_MAX_PKT);
+}
+
+static void fake_init(struct fake *f, struct zrtp_msg *hello, const char *version)
+{
+	memset(f->h[0], 0x42, 32);
+	for (int i = 1; i < 4; i++)
+		zrtp_hash(ZRTP_S256, f->h[i - 1], 32, f->h[i]);
+	memset(hello, 0, sizeof(*hello));
+	hello->type = ZRTP_MSG_HELLO;
+	memcpy(hello->hello.version, version, 4);
+	memcpy(hello->hello.client_id, "fake peer       ", 16);
+	memcpy(hello->hello.h3, f->h[3], 32);
+	memcpy(hello->hello.zid, "fake-peer-zid", 12);
+}
+
+FIXTURE(badcommit) {};
+FIXTURE_VARIANT(badcommit) { int kind; uint32_t alg; uint32_t code; const char *version; };
+FIXTURE_VARIANT_ADD(badcommit, hash) { ZRTP_ALG_HASH, ZRTP_ALG('N', '2', '5', '6'), ZRTP_ERR_HASH_UNSUPP, "1.10" };
+FIXTURE_VARIANT_ADD(badcommit, cipher) { ZRTP_ALG_CIPHER, ZRTP_ALG('2', 'F', 'S', '1'), ZRTP_ERR_CIPHER_UNSUPP, "1.10" };
+FIXTURE_VARIANT_ADD(badcommit, auth) { ZRTP_ALG_AUTH, ZRTP_ALG('S', 'K', '3', '2'), ZRTP_ERR_AUTH_UNSUPP, "1.10" };
+FIXTURE_VARIANT_ADD(badcommit, ka) { ZRTP_ALG_KA, ZRTP_ALG('E', 'C', '9', '9'), ZRTP_ERR_PK_UNSUPP, "1.10" };
+FIXTURE_VARIANT_ADD(badcommit, sas) { ZRTP_ALG_SAS, ZRTP_ALG('B', '9', '9', ' '), ZRTP_ERR_SAS_UNSUPP, "1.10" };
+FIXTURE_VARIANT_ADD(badcommit, version) { -1, 0, ZRTP_ERR_VERSION, "0.85" };
+FIXTURE_SETUP(badcommit) {}
+FIXTURE_TEARDOWN(badcommit) {}
+
+TEST_F(badcommit, error_code)
+{
+	struct zh_peer b;
+	struct zrtp_config cb;
+	struct fake f;
+	struct zrtp_msg m;
+	uint8_t pkt[ZRTP_OUT_MAX_PKT];
+	int n;
+	uint32_t algs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS32, ZRTP_DH3K, ZRTP_B32 };
+
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	fake_init(&f, &m, variant->version);
+	n = fake_packet(&m, f.h[2], pkt);		/* Hello, MAC keyed with H2 */
+	ASSERT_EQ(0, zrtp_input(b.s, 0, pkt, n));
+	zh_drain(&b, 0);
+	if (variant->kind < 0) {			/* version refused */
+		ASSERT_EQ(1, b.n_error);
+		EXPECT_EQ(variant->code, b.last_error.error_code);
+		EXPECT_EQ(1, b.sent[ZRTP_MSG_ERROR]);
+		zh_stop(&b);
+		return;
+	}
+	EXPECT_EQ(1, b.sent[ZRTP_MSG_HELLOACK]);
+	memset(&m, 0, sizeof(m));
+	m.type = ZRTP_MSG_COMMIT;
+	memcpy(m.commit.h2, f.h[2], 32);
+	memcpy(m.commit.zid, "fake-peer-zid", 12);
+	memcpy(m.commit.alg, algs, sizeof(algs));
+	m.commit.alg[variant->kind] = variant->alg;
+	memset(m.commit.hvi, 7, 32);
+	n = fake_packet(&m, f.h[1], pkt);		/* Commit, MAC keyed with H1 */
+	ASSERT_EQ(0, zrtp_input(b.s, 0, pkt, n));
+	zh_drain(&b, 0);
+	ASSERT_EQ(1, b.n_error);
+	EXPECT_EQ(variant->code, b.last_error.error_code);
+	EXPECT_EQ(1, b.sent[ZRTP_MSG_ERROR]);
+	EXPECT_EQ(0, b.sent[ZRTP_MSG_DHPART1]);
+	EXPECT_STREQ("error", zrtp_state_name(b.s));
+	zh_stop(&b);
+}
+
+/* The same hand-made Commit with valid algorithms but an H2 that does not
+ * hash to the Hello's H3 is silently discarded (forgery), not an error. */
+TEST(commit_with_wrong_h2_discarded)
+{
+	struct zh_peer b;
+	struct zrtp_config cb;
+	struct fake f;
+	struct zrtp_msg m;
+	uint8_t pkt[ZRTP_OUT_MAX_PKT], wrong[32];
+	int n;
+	uint32_t algs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS32, ZRTP_DH3K, ZRTP_B32 };
+
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	fake_init(&f, &m, "1.10");
+	n = fake_packet(&m, f.h[2], pkt);
+	ASSERT_EQ(0, zrtp_input(b.s, 0, pkt, n));
+	memset(&m, 0, sizeof(m));
+	m.type = ZRTP_MSG_COMMIT;
+	memset(wrong, 0x13, 32);
+	memcpy(m.commit.h2, wrong, 32);
+	memcpy(m.commit.zid, "fake-peer-zid", 12);
+	memcpy(m.commit.alg, algs, sizeof(algs));
+	n = fake_packet(&m, f.h[1], pkt);
+	ASSERT_EQ(0, zrtp_input(b.s, 0, pkt, n));
+	zh_drain(&b, 0);
+	EXPECT_EQ(0, b.n_error);
+	EXPECT_EQ(0, b.sent[ZRTP_MSG_DHPART1]);
+	EXPECT_STREQ("discovery", zrtp_state_name(b.s));
+	/* the genuine H2 is then accepted */
+	memcpy(m.commit.h2, f.h[2], 32);
+	n = fake_packet(&m, f.h[1], pkt);
+	ASSERT_EQ(0, zrtp_input(b.s, 0, pkt, n));
+	zh_drain(&b, 0);
+	EXPECT_EQ(1, b.sent[ZRTP_MSG_DHPART1]);
+	zh_stop(&b);
+}
+
 TEST_HARNESS_MAIN
