@@ -91,6 +91,7 @@ struct bz_side {
 	uint16_t peer_port;
 	uint32_t ssrc;
 	bool secrets, started, mismatch;
+	int32_t verified;
 	uint8_t self_key[32], self_salt[14], peer_key[32], peer_salt[14];
 	int key_len;
 	char sas[64];
@@ -167,6 +168,7 @@ static int bz_start(void *cd, const bzrtpSrtpSecrets_t *s, int32_t verified)
 	if (s->sas)
 		snprintf(b->sas, sizeof(b->sas), "%s", s->sas);
 	b->mismatch = s->cacheMismatch;
+	b->verified = verified;
 	b->started = true;
 	return 0;
 }
@@ -423,6 +425,40 @@ TEST(second_call_reuses_rs1)
 			TH_LOG("call %d", i);
 		EXPECT_EQ(0, c.o.n_mismatch);
 		EXPECT_FALSE(c.b.mismatch) TH_LOG("bzrtp saw a cache mismatch in call %d", i);
+		/* the V flag: both users verify in call 1; calls 2 and 3
+		 * start verified on both sides */
+		EXPECT_EQ(i >= 2, c.o.secure.sas_verified) TH_LOG("call %d", i);
+		EXPECT_EQ(i >= 2, !!c.b.verified) TH_LOG("call %d", i);
+		if (i == 1) {
+			bzrtp_SASVerified(c.bz);
+			EXPECT_EQ(0, zrtp_set_sas_verified(c.o.s, true));
+		}
+		call_teardown(&c);
+	}
+	/* We lose our cache (same ZID): bzrtp must see a cache mismatch, we
+	 * see a first call. */
+	{
+		struct call c;
+		uint8_t zid[12];
+		struct zrtp_config keep;
+
+		zrtp_cache_zid(cache, zid);
+		zrtp_cache_close(cache);
+		unlink(p2);
+		cache = zrtp_cache_open(p2);
+		ASSERT_NE(NULL, cache);
+		ASSERT_EQ(0, call_setup(&c, prefs, true, bzdb, cache));
+		/* restart with the old ZID: the endpoint is the same */
+		keep = c.cfg;
+		memcpy(keep.zid, zid, 12);
+		zrtp_session_free(c.o.s);
+		c.o.s = zrtp_session_new(&keep);
+		ASSERT_EQ(0, zrtp_start(c.o.s, now_ms()));
+		pump(c.bz, &c.b, &c.o, 5000);
+		expect_same(_metadata, &c, true);
+		EXPECT_EQ(ZRTP_CACHE_NONE, c.o.secure.cache);
+		EXPECT_TRUE(c.b.mismatch);
+		EXPECT_FALSE(c.b.verified);
 		call_teardown(&c);
 	}
 	zrtp_cache_close(cache);
