@@ -900,7 +900,7 @@ static int negotiate(struct zrtp_session *s)
 		if (!s->alg[k])
 			return -1;
 	}
-	if (s->cfg.master && s->cfg.master->state == ST_SECURE && peer_has(s, ZRTP_ALG_KA, ZRTP_MULT)) {
+	if (s->cfg.master && zrtp_is_secure(s->cfg.master) && peer_has(s, ZRTP_ALG_KA, ZRTP_MULT)) {
 		/* §4.4.3: a Multistream session keeps the master's hash */
 		s->alg[ZRTP_ALG_KA] = ZRTP_MULT;
 		s->alg[ZRTP_ALG_HASH] = s->cfg.master->alg[ZRTP_ALG_HASH];
@@ -1044,7 +1044,7 @@ static void on_commit(struct zrtp_session *s, uint64_t now, const uint8_t *msg, 
 	s->commit_mac_ok = false;
 
 	if (ka == ZRTP_MULT) {
-		if (!s->cfg.master || s->cfg.master->state != ST_SECURE ||
+		if (!s->cfg.master || !zrtp_is_secure(s->cfg.master) ||
 		    s->cfg.master->alg[ZRTP_ALG_HASH] != c->alg[ZRTP_ALG_HASH]) {
 			fail(s, now, ZRTP_ERR_PK_UNSUPP);
 			return;
