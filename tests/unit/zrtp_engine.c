@@ -483,6 +483,14 @@ FIXTURE_VARIANT_ADD(tamper, dhpart2_hvi) { ZRTP_MSG_DHPART2, 100, false, ZRTP_ER
 /* Confirm1 ciphertext altered: confirm_mac fails (0x70) */
 FIXTURE_VARIANT_ADD(tamper, confirm1_mac) { ZRTP_MSG_CONFIRM1, 40, false, ZRTP_ERR_CONFIRM_MAC, true };
 FIXTURE_VARIANT_ADD(tamper, confirm2_mac) { ZRTP_MSG_CONFIRM2, 50, false, ZRTP_ERR_CONFIRM_MAC, false };
+/* Alice's Hello altered (client id): its MAC fails once the Commit
+ * reveals H2 (§9): Bob ends the exchange (0x40) */
+FIXTURE_VARIANT_ADD(tamper, hello_mac) { ZRTP_MSG_HELLO, 20, false, ZRTP_ERR_HELLO_MISMATCH, false };
+/* the Commit's MAC altered: found when DHPart2 reveals H1 */
+FIXTURE_VARIANT_ADD(tamper, commit_mac) { ZRTP_MSG_COMMIT, 110, false, ZRTP_ERR_CONFIRM_MAC, false };
+/* DHPart1's MAC altered (DH3k: 468 bytes, MAC at 460): found when
+ * Confirm1 reveals H0 */
+FIXTURE_VARIANT_ADD(tamper, dhpart1_mac) { ZRTP_MSG_DHPART1, 462, false, ZRTP_ERR_CONFIRM_MAC, true };
 FIXTURE_SETUP(tamper) {}
 FIXTURE_TEARDOWN(tamper) {}
 

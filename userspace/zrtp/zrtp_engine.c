@@ -497,11 +497,16 @@ static void send_simple(struct zrtp_session *s, enum zrtp_msg_type t)
 /* ---- hash chain (§9) ------------------------------------------------- */
 
 /*
- * Learn the peer's H<k>: derive the images above it, compare with every
- * image already known, then check the MACs of the stored peer messages
- * whose key is now known.  false: the chain or a stored MAC is broken.
+ * Learn the peer's H<k>: derive the images above it and compare them with
+ * every image already known (a mismatch means this message is not from
+ * the peer who sent the earlier ones: CHAIN_BAD, the caller discards it).
+ * Then check the MACs of the stored peer messages whose key is now known
+ * (MAC_BAD: a stored message was forged or altered, the exchange is
+ * compromised and ends: 0x40 for the Hello, 0x70 otherwise).
  */
-static bool learn_peer_h(struct zrtp_session *s, int k, const uint8_t hk[32])
+enum chain_result { CHAIN_OK, CHAIN_BAD, MAC_BAD_HELLO, MAC_BAD };
+
+static enum chain_result learn_peer_h(struct zrtp_session *s, int k, const uint8_t hk[32])
 {
 	uint8_t h[4][32];
 
@@ -510,27 +515,44 @@ static bool learn_peer_h(struct zrtp_session *s, int k, const uint8_t hk[32])
 		sha256(h[i - 1], 32, h[i]);
 	for (int i = k; i < 4; i++)
 		if (s->peer_h_known[i] && !zrtp_memeq(s->peer_h[i], h[i], 32))
-			return false;
+			return CHAIN_BAD;
 	if (s->have_ph && !s->hello_mac_ok) {
 		if (!check_mac(HELLO_MAC_HASH, h[2], &s->p_hello))
-			return false;
+			return MAC_BAD_HELLO;
 		s->hello_mac_ok = true;
 	}
 	if (k <= 1 && s->have_pc && !s->commit_mac_ok) {
 		if (!check_mac(CHAIN_MAC_HASH, h[1], &s->p_commit))
-			return false;
+			return MAC_BAD;
 		s->commit_mac_ok = true;
 	}
 	if (k == 0 && s->have_pd && !s->dhpart_mac_ok) {
 		if (!check_mac(CHAIN_MAC_HASH, h[0], &s->p_dhpart))
-			return false;
+			return MAC_BAD;
 		s->dhpart_mac_ok = true;
 	}
 	for (int i = k; i < 4; i++) {
 		memcpy(s->peer_h[i], h[i], 32);
 		s->peer_h_known[i] = true;
 	}
-	return true;
+	return CHAIN_OK;
+}
+
+/* true: go on; false: the message was discarded or the exchange failed */
+static bool chain_ok(struct zrtp_session *s, uint64_t now, int k, const uint8_t hk[32])
+{
+	switch (learn_peer_h(s, k, hk)) {
+	case CHAIN_OK:
+		return true;
+	case CHAIN_BAD:
+		return false;
+	case MAC_BAD_HELLO:
+		fail(s, now, ZRTP_ERR_HELLO_MISMATCH);
+		return false;
+	default:
+		fail(s, now, ZRTP_ERR_CONFIRM_MAC);
+		return false;
+	}
 }
 
 /* ---- retained secrets (§4.3) ----------------------------------------- */
@@ -1015,7 +1037,7 @@ static void on_commit(struct zrtp_session *s, uint64_t now, const uint8_t *msg, 
 		return;		/* cannot check it yet: the peer will repeat */
 	/* Its H2 must hash to the Hello's H3, and key the Hello's MAC. */
 	s->alg[ZRTP_ALG_HASH] = c->alg[ZRTP_ALG_HASH];
-	if (!learn_peer_h(s, 2, c->h2))
+	if (!chain_ok(s, now, 2, c->h2))
 		return;
 	if (s->state == ST_COMMIT_SENT) {
 		if (my_commit_wins(&s->mc, c)) {
@@ -1109,7 +1131,7 @@ static void on_dhpart(struct zrtp_session *s, uint64_t now, enum zrtp_msg_type t
 		return;
 	/* H1 must chain to what we know (H3 from Hello, H2 from Commit) and
 	 * key the MAC of the Commit (responder) / Hello (initiator). */
-	if (!learn_peer_h(s, 1, d->h1))
+	if (!chain_ok(s, now, 1, d->h1))
 		return;
 	if (t == ZRTP_MSG_DHPART2) {
 		/* §4.4.1.1: hvi = hash(DHPart2 || responder's Hello) */
@@ -1186,7 +1208,9 @@ static void on_confirm(struct zrtp_session *s, uint64_t now, enum zrtp_msg_type 
 	}
 	/* H0 closes the chain: it keys the DHPart MAC (DH), or the Commit /
 	 * Hello MAC (Mult, Prsh). */
-	if (!learn_peer_h(s, 0, cp.h0)) {
+	if (learn_peer_h(s, 0, cp.h0) != CHAIN_OK) {
+		/* authenticated by confirm_mac, yet not the peer's chain or
+		 * an earlier message altered: the exchange was tampered with */
 		zrtp_wipe(plain, sizeof(plain));
 		fail(s, now, ZRTP_ERR_CONFIRM_MAC);
 		return;
