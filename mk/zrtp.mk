@@ -27,9 +27,9 @@ $(B)/tests/zrtp_%: tests/unit/zrtp_%.c $(ZRTP_LIB) $(ZRTP_HDRS) tests/unit/zrtp_
 # Interop with bzrtp 5.1.64 (test-only dependency).
 ifneq ($(wildcard tests/interop/zrtp_bzrtp.c),)
 UNIT_TESTS += $(B)/tests/zrtp_bzrtp
-$(B)/tests/zrtp_bzrtp: tests/interop/zrtp_bzrtp.c $(ZRTP_LIB) $(ZRTP_HDRS) $(KSFT_HDR)
+$(B)/tests/zrtp_bzrtp: tests/interop/zrtp_bzrtp.c $(ZRTP_LIB) $(ZRTP_HDRS) tests/unit/zrtp_harness.h $(KSFT_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(ZRTP_TEST_CFLAGS) -Wno-deprecated-declarations $< -o $@ $(ZRTP_LIB) -lbzrtp -lbctoolbox $(ZRTP_LDLIBS)
+	$(CC) $(ZRTP_TEST_CFLAGS) -Itests/unit -Wno-deprecated-declarations $< -o $@ $(ZRTP_LIB) -lbzrtp -lbctoolbox $(ZRTP_LDLIBS)
 endif
 
 # libFuzzer harnesses: the library is rebuilt with sanitizers and coverage.

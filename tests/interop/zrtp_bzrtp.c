@@ -29,6 +29,7 @@
 #include "kselftest_harness.h"
 #include "zrtp.h"
 #include "zrtp_crypto.h"
+#include "zrtp_harness.h"
 
 /* ---- a minimal pcap writer (LINKTYPE_RAW, IPv4/UDP) -------------------- */
 
@@ -560,6 +561,111 @@ TEST(tshark_dissects)
 	       malformed);
 	EXPECT_LE(9, total);
 	EXPECT_EQ(total, types);
+	EXPECT_EQ(total, good);
+	EXPECT_EQ(0, malformed);
+	unlink(path);
+}
+
+/* ---- all 16 message types through tshark ------------------------------ */
+
+struct rec { bool tamper_dhpart2; };
+
+static enum zh_fate record(void *arg, struct zh_peer *from, struct zh_pkt *pk)
+{
+	struct rec *r = arg;
+
+	if (r && r->tamper_dhpart2 && zh_type(pk->b, pk->len) == ZRTP_MSG_DHPART2) {
+		pk->b[12 + 100] ^= 1;		/* breaks hvi: Error 0x62 */
+		zrtp_packet_set_crc(pk->b, pk->len);
+		r->tamper_dhpart2 = false;
+	}
+	pcap_write(from->cfg.ssrc == 1 ? 5004 : 5006, from->cfg.ssrc == 1 ? 5006 : 5004,
+		   pk->b, pk->len);
+	return ZH_DELIVER;
+}
+
+/* Ours against ours: a handshake, SASrelay/RelayACK, Ping/PingACK,
+ * GoClear/ClearACK, then a second exchange ending in Error/ErrorACK.
+ * tshark must name all 16 types, with a good CRC and nothing malformed. */
+TEST(tshark_all_16_types)
+{
+	char path[] = "/tmp/zrtp-all16-XXXXXX", cmd[512], line[256];
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+	struct rec r = { .tamper_dhpart2 = true };
+	struct zrtp_msg m = { .type = ZRTP_MSG_PING };
+	uint8_t sh[32] = { 1 }, msg[64], pkt[128];
+	struct zrtp_output o;
+	char types[16][9];
+	int ntypes = 0, total = 0, good = 0, malformed = 0, fd = mkstemp(path), n;
+	uint64_t now;
+	FILE *f;
+
+	ASSERT_LE(0, fd);
+	close(fd);
+	if (system("command -v tshark >/dev/null 2>&1"))
+		SKIP(return, "tshark not installed");
+	pcap_open(path);
+	ASSERT_NE(NULL, pcap);
+	zh_config(&ca, "all16-alice1", 1, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, "all16-bob--2", 2, ZRTP_ROLE_RESPONDER);
+	ca.allow_clear = cb.allow_clear = true;
+	cb.mitm = true;
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	now = zh_run(&a, &b, 0, 60000, record, NULL);
+	ASSERT_EQ(1, a.n_secure);
+	ASSERT_EQ(0, zrtp_send_sasrelay(b.s, now, sh, ZRTP_B32));
+	now = zh_run(&a, &b, now, now + 60000, record, NULL);
+	/* Ping from "b" (a Zfone-style prober) to a */
+	memcpy(m.ping.version, "1.10", 4);
+	memcpy(m.ping.endpoint_hash, "endpoint", 8);
+	n = zrtp_msg_encode(&m, msg, sizeof(msg));
+	n = zrtp_packet_build(1, 2, msg, n, pkt, sizeof(pkt));
+	pcap_write(5006, 5004, pkt, n);
+	ASSERT_EQ(0, zrtp_input(a.s, now, pkt, n));
+	ASSERT_EQ(ZRTP_OUT_PACKET, zrtp_poll(a.s, now, &o));
+	pcap_write(5004, 5006, o.pkt, o.len);
+	ASSERT_EQ(0, zrtp_go_clear(a.s, now));
+	zh_run(&a, &b, now, now + 60000, record, NULL);
+	EXPECT_EQ(1, a.n_clear);
+	zh_stop(&a);
+	zh_stop(&b);
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	zh_run(&a, &b, 0, 60000, record, &r);
+	EXPECT_EQ(1, b.n_error);
+	zh_stop(&a);
+	zh_stop(&b);
+	fclose(pcap);
+	pcap = NULL;
+
+	snprintf(cmd, sizeof(cmd),
+		 "tshark -r %s --enable-heuristic rtp_udp -T fields -E separator=, "
+		 "-e zrtp.type -e zrtp.checksum.status -e _ws.malformed 2>/dev/null", path);
+	f = popen(cmd, "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		char *comma = strchr(line, ',');
+		bool seen = false;
+
+		total++;
+		if (strstr(line, "alformed"))
+			malformed++;
+		if (strstr(line, ",1,") || strstr(line, ",1\n"))
+			good++;
+		if (!comma || comma - line != 8)
+			continue;
+		for (int i = 0; i < ntypes; i++)
+			seen |= !memcmp(types[i], line, 8);
+		if (!seen && ntypes < 16) {
+			memcpy(types[ntypes], line, 8);
+			types[ntypes++][8] = 0;
+		}
+	}
+	pclose(f);
+	TH_LOG("%d packets, %d types, %d good CRC, %d malformed", total, ntypes, good, malformed);
+	EXPECT_EQ(16, ntypes);
 	EXPECT_EQ(total, good);
 	EXPECT_EQ(0, malformed);
 	unlink(path);
