@@ -668,7 +668,10 @@ TEST(tshark_all_16_types)
 	EXPECT_EQ(16, ntypes);
 	EXPECT_EQ(total, good);
 	EXPECT_EQ(0, malformed);
-	unlink(path);
+	if (getenv("ZRTP_KEEP_PCAP"))
+		TH_LOG("capture kept: %s", path);
+	else
+		unlink(path);
 }
 
 int main(int argc, char **argv)
