@@ -93,6 +93,7 @@ struct bz_side {
 	uint32_t ssrc;
 	bool secrets, started, mismatch;
 	int32_t verified;
+	int aux_mismatch;
 	uint8_t self_key[32], self_salt[14], peer_key[32], peer_salt[14];
 	int key_len;
 	char sas[64];
@@ -170,6 +171,7 @@ static int bz_start(void *cd, const bzrtpSrtpSecrets_t *s, int32_t verified)
 		snprintf(b->sas, sizeof(b->sas), "%s", s->sas);
 	b->mismatch = s->cacheMismatch;
 	b->verified = verified;
+	b->aux_mismatch = s->auxSecretMismatch;
 	b->started = true;
 	return 0;
 }
@@ -396,6 +398,36 @@ TEST(s384)
 		pump(c.bz, &c.b, &c.o, 5000);
 		expect_same(_metadata, &c, ours_init);
 		EXPECT_STREQ("S384", c.o.secure.hash);
+		call_teardown(&c);
+	}
+}
+
+/* The auxiliary secret (§4.3): same on both sides -> bzrtp reports a
+ * match (so our auxsecretID = MAC(aux, H3) is what it computes) and the
+ * keys agree; different -> bzrtp reports the mismatch, keys still agree
+ * (s2 is null on both sides). */
+TEST(aux_secret)
+{
+	uint32_t prefs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS80, ZRTP_X255, ZRTP_B32 };
+	static const uint8_t aux[] = "aux secret from signalling";
+
+	for (int same = 0; same < 2; same++)
+	for (int ours_init = 0; ours_init < 2; ours_init++) {
+		struct call c;
+		struct zrtp_config cfg;
+
+		ASSERT_EQ(0, call_setup(&c, prefs, ours_init, NULL, NULL));
+		ASSERT_EQ(0, bzrtp_setAuxiliarySharedSecret(c.bz, aux, same ? sizeof(aux) : 5));
+		/* restart ours with the aux secret, before any packet left */
+		cfg = c.cfg;
+		cfg.aux_secret = aux;
+		cfg.aux_secret_len = sizeof(aux);
+		zrtp_session_free(c.o.s);
+		c.o.s = zrtp_session_new(&cfg);
+		ASSERT_EQ(0, zrtp_start(c.o.s, now_ms()));
+		pump(c.bz, &c.b, &c.o, 5000);
+		expect_same(_metadata, &c, ours_init);
+		EXPECT_EQ(same ? BZRTP_AUXSECRET_MATCH : BZRTP_AUXSECRET_MISMATCH, c.b.aux_mismatch);
 		call_teardown(&c);
 	}
 }

@@ -359,6 +359,8 @@ TEST_F(c, aux_secret)
 	self->cfa.aux_secret_len = self->cfb.aux_secret_len = sizeof(aux);
 	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
 	expect_agree(_metadata, &a, &b);
+	EXPECT_FALSE(a.secure.aux_mismatch);
+	EXPECT_FALSE(b.secure.aux_mismatch);
 	zh_stop(&a);
 	zh_stop(&b);
 	/* different aux secrets: not an error, s2 is simply null */
@@ -366,6 +368,8 @@ TEST_F(c, aux_secret)
 	self->cfb.aux_secret_len = 5;
 	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
 	expect_agree(_metadata, &a, &b);
+	EXPECT_TRUE(a.secure.aux_mismatch);
+	EXPECT_TRUE(b.secure.aux_mismatch);
 	zh_stop(&a);
 	zh_stop(&b);
 }
@@ -384,6 +388,7 @@ TEST_F(c, pbx_enrollment_and_sasrelay)
 	expect_agree(_metadata, &a, &b);
 	EXPECT_TRUE(a.secure.peer_is_mitm);
 	EXPECT_EQ(1, a.n_enrolled);
+	EXPECT_FALSE(a.secure.pbx_secret_used);
 	zh_stop(&a);
 	zh_stop(&b);
 	/* next call: the PBX relays the far end's SAS */
@@ -391,6 +396,8 @@ TEST_F(c, pbx_enrollment_and_sasrelay)
 	ASSERT_EQ(0, zh_start(&b, "b", &self->cfb, 0));
 	now = zh_run(&a, &b, 0, 60000, NULL, NULL);
 	expect_agree(_metadata, &a, &b);
+	EXPECT_TRUE(a.secure.pbx_secret_used);		/* s3 = pbxsecret (§4.3) */
+	EXPECT_TRUE(b.secure.pbx_secret_used);
 	ASSERT_EQ(0, zrtp_send_sasrelay(b.s, now, sashash, ZRTP_B32));
 	zh_run(&a, &b, now, now + 60000, NULL, NULL);
 	EXPECT_EQ(1, a.n_relayed);

@@ -132,6 +132,8 @@ struct zrtp_event {
 	uint8_t peer_zid[12];
 	uint8_t exported_key[48];	/* §4.5.2 ExportedKey */
 	uint8_t exported_key_len;
+	bool aux_mismatch;		/* we had an aux secret, the peer's differed */
+	bool pbx_secret_used;		/* s3 (pbxsecret) matched */
 	/* ZRTP_EV_ERROR */
 	uint32_t error_code;
 	bool error_sent;		/* we detected it (true) or the peer did */

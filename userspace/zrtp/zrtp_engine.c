@@ -107,6 +107,7 @@ struct zrtp_session {
 	bool ce_loaded;
 	enum zrtp_cache_status cache_status;
 	bool peer_v, peer_a, peer_d, peer_e;
+	bool aux_matched, pbx_matched;
 	uint32_t peer_expiry;
 	char sas[40];
 	bool sas_verified;
@@ -639,6 +640,8 @@ static void match_secrets(struct zrtp_session *s, const struct zrtp_dhpart *pd, 
 		x->s3 = s->ce.pbx;
 		x->l3 = 32;
 	}
+	s->aux_matched = x->s2 != NULL;
+	s->pbx_matched = x->s3 != NULL;
 }
 
 static const uint8_t *zid_i(const struct zrtp_session *s)
@@ -880,6 +883,8 @@ static void emit_secure(struct zrtp_session *s)
 	ev->peer_disclosure = s->peer_d;
 	ev->peer_allow_clear = s->peer_a;
 	ev->peer_is_mitm = s->ph.flags & ZRTP_HELLO_M;
+	ev->aux_mismatch = s->aux_len && !s->aux_matched && !mult && s->alg[ZRTP_ALG_KA] != ZRTP_PRSH;
+	ev->pbx_secret_used = s->pbx_matched;
 	ev->exported_key_len = (uint8_t)k->hlen;
 	memcpy(ev->exported_key, k->exported, k->hlen);
 }
