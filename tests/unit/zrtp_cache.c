@@ -269,6 +269,60 @@ TEST_F(crash, next_call_still_matches)
 	zh_stop(&b);
 }
 
+#define STEP(from, to, type) ASSERT_EQ((int)(type), (int)zh_step(from, to, 0))
+
+/* Mult or Prsh, one message per step: no DHPart, Confirm1 answers Commit. */
+static void nondh_steps(struct __test_metadata *_metadata, struct zh_peer *a, struct zh_peer *b)
+{
+	STEP(a, b, ZRTP_MSG_HELLO);		/* Alice: Hello */
+	STEP(b, a, ZRTP_MSG_HELLO);		/* Bob: Hello */
+	STEP(b, a, ZRTP_MSG_HELLOACK);		/* Bob acknowledges Alice's Hello */
+	STEP(a, b, ZRTP_MSG_HELLOACK);		/* Alice acknowledges Bob's */
+	STEP(a, b, ZRTP_MSG_COMMIT);		/* Alice: Commit (nonce[, keyID]) */
+	STEP(b, a, ZRTP_MSG_CONFIRM1);		/* Bob: Confirm1 straight away */
+	EXPECT_EQ(1, a->n_secure);
+	STEP(a, b, ZRTP_MSG_CONFIRM2);		/* Alice: Confirm2 */
+	EXPECT_EQ(1, b->n_secure);
+	STEP(b, a, ZRTP_MSG_CONF2ACK);		/* Bob: Conf2ACK */
+	EXPECT_EQ(1, a->n_confirmed);
+	expect_agree(_metadata, a, b);
+}
+
+TEST_F(c, multistream_and_preshared_step_by_step)
+{
+	struct zh_peer a, b, a2, b2;
+	struct zrtp_config ca2, cb2;
+
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
+	expect_agree(_metadata, &a, &b);
+	ca2 = self->cfa;
+	cb2 = self->cfb;
+	ca2.master = a.s;
+	cb2.master = b.s;
+	ASSERT_EQ(0, zh_start(&a2, "a2", &ca2, 0));
+	ASSERT_EQ(0, zh_start(&b2, "b2", &cb2, 0));
+	nondh_steps(_metadata, &a2, &b2);
+	EXPECT_STREQ("Mult", a2.secure.ka);
+	zh_stop(&a2);
+	zh_stop(&b2);
+	zh_stop(&a);
+	zh_stop(&b);
+	/* the first call left rs1 in both caches: Preshared */
+	ca2 = self->cfa;
+	cb2 = self->cfb;
+	ca2.preshared = cb2.preshared = true;
+	ca2.algs[ZRTP_ALG_KA][0] = cb2.algs[ZRTP_ALG_KA][0] = ZRTP_PRSH;
+	ca2.algs[ZRTP_ALG_KA][1] = cb2.algs[ZRTP_ALG_KA][1] = ZRTP_X255;
+	ca2.nalgs[ZRTP_ALG_KA] = cb2.nalgs[ZRTP_ALG_KA] = 2;
+	ASSERT_EQ(0, zh_start(&a2, "a2", &ca2, 0));
+	ASSERT_EQ(0, zh_start(&b2, "b2", &cb2, 0));
+	nondh_steps(_metadata, &a2, &b2);
+	EXPECT_STREQ("Prsh", a2.secure.ka);
+	EXPECT_EQ(ZRTP_CACHE_MATCH, b2.secure.cache);
+	zh_stop(&a2);
+	zh_stop(&b2);
+}
+
 /* §4.4.3: Multistream streams after a DH stream, any number of them. */
 TEST_F(c, multistream_after_dh)
 {

@@ -135,6 +135,19 @@ static inline uint64_t zh_run(struct zh_peer *a, struct zh_peer *b, uint64_t now
 	return now;
 }
 
+/* Deliver exactly one pending packet from -> to; returns its type. */
+static inline enum zrtp_msg_type zh_step(struct zh_peer *from, struct zh_peer *to, uint64_t now)
+{
+	struct zh_pkt pk;
+
+	zh_drain(from, now);
+	if (!zh_take(from, &pk))
+		return ZRTP_MSG_INVALID;
+	zrtp_input(to->s, now, pk.b, pk.len);
+	zh_drain(to, now);
+	return zh_type(pk.b, pk.len);
+}
+
 static inline int zh_start(struct zh_peer *p, const char *name, const struct zrtp_config *cfg,
 			   uint64_t now)
 {
