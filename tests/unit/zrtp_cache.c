@@ -90,19 +90,19 @@ TEST_F(c, zid_persistent_and_rotation)
 	EXPECT_EQ(1, zrtp_cache_get(self->ca, (const uint8_t *)ZID_B, &e));
 	memset(r1, 1, 32);
 	memset(r2, 2, 32);
-	ASSERT_EQ(0, zrtp_cache_rotate(self->ca, (const uint8_t *)ZID_B, r1, 0xffffffff, false));
+	ASSERT_EQ(0, zrtp_cache_rotate(self->ca, (const uint8_t *)ZID_B, r1, NULL, 0xffffffff, false));
 	ASSERT_EQ(0, zrtp_cache_get(self->ca, (const uint8_t *)ZID_B, &e));
 	EXPECT_TRUE(e.has_rs1);
 	EXPECT_FALSE(e.has_rs2);
 	EXPECT_EQ(0, memcmp(e.rs1, r1, 32));
-	ASSERT_EQ(0, zrtp_cache_rotate(self->ca, (const uint8_t *)ZID_B, r2, 0xffffffff, true));
+	ASSERT_EQ(0, zrtp_cache_rotate(self->ca, (const uint8_t *)ZID_B, r2, NULL, 0xffffffff, true));
 	ASSERT_EQ(0, zrtp_cache_get(self->ca, (const uint8_t *)ZID_B, &e));
 	EXPECT_EQ(0, memcmp(e.rs1, r2, 32));	/* rs1 := new */
 	EXPECT_TRUE(e.has_rs2);
 	EXPECT_EQ(0, memcmp(e.rs2, r1, 32));	/* rs2 := old rs1 */
 	EXPECT_TRUE(e.sas_verified);
 	/* an rs1 cached for 0 s has expired (§4.9) */
-	ASSERT_EQ(0, zrtp_cache_rotate(self->ca, (const uint8_t *)ZID_B, r1, 0, true));
+	ASSERT_EQ(0, zrtp_cache_rotate(self->ca, (const uint8_t *)ZID_B, r1, NULL, 0, true));
 	sleep(1);
 	ASSERT_EQ(0, zrtp_cache_get(self->ca, (const uint8_t *)ZID_B, &e));
 	EXPECT_FALSE(e.has_rs1);
@@ -267,6 +267,47 @@ TEST_F(crash, next_call_still_matches)
 	EXPECT_EQ(ZRTP_CACHE_MATCH, b.secure.cache);
 	zh_stop(&a);
 	zh_stop(&b);
+}
+
+/*
+ * Two interrupted calls in a row, each dying after Alice (initiator)
+ * stored the new rs1 and before Bob did.  Alice then holds {N2, O}: rs2 is
+ * the secret that matched in call 2 (O, still Bob's rs1), not her previous
+ * rs1 N that Bob never stored, so call 4 still matches.
+ */
+TEST_F(c, two_interrupted_calls_in_a_row)
+{
+	struct zh_peer a, b;
+	struct zrtp_cache_entry ea, eb;
+
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));	/* rs1 = O */
+	zh_stop(&a);
+	zh_stop(&b);
+	for (int i = 0; i < 2; i++) {
+		struct crash cr = { .at = ZRTP_MSG_CONFIRM2 };
+
+		ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, crash_filter, &cr));
+		EXPECT_EQ(1, a.n_secure);
+		EXPECT_EQ(0, b.n_secure);
+		EXPECT_EQ(0, a.n_mismatch);
+		zh_stop(&a);
+		zh_stop(&b);
+	}
+	ASSERT_EQ(0, zrtp_cache_get(self->ca, (const uint8_t *)ZID_B, &ea));
+	ASSERT_EQ(0, zrtp_cache_get(self->cb, (const uint8_t *)ZID_A, &eb));
+	EXPECT_NE(0, memcmp(ea.rs1, eb.rs1, 32));
+	EXPECT_EQ(0, memcmp(ea.rs2, eb.rs1, 32));	/* the common secret */
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
+	expect_agree(_metadata, &a, &b);
+	EXPECT_EQ(ZRTP_CACHE_MATCH, a.secure.cache);
+	EXPECT_EQ(ZRTP_CACHE_MATCH, b.secure.cache);
+	zh_stop(&a);
+	zh_stop(&b);
+	/* and after a complete call both hold the same pair */
+	ASSERT_EQ(0, zrtp_cache_get(self->ca, (const uint8_t *)ZID_B, &ea));
+	ASSERT_EQ(0, zrtp_cache_get(self->cb, (const uint8_t *)ZID_A, &eb));
+	EXPECT_EQ(0, memcmp(ea.rs1, eb.rs1, 32));
+	EXPECT_EQ(0, memcmp(ea.rs2, eb.rs2, 32));
 }
 
 #define STEP(from, to, type) ASSERT_EQ((int)(type), (int)zh_step(from, to, 0))

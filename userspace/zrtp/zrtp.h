@@ -200,9 +200,10 @@ void zrtp_cache_close(struct zrtp_cache *c);
 void zrtp_cache_zid(const struct zrtp_cache *c, uint8_t zid[12]);
 /* 0 found, 1 not found, <0 error */
 int zrtp_cache_get(struct zrtp_cache *c, const uint8_t peer[12], struct zrtp_cache_entry *e);
-/* One transaction: rs2 := rs1, rs1 := new (§4.6.1). */
+/* One statement: rs1 := new; rs2 := `rs2` if given (the secret that
+ * matched in this exchange), else the old rs1 (§4.6.1). */
 int zrtp_cache_rotate(struct zrtp_cache *c, const uint8_t peer[12], const uint8_t rs1[32],
-		      uint32_t expiry_s, bool sas_verified);
+		      const uint8_t *rs2, uint32_t expiry_s, bool sas_verified);
 int zrtp_cache_set_verified(struct zrtp_cache *c, const uint8_t peer[12], bool v);
 int zrtp_cache_set_pbx(struct zrtp_cache *c, const uint8_t peer[12], const uint8_t pbx[32]);
 /* Test hook: the clock used for expiry (unix seconds); NULL restores. */

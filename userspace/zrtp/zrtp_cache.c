@@ -3,8 +3,9 @@
  * Retained-secret cache, RFC 6189 §4.9 and §4.6.1, in SQLite (WAL).
  *
  * One row per peer ZID.  The only write the handshake makes is
- * zrtp_cache_rotate(): a single UPSERT statement that moves rs1 to rs2
- * and stores the new rs1, so it is atomic (committed or not, never half).
+ * zrtp_cache_rotate(): a single UPSERT statement that stores the new rs1
+ * and, as rs2, the secret that matched in this exchange (the old rs1 when
+ * nothing matched), so it is atomic (committed or not, never half).
  * Why that is enough to survive a crash on either side at any moment:
  * the initiator rotates when it has verified Confirm1, the responder when
  * it has verified Confirm2.  Whatever subset of the two rotations happens,
@@ -157,7 +158,7 @@ int zrtp_cache_get(struct zrtp_cache *c, const uint8_t peer[12], struct zrtp_cac
 }
 
 int zrtp_cache_rotate(struct zrtp_cache *c, const uint8_t peer[12], const uint8_t rs1[32],
-		      uint32_t expiry_s, bool sas_verified)
+		      const uint8_t *rs2, uint32_t expiry_s, bool sas_verified)
 {
 	sqlite3_stmt *st;
 	int64_t now = c->now();
@@ -167,8 +168,8 @@ int zrtp_cache_rotate(struct zrtp_cache *c, const uint8_t peer[12], const uint8_
 	/* One statement, hence one atomic transaction. */
 	if (sqlite3_prepare_v2(c->db,
 			       "INSERT INTO peers(zid, rs1, rs2, rs1_expires, verified, updated)"
-			       " VALUES (?1, ?2, NULL, ?3, ?4, ?5)"
-			       " ON CONFLICT(zid) DO UPDATE SET rs2 = rs1, rs1 = excluded.rs1,"
+			       " VALUES (?1, ?2, ?6, ?3, ?4, ?5)"
+			       " ON CONFLICT(zid) DO UPDATE SET rs2 = coalesce(?6, rs1), rs1 = excluded.rs1,"
 			       " rs1_expires = excluded.rs1_expires, verified = excluded.verified,"
 			       " updated = excluded.updated", -1, &st, NULL))
 		return -1;
@@ -177,6 +178,10 @@ int zrtp_cache_rotate(struct zrtp_cache *c, const uint8_t peer[12], const uint8_
 	sqlite3_bind_int64(st, 3, exp);
 	sqlite3_bind_int(st, 4, sas_verified);
 	sqlite3_bind_int64(st, 5, now);
+	if (rs2)
+		sqlite3_bind_blob(st, 6, rs2, 32, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 6);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;

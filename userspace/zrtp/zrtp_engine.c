@@ -108,6 +108,8 @@ struct zrtp_session {
 	enum zrtp_cache_status cache_status;
 	bool peer_v, peer_a, peer_d, peer_e;
 	bool aux_matched, pbx_matched;
+	uint8_t matched_rs[32];		/* s1 of this exchange, if any */
+	bool have_matched_rs;
 	uint32_t peer_expiry;
 	char sas[40];
 	bool sas_verified;
@@ -624,8 +626,11 @@ static void match_secrets(struct zrtp_session *s, const struct zrtp_dhpart *pd, 
 		x->s1 = s->ce.rs1;
 	else if (s->ce.has_rs2 && id_matches(s, s->ce.rs2, 32, pl, ll, pd->rs1_id))
 		x->s1 = s->ce.rs2;
-	if (x->s1)
+	if (x->s1) {
 		x->l1 = 32;
+		memcpy(s->matched_rs, x->s1, 32);
+		s->have_matched_rs = true;
+	}
 	if (x->s1)
 		s->cache_status = ZRTP_CACHE_MATCH;
 	else if (s->ce.has_rs1 || s->ce.has_rs2)
@@ -901,7 +906,13 @@ static void cache_commit(struct zrtp_session *s)
 
 	if (!s->cfg.cache || s->alg[ZRTP_ALG_KA] == ZRTP_MULT || s->peer_expiry == 0)
 		return;
-	zrtp_cache_rotate(s->cfg.cache, s->ph.zid, s->ks.rs1, s->peer_expiry, v);
+	/* rs2 := the secret both sides proved they share in this exchange
+	 * (normally the old rs1).  After a call that matched through rs2 -
+	 * the peer missed our previous rotation - keeping that one rather
+	 * than our old rs1 (which the peer never stored) means a second
+	 * interrupted call still leaves a common secret. */
+	zrtp_cache_rotate(s->cfg.cache, s->ph.zid, s->ks.rs1,
+			  s->have_matched_rs ? s->matched_rs : NULL, s->peer_expiry, v);
 	/* PBX enrollment (§7.3.1): both ends keep pbxsecret for the other */
 	if (s->cfg.pbx_enroll && ((s->cfg.mitm && !(s->ph.flags & ZRTP_HELLO_M)) ||
 				  (s->peer_e && (s->ph.flags & ZRTP_HELLO_M)))) {
@@ -986,8 +997,11 @@ static void send_commit(struct zrtp_session *s, uint64_t now)
 	zrtp_msg_parse(s->commit.b, s->commit.len, &m);
 	s->mc = m.commit;
 	if (!zrtp_ka_is_dh(ka)) {
-		if (ka == ZRTP_PRSH)
+		if (ka == ZRTP_PRSH) {
 			s->cache_status = ZRTP_CACHE_MATCH;
+			memcpy(s->matched_rs, s->ce.rs1, 32);
+			s->have_matched_rs = true;
+		}
 		if (derive_nondh(s))
 			goto err;
 	}
@@ -1078,14 +1092,17 @@ static void on_commit(struct zrtp_session *s, uint64_t now, const uint8_t *msg, 
 		}
 	} else if (ka == ZRTP_PRSH) {
 		uint8_t id[8];
-		bool ok = false;
+		const uint8_t *ok = NULL;
 
 		load_cache(s);
 		if (s->ce.has_rs1 && psk_from(s, s->ce.rs1, id) == 0 && zrtp_memeq(id, c->key_id, 8))
-			ok = true;
+			ok = s->ce.rs1;
 		else if (s->ce.has_rs2 && psk_from(s, s->ce.rs2, id) == 0 && zrtp_memeq(id, c->key_id, 8))
-			ok = true;
-		if (!ok) {
+			ok = s->ce.rs2;
+		if (ok) {
+			memcpy(s->matched_rs, ok, 32);
+			s->have_matched_rs = true;
+		} else {
 			/* §4.4.2: no such secret here; answer with a DH Commit,
 			 * which wins the contention (§4.2). */
 			s->have_pc = false;
