@@ -86,6 +86,8 @@ static void dh_handshake_steps(struct __test_metadata *_metadata, struct zh_peer
 	EXPECT_EQ(ZRTP_MSG_INVALID, step(b, a, now));
 	expect_keys_agree(_metadata, a, b);
 	EXPECT_TRUE(a->secure.initiator);
+	EXPECT_FALSE(a->secure.tx_ready);	/* sends after Conf2ACK */
+	EXPECT_TRUE(b->secure.tx_ready);
 	EXPECT_STREQ("secure", zrtp_state_name(a->s));
 	EXPECT_STREQ("secure", zrtp_state_name(b->s));
 }

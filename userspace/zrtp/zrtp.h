@@ -127,6 +127,10 @@ struct zrtp_event {
 	char sas[40];			/* rendered SAS ("" in Mult mode: use master's) */
 	bool sas_verified;		/* from the cache (both sides' V) */
 	bool initiator;
+	/* §4.6: the responder may send SRTP at once; the initiator installs
+	 * its receive key now and starts sending on ZRTP_EV_CONFIRMED
+	 * (Conf2ACK, or the responder's first SRTP) */
+	bool tx_ready;
 	enum zrtp_cache_status cache;
 	bool peer_disclosure, peer_allow_clear, peer_is_mitm;
 	uint8_t peer_zid[12];

@@ -871,6 +871,7 @@ static void emit_secure(struct zrtp_session *s)
 	if (!ev)
 		return;
 	ev->initiator = s->initiator;
+	ev->tx_ready = !s->initiator;
 	ev->tx.key_len = ev->rx.key_len = (uint8_t)k->klen;
 	memcpy(ev->tx.key, s->initiator ? k->srtp_key_i : k->srtp_key_r, k->klen);
 	memcpy(ev->tx.salt, s->initiator ? k->srtp_salt_i : k->srtp_salt_r, 14);
