@@ -19,6 +19,9 @@
 #
 # Kernel config: CONFIG_NET_NS, CONFIG_VETH, CONFIG_NETFILTER, CONFIG_PACKET,
 # the AES/CTR/HMAC/SHA1 crypto.
+# busybox sh prefers its own applets: iproute2 is /sbin/ip.  Background
+# jobs run /sbin/ip itself (a backgrounded shell function is a subshell,
+# and $! would be the subshell, not the program).
 ip() { /sbin/ip "$@"; }
 
 n=0
@@ -71,7 +74,7 @@ check "two hosts joined by veth" [ $? = 0 ]
 mkdir -p /tmp/A /tmp/B
 start_zrtpd() { # ns dir extra-args...
 	ns=$1; dir=$2; shift 2
-	ip netns exec "$ns" zrtpd --cache "$dir/cache.db" --state-file "$dir/state" \
+	/sbin/ip netns exec "$ns" zrtpd --cache "$dir/cache.db" --state-file "$dir/state" \
 		-s "$dir/zrtpd.sock" "$@" >>"$dir/zrtpd.log" 2>&1 &
 	PIDS="$PIDS $!"
 	poll 100 [ -S "$dir/zrtpd.sock" ]
@@ -98,10 +101,10 @@ echo "# alice: SAS '$sas_a' $cip_a; bob: SAS '$sas_b' $cip_b"
 check "same SAS and SRTP profile on both sides" [ -n "$sas_a" -a "$sas_a" = "$sas_b" -a -n "$cip_a" -a "$cip_a" = "$cip_b" ]
 
 # media both ways, with a capture on alice's side of the wire
-inA rtpapp sniff --dev va --seconds 12 -j >/tmp/A/sniff.json 2>&1 &
+/sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 12 -j >/tmp/A/sniff.json 2>&1 &
 SNIFF=$!
 sleep 0.5	# the capture socket is bound before the first packet
-inB rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 200 --rate 100 --wait 5 --delay 300 >/tmp/B/app.out 2>&1 &
+/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 200 --rate 100 --wait 5 --delay 300 >/tmp/B/app.out 2>&1 &
 APP_B=$!
 inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 200 --rate 100 --wait 5 --delay 300 >/tmp/A/app.out 2>&1
 rc_a=$?

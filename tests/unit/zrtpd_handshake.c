@@ -206,6 +206,55 @@ TEST(require_secure_policy_on_the_flow)
 	c_teardown(&c);
 }
 
+/*
+ * RFC 6189 §4.6: the initiator may send SRTP only once the responder has
+ * its keys.  zrtpd installs the initiator's keys on Confirm1 but switches
+ * the flow to SECURE only on Conf2ACK: with every Conf2ACK lost, alice
+ * stays "armed" (keys in, DIVERT); when one gets through, she switches.
+ */
+TEST(initiator_switches_on_conf2ack)
+{
+	struct call c;
+	struct zrtpd_session_opts resp = { .role = ZRTP_ROLE_RESPONDER };
+	struct ksrtp_flow_info fa = flow_of(test_port(10), test_port(11));
+	struct ksrtp_flow_info fb = flow_of(test_port(11), test_port(10)), kf;
+	struct zrtpd_mock_key k;
+	struct two_sessions t;
+	int i;
+
+	c_setup(_metadata, &c);
+	c_start(_metadata, &c);
+	ASSERT_EQ(0, zrtpd_session_add(&c.bob.d, &fb, &resp, &c.sb));
+	ASSERT_EQ(0, zrtpd_session_add(&c.alice.d, &fa, NULL, &c.sa));
+	for (i = 0; i < 5000 && !c.sa->armed; i++) {
+		zrtpd_run_once(&c.alice.d, 1);
+		if (c.sa->armed)
+			zrtpd_mock_set_blackhole(c.bob.m, true);	/* Conf2ACK lost */
+		else
+			zrtpd_run_once(&c.bob.d, 1);
+	}
+	ASSERT_TRUE(c.sa->armed);
+	ASSERT_TRUE(c.sa->initiator);
+	for (i = 0; i < 50; i++) {
+		zrtpd_run_once(&c.alice.d, 2);
+		zrtpd_run_once(&c.bob.d, 2);
+	}
+	/* bob is secure; alice has her keys but has not switched */
+	ASSERT_EQ(ZS_SECURE, c.sb->state);
+	ASSERT_EQ(ZS_HANDSHAKE, c.sa->state);
+	ASSERT_EQ(0, zrtpd_mock_get_key(c.alice.m, c.sa->flow.id, KSRTP_KEY_DIR_TX, &k));
+	ASSERT_EQ(0, zrtpd_mock_get_flow(c.alice.m, c.sa->flow.id, &kf));
+	ASSERT_EQ(KSRTP_FLOW_MODE_DIVERT, kf.mode);
+	/* Confirm2 is retransmitted, bob answers it again, alice switches */
+	zrtpd_mock_set_blackhole(c.bob.m, false);
+	t = (struct two_sessions){ &c.alice.d, &c.bob.d, c.sa->flow.id, c.sb->flow.id, ZS_SECURE };
+	ASSERT_TRUE(run_until(c.hs, 2, both_in_state, &t, 10000));
+	ASSERT_EQ(0, zrtpd_mock_get_flow(c.alice.m, c.sa->flow.id, &kf));
+	ASSERT_EQ(KSRTP_FLOW_MODE_SECURE, kf.mode);
+	assert_keys_cross(_metadata, &c);
+	c_teardown(&c);
+}
+
 /* The same flow twice is refused, and nothing is left behind. */
 TEST(duplicate_flow_refused)
 {

@@ -263,12 +263,46 @@ static int install_key(struct zrtpd *d, struct zrtpd_session *s, uint8_t dir,
 	return ret;
 }
 
-/* SECURE: RX key first (the peer may already send), then TX, then the mode. */
+/*
+ * Switching a flow to SECURE turns both directions to SRTP at once, so it
+ * must happen when the peer's kernel holds our keys too (RFC 6189 §4.6):
+ *
+ *   responder: SECURE on Confirm2.  The initiator has had the keys since
+ *              Confirm1: install both, switch, then Conf2ACK leaves.
+ *   initiator: SECURE on Confirm1.  The responder gets them on Confirm2:
+ *              install both now ("armed") but switch only on Conf2ACK
+ *              (ZRTP_EV_CONFIRMED), so no SRTP reaches a peer without keys.
+ */
+static void switch_secure(struct zrtpd *d, struct zrtpd_session *s)
+{
+	struct ksrtp_flow_info set = s->flow;
+	char buf[160];
+	int ret;
+
+	set.mode = KSRTP_FLOW_MODE_SECURE;
+	ret = d->k->ops->flow_set(d->k, &set);
+	if (ret) {
+		d->stats.key_errors++;
+		s->state = ZS_FAILED;
+		zrtpd_log(d, 0, "flow %u: switching to SECURE: %s", s->flow.id, strerror(-ret));
+		zrtpd_ctl_event(d, "failed", s, "the kernel refused to switch the flow to SECURE");
+		return;
+	}
+	s->armed = false;
+	s->flow.mode = KSRTP_FLOW_MODE_SECURE;
+	s->state = ZS_SECURE;
+	s->secure_ms = d->now;
+	d->stats.secure++;
+	zrtpd_log(d, 1, "flow %u %s: secure, %s %s, SAS %s%s", s->flow.id,
+		  zrtpd_flow_str(&s->flow, buf, sizeof(buf)), s->profile, s->ka, s->sas,
+		  s->verified ? " (verified)" : "");
+	zrtpd_state_save(d, s);
+	zrtpd_ctl_event(d, "secure", s, NULL);
+}
+
 static void on_secure(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp_event *ev)
 {
 	uint16_t profile = profile_id(ev->srtp_profile);
-	struct ksrtp_flow_info set;
-	char buf[160];
 	int ret;
 
 	s->initiator = ev->initiator;
@@ -294,20 +328,10 @@ static void on_secure(struct zrtpd *d, struct zrtpd_session *s, const struct zrt
 		ret = install_key(d, s, KSRTP_KEY_DIR_TX, profile, &ev->tx);
 	if (ret)
 		goto fail;
-	set = s->flow;
-	set.mode = KSRTP_FLOW_MODE_SECURE;
-	ret = d->k->ops->flow_set(d->k, &set);
-	if (ret)
-		goto fail;
-	s->flow.mode = KSRTP_FLOW_MODE_SECURE;
-	s->state = ZS_SECURE;
-	s->secure_ms = d->now;
-	d->stats.secure++;
-	zrtpd_log(d, 1, "flow %u %s: secure, %s %s, SAS %s%s", s->flow.id,
-		  zrtpd_flow_str(&s->flow, buf, sizeof(buf)), s->profile, s->ka, s->sas,
-		  s->verified ? " (verified)" : "");
-	zrtpd_state_save(d, s);
-	zrtpd_ctl_event(d, "secure", s, NULL);
+	if (s->initiator)
+		s->armed = true;	/* switch on Conf2ACK */
+	else
+		switch_secure(d, s);
 	return;
 fail:
 	d->stats.key_errors++;
@@ -325,6 +349,10 @@ static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp
 	switch (ev->type) {
 	case ZRTP_EV_SECURE:
 		on_secure(d, s, ev);
+		break;
+	case ZRTP_EV_CONFIRMED:
+		if (s->armed)
+			switch_secure(d, s);
 		break;
 	case ZRTP_EV_CACHE_MISMATCH:
 		s->cache = ZRTP_CACHE_MISMATCH;
@@ -358,9 +386,15 @@ static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp
 	}
 }
 
+/*
+ * Drains the engine: events are acted on at once, packets are sent after
+ * the batch, so keys reach the kernel before the message that lets the
+ * peer start SRTP (Confirm2, Conf2ACK) leaves.
+ */
 void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 {
 	struct zrtp_output *out = &d->out;
+	unsigned int ntx = 0, i;
 	int ret, n;
 
 	if (!s->z) {
@@ -375,17 +409,21 @@ void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 		if (kind == ZRTP_OUT_NONE)
 			break;
 		if (kind == ZRTP_OUT_PACKET) {
-			ret = d->k->ops->zrtp_xmit(d->k, &s->flow, out->pkt, out->len);
-			if (ret)
-				zrtpd_log(d, 2, "flow %u: ZRTP_XMIT: %s", s->flow.id, strerror(-ret));
-			else
-				s->zrtp_tx++, d->stats.zrtp_tx++;
+			if (ntx < ZRTPD_TXQ) {
+				memcpy(d->txq[ntx].b, out->pkt, out->len);
+				d->txq[ntx++].len = out->len;
+			}
 		} else {
 			on_event(d, s, &out->ev);
 			zrtpd_wipe(&out->ev, sizeof(out->ev));
-			if (!s->z)
-				return;
 		}
+	}
+	for (i = 0; i < ntx; i++) {
+		ret = d->k->ops->zrtp_xmit(d->k, &s->flow, d->txq[i].b, d->txq[i].len);
+		if (ret)
+			zrtpd_log(d, 2, "flow %u: ZRTP_XMIT: %s", s->flow.id, strerror(-ret));
+		else
+			s->zrtp_tx++, d->stats.zrtp_tx++;
 	}
 	s->deadline = out->next_timer_ms;
 	zrtpd_timer_update(d, s);
@@ -520,15 +558,36 @@ int zrtpd_kernel_event(const zrtpd_kevent *ev, void *arg)
  * SAS and algorithms from the state file).  Flows still in DIVERT were in
  * handshake when the old daemon died: their handshake starts over.
  */
-static int resume_one(const struct ksrtp_flow_info *f, void *arg)
+struct flow_list {
+	struct ksrtp_flow_info *f;
+	unsigned int n, cap;
+};
+
+static int collect_flow(const struct ksrtp_flow_info *f, void *arg)
 {
-	struct zrtpd *d = arg;
+	struct flow_list *l = arg;
+
+	if (l->n == l->cap) {
+		unsigned int cap = l->cap ? l->cap * 2 : 64;
+		struct ksrtp_flow_info *n = realloc(l->f, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		l->f = n;
+		l->cap = cap;
+	}
+	l->f[l->n++] = *f;
+	return 0;
+}
+
+static int resume_one(struct zrtpd *d, const struct ksrtp_flow_info *f)
+{
 	struct zrtpd_session *s;
 
 	if (zrtpd_session_by_tuple(d, &f->local, &f->remote))
 		return 0;
 	if (f->mode != KSRTP_FLOW_MODE_SECURE)
-		return zrtpd_session_add(d, f, NULL, NULL) ? 0 : 0;
+		return zrtpd_session_add(d, f, NULL, NULL);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -542,14 +601,32 @@ static int resume_one(const struct ksrtp_flow_info *f, void *arg)
 	return 0;
 }
 
+/*
+ * The flows are read first and acted on after the dump: starting a
+ * handshake sends ZRTP_XMIT, which must not interleave with the dump's
+ * replies on the same socket.
+ */
 int zrtpd_sessions_resume(struct zrtpd *d)
 {
-	int ret = d->k->ops->flow_dump(d->k, resume_one, d);
+	struct flow_list l = { 0 };
+	unsigned int i;
+	int ret = d->k->ops->flow_dump(d->k, collect_flow, &l);
 
 	if (ret) {
 		zrtpd_log(d, 0, "reading the kernel's flows: %s", strerror(-ret));
+		free(l.f);
 		return ret;
 	}
+	for (i = 0; i < l.n; i++) {
+		ret = resume_one(d, &l.f[i]);
+		if (ret) {
+			char buf[160];
+
+			zrtpd_log(d, 0, "resuming flow %u %s: %s", l.f[i].id,
+				  zrtpd_flow_str(&l.f[i], buf, sizeof(buf)), strerror(-ret));
+		}
+	}
+	free(l.f);
 	if (d->nsessions)
 		zrtpd_log(d, 1, "resumed %u flows from the kernel", d->nsessions);
 	zrtpd_state_restore(d);

@@ -28,6 +28,7 @@
 enum {
 	ZRTPD_MAX_WATCHES = 16,
 	ZRTPD_ALG_KINDS = 5,		/* hash, cipher, auth, ka, sas */
+	ZRTPD_TXQ = 32,			/* packets of one engine batch */
 };
 
 enum zrtpd_policy {
@@ -81,6 +82,7 @@ struct zrtpd_session {
 	struct zrtp_session *z;		/* NULL once done or when resumed */
 	enum zrtpd_sess_state state;
 	bool resumed;			/* found secure in the kernel at start */
+	bool armed;			/* keys in, SECURE on Conf2ACK (initiator) */
 	bool from_watch;
 	bool initiator;
 	bool verified;
@@ -129,6 +131,10 @@ struct zrtpd {
 	struct zrtpd_client *clients;
 	struct zrtpd_stats stats;
 	struct zrtp_output out;		/* scratch for zrtp_poll */
+	struct {
+		uint8_t b[ZRTP_OUT_MAX_PKT];
+		size_t len;
+	} txq[ZRTPD_TXQ];		/* scratch: one batch's packets */
 	uint64_t now;
 	bool stop;
 };
