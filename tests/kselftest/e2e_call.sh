@@ -77,7 +77,7 @@ start_zrtpd() { # ns dir extra-args...
 	/sbin/ip netns exec "$ns" zrtpd --cache "$dir/cache.db" --state-file "$dir/state" \
 		-s "$dir/zrtpd.sock" "$@" >>"$dir/zrtpd.log" 2>&1 &
 	PIDS="$PIDS $!"
-	poll 100 [ -S "$dir/zrtpd.sock" ]
+	poll 100 ip netns exec "$ns" zrtpctl -s "$dir/zrtpd.sock" status >/dev/null 2>&1
 }
 start_zrtpd "$A" /tmp/A && start_zrtpd "$B" /tmp/B
 check "zrtpd runs on both hosts" [ $? = 0 ]
@@ -103,10 +103,10 @@ check "same SAS and SRTP profile on both sides" [ -n "$sas_a" -a "$sas_a" = "$sa
 # media both ways, with a capture on alice's side of the wire
 /sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 12 -j >/tmp/A/sniff.json 2>&1 &
 SNIFF=$!
-sleep 0.5	# the capture socket is bound before the first packet
-/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 200 --rate 100 --wait 5 --delay 300 >/tmp/B/app.out 2>&1 &
+sleep 0.5	# the capture socket is bound before the first packet (--delay too)
+/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 200 --rate 100 --wait 5 --delay 1500 >/tmp/B/app.out 2>&1 &
 APP_B=$!
-inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 200 --rate 100 --wait 5 --delay 300 >/tmp/A/app.out 2>&1
+inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 200 --rate 100 --wait 5 --delay 1500 >/tmp/A/app.out 2>&1
 rc_a=$?
 wait $APP_B
 rc_b=$?

@@ -68,7 +68,7 @@ start_zrtpd() { # ns dir -> ZPID
 		-s "$2/zrtpd.sock" >>"$2/zrtpd.log" 2>&1 &
 	ZPID=$!
 	PIDS="$PIDS $ZPID"
-	poll 100 [ -S "$2/zrtpd.sock" ]
+	poll 100 ip netns exec "$1" zrtpctl -s "$2/zrtpd.sock" status >/dev/null 2>&1
 }
 start_zrtpd "$A" /tmp/A; ZA=$ZPID
 start_zrtpd "$B" /tmp/B
@@ -85,9 +85,9 @@ SAS=$(ctlA -j show $FLOW_A | json_field sas)
 /sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 11 -j >/tmp/A/sniff.json 2>&1 &
 SNIFF=$!
 sleep 0.5
-/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 800 --rate 100 --wait 5 --delay 300 >/tmp/B/app.out 2>&1 &
+/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 800 --rate 100 --wait 5 --delay 1500 >/tmp/B/app.out 2>&1 &
 APP_B=$!
-/sbin/ip netns exec "$A" rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 800 --rate 100 --wait 5 --delay 300 >/tmp/A/app.out 2>&1 &
+/sbin/ip netns exec "$A" rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 800 --rate 100 --wait 5 --delay 1500 >/tmp/A/app.out 2>&1 &
 APP_A=$!
 sleep 2
 kill -KILL "$ZA"

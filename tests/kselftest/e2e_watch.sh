@@ -64,7 +64,7 @@ start_zrtpd() { # ns dir watch
 	/sbin/ip netns exec "$1" zrtpd --cache "$2/cache.db" --state-file "$2/state" \
 		-s "$2/zrtpd.sock" --watch "$3" >>"$2/zrtpd.log" 2>&1 &
 	PIDS="$PIDS $!"
-	poll 100 [ -S "$2/zrtpd.sock" ]
+	poll 100 ip netns exec "$1" zrtpctl -s "$2/zrtpd.sock" status >/dev/null 2>&1
 }
 start_zrtpd "$A" /tmp/A udp:4000-4099 && start_zrtpd "$B" /tmp/B udp:5000-5099
 check "zrtpd watching on both hosts, no sessions" \
@@ -72,9 +72,9 @@ check "zrtpd watching on both hosts, no sessions" \
 
 # the applications just start talking; the first packets may go clear
 # (opportunistic) until the handshake ends, then SRTP
-/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 300 --rate 100 --wait 5 --delay 300 >/tmp/B/app.out 2>&1 &
+/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 300 --rate 100 --wait 5 --delay 1500 >/tmp/B/app.out 2>&1 &
 APP_B=$!
-inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 300 --rate 100 --wait 5 --delay 300 >/tmp/A/app.out 2>&1
+inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 300 --rate 100 --wait 5 --delay 1500 >/tmp/A/app.out 2>&1
 rc_a=$?
 wait $APP_B; rc_b=$?
 sed 's/^/# alice /' /tmp/A/app.out; sed 's/^/# bob   /' /tmp/B/app.out
