@@ -844,4 +844,43 @@ TEST(commit_with_wrong_h2_discarded)
 	zh_stop(&b);
 }
 
+/* Hello P flag: a passive endpoint never commits; Confirm D and A flags
+ * reach the peer; Hello M flag is reported. */
+TEST(passive_and_flags)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_AUTO);
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	ca.passive = true;
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	zh_run(&a, &b, 0, 60000, NULL, NULL);
+	EXPECT_EQ(0, a.sent[ZRTP_MSG_COMMIT]);		/* nobody commits */
+	EXPECT_EQ(0, b.sent[ZRTP_MSG_COMMIT]);
+	EXPECT_EQ(0, a.n_secure);
+	zh_stop(&a);
+	zh_stop(&b);
+
+	/* the passive one is committed to by an active peer */
+	cb.role = ZRTP_ROLE_AUTO;
+	cb.disclosure = true;
+	cb.mitm = true;
+	ca.allow_clear = true;
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	zh_run(&a, &b, 0, 60000, NULL, NULL);
+	expect_keys_agree(_metadata, &a, &b);
+	EXPECT_TRUE(b.secure.initiator);
+	EXPECT_TRUE(a.secure.peer_disclosure);
+	EXPECT_FALSE(b.secure.peer_disclosure);
+	EXPECT_TRUE(b.secure.peer_allow_clear);
+	EXPECT_FALSE(a.secure.peer_allow_clear);
+	EXPECT_TRUE(a.secure.peer_is_mitm);
+	EXPECT_FALSE(b.secure.peer_is_mitm);
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
 TEST_HARNESS_MAIN
