@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * make bench-zrtpd: N concurrent calls handshaking in one zrtpd.
+ *
+ *   zrtpd under test (thread 1)              load peer (thread 2)
+ *   mock kernel: N flows, 127.0.0.1:P+i  <--- ZRTP/UDP --->  127.0.0.1:Q+i   N flows, mock
+ *
+ * The daemon under test gets N flows at once (as a media server would
+ * when N calls are set up together); the load peer is a second zrtpd on
+ * its own thread and core, answering as N remote endpoints.  Measured:
+ * completion (sessions SECURE on both sides within the limit), handshakes
+ * per second from the peer's start to the last SECURE, latency of the
+ * median and slowest call, and the daemon's memory per session in
+ * handshake (RSS growth / N: engine, session, mock socket).
+ *
+ *   zrtpd_bench [-n SESSIONS] [-k X255|EC25|DH3k...] [-t LIMIT_S] [--no-cache]
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "zrtpd.h"
+#include "kernel_mock.h"
+#include "util.h"
+
+struct side {
+	const char *name;
+	struct zrtpd_mock *m;
+	struct zrtpd_kernel *k;
+	struct zrtpd_config cfg;
+	struct zrtpd d;
+	pthread_t th;
+	atomic_bool stop;
+	double cpu_s;		/* CPU time of the loop thread */
+};
+
+static long rss_kib(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmRSS:", 6))
+			kb = strtol(line + 6, NULL, 10);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static void *loop(void *arg)
+{
+	struct side *s = arg;
+
+	struct timespec ts;
+
+	while (!atomic_load(&s->stop))
+		zrtpd_run_once(&s->d, 5);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	s->cpu_s = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return NULL;
+}
+
+static int side_init(struct side *s, const char *name, const char *dir, const char *ka, bool cache)
+{
+	char err[256];
+
+	memset(s, 0, sizeof(*s));
+	s->name = name;
+	zrtpd_config_defaults(&s->cfg);
+	s->cfg.ctl_path[0] = 0;
+	s->cfg.state_path[0] = 0;
+	s->cfg.verbose = 0;
+	if (cache)
+		snprintf(s->cfg.cache_path, sizeof(s->cfg.cache_path), "%s/%s.db", dir, name);
+	else
+		s->cfg.cache_path[0] = 0;
+	if (zrtpd_config_set(&s->cfg, "key-agreement", ka, err, sizeof(err))) {
+		fprintf(stderr, "zrtpd_bench: %s\n", err);
+		return -1;
+	}
+	s->m = zrtpd_mock_new();
+	if (!s->m || zrtpd_mock_attach(s->m, &s->k) || zrtpd_init(&s->d, &s->cfg, s->k))
+		return -1;
+	return 0;
+}
+
+static struct ksrtp_sockaddr lo(uint16_t port)
+{
+	struct ksrtp_sockaddr a = { .family = AF_INET, .port = port };
+
+	a.addr.v4.s_addr = htonl(INADDR_LOOPBACK);
+	return a;
+}
+
+static unsigned int count_state(struct zrtpd *d, enum zrtpd_sess_state st)
+{
+	unsigned int b, n = 0;
+
+	for (b = 0; b < d->nbuckets; b++)
+		for (struct zrtpd_session *s = d->by_id[b]; s; s = s->next_id)
+			n += s->state == st;
+	return n;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "no-cache", no_argument, NULL, 'C' }, { NULL, 0, NULL, 0 },
+	};
+	unsigned int n = 10000, i, secure_a = 0, secure_b = 0;
+	const char *ka = "X255";
+	bool cache = true;
+	int limit_s = 300, c;
+	uint16_t base_a = 20000, base_b = 40000;
+	static struct side a, b;
+	char dir[] = "/tmp/zrtpd-bench.XXXXXX";
+	struct rlimit rl = { 1 << 16, 1 << 16 };
+	long rss0, rss1;
+	uint64_t t0, t_end, *lat;
+	double secs;
+
+	while ((c = getopt_long(argc, argv, "n:k:t:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': n = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'k': ka = optarg; break;
+		case 't': limit_s = atoi(optarg); break;
+		case 'C': cache = false; break;
+		default:
+			fputs("usage: zrtpd_bench [-n SESSIONS] [-k KA] [-t LIMIT_S] [--no-cache]\n", stderr);
+			return 2;
+		}
+	}
+	if (!n || n > 20000) {
+		fputs("zrtpd_bench: 1..20000 sessions\n", stderr);
+		return 2;
+	}
+	if (setrlimit(RLIMIT_NOFILE, &rl) && (getrlimit(RLIMIT_NOFILE, &rl), rl.rlim_cur < 2 * n + 64)) {
+		fprintf(stderr, "zrtpd_bench: needs %u file descriptors (ulimit -n)\n", 2 * n + 64);
+		return 1;
+	}
+	if (!mkdtemp(dir) || side_init(&a, "zrtpd", dir, ka, cache) ||
+	    side_init(&b, "peer", dir, ka, cache)) {
+		fputs("zrtpd_bench: setup failed\n", stderr);
+		return 1;
+	}
+
+	/* the daemon under test: N flows, all handshaking (no peer yet) */
+	rss0 = rss_kib();
+	for (i = 0; i < n; i++) {
+		struct ksrtp_flow_info f = { .local = lo(base_a + i), .remote = lo(base_b + i) };
+
+		if (zrtpd_session_add(&a.d, &f, NULL, NULL)) {
+			fprintf(stderr, "zrtpd_bench: session %u: cannot add\n", i);
+			return 1;
+		}
+	}
+	rss1 = rss_kib();
+
+	/* the load peer answers all N at once; each side on its own thread */
+	for (i = 0; i < n; i++) {
+		struct zrtpd_session_opts o = { .role = ZRTP_ROLE_RESPONDER };
+		struct ksrtp_flow_info f = { .local = lo(base_b + i), .remote = lo(base_a + i) };
+
+		if (zrtpd_session_add(&b.d, &f, &o, NULL)) {
+			fprintf(stderr, "zrtpd_bench: peer session %u: cannot add\n", i);
+			return 1;
+		}
+	}
+	t0 = zrtpd_now_ms();
+	pthread_create(&a.th, NULL, loop, &a);
+	pthread_create(&b.th, NULL, loop, &b);
+	for (;;) {
+		usleep(200000);
+		/* racy reads of counters, only to know when to stop */
+		secure_a = (unsigned int)a.d.stats.secure;
+		secure_b = (unsigned int)b.d.stats.secure;
+		if ((secure_a >= n && secure_b >= n) || zrtpd_now_ms() - t0 > (uint64_t)limit_s * 1000)
+			break;
+	}
+	atomic_store(&a.stop, true);
+	atomic_store(&b.stop, true);
+	pthread_join(a.th, NULL);
+	pthread_join(b.th, NULL);
+
+	/* latency: secure_ms of the daemon under test, from the peer's start */
+	lat = calloc(n, sizeof(*lat));
+	t_end = t0;
+	secure_a = 0;
+	for (i = 0; i < a.d.nbuckets; i++)
+		for (struct zrtpd_session *s = a.d.by_id[i]; s; s = s->next_id)
+			if (s->state == ZS_SECURE) {
+				lat[secure_a++] = s->secure_ms - t0;
+				if (s->secure_ms > t_end)
+					t_end = s->secure_ms;
+			}
+	secure_b = count_state(&b.d, ZS_SECURE);
+	qsort(lat, secure_a, sizeof(*lat), cmp_u64);
+	secs = (double)(t_end - t0) / 1000.0;
+	printf("zrtpd bench: %u concurrent sessions, %s, cache %s, one event loop\n", n, ka,
+	       cache ? "on (SQLite)" : "off");
+	printf("  completed:        %u/%u secure (%.1f%%), peer %u; failed %u, clear %u, still handshaking %u\n",
+	       secure_a, n, 100.0 * secure_a / n, secure_b, count_state(&a.d, ZS_FAILED),
+	       count_state(&a.d, ZS_CLEAR), count_state(&a.d, ZS_HANDSHAKE));
+	printf("  handshakes/s:     %.0f wall clock (%u in %.2f s; %.0f%% of a core for the daemon)\n",
+	       secs > 0 ? secure_a / secs : 0.0, secure_a, secs, secs > 0 ? 100.0 * a.cpu_s / secs : 0.0);
+	/* on a shared machine the wall clock measures the neighbours too */
+	printf("  handshakes/CPU-s: %.0f (daemon loop thread: %.2f s CPU; load peer %.2f s)\n",
+	       a.cpu_s > 0 ? secure_a / a.cpu_s : 0.0, a.cpu_s, b.cpu_s);
+	if (secure_a)
+		printf("  time to secure:   median %.2f s, 99th %.2f s, last %.2f s\n",
+		       lat[secure_a / 2] / 1000.0, lat[(uint64_t)secure_a * 99 / 100] / 1000.0,
+		       lat[secure_a - 1] / 1000.0);
+	printf("  memory/session:   %.1f KiB (RSS +%ld KiB for %u sessions in handshake)\n",
+	       (double)(rss1 - rss0) / n, rss1 - rss0, n);
+	printf("  ZRTP packets:     %llu sent, %llu received by the daemon under test\n",
+	       (unsigned long long)a.d.stats.zrtp_tx, (unsigned long long)a.d.stats.zrtp_rx);
+	free(lat);
+	zrtpd_fini(&a.d);
+	zrtpd_fini(&b.d);
+	a.k->ops->close(a.k);
+	b.k->ops->close(b.k);
+	zrtpd_mock_free(a.m);
+	zrtpd_mock_free(b.m);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd))
+			return 1;
+	}
+	return secure_a == n ? 0 : 1;
+}
