@@ -30,10 +30,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct zh_peer a, b;
 	struct zrtp_config ca, cb;
+	struct zrtp_cache *cache_a = NULL, *cache_b = NULL;
 	uint32_t ra = 1, rb = 2;
 	uint64_t now = 0;
 	size_t i = 0;
 
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
 	if (size < 2)
 		return 0;
 	zh_config(&ca, "fuzz-alice-1", 1, data[0] & 1 ? ZRTP_ROLE_AUTO : ZRTP_ROLE_INITIATOR);
@@ -48,6 +51,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 ZRTP_CODE('H', 'S', '3', '2'), ZRTP_CODE('X', '2', '5', '5'), ZRTP_CODE('B', '3', '2', ' '));
 	cb.algs[ZRTP_ALG_KA][0] = ZRTP_CODE('X', '2', '5', '5');
 	cb.nalgs[ZRTP_ALG_KA] = 1;
+	/* retained secrets: in-memory caches, optionally pre-seeded with a
+	 * shared rs1 (or different ones: a mismatch) and a PBX enrollment;
+	 * optionally Preshared mode */
+	if (data[0] & 0x10) {
+		uint8_t rs[32], pbx[32];
+
+		cache_a = zrtp_cache_open(":memory:");
+		cache_b = zrtp_cache_open(":memory:");
+		ca.cache = cache_a;
+		cb.cache = cache_b;
+		memset(rs, data[0], 32);
+		memset(pbx, 0x77, 32);
+		if (cache_a && cache_b && (data[0] & 0x20)) {
+			zrtp_cache_rotate(cache_a, cb.zid, rs, NULL, 0xffffffff, true);
+			rs[0] ^= (data[0] & 0x40) ? 1 : 0;
+			zrtp_cache_rotate(cache_b, ca.zid, rs, NULL, 0xffffffff, true);
+			zrtp_cache_set_pbx(cache_a, cb.zid, pbx);
+			zrtp_cache_set_pbx(cache_b, ca.zid, pbx);
+		}
+		ca.pbx_enroll = cb.pbx_enroll = data[0] & 0x40;
+		if (data[0] & 0x80) {
+			ca.preshared = cb.preshared = true;
+			ca.algs[ZRTP_ALG_KA][0] = cb.algs[ZRTP_ALG_KA][0] = ZRTP_CODE('P', 'r', 's', 'h');
+			ca.algs[ZRTP_ALG_KA][1] = cb.algs[ZRTP_ALG_KA][1] = ZRTP_CODE('X', '2', '5', '5');
+			ca.nalgs[ZRTP_ALG_KA] = cb.nalgs[ZRTP_ALG_KA] = 2;
+		}
+	}
 	if (zh_start(&a, "a", &ca, now) || zh_start(&b, "b", &cb, now))
 		goto out;
 	i = 1;
@@ -132,5 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 out:
 	zh_stop(&a);
 	zh_stop(&b);
+	zrtp_cache_close(cache_a);
+	zrtp_cache_close(cache_b);
 	return 0;
 }
