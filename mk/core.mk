@@ -28,3 +28,9 @@ $(B)/tests/sockaddr: tests/unit/sockaddr.c $(NL_LIB) $(KSFT_HDR)
 	$(CC) $(NL_CFLAGS) -o $@ $< $(NL_LIB) $(NL_LIBS)
 
 UNIT_TESTS += $(B)/tests/sockaddr
+
+$(B)/vmtests/ksrtp_datapath: tests/kselftest/ksrtp_datapath.c tests/kselftest/ksft_ksrtp.h tests/kselftest/ksft_netns.h $(NL_LIB) $(KSFT_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(NL_CFLAGS) -Wno-missing-field-initializers -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) $(shell pkg-config --libs libsrtp2)
+
+VM_TESTS += $(B)/vmtests/ksrtp_datapath

@@ -124,6 +124,20 @@ for p in "${progs[@]}"; do
 	done
 done
 
+# libsrtp on Debian is built on NSS, which dlopen()s its softoken next to
+# libnss3: ldd cannot see those, so copy them whenever NSS is in.
+nssdir=$(dirname "$(find "$root" -name libnss3.so | head -1)" 2>/dev/null || true)
+if [ -n "$nssdir" ] && [ "$nssdir" != . ]; then
+	for f in /usr/lib/x86_64-linux-gnu/libsoftokn3.* /usr/lib/x86_64-linux-gnu/libfreebl*; do
+		[ -e "$f" ] && cp -L "$f" "$nssdir/"
+	done
+	for lib in "$nssdir"/libsoftokn3.so "$nssdir"/libfreeblpriv3.so; do
+		ldd "$lib" 2>/dev/null | grep -oE '/[^ ]+' | while read -r l; do
+			[ -e "$root$l" ] || { mkdir -p "$root$(dirname "$l")"; cp -L "$l" "$root$l"; }
+		done
+	done
+fi
+
 for t in "${tests[@]}"; do basename "$t"; done > "$root/etc/ksrtp-tests"
 
 cat > "$root/init" <<'INIT'

@@ -1,0 +1,655 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ksrtp data path, for every SRTP profile, checked against libsrtp 2.5.
+ *
+ *     netns A: app socket 10.99.0.1:5000          netns B: peer socket 10.99.0.2:6000
+ *              flow A:5000 <-> B:6000, SECURE               no flow: sees the wire bytes
+ *              ksrtp protects / unprotects                  libsrtp protects / unprotects
+ *
+ * What leaves A is read as UDP payload in B (B has no flow, so it gets the
+ * bytes as they were on the veth) and must be SRTP/SRTCP that libsrtp
+ * decrypts to exactly what A's application sent; what libsrtp makes in B
+ * must reach A's application as the original RTP/RTCP.  Rejections are
+ * checked with a sentinel: after a bad packet a good one is sent, and the
+ * first datagram A's application reads must be the good one.
+ *
+ * Kernel config: CONFIG_NET_NS, CONFIG_VETH, CONFIG_NETFILTER, CONFIG_IPV6,
+ * and the AES/CTR/GCM/HMAC/SHA1 crypto.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <srtp2/srtp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <linux/ksrtp.h>
+
+#include "kselftest_harness.h"
+#include "ksft_ksrtp.h"
+#include "ksft_netns.h"
+#include "ksrtp_nl.h"
+
+enum { PORT_A = 5000, PORT_B = 6000, MAXPKT = 2048 };
+
+static void rnd(uint8_t *p, size_t n)
+{
+	while (n--)
+		*p++ = (uint8_t)rand();
+}
+
+/* An RTP packet with @cc CSRCs, an optional extension and @plen payload. */
+static size_t make_rtp(uint8_t *b, uint32_t ssrc, uint16_t seq, int cc,
+		       int ext_words, size_t plen)
+{
+	size_t n = 12;
+
+	b[0] = 0x80 | (ext_words >= 0 ? 0x10 : 0) | (uint8_t)cc;
+	b[1] = 96;
+	b[2] = seq >> 8;
+	b[3] = seq & 0xff;
+	b[4] = 0x11; b[5] = 0x22; b[6] = seq >> 8; b[7] = seq & 0xff;
+	b[8] = ssrc >> 24; b[9] = ssrc >> 16; b[10] = ssrc >> 8; b[11] = ssrc;
+	rnd(b + n, 4 * (size_t)cc);
+	n += 4 * (size_t)cc;
+	if (ext_words >= 0) {
+		b[n] = 0xbe; b[n + 1] = 0xde;
+		b[n + 2] = 0; b[n + 3] = (uint8_t)ext_words;
+		rnd(b + n + 4, 4 * (size_t)ext_words);
+		n += 4 + 4 * (size_t)ext_words;
+	}
+	rnd(b + n, plen);
+	return n + plen;
+}
+
+/* A sender report with @words 32-bit words after the 8-byte header. */
+static size_t make_rtcp(uint8_t *b, uint32_t ssrc, int words)
+{
+	b[0] = 0x80;
+	b[1] = 200;
+	b[2] = 0;
+	b[3] = (uint8_t)(1 + words);
+	b[4] = ssrc >> 24; b[5] = ssrc >> 16; b[6] = ssrc >> 8; b[7] = ssrc;
+	rnd(b + 8, 4 * (size_t)(words + 1) - 4);
+	return 4 * (size_t)(words + 2);
+}
+
+FIXTURE(dp) {
+	struct two_hosts h;
+	struct ksrtp_nl nl;		/* in A */
+	int sa, sb;			/* A's application, B's peer */
+	uint32_t flow_id;
+	uint8_t ktx[46], krx[46];	/* key || salt, A's TX and RX */
+	srtp_t b_rx, b_tx;		/* libsrtp in B: decrypts A's TX, makes A's RX */
+};
+
+FIXTURE_VARIANT(dp) {
+	uint16_t profile;
+	int key_len, salt_len;
+	void (*rtp)(srtp_crypto_policy_t *p);
+	void (*rtcp)(srtp_crypto_policy_t *p);
+};
+
+#define PROFILE(name, p, k, s, f_rtp, f_rtcp)				\
+	FIXTURE_VARIANT_ADD(dp, name) {					\
+		.profile = KSRTP_PROFILE_##p, .key_len = k, .salt_len = s,	\
+		.rtp = f_rtp, .rtcp = f_rtcp,				\
+	}
+
+PROFILE(aes_cm_128_hmac_sha1_80, AES_CM_128_HMAC_SHA1_80, 16, 14,
+	srtp_crypto_policy_set_rtp_default,
+	srtp_crypto_policy_set_rtp_default);
+PROFILE(aes_cm_128_hmac_sha1_32, AES_CM_128_HMAC_SHA1_32, 16, 14,
+	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32,
+	srtp_crypto_policy_set_rtp_default);
+PROFILE(aes_256_cm_hmac_sha1_80, AES_256_CM_HMAC_SHA1_80, 32, 14,
+	srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80,
+	srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80);
+PROFILE(aes_256_cm_hmac_sha1_32, AES_256_CM_HMAC_SHA1_32, 32, 14,
+	srtp_crypto_policy_set_aes_cm_256_hmac_sha1_32,
+	srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80);
+PROFILE(aead_aes_128_gcm, AEAD_AES_128_GCM, 16, 12,
+	srtp_crypto_policy_set_aes_gcm_128_16_auth,
+	srtp_crypto_policy_set_aes_gcm_128_16_auth);
+PROFILE(aead_aes_256_gcm, AEAD_AES_256_GCM, 32, 12,
+	srtp_crypto_policy_set_aes_gcm_256_16_auth,
+	srtp_crypto_policy_set_aes_gcm_256_16_auth);
+
+static int lsrtp(const FIXTURE_VARIANT(dp) *v, srtp_t *s, uint8_t *key,
+		 bool inbound, int window)
+{
+	srtp_policy_t pol;
+
+	memset(&pol, 0, sizeof(pol));
+	v->rtp(&pol.rtp);
+	v->rtcp(&pol.rtcp);
+	pol.ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
+	pol.key = key;
+	pol.window_size = (unsigned long)window;
+	pol.allow_repeat_tx = 1;
+	return srtp_create(s, &pol) == srtp_err_status_ok ? 0 : -1;
+}
+
+static int udp_socket(int netns, const char *ip, int port, const char *peer,
+		      int peer_port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = 5 };
+	int fd;
+
+	if (enter(netns))
+		return -1;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	a.sin_port = htons(port);
+	inet_pton(AF_INET, ip, &a.sin_addr);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	a.sin_port = htons(peer_port);
+	inet_pton(AF_INET, peer, &a.sin_addr);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	return fd;
+}
+
+static int install(struct ksrtp_nl *nl, uint32_t flow, uint8_t dir,
+		   uint8_t slot, const FIXTURE_VARIANT(dp) *v,
+		   const uint8_t *keysalt, uint32_t max_ssrcs)
+{
+	struct ksrtp_key_req k = {
+		.flow_id = flow, .dir = dir, .slot = slot,
+		.profile = v->profile,
+		.key_len = (uint8_t)v->key_len, .salt_len = (uint8_t)v->salt_len,
+		.max_ssrcs = max_ssrcs,
+	};
+
+	memcpy(k.key, keysalt, v->key_len);
+	memcpy(k.salt, keysalt + v->key_len, v->salt_len);
+	return ksrtp_nl_key_new(nl, &k);
+}
+
+FIXTURE_SETUP(dp)
+{
+	struct ksrtp_flow_info f = { .mode = KSRTP_FLOW_MODE_SECURE }, got;
+
+	srand((unsigned int)getpid());
+	ASSERT_EQ(0, ksrtp_load());
+	ASSERT_EQ(srtp_err_status_ok, srtp_init());
+	ASSERT_EQ(0, two_hosts_up(&self->h));
+	self->sb = udp_socket(self->h.fd_b, "10.99.0.2", PORT_B, "10.99.0.1", PORT_A);
+	ASSERT_LE(0, self->sb);
+	self->sa = udp_socket(self->h.fd_a, "10.99.0.1", PORT_A, "10.99.0.2", PORT_B);
+	ASSERT_LE(0, self->sa);
+	/* Now in A: the netlink socket and the flow belong to A. */
+	ASSERT_EQ(0, ksrtp_nl_open(&self->nl));
+	ASSERT_EQ(0, ksrtp_parse_sockaddr("10.99.0.1:5000", &f.local));
+	ASSERT_EQ(0, ksrtp_parse_sockaddr("10.99.0.2:6000", &f.remote));
+	ASSERT_EQ(0, ksrtp_nl_flow_new(&self->nl, &f, &got));
+	self->flow_id = got.id;
+
+	rnd(self->ktx, sizeof(self->ktx));
+	rnd(self->krx, sizeof(self->krx));
+	ASSERT_EQ(0, lsrtp(variant, &self->b_rx, self->ktx, true, 128));
+	ASSERT_EQ(0, lsrtp(variant, &self->b_tx, self->krx, false, 128));
+	ASSERT_EQ(0, install(&self->nl, self->flow_id, KSRTP_KEY_DIR_TX, 0,
+			     variant, self->ktx, 0));
+	ASSERT_EQ(0, install(&self->nl, self->flow_id, KSRTP_KEY_DIR_RX, 0,
+			     variant, self->krx, 0));
+}
+
+FIXTURE_TEARDOWN(dp)
+{
+	ksrtp_nl_close(&self->nl);
+	close(self->sa);
+	close(self->sb);
+	two_hosts_down(&self->h);
+}
+
+static uint64_t stat(struct ksrtp_nl *nl, uint32_t flow, unsigned int which)
+{
+	struct ksrtp_flow_info f = { .id = flow };
+	struct ksrtp_flow_stats st;
+
+	if (ksrtp_nl_stats_get(nl, &f, &st))
+		return ~0ULL;
+	return st.c[which];
+}
+
+/* RTP written by A's application leaves as SRTP that libsrtp decrypts. */
+TEST_F(dp, tx_rtp_matches_libsrtp)
+{
+	uint8_t pkt[MAXPKT], wire[MAXPKT];
+	uint16_t seq = (uint16_t)rand();
+	int i;
+
+	for (i = 0; i < 60; i++) {
+		int cc = rand() % 16, ext = rand() % 3 ? -1 : rand() % 5;
+		size_t n = make_rtp(pkt, 0x1234abcd, seq++, cc, ext,
+				    i == 0 ? 0 : (size_t)(rand() % 1401));
+		ssize_t r;
+		int len;
+
+		ASSERT_EQ((ssize_t)n, send(self->sa, pkt, n, 0));
+		r = recv(self->sb, wire, sizeof(wire), 0);
+		ASSERT_LT((ssize_t)n, r) TH_LOG("packet %d: no tag added", i);
+		/* The payload is not in the clear on the wire. */
+		size_t hdr = 12 + 4 * (size_t)cc + (ext >= 0 ? 4 + 4 * (size_t)ext : 0);
+
+		if (n - hdr >= 16)
+			EXPECT_NE(0, memcmp(wire + n - 16, pkt + n - 16, 16));
+		len = (int)r;
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect(self->b_rx, wire, &len))
+			TH_LOG("packet %d (%zu bytes, cc %d, ext %d)", i, n, cc, ext);
+		ASSERT_EQ((int)n, len);
+		ASSERT_EQ(0, memcmp(pkt, wire, n));
+	}
+	EXPECT_EQ(60, stat(&self->nl, self->flow_id, KSRTP_A_STATS_TX_PACKETS));
+}
+
+/* SRTP made by libsrtp arrives at A's application as the original RTP. */
+TEST_F(dp, rx_rtp_from_libsrtp)
+{
+	uint8_t pkt[MAXPKT], wire[MAXPKT], got[MAXPKT];
+	uint16_t seq = (uint16_t)rand();
+	int i;
+
+	for (i = 0; i < 60; i++) {
+		int cc = rand() % 16, ext = rand() % 3 ? -1 : rand() % 5;
+		size_t n = make_rtp(pkt, 0x55aa0001, seq++, cc, ext,
+				    (size_t)(rand() % 1401));
+		int len = (int)n;
+
+		memcpy(wire, pkt, n);
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect(self->b_tx, wire, &len));
+		ASSERT_EQ(len, send(self->sb, wire, (size_t)len, 0));
+		ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0))
+			TH_LOG("packet %d", i);
+		ASSERT_EQ(0, memcmp(pkt, got, n));
+	}
+	EXPECT_EQ(60, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_PACKETS));
+}
+
+TEST_F(dp, rtcp_both_ways)
+{
+	uint8_t pkt[MAXPKT], wire[MAXPKT], got[MAXPKT];
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		size_t n = make_rtcp(pkt, 0x77, rand() % 60);
+		int len;
+
+		/* A -> B: SRTCP that libsrtp accepts. */
+		ASSERT_EQ((ssize_t)n, send(self->sa, pkt, n, 0));
+		len = (int)recv(self->sb, wire, sizeof(wire), 0);
+		ASSERT_LT((int)n, len);
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect_rtcp(self->b_rx, wire, &len));
+		ASSERT_EQ((int)n, len);
+		ASSERT_EQ(0, memcmp(pkt, wire, n));
+
+		/* B -> A: libsrtp's SRTCP reaches the application clear. */
+		memcpy(wire, pkt, n);
+		len = (int)n;
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect_rtcp(self->b_tx, wire, &len));
+		ASSERT_EQ(len, send(self->sb, wire, (size_t)len, 0));
+		ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0));
+		ASSERT_EQ(0, memcmp(pkt, got, n));
+	}
+}
+
+/* Send @bad from B, then a good packet; A must read the good one first. */
+static void send_bad_then_good_ssrc(struct __test_metadata *_metadata,
+				    FIXTURE_DATA(dp) *self, const uint8_t *bad,
+				    size_t badlen, uint32_t ssrc,
+				    uint16_t good_seq)
+{
+	uint8_t pkt[MAXPKT], wire[MAXPKT], got[MAXPKT];
+	size_t n = make_rtp(pkt, ssrc, good_seq, 0, -1, 100);
+	int len = (int)n;
+
+	ASSERT_EQ((ssize_t)badlen, send(self->sb, bad, badlen, 0));
+	memcpy(wire, pkt, n);
+	ASSERT_EQ(srtp_err_status_ok, srtp_protect(self->b_tx, wire, &len));
+	ASSERT_EQ(len, send(self->sb, wire, (size_t)len, 0));
+	ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0));
+	ASSERT_EQ(0, memcmp(pkt, got, n)) TH_LOG("a rejected packet was delivered");
+}
+
+static void send_bad_then_good(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(dp) *self, const uint8_t *bad,
+			       size_t badlen, uint16_t good_seq)
+{
+	send_bad_then_good_ssrc(_metadata, self, bad, badlen, 0x55aa0001,
+				good_seq);
+}
+
+/* libsrtp protects @n bytes of RTP in B and A's application must read them. */
+static void deliver(struct __test_metadata *_metadata, FIXTURE_DATA(dp) *self,
+		    uint8_t *pkt, size_t n, uint8_t *wire, int *wlen)
+{
+	uint8_t got[MAXPKT];
+
+	memcpy(wire, pkt, n);
+	*wlen = (int)n;
+	ASSERT_EQ(srtp_err_status_ok, srtp_protect(self->b_tx, wire, wlen));
+	ASSERT_EQ(*wlen, send(self->sb, wire, (size_t)*wlen, 0));
+	ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0));
+	ASSERT_EQ(0, memcmp(pkt, got, n));
+}
+
+TEST_F(dp, rejections_each_counted_once)
+{
+	uint8_t pkt[MAXPKT], wire[MAXPKT], saved[MAXPKT];
+	uint64_t auth, replay, old, bad;
+	int len, savedlen;
+	size_t n;
+
+	/* A good packet at seq 1000, kept for the replay. */
+	n = make_rtp(pkt, 0x55aa0001, 1000, 0, -1, 80);
+	deliver(_metadata, self, pkt, n, saved, &savedlen);
+	n = make_rtp(pkt, 0x55aa0001, 1001, 0, -1, 80);
+	deliver(_metadata, self, pkt, n, wire, &len);
+	auth = stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_AUTH_FAIL);
+	replay = stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_REPLAY);
+	old = stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_TOO_OLD);
+	bad = stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_MALFORMED);
+	ASSERT_EQ(2, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_PACKETS));
+
+	/* Tampered tag. */
+	n = make_rtp(pkt, 0x55aa0001, 1002, 0, -1, 80);
+	len = (int)n;
+	ASSERT_EQ(srtp_err_status_ok, srtp_protect(self->b_tx, pkt, &len));
+	pkt[len - 1] ^= 0x01;
+	send_bad_then_good(_metadata, self, pkt, (size_t)len, 1003);
+	EXPECT_EQ(auth + 1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_AUTH_FAIL));
+
+	/* Tampered payload. */
+	n = make_rtp(pkt, 0x55aa0001, 1004, 0, -1, 80);
+	len = (int)n;
+	ASSERT_EQ(srtp_err_status_ok, srtp_protect(self->b_tx, pkt, &len));
+	pkt[20] ^= 0x80;
+	send_bad_then_good(_metadata, self, pkt, (size_t)len, 1005);
+	EXPECT_EQ(auth + 2, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_AUTH_FAIL));
+
+	/* Replay of the first packet. */
+	send_bad_then_good(_metadata, self, saved, (size_t)savedlen, 1006);
+	EXPECT_EQ(replay + 1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_REPLAY));
+
+	/*
+	 * Older than the 128-packet window: seq 1010 is protected now (libsrtp
+	 * refuses to protect behind its own window later), sent after 1206.
+	 */
+	n = make_rtp(saved, 0x55aa0001, 1010, 0, -1, 10);
+	savedlen = (int)n;
+	ASSERT_EQ(srtp_err_status_ok, srtp_protect(self->b_tx, saved, &savedlen));
+	n = make_rtp(pkt, 0x55aa0001, 1006 + 200, 0, -1, 10);
+	deliver(_metadata, self, pkt, n, wire, &len);
+	send_bad_then_good(_metadata, self, saved, (size_t)savedlen, 1208);
+	EXPECT_EQ(old + 1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_TOO_OLD));
+
+	/* Truncated: an RTP first byte and 5 bytes. */
+	memcpy(wire, "\x80\x60\x00\x01\x02", 5);
+	send_bad_then_good(_metadata, self, wire, 5, 1209);
+	EXPECT_EQ(bad + 1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_MALFORMED));
+
+	/* The other counters did not move. */
+	EXPECT_EQ(auth + 2, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_AUTH_FAIL));
+	EXPECT_EQ(replay + 1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_REPLAY));
+	EXPECT_EQ(0, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_SSRC_LIMIT));
+}
+
+TEST_F(dp, ssrc_beyond_bound_refused)
+{
+	uint8_t pkt[MAXPKT], wire[MAXPKT];
+	int len;
+	size_t n;
+
+	/* Reinstall the RX key allowing a single SSRC. */
+	ASSERT_EQ(0, install(&self->nl, self->flow_id, KSRTP_KEY_DIR_RX, 0,
+			     variant, self->krx, 1));
+	n = make_rtp(pkt, 0x0000aaaa, 1, 0, -1, 40);
+	deliver(_metadata, self, pkt, n, wire, &len);
+	/* 0x0000aaaa took the only place; 0x55aa0001 is refused. */
+	n = make_rtp(pkt, 0x55aa0001, 1, 0, -1, 40);
+	len = (int)n;
+	ASSERT_EQ(srtp_err_status_ok, srtp_protect(self->b_tx, pkt, &len));
+	send_bad_then_good_ssrc(_metadata, self, pkt, (size_t)len, 0x0000aaaa, 2);
+	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_SSRC_LIMIT));
+}
+
+/* The kernel's ROC starts where KEY_NEW says and rolls over with seq. */
+TEST_F(dp, roc_rollover_from_initial_roc)
+{
+	struct ksrtp_flow_info f = { .id = self->flow_id };
+	uint8_t pkt[MAXPKT], wire[MAXPKT];
+	struct ksrtp_key_req k = {
+		.flow_id = self->flow_id, .dir = KSRTP_KEY_DIR_TX,
+		.profile = variant->profile,
+		.key_len = (uint8_t)variant->key_len,
+		.salt_len = (uint8_t)variant->salt_len,
+		.has_roc = true, .roc = 7, .has_seq = true, .seq = 65530,
+	};
+	struct ksrtp_flow_stats st;
+	uint16_t seq = 65530;
+	unsigned int i, k_tx = 0;
+	srtp_policy_t pol;
+	srtp_t rx;
+
+	/* libsrtp must know the stream to be told its ROC. */
+	memset(&pol, 0, sizeof(pol));
+	variant->rtp(&pol.rtp);
+	variant->rtcp(&pol.rtcp);
+	pol.ssrc.type = ssrc_specific;
+	pol.ssrc.value = 0x0badcafe;
+	pol.key = self->ktx;
+	pol.window_size = 128;
+	ASSERT_EQ(srtp_err_status_ok, srtp_create(&rx, &pol));
+	ASSERT_EQ(srtp_err_status_ok, srtp_set_stream_roc(rx, 0x0badcafe, 7));
+	memcpy(k.key, self->ktx, variant->key_len);
+	memcpy(k.salt, self->ktx + variant->key_len, variant->salt_len);
+	ASSERT_EQ(0, ksrtp_nl_key_new(&self->nl, &k));
+	for (i = 0; i < 12; i++, seq++) {
+		size_t n = make_rtp(pkt, 0x0badcafe, seq, 1, -1, 50);
+		int len;
+
+		ASSERT_EQ((ssize_t)n, send(self->sa, pkt, n, 0));
+		len = (int)recv(self->sb, wire, sizeof(wire), 0);
+		ASSERT_LT((int)n, len);
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect(rx, wire, &len))
+			TH_LOG("seq %u", seq);
+		ASSERT_EQ(0, memcmp(pkt, wire, n));
+	}
+	ASSERT_EQ(0, ksrtp_nl_stats_get(&self->nl, &f, &st));
+	for (i = 0; i < st.nkeys; i++)
+		if (st.keys[i].dir == KSRTP_KEY_DIR_TX)
+			k_tx = i;
+	EXPECT_EQ(8, st.keys[k_tx].roc);
+	srtp_dealloc(rx);
+}
+
+/* RX rotation: packets under the old and the new key all get through. */
+TEST_F(dp, rx_key_rotation_loses_nothing)
+{
+	uint8_t k2[46], pkt[MAXPKT], wire[MAXPKT], got[MAXPKT];
+	srtp_t b_tx2;
+	uint16_t seq = 100;
+	int i;
+
+	rnd(k2, sizeof(k2));
+	ASSERT_EQ(0, lsrtp(variant, &b_tx2, k2, false, 128));
+	for (i = 0; i < 60; i++, seq++) {
+		/* Old key for 0..39, new key from 25: an overlap in flight. */
+		srtp_t s = i < 25 ? self->b_tx : (i < 40 && (i & 1) ? self->b_tx : b_tx2);
+		size_t n = make_rtp(pkt, 0x55aa0001, seq, 0, -1, 60);
+		int len = (int)n;
+
+		if (i == 20) {
+			ASSERT_EQ(0, install(&self->nl, self->flow_id,
+					     KSRTP_KEY_DIR_RX, 1, variant, k2, 0));
+			ASSERT_EQ(0, ksrtp_nl_key_swap(&self->nl, self->flow_id,
+						       KSRTP_KEY_DIR_RX));
+		}
+		memcpy(wire, pkt, n);
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect(s, wire, &len));
+		ASSERT_EQ(len, send(self->sb, wire, (size_t)len, 0));
+		ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0))
+			TH_LOG("packet %d lost", i);
+		ASSERT_EQ(0, memcmp(pkt, got, n));
+	}
+	EXPECT_EQ(0, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_AUTH_FAIL));
+	/* Once the old key is deleted, its packets are refused. */
+	ASSERT_EQ(0, ksrtp_nl_key_del(&self->nl, self->flow_id, KSRTP_KEY_DIR_RX, 0));
+	srtp_dealloc(b_tx2);
+}
+
+/* TX rotation: every packet decrypts under the old or the new key. */
+TEST_F(dp, tx_key_rotation_loses_nothing)
+{
+	uint8_t k2[46], pkt[MAXPKT], wire[MAXPKT], copy[MAXPKT];
+	srtp_t b_rx2;
+	uint16_t seq = 300;
+	int i, old = 0, new = 0;
+
+	rnd(k2, sizeof(k2));
+	ASSERT_EQ(0, lsrtp(variant, &b_rx2, k2, true, 128));
+	for (i = 0; i < 40; i++, seq++) {
+		size_t n = make_rtp(pkt, 0x0a0b0c0d, seq, 0, -1, 60);
+		int len, len2;
+
+		if (i == 20) {
+			ASSERT_EQ(0, install(&self->nl, self->flow_id,
+					     KSRTP_KEY_DIR_TX, 1, variant, k2, 0));
+			ASSERT_EQ(0, ksrtp_nl_key_swap(&self->nl, self->flow_id,
+						       KSRTP_KEY_DIR_TX));
+		}
+		ASSERT_EQ((ssize_t)n, send(self->sa, pkt, n, 0));
+		len = (int)recv(self->sb, wire, sizeof(wire), 0);
+		ASSERT_LT((int)n, len);
+		memcpy(copy, wire, (size_t)len);
+		len2 = len;
+		if (srtp_unprotect(self->b_rx, wire, &len) == srtp_err_status_ok) {
+			old++;
+			ASSERT_EQ(0, memcmp(pkt, wire, n));
+		} else {
+			ASSERT_EQ(srtp_err_status_ok, srtp_unprotect(b_rx2, copy, &len2))
+				TH_LOG("packet %d decrypts under neither key", i);
+			ASSERT_EQ(0, memcmp(pkt, copy, n));
+			new++;
+		}
+	}
+	EXPECT_EQ(20, old);
+	EXPECT_EQ(20, new);
+	srtp_dealloc(b_rx2);
+}
+
+static int got_cb(const struct ksrtp_nl_event *e, void *arg)
+{
+	struct ksrtp_nl_event **out = arg;
+
+	*out = malloc(sizeof(*e));
+	memcpy(*out, e, sizeof(*e));
+	return 1;
+}
+
+/* ZRTP on the flow goes to the listener, not the application; XMIT sends. */
+TEST_F(dp, zrtp_divert_and_xmit)
+{
+	static const uint8_t zrtp[] = "\x10\x00\x00\x01ZRTP\x01\x02\x03\x04"
+				      "\x50\x5a\x00\x03HelloACK\x00\x00\x00\x00";
+	struct ksrtp_flow_info f = { .id = self->flow_id };
+	struct timeval tv = { .tv_sec = 5 };
+	struct ksrtp_nl lnl;
+	struct ksrtp_nl_event *ev = NULL;
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	uint8_t wire[MAXPKT];
+
+	ASSERT_EQ(0, enter(self->h.fd_a));
+	ASSERT_EQ(0, ksrtp_nl_open(&lnl));
+	setsockopt(ksrtp_nl_fd(&lnl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	ASSERT_EQ(0, ksrtp_nl_zrtp_listen(&lnl));
+
+	/* Diverted: the listener gets it with the flow id. */
+	ASSERT_EQ((ssize_t)sizeof(zrtp) - 1, send(self->sb, zrtp, sizeof(zrtp) - 1, 0));
+	ASSERT_EQ(0, ksrtp_nl_recv_events(&lnl, false, got_cb, &ev));
+	ASSERT_NE(NULL, ev);
+	EXPECT_EQ(KSRTP_CMD_ZRTP_RECV, ev->cmd);
+	EXPECT_EQ(self->flow_id, ev->flow.id);
+	EXPECT_EQ(PORT_B, ev->flow.remote.port);
+	ASSERT_EQ(sizeof(zrtp) - 1, ev->len);
+	EXPECT_EQ(0, memcmp(zrtp, ev->pkt, ev->len));
+	free(ev);
+	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_ZRTP_RX));
+	/* ...and the application never saw it. */
+	send_bad_then_good(_metadata, self, wire, 0, 7);
+
+	/* XMIT: B receives exactly these bytes from A's flow address. */
+	ASSERT_EQ(0, ksrtp_nl_zrtp_xmit(&self->nl, &f, zrtp, sizeof(zrtp) - 1));
+	ASSERT_EQ((ssize_t)sizeof(zrtp) - 1,
+		  recvfrom(self->sb, wire, sizeof(wire), 0, (struct sockaddr *)&from, &fl));
+	EXPECT_EQ(0, memcmp(zrtp, wire, sizeof(zrtp) - 1));
+	EXPECT_EQ(PORT_A, ntohs(from.sin_port));
+	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_ZRTP_TX));
+
+	/* Not ZRTP: refused with a reason. */
+	EXPECT_EQ(-EINVAL, ksrtp_nl_zrtp_xmit(&self->nl, &f, (const uint8_t *)"\x80\x00hello world!", 14));
+	EXPECT_STREQ("not a ZRTP packet (RFC 6189 section 5 header)", self->nl.err_msg);
+	ksrtp_nl_close(&lnl);
+}
+
+/* Traffic on a port that is no flow's passes untouched, both ways. */
+TEST_F(dp, non_flow_port_untouched)
+{
+	uint8_t pkt[MAXPKT], got[MAXPKT];
+	size_t n = make_rtp(pkt, 0x42, 9, 2, 1, 300);
+	int s2a, s2b;
+
+	s2b = udp_socket(self->h.fd_b, "10.99.0.2", PORT_B + 2, "10.99.0.1", PORT_A + 2);
+	ASSERT_LE(0, s2b);
+	s2a = udp_socket(self->h.fd_a, "10.99.0.1", PORT_A + 2, "10.99.0.2", PORT_B + 2);
+	ASSERT_LE(0, s2a);
+	ASSERT_EQ((ssize_t)n, send(s2a, pkt, n, 0));
+	ASSERT_EQ((ssize_t)n, recv(s2b, got, sizeof(got), 0));
+	EXPECT_EQ(0, memcmp(pkt, got, n));
+	ASSERT_EQ((ssize_t)n, send(s2b, pkt, n, 0));
+	ASSERT_EQ((ssize_t)n, recv(s2a, got, sizeof(got), 0));
+	EXPECT_EQ(0, memcmp(pkt, got, n));
+	EXPECT_EQ(0, stat(&self->nl, self->flow_id, KSRTP_A_STATS_TX_PACKETS));
+	close(s2a);
+	close(s2b);
+}
+
+/* Policy: before keys, clear RTP passes, or with require-secure is dropped. */
+TEST_F(dp, clear_rtp_policy)
+{
+	struct ksrtp_flow_info f = { .id = self->flow_id, .mode = KSRTP_FLOW_MODE_DIVERT };
+	uint8_t pkt[MAXPKT], got[MAXPKT];
+	size_t n = make_rtp(pkt, 0x99, 1, 0, -1, 100);
+
+	/* DIVERT mode: keys are ignored, RTP is clear. */
+	ASSERT_EQ(0, ksrtp_nl_flow_set(&self->nl, &f));
+	ASSERT_EQ((ssize_t)n, send(self->sa, pkt, n, 0));
+	ASSERT_EQ((ssize_t)n, recv(self->sb, got, sizeof(got), 0));
+	EXPECT_EQ(0, memcmp(pkt, got, n));
+	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_CLEAR_PASSED));
+
+	/*
+	 * Require-secure: dropped at LOCAL_OUT, which the sender sees as
+	 * EPERM, and counted; then SECURE mode proves what B gets first.
+	 */
+	f.policy = KSRTP_POLICY_REQUIRE_SECURE;
+	ASSERT_EQ(0, ksrtp_nl_flow_set(&self->nl, &f));
+	ASSERT_EQ(-1, send(self->sa, pkt, n, 0));
+	ASSERT_EQ(EPERM, errno);
+	f.mode = KSRTP_FLOW_MODE_SECURE;
+	ASSERT_EQ(0, ksrtp_nl_flow_set(&self->nl, &f));
+	ASSERT_EQ((ssize_t)n, send(self->sa, pkt, n, 0));
+	/* The first datagram B sees is the protected second one. */
+	EXPECT_LT((ssize_t)n, recv(self->sb, got, sizeof(got), 0));
+	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_CLEAR_DROPPED));
+}
+
+TEST_HARNESS_MAIN
