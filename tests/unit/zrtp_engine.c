@@ -589,6 +589,7 @@ TEST(zrtp_hash_attribute)
 	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
 	zh_run(&a, &b, 0, 60000, NULL, NULL);
 	expect_keys_agree(_metadata, &a, &b);
+	EXPECT_EQ(0, a.n_hello_hash_mismatch);
 	zh_stop(&a);
 	zh_stop(&b);
 
@@ -600,6 +601,8 @@ TEST(zrtp_hash_attribute)
 	EXPECT_EQ(0, a.n_secure);
 	EXPECT_EQ(0, b.n_secure);
 	EXPECT_EQ(0, a.sent[ZRTP_MSG_COMMIT]);
+	EXPECT_EQ(1, a.n_hello_hash_mismatch);	/* reported once */
+	EXPECT_EQ(0, a.sent[ZRTP_MSG_HELLOACK]);
 	zh_stop(&a);
 	zh_stop(&b);
 	probe = NULL;

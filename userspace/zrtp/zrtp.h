@@ -104,6 +104,8 @@ enum zrtp_event_type {
 	ZRTP_EV_SAS_RELAYED,	/* SASrelay from an enrolled PBX: new SAS */
 	ZRTP_EV_RELAY_REJECTED,	/* SASrelay from a non-enrolled MiTM ignored */
 	ZRTP_EV_ENROLLED,	/* PBX enrollment stored */
+	ZRTP_EV_HELLO_HASH_MISMATCH,	/* a Hello did not match a=zrtp-hash:
+					 * discarded (reported once) */
 };
 
 enum zrtp_cache_status {

@@ -78,7 +78,7 @@ struct zrtp_session {
 	uint8_t aux[64];
 	size_t aux_len;
 	uint8_t peer_hello_hash[32];
-	bool check_hello_hash;
+	bool check_hello_hash, hello_hash_reported;
 	enum zrtp_state state;
 	bool initiator;
 	uint16_t seq;
@@ -1297,8 +1297,12 @@ static void on_hello(struct zrtp_session *s, uint64_t now, const uint8_t *msg, s
 		uint8_t hh[32];
 
 		sha256(msg, len, hh);
-		if (!zrtp_memeq(hh, s->peer_hello_hash, 32))
+		if (!zrtp_memeq(hh, s->peer_hello_hash, 32)) {
+			if (!s->hello_hash_reported)
+				push_event(s, ZRTP_EV_HELLO_HASH_MISMATCH);
+			s->hello_hash_reported = true;
 			return;
+		}
 	}
 	if (memcmp(h->version, "1.1", 3)) {
 		fail(s, now, ZRTP_ERR_VERSION);
