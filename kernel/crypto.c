@@ -117,6 +117,7 @@ static int ksrtp_kctr_xor(void *handle, const u8 iv[KSRTP_CTR_IV_LEN],
 	u8 ivc[KSRTP_CTR_IV_LEN];
 	struct scatterlist sg;
 	int ret;
+
 	SYNC_SKCIPHER_REQUEST_ON_STACK(req, k->ctr);
 
 	if (!len)
