@@ -48,7 +48,7 @@ BENCHES += bench-zrtpd
 .PHONY: bench-zrtpd
 $(B)/bench/zrtpd_bench: tests/bench/zrtpd_bench.c $(ZRTPD_LIB) $(ZRTP_LIB) $(NL_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ZRTPD_CFLAGS) -pthread -o $@ $< $(ZRTPD_LDLIBS)
+	$(CC) $(ZRTPD_CFLAGS) -o $@ $< $(ZRTPD_LDLIBS)
 bench-zrtpd: $(B)/bench/zrtpd_bench
 	$(B)/bench/zrtpd_bench
 endif

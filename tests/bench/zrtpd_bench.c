@@ -2,12 +2,12 @@
 /*
  * make bench-zrtpd: N concurrent calls handshaking in one zrtpd.
  *
- *   zrtpd under test (thread 1)              load peer (thread 2)
+ *   zrtpd under test (this process)          load peer (a child process)
  *   mock kernel: N flows, 127.0.0.1:P+i  <--- ZRTP/UDP --->  127.0.0.1:Q+i   N flows, mock
  *
  * The daemon under test gets N flows at once (as a media server would
  * when N calls are set up together); the load peer is a second zrtpd on
- * its own thread and core, answering as N remote endpoints.  Measured:
+ * its own process and core, answering as N remote endpoints.  Measured:
  * completion (sessions SECURE on both sides within the limit), handshakes
  * per second from the peer's start to the last SECURE, latency of the
  * median and slowest call, and the daemon's memory per session in
@@ -16,15 +16,14 @@
  *   zrtpd_bench [-n SESSIONS] [-k X255|EC25|DH3k...] [-t LIMIT_S] [--no-cache]
  */
 #include <getopt.h>
-#include <pthread.h>
-#include <stdatomic.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/resource.h>
-#include <time.h>
+#include <sys/wait.h>
 
 #include "zrtpd.h"
 #include "kernel_mock.h"
@@ -36,9 +35,6 @@ struct side {
 	struct zrtpd_kernel *k;
 	struct zrtpd_config cfg;
 	struct zrtpd d;
-	pthread_t th;
-	atomic_bool stop;
-	double cpu_s;		/* CPU time of the loop thread */
 };
 
 static long rss_kib(void)
@@ -53,19 +49,6 @@ static long rss_kib(void)
 	if (f)
 		fclose(f);
 	return kb;
-}
-
-static void *loop(void *arg)
-{
-	struct side *s = arg;
-
-	struct timespec ts;
-
-	while (!atomic_load(&s->stop))
-		zrtpd_run_once(&s->d, 5);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	s->cpu_s = (double)ts.tv_sec + ts.tv_nsec / 1e9;
-	return NULL;
 }
 
 static int side_init(struct side *s, const char *name, const char *dir, const char *ka, bool cache)
@@ -122,17 +105,19 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "no-cache", no_argument, NULL, 'C' }, { NULL, 0, NULL, 0 },
 	};
-	unsigned int n = 10000, i, secure_a = 0, secure_b = 0;
+	unsigned int n = 10000, i, secure_a = 0;
 	const char *ka = "X255";
 	bool cache = true;
-	int limit_s = 300, c;
+	int limit_s = 300, c, ready[2], go[2];
 	uint16_t base_a = 20000, base_b = 40000;
 	static struct side a, b;
-	char dir[] = "/tmp/zrtpd-bench.XXXXXX";
+	char dir[] = "/tmp/zrtpd-bench.XXXXXX", byte;
 	struct rlimit rl = { 1 << 16, 1 << 16 };
+	struct rusage ru_self, ru_child;
 	long rss0, rss1;
 	uint64_t t0, t_end, *lat;
-	double secs;
+	double secs, cpu_a, cpu_b;
+	pid_t peer;
 
 	while ((c = getopt_long(argc, argv, "n:k:t:", opts, NULL)) != -1) {
 		switch (c) {
@@ -149,17 +134,44 @@ int main(int argc, char **argv)
 		fputs("zrtpd_bench: 1..20000 sessions\n", stderr);
 		return 2;
 	}
-	if (setrlimit(RLIMIT_NOFILE, &rl) && (getrlimit(RLIMIT_NOFILE, &rl), rl.rlim_cur < 2 * n + 64)) {
-		fprintf(stderr, "zrtpd_bench: needs %u file descriptors (ulimit -n)\n", 2 * n + 64);
+	/* one UDP socket per call in each process: raise the soft limit */
+	if (setrlimit(RLIMIT_NOFILE, &rl)) {
+		getrlimit(RLIMIT_NOFILE, &rl);
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	getrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < n + 64) {
+		fprintf(stderr, "zrtpd_bench: needs %u file descriptors (ulimit -n)\n", n + 64);
 		return 1;
 	}
-	if (!mkdtemp(dir) || side_init(&a, "zrtpd", dir, ka, cache) ||
-	    side_init(&b, "peer", dir, ka, cache)) {
+	if (!mkdtemp(dir) || pipe(ready) || pipe(go))
+		return 1;
+
+	/* the load peer: a second zrtpd in its own process (its own core),
+	 * N responder sessions, started when the daemon under test is ready */
+	peer = fork();
+	if (peer == 0) {
+		if (side_init(&b, "peer", dir, ka, cache))
+			_exit(1);
+		for (i = 0; i < n; i++) {
+			struct zrtpd_session_opts o = { .role = ZRTP_ROLE_RESPONDER };
+			struct ksrtp_flow_info f = { .local = lo(base_b + i), .remote = lo(base_a + i) };
+
+			if (zrtpd_session_add(&b.d, &f, &o, NULL))
+				_exit(1);
+		}
+		if (write(ready[1], "R", 1) != 1 || read(go[0], &byte, 1) != 1)
+			_exit(1);
+		for (;;)
+			zrtpd_run_once(&b.d, 5);
+	}
+
+	/* the daemon under test: N flows, all handshaking */
+	if (side_init(&a, "zrtpd", dir, ka, cache)) {
 		fputs("zrtpd_bench: setup failed\n", stderr);
 		return 1;
 	}
-
-	/* the daemon under test: N flows, all handshaking (no peer yet) */
 	rss0 = rss_kib();
 	for (i = 0; i < n; i++) {
 		struct ksrtp_flow_info f = { .local = lo(base_a + i), .remote = lo(base_b + i) };
@@ -170,37 +182,29 @@ int main(int argc, char **argv)
 		}
 	}
 	rss1 = rss_kib();
-
-	/* the load peer answers all N at once; each side on its own thread */
-	for (i = 0; i < n; i++) {
-		struct zrtpd_session_opts o = { .role = ZRTP_ROLE_RESPONDER };
-		struct ksrtp_flow_info f = { .local = lo(base_b + i), .remote = lo(base_a + i) };
-
-		if (zrtpd_session_add(&b.d, &f, &o, NULL)) {
-			fprintf(stderr, "zrtpd_bench: peer session %u: cannot add\n", i);
-			return 1;
-		}
+	if (read(ready[0], &byte, 1) != 1) {
+		fputs("zrtpd_bench: the load peer failed to start\n", stderr);
+		return 1;
 	}
+	getrusage(RUSAGE_SELF, &ru_self);
+	cpu_a = -(ru_self.ru_utime.tv_sec + ru_self.ru_utime.tv_usec / 1e6 +
+		  ru_self.ru_stime.tv_sec + ru_self.ru_stime.tv_usec / 1e6);
 	t0 = zrtpd_now_ms();
-	pthread_create(&a.th, NULL, loop, &a);
-	pthread_create(&b.th, NULL, loop, &b);
-	for (;;) {
-		usleep(200000);
-		/* racy reads of counters, only to know when to stop */
-		secure_a = (unsigned int)a.d.stats.secure;
-		secure_b = (unsigned int)b.d.stats.secure;
-		if ((secure_a >= n && secure_b >= n) || zrtpd_now_ms() - t0 > (uint64_t)limit_s * 1000)
-			break;
-	}
-	atomic_store(&a.stop, true);
-	atomic_store(&b.stop, true);
-	pthread_join(a.th, NULL);
-	pthread_join(b.th, NULL);
+	if (write(go[1], "G", 1) != 1)
+		return 1;
+	while (a.d.stats.secure < n && zrtpd_now_ms() - t0 < (uint64_t)limit_s * 1000)
+		zrtpd_run_once(&a.d, 5);
+	getrusage(RUSAGE_SELF, &ru_self);
+	cpu_a += ru_self.ru_utime.tv_sec + ru_self.ru_utime.tv_usec / 1e6 +
+		 ru_self.ru_stime.tv_sec + ru_self.ru_stime.tv_usec / 1e6;
+	kill(peer, SIGKILL);
+	waitpid(peer, NULL, 0);
+	getrusage(RUSAGE_CHILDREN, &ru_child);
+	cpu_b = ru_child.ru_utime.tv_sec + ru_child.ru_utime.tv_usec / 1e6 +
+		ru_child.ru_stime.tv_sec + ru_child.ru_stime.tv_usec / 1e6;
 
-	/* latency: secure_ms of the daemon under test, from the peer's start */
 	lat = calloc(n, sizeof(*lat));
 	t_end = t0;
-	secure_a = 0;
 	for (i = 0; i < a.d.nbuckets; i++)
 		for (struct zrtpd_session *s = a.d.by_id[i]; s; s = s->next_id)
 			if (s->state == ZS_SECURE) {
@@ -208,34 +212,31 @@ int main(int argc, char **argv)
 				if (s->secure_ms > t_end)
 					t_end = s->secure_ms;
 			}
-	secure_b = count_state(&b.d, ZS_SECURE);
 	qsort(lat, secure_a, sizeof(*lat), cmp_u64);
 	secs = (double)(t_end - t0) / 1000.0;
 	printf("zrtpd bench: %u concurrent sessions, %s, cache %s, one event loop\n", n, ka,
-	       cache ? "on (SQLite)" : "off");
-	printf("  completed:        %u/%u secure (%.1f%%), peer %u; failed %u, clear %u, still handshaking %u\n",
-	       secure_a, n, 100.0 * secure_a / n, secure_b, count_state(&a.d, ZS_FAILED),
+	       cache ? "on (SQLite, synchronous=FULL)" : "off");
+	printf("  completed:        %u/%u secure (%.1f%%); failed %u, clear %u, still handshaking %u\n",
+	       secure_a, n, 100.0 * secure_a / n, count_state(&a.d, ZS_FAILED),
 	       count_state(&a.d, ZS_CLEAR), count_state(&a.d, ZS_HANDSHAKE));
-	printf("  handshakes/s:     %.0f wall clock (%u in %.2f s; %.0f%% of a core for the daemon)\n",
-	       secs > 0 ? secure_a / secs : 0.0, secure_a, secs, secs > 0 ? 100.0 * a.cpu_s / secs : 0.0);
-	/* on a shared machine the wall clock measures the neighbours too */
-	printf("  handshakes/CPU-s: %.0f (daemon loop thread: %.2f s CPU; load peer %.2f s)\n",
-	       a.cpu_s > 0 ? secure_a / a.cpu_s : 0.0, a.cpu_s, b.cpu_s);
+	printf("  handshakes/s:     %.0f wall clock (%u in %.2f s, daemon used %.0f%% of a core)\n",
+	       secs > 0 ? secure_a / secs : 0.0, secure_a, secs, secs > 0 ? 100.0 * cpu_a / secs : 0.0);
+	/* on a shared machine the wall clock also measures the neighbours */
+	printf("  handshakes/CPU-s: %.0f (daemon under test: %.2f s CPU; load peer: %.2f s)\n",
+	       cpu_a > 0 ? secure_a / cpu_a : 0.0, cpu_a, cpu_b);
 	if (secure_a)
 		printf("  time to secure:   median %.2f s, 99th %.2f s, last %.2f s\n",
 		       lat[secure_a / 2] / 1000.0, lat[(uint64_t)secure_a * 99 / 100] / 1000.0,
 		       lat[secure_a - 1] / 1000.0);
 	printf("  memory/session:   %.1f KiB (RSS +%ld KiB for %u sessions in handshake)\n",
 	       (double)(rss1 - rss0) / n, rss1 - rss0, n);
-	printf("  ZRTP packets:     %llu sent, %llu received by the daemon under test\n",
-	       (unsigned long long)a.d.stats.zrtp_tx, (unsigned long long)a.d.stats.zrtp_rx);
+	printf("  ZRTP packets:     %llu sent, %llu received (%.1f per handshake)\n",
+	       (unsigned long long)a.d.stats.zrtp_tx, (unsigned long long)a.d.stats.zrtp_rx,
+	       secure_a ? (double)(a.d.stats.zrtp_tx + a.d.stats.zrtp_rx) / secure_a : 0.0);
 	free(lat);
 	zrtpd_fini(&a.d);
-	zrtpd_fini(&b.d);
 	a.k->ops->close(a.k);
-	b.k->ops->close(b.k);
 	zrtpd_mock_free(a.m);
-	zrtpd_mock_free(b.m);
 	{
 		char cmd[128];
 

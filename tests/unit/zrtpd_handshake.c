@@ -255,6 +255,56 @@ TEST(initiator_switches_on_conf2ack)
 	c_teardown(&c);
 }
 
+/*
+ * Admission: with max-handshakes 2, five calls added at once run discovery
+ * two at a time (the others wait, sending nothing), and all five end secure.
+ */
+struct five { struct zrtpd *a, *b; unsigned int max_active; };
+
+static bool five_secure(void *arg)
+{
+	struct five *f = arg;
+
+	if (f->a->active > f->max_active)
+		f->max_active = f->a->active;
+	return f->a->stats.secure == 5 && f->b->stats.secure == 5;
+}
+
+TEST(admission_limits_concurrent_handshakes)
+{
+	struct call c;
+	struct five f;
+	struct zrtpd_session *s;
+	int i;
+
+	c_setup(_metadata, &c);
+	c.alice.cfg.max_handshakes = 2;
+	c_start(_metadata, &c);
+	for (i = 0; i < 5; i++) {
+		struct ksrtp_flow_info fa = flow_of(test_port(20 + 2 * i), test_port(21 + 2 * i));
+
+		ASSERT_EQ(0, zrtpd_session_add(&c.alice.d, &fa, NULL, &s));
+	}
+	ASSERT_EQ(2, c.alice.d.active);
+	ASSERT_EQ(3, c.alice.d.nqueued);
+	ASSERT_TRUE(s->queued);
+	ASSERT_EQ(0, s->zrtp_tx);		/* a waiting session sends nothing */
+	ASSERT_NE(0, strlen(s->hello_hash));	/* but has its hello hash already */
+	for (i = 0; i < 5; i++) {
+		struct ksrtp_flow_info fb = flow_of(test_port(21 + 2 * i), test_port(20 + 2 * i));
+		struct zrtpd_session_opts o = { .role = ZRTP_ROLE_RESPONDER };
+
+		ASSERT_EQ(0, zrtpd_session_add(&c.bob.d, &fb, &o, NULL));
+	}
+	f = (struct five){ &c.alice.d, &c.bob.d, 0 };
+	ASSERT_TRUE(run_until(c.hs, 2, five_secure, &f, 15000));
+	/* bob's Hellos admit alice's waiting sessions early: at most 2 + 3 */
+	ASSERT_GE(5, f.max_active);
+	ASSERT_EQ(0, c.alice.d.active);
+	ASSERT_EQ(0, c.alice.d.nqueued);
+	c_teardown(&c);
+}
+
 /* The same flow twice is refused, and nothing is left behind. */
 TEST(duplicate_flow_refused)
 {

@@ -30,6 +30,7 @@ void zrtpd_config_defaults(struct zrtpd_config *c)
 	c->algs[1][1] = ZRTP_CODE('A', 'E', 'S', '3');
 	c->nalgs[1] = 2;
 	c->verbose = 1;
+	c->max_handshakes = 256;
 }
 
 static const char *const alg_names[ZRTPD_ALG_KINDS][8] = {
@@ -197,6 +198,17 @@ int zrtpd_config_set(struct zrtpd_config *c, const char *key, const char *v,
 		snprintf(c->kernel, sizeof(c->kernel), "%s", v);
 		return 0;
 	}
+	if (!strcmp(key, "max-handshakes")) {
+		char *end;
+		unsigned long m = strtoul(v, &end, 10);
+
+		if (*end || end == v || m > 1000000) {
+			snprintf(err, errlen, "max-handshakes: a number (0: no limit), not '%s'", v);
+			return -1;
+		}
+		c->max_handshakes = (unsigned int)m;
+		return 0;
+	}
 	if (!strcmp(key, "log-level")) {
 		char *end;
 		long l = strtol(v, &end, 10);
@@ -299,5 +311,6 @@ void zrtpd_config_write(FILE *f, const struct zrtpd_config *c)
 	if (c->ctl_gid != (gid_t)-1)
 		fprintf(f, "control-group = %u\n", (unsigned int)c->ctl_gid);
 	fprintf(f, "kernel = %s\n", c->kernel);
+	fprintf(f, "max-handshakes = %u\n", c->max_handshakes);
 	fprintf(f, "log-level = %d\n", c->verbose);
 }

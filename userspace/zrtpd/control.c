@@ -68,7 +68,8 @@ static void session_json(struct zrtpd *d, struct sbuf *b, const struct zrtpd_ses
 	sbuf_printf(b, "{\"id\":%u,\"local\":\"%s\",\"remote\":\"%s\",\"state\":\"%s\"",
 		    s->flow.id, ksrtp_format_sockaddr(&s->flow.local, l, sizeof(l)),
 		    ksrtp_format_sockaddr(&s->flow.remote, r, sizeof(r)), zrtpd_state_str(s));
-	sbuf_printf(b, ",\"engine_state\":\"%s\"", s->z ? zrtp_state_name(s->z) : "none");
+	sbuf_printf(b, ",\"engine_state\":\"%s\",\"queued\":%s", s->z ? zrtp_state_name(s->z) : "none",
+		    s->queued ? "true" : "false");
 	sbuf_printf(b, ",\"mode\":\"%s\",\"require_secure\":%s",
 		    s->flow.mode == KSRTP_FLOW_MODE_SECURE ? "secure" : "divert",
 		    s->flow.policy & KSRTP_POLICY_REQUIRE_SECURE ? "true" : "false");
@@ -107,6 +108,8 @@ static void session_text(struct sbuf *b, const struct zrtpd_session *s, bool det
 	if (s->state == ZS_SECURE)
 		sbuf_printf(b, "  %s/%s/%s  SAS %s%s", s->cipher, s->auth, s->ka,
 			    s->sas[0] ? s->sas : "?", s->verified ? " (verified)" : " (not verified)");
+	else if (s->queued)
+		sbuf_printf(b, " (queued)");
 	else if (s->z)
 		sbuf_printf(b, " (%s)", zrtp_state_name(s->z));
 	if (s->resumed)
@@ -443,11 +446,11 @@ static int c_status(struct req *r)
 	if (r->json) {
 		sbuf_printf(r->b, "{\"pid\":%d,\"zid\":\"%s\",\"kernel\":\"%s\",\"policy\":\"%s\","
 			    "\"cache\":\"%s\",\"sessions\":%u,\"handshake\":%u,\"secure\":%u,"
-			    "\"clear\":%u,\"failed\":%u,",
+			    "\"clear\":%u,\"failed\":%u,\"queued\":%u,",
 			    (int)getpid(), zid, d->k->ops->name,
 			    d->cfg.policy ? "require-secure" : "opportunistic", d->cfg.cache_path,
 			    d->nsessions, by_state[ZS_HANDSHAKE], by_state[ZS_SECURE],
-			    by_state[ZS_CLEAR], by_state[ZS_FAILED]);
+			    by_state[ZS_CLEAR], by_state[ZS_FAILED], d->nqueued);
 		sbuf_printf(r->b, "\"counters\":{\"started\":%llu,\"secure\":%llu,\"failed\":%llu,"
 			    "\"clear\":%llu,\"zrtp_rx\":%llu,\"zrtp_tx\":%llu,\"zrtp_unknown\":%llu,"
 			    "\"key_errors\":%llu}}\n",

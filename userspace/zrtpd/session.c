@@ -136,8 +136,8 @@ static void free_session(struct zrtpd *d, struct zrtpd_session *s)
 	free(s);
 }
 
-/* A fresh engine for s (first start, a restart after a daemon restart). */
-static int start_engine(struct zrtpd *d, struct zrtpd_session *s, enum zrtp_role role)
+/* A fresh engine for s (first start, peer-hash, a peer restarting its call). */
+static int create_engine(struct zrtpd *d, struct zrtpd_session *s, enum zrtp_role role)
 {
 	struct zrtp_config zc;
 
@@ -155,16 +155,99 @@ static int start_engine(struct zrtpd *d, struct zrtpd_session *s, enum zrtp_role
 	s->z = zrtp_session_new(&zc);
 	if (!s->z)
 		return -ENOMEM;
-	if (zrtp_start(s->z, d->now)) {
-		zrtp_session_free(s->z);
-		s->z = NULL;
-		return -EIO;
-	}
+	s->role = role;
+	s->begun = false;
 	zrtp_hello_hash(s->z, s->hello_hash, sizeof(s->hello_hash));
 	s->state = ZS_HANDSHAKE;
+	return 0;
+}
+
+/*
+ * Admission: at most cfg.max_handshakes sessions run discovery at once.
+ * Every running handshake retransmits Hello every 50-200 ms (RFC 6189 §6,
+ * T1) and gives up after 20 tries; thousands started together would spend
+ * the loop on retransmissions and time out before their turn.  Waiting
+ * sessions hold their engine (so hello-hash works) but send nothing until
+ * admitted, in arrival order, or at once when their peer speaks.
+ */
+static void begin(struct zrtpd *d, struct zrtpd_session *s)
+{
+	char buf[160];
+
+	if (zrtp_start(s->z, d->now))
+		return;
+	s->begun = true;
+	if (!s->counted) {
+		s->counted = true;
+		d->active++;
+	}
 	s->started_ms = d->now;
 	d->stats.started++;
-	return 0;
+	zrtpd_log(d, 1, "flow %u %s: ZRTP started%s", s->flow.id,
+		  zrtpd_flow_str(&s->flow, buf, sizeof(buf)), s->from_watch ? " (watch)" : "");
+	zrtpd_ctl_event(d, "started", s, NULL);
+	zrtpd_session_pump(d, s);
+}
+
+static void dequeue(struct zrtpd *d, struct zrtpd_session *s)
+{
+	struct zrtpd_session **pp;
+
+	if (!s->queued)
+		return;
+	for (pp = &d->q_head; *pp; pp = &(*pp)->next_q)
+		if (*pp == s) {
+			*pp = s->next_q;
+			break;
+		}
+	if (d->q_tail == s) {
+		d->q_tail = NULL;
+		for (struct zrtpd_session *t = d->q_head; t; t = t->next_q)
+			d->q_tail = t;
+	}
+	s->next_q = NULL;
+	s->queued = false;
+	d->nqueued--;
+}
+
+static void admit_next(struct zrtpd *d)
+{
+	if (d->admitting)
+		return;
+	d->admitting = true;
+	while (d->q_head && (!d->cfg.max_handshakes || d->active < d->cfg.max_handshakes)) {
+		struct zrtpd_session *s = d->q_head;
+
+		dequeue(d, s);
+		begin(d, s);
+	}
+	d->admitting = false;
+}
+
+static void enqueue_or_begin(struct zrtpd *d, struct zrtpd_session *s)
+{
+	if (!d->cfg.max_handshakes || d->active < d->cfg.max_handshakes) {
+		begin(d, s);
+		return;
+	}
+	s->queued = true;
+	s->next_q = NULL;
+	if (d->q_tail)
+		d->q_tail->next_q = s;
+	else
+		d->q_head = s;
+	d->q_tail = s;
+	d->nqueued++;
+}
+
+/* A session that left discovery frees its slot. */
+static void account(struct zrtpd *d, struct zrtpd_session *s)
+{
+	if (s->counted && s->state != ZS_HANDSHAKE) {
+		s->counted = false;
+		d->active--;
+		admit_next(d);
+	}
 }
 
 int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
@@ -172,7 +255,6 @@ int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 {
 	struct zrtpd_session *s;
 	struct ksrtp_flow_info req = *flow;
-	char buf[160];
 	int ret;
 
 	if (zrtpd_session_by_tuple(d, &flow->local, &flow->remote))
@@ -202,15 +284,12 @@ int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 		s->flow = req;
 	}
 	link_session(d, s);
-	ret = start_engine(d, s, o ? o->role : ZRTP_ROLE_AUTO);
+	ret = create_engine(d, s, o ? o->role : ZRTP_ROLE_AUTO);
 	if (ret) {
 		zrtpd_session_del(d, s, !flow->id);
 		return ret;
 	}
-	zrtpd_log(d, 1, "flow %u %s: ZRTP started%s", s->flow.id,
-		  zrtpd_flow_str(&s->flow, buf, sizeof(buf)), s->from_watch ? " (watch)" : "");
-	zrtpd_ctl_event(d, "started", s, NULL);
-	zrtpd_session_pump(d, s);
+	enqueue_or_begin(d, s);
 	if (out)
 		*out = s;
 	return 0;
@@ -223,8 +302,12 @@ int zrtpd_session_del(struct zrtpd *d, struct zrtpd_session *s, bool del_flow)
 	if (del_flow)
 		ret = d->k->ops->flow_del(d->k, &s->flow);
 	zrtpd_ctl_event(d, "removed", s, NULL);
+	dequeue(d, s);
 	unlink_session(d, s);
+	if (s->counted)
+		d->active--;
 	free_session(d, s);
+	admit_next(d);
 	return ret == -ENOENT ? 0 : ret;
 }
 
@@ -397,7 +480,7 @@ void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 	unsigned int ntx = 0, i;
 	int ret, n;
 
-	if (!s->z) {
+	if (!s->z || !s->begun) {
 		s->deadline = UINT64_MAX;
 		zrtpd_timer_update(d, s);
 		return;
@@ -433,6 +516,7 @@ void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 		d->stats.failed--;
 		d->stats.clear++;
 	}
+	account(d, s);
 }
 
 void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t *pkt, size_t len)
@@ -444,8 +528,13 @@ void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t
 		 * Hello) only if its call restarted; answer with a fresh engine */
 		if (s->state == ZS_SECURE || len < 16 || memcmp(pkt + 16, "Hello   ", 8))
 			return;
-		if (start_engine(d, s, ZRTP_ROLE_AUTO))
+		if (create_engine(d, s, ZRTP_ROLE_AUTO))
 			return;
+		begin(d, s);
+	} else if (s->queued) {
+		/* the peer is already talking: admit now, whatever the limit */
+		dequeue(d, s);
+		begin(d, s);
 	}
 	if (zrtp_input(s->z, d->now, pkt, len) < 0)
 		zrtpd_log(d, 2, "flow %u: malformed ZRTP packet (%zu bytes) ignored", s->flow.id, len);
@@ -481,12 +570,16 @@ int zrtpd_session_set_peer_hash(struct zrtpd *d, struct zrtpd_session *s, const 
 {
 	if (s->state != ZS_HANDSHAKE || s->zrtp_rx)
 		return -EBUSY;
+	bool was_begun = s->begun;
+
 	memcpy(s->peer_hash, h, 32);
 	s->have_peer_hash = true;
-	if (start_engine(d, s, ZRTP_ROLE_AUTO))
+	if (create_engine(d, s, s->role))
 		return -ENOMEM;
-	d->stats.started--;
-	zrtpd_session_pump(d, s);
+	if (was_begun) {
+		d->stats.started--;
+		begin(d, s);
+	}
 	return 0;
 }
 

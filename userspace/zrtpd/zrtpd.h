@@ -55,6 +55,7 @@ struct zrtpd_config {
 	mode_t ctl_mode;
 	gid_t ctl_gid;			/* (gid_t)-1: the daemon's */
 	char kernel[16];		/* "netlink" or "mock" */
+	unsigned int max_handshakes;	/* in discovery at once; 0: no limit */
 	int verbose;
 };
 
@@ -83,6 +84,10 @@ struct zrtpd_session {
 	enum zrtpd_sess_state state;
 	bool resumed;			/* found secure in the kernel at start */
 	bool armed;			/* keys in, SECURE on Conf2ACK (initiator) */
+	bool begun;			/* zrtp_start() done */
+	bool queued;			/* waiting for a handshake slot */
+	bool counted;			/* holds a handshake slot */
+	enum zrtp_role role;
 	bool from_watch;
 	bool initiator;
 	bool verified;
@@ -101,7 +106,7 @@ struct zrtpd_session {
 
 	uint64_t deadline;		/* UINT64_MAX: no timer */
 	int heap_idx;			/* -1: not in the heap */
-	struct zrtpd_session *next_id, *next_tuple;
+	struct zrtpd_session *next_id, *next_tuple, *next_q;
 };
 
 struct zrtpd_client;
@@ -127,6 +132,11 @@ struct zrtpd {
 	unsigned int nbuckets, nsessions;
 	struct zrtpd_session **heap;
 	unsigned int nheap, heap_cap;
+
+	/* admission (session.c): handshakes running, and those waiting */
+	unsigned int active, nqueued;
+	struct zrtpd_session *q_head, *q_tail;
+	bool admitting;
 
 	struct zrtpd_client *clients;
 	struct zrtpd_stats stats;
