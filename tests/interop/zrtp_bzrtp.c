@@ -107,6 +107,7 @@ struct our_side {
 	int n_secure, n_error, n_mismatch;
 	uint32_t error;
 	bool drop_helloack;
+	int commits_sent;
 };
 
 static uint64_t now_ms(void)
@@ -199,6 +200,8 @@ static void our_drain(struct our_side *o, uint16_t peer_port)
 		if (out.kind == ZRTP_OUT_PACKET) {
 			if (o->drop_helloack && out.len > 24 && !memcmp(out.pkt + 16, "HelloACK", 8))
 				continue;
+			if (out.len > 24 && !memcmp(out.pkt + 16, "Commit  ", 8))
+				o->commits_sent++;
 			pcap_write(o->port, peer_port, out.pkt, out.len);
 			if (send(o->fd, out.pkt, out.len, 0) < 0)
 				continue;
@@ -430,6 +433,30 @@ TEST(aux_secret)
 		EXPECT_EQ(same ? BZRTP_AUXSECRET_MATCH : BZRTP_AUXSECRET_MISMATCH, c.b.aux_mismatch);
 		call_teardown(&c);
 	}
+}
+
+/* Both sides Commit (we do not hold back): RFC 6189 §4.2 must make bzrtp
+ * and us agree on who is initiator, whichever it turns out to be. */
+TEST(commit_contention_with_bzrtp)
+{
+	uint32_t prefs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS32, ZRTP_X255, ZRTP_B32 };
+	int ours_init = 0, yielded = 0, runs = 8;
+
+	for (int i = 0; i < runs; i++) {
+		struct call c;
+
+		ASSERT_EQ(0, call_setup(&c, prefs, true, NULL, NULL));
+		c.o.drop_helloack = false;		/* both will Commit */
+		pump(c.bz, &c.b, &c.o, 5000);
+		expect_same(_metadata, &c, c.o.secure.initiator);
+		EXPECT_LE(1, c.o.commits_sent);
+		ours_init += c.o.secure.initiator;
+		/* we committed and still ended responder: we lost §4.2 */
+		yielded += !c.o.secure.initiator && c.o.commits_sent;
+		call_teardown(&c);
+	}
+	TH_LOG("we were initiator in %d of %d runs, yielded a Commit in %d", ours_init, runs,
+	       yielded);
 }
 
 /* Two calls between the same two caches: the second reuses rs1. */
