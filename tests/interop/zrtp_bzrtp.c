@@ -92,6 +92,7 @@ struct bz_side {
 	uint16_t peer_port;
 	uint32_t ssrc;
 	bool secrets, started, mismatch;
+	int drop_every, sent;
 	int32_t verified;
 	int aux_mismatch;
 	uint8_t self_key[32], self_salt[14], peer_key[32], peer_salt[14];
@@ -108,6 +109,7 @@ struct our_side {
 	uint32_t error;
 	bool drop_helloack;
 	int commits_sent;
+	int drop_every, sent;
 };
 
 static uint64_t now_ms(void)
@@ -143,6 +145,8 @@ static int bz_send(void *cd, const uint8_t *p, uint16_t len)
 {
 	struct bz_side *b = cd;
 
+	if (b->drop_every && ++b->sent % b->drop_every == 0)
+		return 0;		/* "lost" on the wire */
 	pcap_write(b->port, b->peer_port, p, len);
 	return send(b->fd, p, len, 0) == len ? 0 : -1;
 }
@@ -202,6 +206,8 @@ static void our_drain(struct our_side *o, uint16_t peer_port)
 				continue;
 			if (out.len > 24 && !memcmp(out.pkt + 16, "Commit  ", 8))
 				o->commits_sent++;
+			if (o->drop_every && ++o->sent % o->drop_every == 0)
+				continue;	/* "lost" on the wire */
 			pcap_write(o->port, peer_port, out.pkt, out.len);
 			if (send(o->fd, out.pkt, out.len, 0) < 0)
 				continue;
@@ -457,6 +463,27 @@ TEST(commit_contention_with_bzrtp)
 	}
 	TH_LOG("we were initiator in %d of %d runs, yielded a Commit in %d", ours_init, runs,
 	       yielded);
+}
+
+/* Packet loss both ways (every 3rd datagram of each side dropped): the
+ * two implementations' retransmissions still meet, in both roles. */
+TEST(lossy_network)
+{
+	uint32_t prefs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS80, ZRTP_X255, ZRTP_B256 };
+
+	for (int ours_init = 0; ours_init < 2; ours_init++)
+	for (int phase = 0; phase < 3; phase++) {
+		struct call c;
+
+		ASSERT_EQ(0, call_setup(&c, prefs, ours_init, NULL, NULL));
+		c.o.drop_every = 3;
+		c.b.drop_every = 3;
+		c.o.sent = phase;	/* shift which packets are lost */
+		c.b.sent = 2 - phase;
+		pump(c.bz, &c.b, &c.o, 15000);
+		expect_same(_metadata, &c, ours_init);
+		call_teardown(&c);
+	}
 }
 
 /* Two calls between the same two caches: the second reuses rs1. */
