@@ -30,8 +30,15 @@ $(B)/bin/rtpapp: tools/rtpapp/rtpapp.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
+# An independent ZRTP+SRTP endpoint (bzrtp + libsrtp) for the interop e2e test.
+$(B)/bin/bzrtp_peer: tools/rtpapp/bzrtp_peer.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -Wno-deprecated-declarations $(shell pkg-config --cflags libsrtp2) -o $@ $< \
+		-lbzrtp -lbctoolbox $(shell pkg-config --libs libsrtp2)
+
 PROGRAMS += $(B)/bin/zrtpctl $(B)/bin/zrtpd $(if $(wildcard tools/rtpapp/rtpapp.c),$(B)/bin/rtpapp)
-VM_BINS += $(B)/bin/zrtpctl $(B)/bin/zrtpd $(if $(wildcard tools/rtpapp/rtpapp.c),$(B)/bin/rtpapp)
+VM_BINS += $(B)/bin/zrtpctl $(B)/bin/zrtpd $(if $(wildcard tools/rtpapp/rtpapp.c),$(B)/bin/rtpapp) \
+	$(if $(wildcard tools/rtpapp/bzrtp_peer.c),$(B)/bin/bzrtp_peer)
 
 # Native tests: daemons on the mock kernel link.
 ZRTPD_UNIT := $(basename $(notdir $(wildcard tests/unit/zrtpd_*.c)))
