@@ -143,6 +143,12 @@ static int ctx_setup(struct ksrtp_ctx *ctx, size_t size,
 	if (!pd || !ops || opts_check(opts, &window, &max) ||
 	    !ksrtp_ctx_size(opts) || size < ksrtp_ctx_size(opts))
 		return ret;
+	/*
+	 * The KDF output (ctx->scratch) goes through the cipher: refuse
+	 * vmalloc memory rather than hand it to a scatterlist.
+	 */
+	if (!ksrtp_sg_capable(ctx))
+		return ret;
 	memset(ctx, 0, size);
 	ctx->ops = ops;
 	ctx->size = size;

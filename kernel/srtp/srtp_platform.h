@@ -17,10 +17,13 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/compiler.h>
+#include <linux/mm.h>			/* is_vmalloc_addr() */
 #include <crypto/algapi.h>		/* crypto_memneq() */
 
 #define ksrtp_memneq(a, b, n)	crypto_memneq(a, b, n)
 #define ksrtp_wipe(p, n)	memzero_explicit(p, n)
+/* Memory a backend may put in a scatterlist (see srtp_crypto.h). */
+#define ksrtp_sg_capable(p)	(!is_vmalloc_addr(p))
 
 #else /* userspace */
 
@@ -60,6 +63,8 @@ static inline int ksrtp_memneq(const void *a, const void *b, size_t n)
 	}
 	return d != 0;
 }
+
+#define ksrtp_sg_capable(p)	true
 
 /* A wipe the compiler may not drop as a dead store. */
 static inline void ksrtp_wipe(void *p, size_t n)

@@ -277,7 +277,7 @@ int ksrtp_selftest(const struct ksrtp_crypto_ops *ops, void *scratch,
 	struct selftest_mem *m = scratch;
 	size_t ctx_size = (ksrtp_ctx_size(NULL) + 7) & ~(size_t)7;
 
-	if (len < sizeof(*m) + 2 * ctx_size)
+	if (len < sizeof(*m) + 2 * ctx_size || !ksrtp_sg_capable(scratch))
 		return KSRTP_ERR_INVAL;
 	if (test_kdf(ops, m))
 		return -1;
