@@ -51,6 +51,8 @@ static long rss_kib(void)
 	return kb;
 }
 
+static unsigned int max_handshakes = 256;
+
 static int side_init(struct side *s, const char *name, const char *dir, const char *ka, bool cache)
 {
 	char err[256];
@@ -61,6 +63,7 @@ static int side_init(struct side *s, const char *name, const char *dir, const ch
 	s->cfg.ctl_path[0] = 0;
 	s->cfg.state_path[0] = 0;
 	s->cfg.verbose = 0;
+	s->cfg.max_handshakes = max_handshakes;
 	if (cache)
 		snprintf(s->cfg.cache_path, sizeof(s->cfg.cache_path), "%s/%s.db", dir, name);
 	else
@@ -105,7 +108,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "no-cache", no_argument, NULL, 'C' }, { NULL, 0, NULL, 0 },
 	};
-	unsigned int n = 10000, i, secure_a = 0;
+	unsigned int n = 10000, i, secure_a = 0, max_hs = 256;
 	const char *ka = "X255";
 	bool cache = true;
 	int limit_s = 300, c, ready[2], go[2];
@@ -119,14 +122,15 @@ int main(int argc, char **argv)
 	double secs, cpu_a, cpu_b;
 	pid_t peer;
 
-	while ((c = getopt_long(argc, argv, "n:k:t:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:k:t:m:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': n = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'm': max_hs = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'k': ka = optarg; break;
 		case 't': limit_s = atoi(optarg); break;
 		case 'C': cache = false; break;
 		default:
-			fputs("usage: zrtpd_bench [-n SESSIONS] [-k KA] [-t LIMIT_S] [--no-cache]\n", stderr);
+			fputs("usage: zrtpd_bench [-n SESSIONS] [-k KA] [-t LIMIT_S] [-m MAX_HANDSHAKES] [--no-cache]\n", stderr);
 			return 2;
 		}
 	}
@@ -145,6 +149,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "zrtpd_bench: needs %u file descriptors (ulimit -n)\n", n + 64);
 		return 1;
 	}
+	max_handshakes = max_hs;
 	if (!mkdtemp(dir) || pipe(ready) || pipe(go))
 		return 1;
 
@@ -214,8 +219,8 @@ int main(int argc, char **argv)
 			}
 	qsort(lat, secure_a, sizeof(*lat), cmp_u64);
 	secs = (double)(t_end - t0) / 1000.0;
-	printf("zrtpd bench: %u concurrent sessions, %s, cache %s, one event loop\n", n, ka,
-	       cache ? "on (SQLite, synchronous=FULL)" : "off");
+	printf("zrtpd bench: %u concurrent sessions, %s, cache %s, one event loop, max-handshakes %u\n",
+	       n, ka, cache ? "on (SQLite, synchronous=FULL)" : "off", max_hs);
 	printf("  completed:        %u/%u secure (%.1f%%); failed %u, clear %u, still handshaking %u\n",
 	       secure_a, n, 100.0 * secure_a / n, count_state(&a.d, ZS_FAILED),
 	       count_state(&a.d, ZS_CLEAR), count_state(&a.d, ZS_HANDSHAKE));
@@ -233,6 +238,35 @@ int main(int argc, char **argv)
 	printf("  ZRTP packets:     %llu sent, %llu received (%.1f per handshake)\n",
 	       (unsigned long long)a.d.stats.zrtp_tx, (unsigned long long)a.d.stats.zrtp_rx,
 	       secure_a ? (double)(a.d.stats.zrtp_tx + a.d.stats.zrtp_rx) / secure_a : 0.0);
+	/* why the others did not make it: RFC 6189 §5.9 codes */
+	{
+		unsigned int codes[8] = { 0 }, other = 0;
+		static const uint32_t known[8] = { ZRTP_ERR_TIMEOUT, ZRTP_ERR_MALFORMED,
+						   ZRTP_ERR_CONFIRM_MAC, ZRTP_ERR_DH_HVI,
+						   ZRTP_ERR_HELLO_MISMATCH, ZRTP_ERR_SOFTWARE,
+						   ZRTP_ERR_DH_BAD_PV, ZRTP_ERR_NONCE_REUSE };
+
+		for (i = 0; i < a.d.nbuckets; i++)
+			for (struct zrtpd_session *s = a.d.by_id[i]; s; s = s->next_id) {
+				unsigned int k;
+
+				if (s->state == ZS_SECURE)
+					continue;
+				for (k = 0; k < 8 && known[k] != s->error_code; k++)
+					;
+				if (k < 8)
+					codes[k]++;
+				else
+					other++;
+			}
+		if (secure_a < n) {
+			printf("  not secure:      ");
+			for (unsigned int k = 0; k < 8; k++)
+				if (codes[k])
+					printf(" error 0x%x: %u;", known[k], codes[k]);
+			printf(" other: %u\n", other);
+		}
+	}
 	free(lat);
 	zrtpd_fini(&a.d);
 	a.k->ops->close(a.k);
