@@ -51,7 +51,7 @@ static long rss_kib(void)
 	return kb;
 }
 
-static unsigned int max_handshakes = 256;
+static unsigned int max_handshakes = 128;
 
 static int side_init(struct side *s, const char *name, const char *dir, const char *ka, bool cache)
 {
@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "no-cache", no_argument, NULL, 'C' }, { NULL, 0, NULL, 0 },
 	};
-	unsigned int n = 10000, i, secure_a = 0, max_hs = 256;
+	unsigned int n = 10000, i, secure_a = 0, max_hs = 128;
 	const char *ka = "X255";
 	bool cache = true;
 	int limit_s = 300, c, ready[2], go[2];

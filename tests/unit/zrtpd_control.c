@@ -300,7 +300,7 @@ TEST(zrtpctl_binary_against_zrtpd_processes)
 {
 	char *tmp = test_tmpdir(), a_sock[128], b_sock[128], a_db[128], b_db[128], args[512];
 	char out[8192], sas_a[64] = "", sas_b[64] = "";
-	pid_t a, b;
+	pid_t a, b, m;
 	struct stat st;
 	int i, rc;
 
@@ -323,6 +323,22 @@ TEST(zrtpctl_binary_against_zrtpd_processes)
 	ASSERT_EQ(0, stat(a_sock, &st));
 	ASSERT_EQ(0600, st.st_mode & 0777);
 
+	/* a monitor subscribes first (bounded poll on the daemon's count) */
+	{
+		char mon[160];
+		char *mv[] = { "build/bin/zrtpctl", "-j", "-s", a_sock, "monitor", NULL };
+
+		snprintf(mon, sizeof(mon), "%s/monitor.out", tmp);
+		m = spawn(mv, mon);
+		for (i = 0; i < 300; i++) {
+			snprintf(args, sizeof(args), "-j -s %s status", a_sock);
+			zrtpctl(tmp, out, sizeof(out), args);
+			if (strstr(out, "\"monitors\":1,"))
+				break;
+			usleep(10000);
+		}
+		ASSERT_NE(NULL, strstr(out, "\"monitors\":1,"));
+	}
 	snprintf(args, sizeof(args), "-s %s session add local 127.0.0.1:%u remote 127.0.0.1:%u",
 		 a_sock, test_port(10), test_port(11));
 	ASSERT_EQ(0, zrtpctl(tmp, out, sizeof(out), args)) TH_LOG("%s", out);
@@ -375,10 +391,31 @@ TEST(zrtpctl_binary_against_zrtpd_processes)
 		ASSERT_TRUE(WIFEXITED(st2));
 		ASSERT_EQ(1, WEXITSTATUS(st2));
 	}
+	/* the monitor saw the session start and become secure, as JSON lines */
 	kill(a, SIGTERM);
 	kill(b, SIGTERM);
 	waitpid(a, NULL, 0);
 	waitpid(b, NULL, 0);
+	waitpid(m, NULL, 0);		/* zrtpd closed the stream: monitor ends */
+	{
+		char path[160], buf[16384];
+		FILE *f;
+		size_t len;
+
+		snprintf(path, sizeof(path), "%s/monitor.out", tmp);
+		f = fopen(path, "r");
+		ASSERT_NE(NULL, f);
+		len = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[len] = 0;
+		fclose(f);
+		static const char first[] = "{\"event\":\"started\",\"session\":{\"id\":1,";
+
+		ASSERT_EQ(0, strncmp(buf, first, strlen(first))) TH_LOG("%s", buf);
+		snprintf(path, sizeof(path), "{\"event\":\"secure\",\"session\":{\"id\":1,");
+		ASSERT_NE(NULL, strstr(buf, path));
+		snprintf(path, sizeof(path), "\"sas\":\"%s\"", sas_a);
+		ASSERT_NE(NULL, strstr(buf, path));
+	}
 	/* a clean stop removes the socket */
 	ASSERT_NE(0, stat(a_sock, &st));
 	rm_rf(tmp);

@@ -30,7 +30,7 @@ void zrtpd_config_defaults(struct zrtpd_config *c)
 	c->algs[1][1] = ZRTP_CODE('A', 'E', 'S', '3');
 	c->nalgs[1] = 2;
 	c->verbose = 1;
-	c->max_handshakes = 256;
+	c->max_handshakes = 128;
 }
 
 static const char *const alg_names[ZRTPD_ALG_KINDS][8] = {

@@ -431,11 +431,14 @@ static int c_status(struct req *r)
 {
 	struct zrtpd *d = r->d;
 	struct zrtpd_stats *st = &d->stats;
-	unsigned int b, by_state[4] = { 0 };
+	unsigned int b, by_state[4] = { 0 }, monitors = 0;
+	struct zrtpd_client *c;
 	char zid[25];
 
 	if (no_more(r, 1))
 		return -1;
+	for (c = d->clients; c; c = c->next)
+		monitors += c->monitor;
 	for (b = 0; b < d->nbuckets; b++) {
 		const struct zrtpd_session *s;
 
@@ -446,11 +449,11 @@ static int c_status(struct req *r)
 	if (r->json) {
 		sbuf_printf(r->b, "{\"pid\":%d,\"zid\":\"%s\",\"kernel\":\"%s\",\"policy\":\"%s\","
 			    "\"cache\":\"%s\",\"sessions\":%u,\"handshake\":%u,\"secure\":%u,"
-			    "\"clear\":%u,\"failed\":%u,\"queued\":%u,",
+			    "\"clear\":%u,\"failed\":%u,\"queued\":%u,\"monitors\":%u,",
 			    (int)getpid(), zid, d->k->ops->name,
 			    d->cfg.policy ? "require-secure" : "opportunistic", d->cfg.cache_path,
 			    d->nsessions, by_state[ZS_HANDSHAKE], by_state[ZS_SECURE],
-			    by_state[ZS_CLEAR], by_state[ZS_FAILED], d->nqueued);
+			    by_state[ZS_CLEAR], by_state[ZS_FAILED], d->nqueued, monitors);
 		sbuf_printf(r->b, "\"counters\":{\"started\":%llu,\"secure\":%llu,\"failed\":%llu,"
 			    "\"clear\":%llu,\"zrtp_rx\":%llu,\"zrtp_tx\":%llu,\"zrtp_unknown\":%llu,"
 			    "\"key_errors\":%llu}}\n",

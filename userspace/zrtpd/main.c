@@ -43,7 +43,7 @@ static void usage(FILE *f)
 		"      --control-mode MODE    socket permissions (octal, default 0600)\n"
 		"      --control-group GROUP  socket group\n"
 		"      --kernel netlink|mock  the kernel link (mock: tests, no SRTP)\n"
-		"      --max-handshakes N     handshakes in discovery at once (default 256, 0: no limit)\n"
+		"      --max-handshakes N     handshakes in discovery at once (default 128, 0: no limit)\n"
 		"  -v, --verbose              more log (repeat); --log-level 0-3\n"
 		"      --check                verify the kernel link, list the flows a restart resumes\n"
 		"      --dump-config          print the effective configuration and exit\n"
