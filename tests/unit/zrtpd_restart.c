@@ -192,6 +192,42 @@ TEST_F(pair, watch_outgoing_rtp_starts_session)
 	ASSERT_EQ(1, self->alice.d.nsessions);
 }
 
+/*
+ * A watch-created call nobody hangs up: once its counters stop moving for
+ * idle-timeout, the session and its kernel flow go.  A session added by
+ * name stays.
+ */
+TEST_F(pair, watch_sessions_idle_out)
+{
+	struct zrtpd_port_range r = { test_port(4), test_port(7) };
+	struct ksrtp_flow_info fa = flow_of(test_port(8), test_port(5));
+	struct zrtpd_session *sa;
+	struct two_sessions t = { &self->alice.d, &self->bob.d, 0, 1, ZS_SECURE };
+	uint64_t end;
+
+	self->bob.cfg.watches[0] = r;
+	self->bob.cfg.nwatches = 1;
+	self->bob.cfg.idle_timeout = 1;
+	self->alice.cfg.idle_timeout = 1;
+	ASSERT_EQ(0, host_start(&self->alice));
+	ASSERT_EQ(0, host_start(&self->bob));
+	ASSERT_EQ(0, zrtpd_session_add(&self->alice.d, &fa, NULL, &sa));
+	t.ida = sa->flow.id;
+	ASSERT_TRUE(run_until(self->hs, 2, both_in_state, &t, 10000));
+	ASSERT_EQ(1, zrtpd_mock_flow_count(self->bob.m));
+	/* no traffic from now on: within a few GC rounds bob's flow is gone */
+	end = zrtpd_now_ms() + 5000;
+	while (self->bob.d.nsessions && zrtpd_now_ms() < end) {
+		zrtpd_run_once(&self->alice.d, 5);
+		zrtpd_run_once(&self->bob.d, 5);
+	}
+	ASSERT_EQ(0, self->bob.d.nsessions);
+	ASSERT_EQ(0, zrtpd_mock_flow_count(self->bob.m));
+	/* alice named hers: still there */
+	ASSERT_EQ(1, self->alice.d.nsessions);
+	ASSERT_EQ(1, zrtpd_mock_flow_count(self->alice.m));
+}
+
 /* Outside the watched range nothing happens. */
 TEST_F(pair, unwatched_port_ignored)
 {

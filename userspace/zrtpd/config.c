@@ -31,6 +31,7 @@ void zrtpd_config_defaults(struct zrtpd_config *c)
 	c->nalgs[1] = 2;
 	c->verbose = 1;
 	c->max_handshakes = 128;
+	c->idle_timeout = 300;
 }
 
 static const char *const alg_names[ZRTPD_ALG_KINDS][8] = {
@@ -209,6 +210,17 @@ int zrtpd_config_set(struct zrtpd_config *c, const char *key, const char *v,
 		c->max_handshakes = (unsigned int)m;
 		return 0;
 	}
+	if (!strcmp(key, "idle-timeout")) {
+		char *end;
+		unsigned long t = strtoul(v, &end, 10);
+
+		if (*end || end == v || t > 86400) {
+			snprintf(err, errlen, "idle-timeout: seconds, 0 to 86400 (0: never), not '%s'", v);
+			return -1;
+		}
+		c->idle_timeout = (unsigned int)t;
+		return 0;
+	}
 	if (!strcmp(key, "log-level")) {
 		char *end;
 		long l = strtol(v, &end, 10);
@@ -312,5 +324,6 @@ void zrtpd_config_write(FILE *f, const struct zrtpd_config *c)
 		fprintf(f, "control-group = %u\n", (unsigned int)c->ctl_gid);
 	fprintf(f, "kernel = %s\n", c->kernel);
 	fprintf(f, "max-handshakes = %u\n", c->max_handshakes);
+	fprintf(f, "idle-timeout = %u\n", c->idle_timeout);
 	fprintf(f, "log-level = %d\n", c->verbose);
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "kernel.h"
 
@@ -73,6 +74,14 @@ static int nl_listen(struct zrtpd_kernel *k)
 	ret = ksrtp_nl_zrtp_listen(&l->lis);
 	if (!ret)
 		ret = ksrtp_nl_join_events(&l->lis);
+	/* thousands of handshakes at once: room for a burst of diverted
+	 * ZRTP while the loop computes (a loss is only a retransmission) */
+	if (!ret) {
+		int sz = 4 << 20;
+
+		if (setsockopt(ksrtp_nl_fd(&l->lis), SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
+			setsockopt(ksrtp_nl_fd(&l->lis), SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	}
 	return ret;
 }
 

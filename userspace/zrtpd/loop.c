@@ -265,6 +265,18 @@ int zrtpd_run_once(struct zrtpd *d, int max_wait_ms)
 
 	d->now = zrtpd_now_ms();
 	run_timers(d);
+	if (d->cfg.idle_timeout && d->now >= d->next_gc) {
+		uint64_t every = d->cfg.idle_timeout * 1000ULL / 4;
+
+		zrtpd_sessions_gc(d);
+		d->next_gc = d->now + (every < 1000 ? 1000 : every > 30000 ? 30000 : every);
+	}
+	if (d->cfg.idle_timeout) {
+		int t = d->next_gc <= d->now ? 0 : (int)(d->next_gc - d->now);
+
+		if (timeout < 0 || t < timeout)
+			timeout = t;
+	}
 	if (d->nheap) {
 		uint64_t due = d->heap[0]->deadline;
 		int t = due <= d->now ? 0 : (int)(due - d->now > 60000 ? 60000 : due - d->now);

@@ -264,6 +264,7 @@ int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 		return -ENOMEM;
 	s->heap_idx = -1;
 	s->deadline = UINT64_MAX;
+	s->active_ms = d->now;
 	s->from_watch = o && o->from_watch;
 	if (o && o->peer_hash) {
 		memcpy(s->peer_hash, o->peer_hash, 32);
@@ -724,4 +725,56 @@ int zrtpd_sessions_resume(struct zrtpd *d)
 		zrtpd_log(d, 1, "resumed %u flows from the kernel", d->nsessions);
 	zrtpd_state_restore(d);
 	return 0;
+}
+
+/*
+ * Watch mode creates flows nobody will delete: the application never told
+ * anyone about its call.  A watch-created session whose kernel counters
+ * (SRTP and clear RTP both ways, ZRTP) have not moved for idle-timeout
+ * seconds is over; its flow and keys go.  Named sessions are the
+ * operator's and stay until "session del".
+ */
+unsigned int zrtpd_sessions_gc(struct zrtpd *d)
+{
+	struct zrtpd_session **idle = NULL, *s;
+	unsigned int b, n = 0, cap = 0, i;
+	struct ksrtp_flow_stats st;
+	char buf[160];
+
+	if (!d->cfg.idle_timeout)
+		return 0;
+	for (b = 0; b < d->nbuckets; b++)
+		for (s = d->by_id[b]; s; s = s->next_id) {
+			uint64_t sum;
+
+			if (!s->from_watch || s->state == ZS_HANDSHAKE ||
+			    d->k->ops->stats_get(d->k, &s->flow, &st))
+				continue;
+			sum = st.c[KSRTP_A_STATS_TX_PACKETS] + st.c[KSRTP_A_STATS_RX_PACKETS] +
+			      st.c[KSRTP_A_STATS_CLEAR_PASSED] + st.c[KSRTP_A_STATS_CLEAR_DROPPED] +
+			      st.c[KSRTP_A_STATS_RX_AUTH_FAIL] + st.c[KSRTP_A_STATS_ZRTP_RX];
+			if (sum != s->activity) {
+				s->activity = sum;
+				s->active_ms = d->now;
+				continue;
+			}
+			if (d->now - s->active_ms < (uint64_t)d->cfg.idle_timeout * 1000)
+				continue;
+			if (n == cap) {
+				struct zrtpd_session **l = realloc(idle, (cap ? cap * 2 : 16) * sizeof(*l));
+
+				if (!l)
+					break;
+				idle = l;
+				cap = cap ? cap * 2 : 16;
+			}
+			idle[n++] = s;
+		}
+	for (i = 0; i < n; i++) {
+		zrtpd_log(d, 1, "flow %u %s: idle for %us, removed", idle[i]->flow.id,
+			  zrtpd_flow_str(&idle[i]->flow, buf, sizeof(buf)), d->cfg.idle_timeout);
+		zrtpd_session_del(d, idle[i], true);
+	}
+	free(idle);
+	return n;
 }

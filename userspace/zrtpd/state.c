@@ -7,7 +7,7 @@
  * flows the kernel still has.  No secret is ever written here.
  *
  *   local  remote  sas  hash  cipher  auth  ka  sas_type  profile
- *   peer_zid(hex)  verified(0|1)  cache  initiator(0|1)
+ *   peer_zid(hex)  verified(0|1)  cache  initiator(0|1)  watch(0|1)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +22,11 @@ static void write_line(FILE *f, const struct zrtpd_session *s)
 	char l[64], r[64], zid[25];
 
 	zrtpd_hex(s->peer_zid, sizeof(s->peer_zid), zid);
-	fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\n",
+	fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n",
 		ksrtp_format_sockaddr(&s->flow.local, l, sizeof(l)),
 		ksrtp_format_sockaddr(&s->flow.remote, r, sizeof(r)),
 		s->sas[0] ? s->sas : "-", s->hash, s->cipher, s->auth, s->ka, s->sas_type,
-		s->profile, zid, s->verified, (int)s->cache, s->initiator);
+		s->profile, zid, s->verified, (int)s->cache, s->initiator, s->from_watch);
 }
 
 void zrtpd_state_save(struct zrtpd *d, const struct zrtpd_session *s)
@@ -51,15 +51,15 @@ static void copy_field(char *dst, size_t cap, const char *src)
 
 static void restore_line(struct zrtpd *d, char *line)
 {
-	char *fld[13], *save = NULL, *p;
+	char *fld[14], *save = NULL, *p;
 	struct ksrtp_sockaddr l, r;
 	struct zrtpd_session *s;
 	int n = 0;
 
 	line[strcspn(line, "\n")] = 0;
-	for (p = strtok_r(line, "\t", &save); p && n < 13; p = strtok_r(NULL, "\t", &save))
+	for (p = strtok_r(line, "\t", &save); p && n < 14; p = strtok_r(NULL, "\t", &save))
 		fld[n++] = p;
-	if (n != 13 || ksrtp_parse_sockaddr(fld[0], &l) || ksrtp_parse_sockaddr(fld[1], &r))
+	if (n < 13 || ksrtp_parse_sockaddr(fld[0], &l) || ksrtp_parse_sockaddr(fld[1], &r))
 		return;
 	s = zrtpd_session_by_tuple(d, &l, &r);
 	if (!s || !s->resumed)
@@ -75,6 +75,7 @@ static void restore_line(struct zrtpd *d, char *line)
 	s->verified = atoi(fld[10]) != 0;
 	s->cache = (enum zrtp_cache_status)atoi(fld[11]);
 	s->initiator = atoi(fld[12]) != 0;
+	s->from_watch = n > 13 && atoi(fld[13]) != 0;	/* idle GC applies again */
 }
 
 void zrtpd_state_restore(struct zrtpd *d)

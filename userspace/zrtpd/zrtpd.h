@@ -56,6 +56,7 @@ struct zrtpd_config {
 	gid_t ctl_gid;			/* (gid_t)-1: the daemon's */
 	char kernel[16];		/* "netlink" or "mock" */
 	unsigned int max_handshakes;	/* in discovery at once; 0: no limit */
+	unsigned int idle_timeout;	/* s: watch-created flows without traffic go; 0: never */
 	int verbose;
 };
 
@@ -104,6 +105,8 @@ struct zrtpd_session {
 	uint64_t started_ms, secure_ms;
 	uint64_t zrtp_rx, zrtp_tx;
 
+	uint64_t activity;		/* kernel packet counters, summed (idle GC) */
+	uint64_t active_ms;		/* when they last moved */
 	uint64_t deadline;		/* UINT64_MAX: no timer */
 	int heap_idx;			/* -1: not in the heap */
 	struct zrtpd_session *next_id, *next_tuple, *next_q;
@@ -146,6 +149,7 @@ struct zrtpd {
 		size_t len;
 	} txq[ZRTPD_TXQ];		/* scratch: one batch's packets */
 	uint64_t now;
+	uint64_t next_gc;
 	bool stop;
 };
 
@@ -185,6 +189,8 @@ const char *zrtpd_state_str(const struct zrtpd_session *s);
 const char *zrtpd_cache_str(enum zrtp_cache_status c);
 int zrtpd_watch_add(struct zrtpd *d, const struct zrtpd_port_range *r);
 int zrtpd_watch_del(struct zrtpd *d, const struct zrtpd_port_range *r);
+/* Removes watch-created sessions idle for cfg.idle_timeout; returns how many. */
+unsigned int zrtpd_sessions_gc(struct zrtpd *d);
 
 /* control.c */
 int zrtpd_ctl_open(struct zrtpd *d);
