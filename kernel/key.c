@@ -8,7 +8,6 @@
  * A replaced or deleted key is unpublished with RCU and freed, wiped, from
  * a workqueue after a grace period, since freeing transforms may sleep.
  */
-#include <linux/mm.h>
 #include <linux/slab.h>
 #include <uapi/linux/ksrtp.h>
 
@@ -55,7 +54,7 @@ void ksrtp_key_destroy(struct ksrtp_key *key)
 	if (!key)
 		return;
 	ksrtp_ctx_wipe(key->ctx);
-	kvfree_sensitive(key->ctx, key->ctx_size);
+	kfree_sensitive(key->ctx);
 	kfree_sensitive(key);
 }
 
@@ -98,7 +97,12 @@ int ksrtp_key_install(struct ksrtp_net *kn, struct ksrtp_flow *flow,
 	key->dir = p->dir;
 	key->slot = p->slot;
 	key->ctx_size = ksrtp_ctx_size(&opts);
-	key->ctx = kvzalloc(key->ctx_size, GFP_KERNEL);
+	/*
+	 * kmalloc, not vmalloc: key derivation runs the cipher on buffers in
+	 * the context, which go into scatterlists (at most 256 KiB with the
+	 * largest window and SSRC bound).
+	 */
+	key->ctx = kzalloc(key->ctx_size, GFP_KERNEL);
 	if (!key->ctx)
 		goto err_key;
 
@@ -121,7 +125,7 @@ int ksrtp_key_install(struct ksrtp_net *kn, struct ksrtp_flow *flow,
 
 err_ctx:
 	ksrtp_ctx_wipe(key->ctx);
-	kvfree_sensitive(key->ctx, key->ctx_size);
+	kfree_sensitive(key->ctx);
 err_key:
 	kfree(key);
 out:

@@ -6,17 +6,51 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <uapi/linux/ksrtp.h>
 
 #include "ksrtp.h"
+#include "crypto.h"
+#include "srtp/srtp.h"
 #include "flow.h"
 #include "netlink.h"
 #include "zrtp.h"
 
+static bool selftest = true;
+module_param(selftest, bool, 0444);
+MODULE_PARM_DESC(selftest, "Run the SRTP known-answer tests with the kernel crypto at load (default on)");
+
+/*
+ * RFC 3711/6188/7714 known answers through the kernel crypto API: a module
+ * whose crypto disagrees with the RFCs must not protect anything.
+ */
+static int __init ksrtp_run_selftest(void)
+{
+	void *scratch;
+	int ret;
+
+	if (!selftest)
+		return 0;
+	scratch = kzalloc(KSRTP_SELFTEST_SCRATCH, GFP_KERNEL);
+	if (!scratch)
+		return -ENOMEM;
+	ret = ksrtp_selftest(&ksrtp_kcrypto_ops, scratch, KSRTP_SELFTEST_SCRATCH);
+	kfree_sensitive(scratch);
+	if (ret) {
+		pr_err("SRTP self-test %d failed: refusing to load\n", -ret);
+		return -ENOTRECOVERABLE;
+	}
+	return 0;
+}
+
 static int __init ksrtp_init(void)
 {
 	int ret;
+
+	ret = ksrtp_run_selftest();
+	if (ret)
+		goto err_selftest;
 
 	ret = ksrtp_flow_init();
 	if (ret)
@@ -38,6 +72,7 @@ err_genl:
 err_zrtp:
 	ksrtp_flow_exit();
 err_flow:
+err_selftest:
 	return ret;
 }
 

@@ -51,6 +51,17 @@ static const struct nla_policy ksrtp_flow_policy[KSRTP_A_FLOW_MAX + 1] = {
 	[KSRTP_A_FLOW_POLICY]	= NLA_POLICY_MASK(NLA_U32, KSRTP_POLICY_MASK),
 };
 
+/* Policy bounds wider than the s16 min/max of a plain NLA_POLICY_RANGE. */
+static struct netlink_range_validation ksrtp_window_range = {
+	.min = 128,
+	.max = 32768,
+};
+
+static struct netlink_range_validation ksrtp_ssrcs_range = {
+	.min = 1,
+	.max = 4096,
+};
+
 static const struct nla_policy ksrtp_key_policy[KSRTP_A_KEY_MAX + 1] = {
 	[KSRTP_A_KEY_FLOW_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
 	[KSRTP_A_KEY_DIR]		= NLA_POLICY_MAX(NLA_U8, KSRTP_KEY_DIR_RX),
@@ -61,8 +72,8 @@ static const struct nla_policy ksrtp_key_policy[KSRTP_A_KEY_MAX + 1] = {
 	[KSRTP_A_KEY_MASTER_SALT]	= { .type = NLA_BINARY, .len = 14 },
 	[KSRTP_A_KEY_ROC]		= { .type = NLA_U32 },
 	[KSRTP_A_KEY_SEQ]		= { .type = NLA_U16 },
-	[KSRTP_A_KEY_REPLAY_WINDOW]	= NLA_POLICY_RANGE(NLA_U32, 128, 32768),
-	[KSRTP_A_KEY_MAX_SSRCS]		= NLA_POLICY_RANGE(NLA_U32, 1, 4096),
+	[KSRTP_A_KEY_REPLAY_WINDOW]	= NLA_POLICY_FULL_RANGE(NLA_U32, &ksrtp_window_range),
+	[KSRTP_A_KEY_MAX_SSRCS]		= NLA_POLICY_FULL_RANGE(NLA_U32, &ksrtp_ssrcs_range),
 	[KSRTP_A_KEY_ACTIVE]		= { .type = NLA_REJECT },
 	[KSRTP_A_KEY_PACKETS]		= { .type = NLA_REJECT },
 };

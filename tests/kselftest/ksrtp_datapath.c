@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/ksrtp.h>
@@ -650,6 +651,124 @@ TEST_F(dp, clear_rtp_policy)
 	/* The first datagram B sees is the protected second one. */
 	EXPECT_LT((ssize_t)n, recv(self->sb, got, sizeof(got), 0));
 	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_CLEAR_DROPPED));
+}
+
+static int udp6_socket(int netns, const char *ip, int port, const char *peer,
+		       int peer_port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	struct timeval tv = { .tv_sec = 5 };
+	int fd;
+
+	if (enter(netns))
+		return -1;
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	a.sin6_port = htons(port);
+	inet_pton(AF_INET6, ip, &a.sin6_addr);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	a.sin6_port = htons(peer_port);
+	inet_pton(AF_INET6, peer, &a.sin6_addr);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	return fd;
+}
+
+/* The same over IPv6: a flow [fd99::1]:5000 <-> [fd99::2]:6000. */
+TEST_F(dp, ipv6_both_ways)
+{
+	struct ksrtp_flow_info f = { .mode = KSRTP_FLOW_MODE_SECURE }, got6;
+	uint8_t pkt[MAXPKT], wire[MAXPKT], got[MAXPKT];
+	int a6, b6, i;
+
+	b6 = udp6_socket(self->h.fd_b, "fd99::2", PORT_B, "fd99::1", PORT_A);
+	ASSERT_LE(0, b6);
+	a6 = udp6_socket(self->h.fd_a, "fd99::1", PORT_A, "fd99::2", PORT_B);
+	ASSERT_LE(0, a6);
+	ASSERT_EQ(0, ksrtp_parse_sockaddr("[fd99::1]:5000", &f.local));
+	ASSERT_EQ(0, ksrtp_parse_sockaddr("[fd99::2]:6000", &f.remote));
+	ASSERT_EQ(0, ksrtp_nl_flow_new(&self->nl, &f, &got6));
+	ASSERT_EQ(0, install(&self->nl, got6.id, KSRTP_KEY_DIR_TX, 0, variant, self->ktx, 0));
+	ASSERT_EQ(0, install(&self->nl, got6.id, KSRTP_KEY_DIR_RX, 0, variant, self->krx, 0));
+	for (i = 0; i < 20; i++) {
+		size_t n = make_rtp(pkt, 0x66, (uint16_t)(i + 1), i % 4, -1,
+				    (size_t)(rand() % 1200));
+		int len;
+
+		ASSERT_EQ((ssize_t)n, send(a6, pkt, n, 0));
+		len = (int)recv(b6, wire, sizeof(wire), 0);
+		ASSERT_LT((int)n, len);
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect(self->b_rx, wire, &len));
+		ASSERT_EQ(0, memcmp(pkt, wire, n));
+
+		memcpy(wire, pkt, n);
+		len = (int)n;
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect(self->b_tx, wire, &len));
+		ASSERT_EQ(len, send(b6, wire, (size_t)len, 0));
+		ASSERT_EQ((ssize_t)n, recv(a6, got, sizeof(got), 0));
+		ASSERT_EQ(0, memcmp(pkt, got, n));
+	}
+	close(a6);
+	close(b6);
+}
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+
+/* A UDP_SEGMENT batch on a secure flow is refused whole, never corrupted. */
+TEST_F(dp, udp_gso_refused)
+{
+	uint8_t pkt[MAXPKT], wire[MAXPKT];
+	int gso = 200, len;
+
+	make_rtp(pkt, 0x1, 1, 0, -1, 188);
+	make_rtp(pkt + 200, 0x1, 2, 0, -1, 188);
+	make_rtp(pkt + 400, 0x1, 3, 0, -1, 188);
+	ASSERT_EQ(0, setsockopt(self->sa, IPPROTO_UDP, UDP_SEGMENT, &gso, sizeof(gso)));
+	EXPECT_EQ(-1, send(self->sa, pkt, 600, 0));
+	EXPECT_EQ(EPERM, errno);
+	gso = 0;
+	ASSERT_EQ(0, setsockopt(self->sa, IPPROTO_UDP, UDP_SEGMENT, &gso, sizeof(gso)));
+	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_GSO_REFUSED));
+	/* The next datagram B sees is this protected one. */
+	ASSERT_EQ(200, send(self->sa, pkt, 200, 0));
+	len = (int)recv(self->sb, wire, sizeof(wire), 0);
+	ASSERT_LT(200, len);
+	ASSERT_EQ(srtp_err_status_ok, srtp_unprotect(self->b_rx, wire, &len));
+	ASSERT_EQ(0, memcmp(pkt, wire, 200));
+}
+
+/* Unloading with live flows, keys and traffic in flight is clean. */
+TEST_F(dp, unload_under_traffic)
+{
+	uint8_t pkt[MAXPKT], wire[MAXPKT];
+	size_t n = make_rtp(pkt, 0x3, 1, 0, -1, 160);
+	struct ksrtp_flow_info fi = { .id = self->flow_id };
+	struct ksrtp_flow_stats st;
+	pid_t pid;
+	int status, i;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		for (i = 0; i < 20000; i++)
+			send(self->sa, pkt, n, MSG_DONTWAIT);
+		_exit(0);
+	}
+	/* Traffic is flowing protected... */
+	ASSERT_LT((ssize_t)n, recv(self->sb, wire, sizeof(wire), 0));
+	ksrtp_nl_close(&self->nl);
+	/* ...when the module goes. */
+	EXPECT_EQ(0, ksrtp_unload());
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_FALSE(ksrtp_loaded());
+	/* Asking again autoloads a fresh module: the flow is gone. */
+	ASSERT_EQ(0, ksrtp_nl_open(&self->nl));
+	EXPECT_EQ(-ENOENT, ksrtp_nl_stats_get(&self->nl, &fi, &st));
 }
 
 TEST_HARNESS_MAIN

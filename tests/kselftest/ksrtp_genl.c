@@ -314,6 +314,130 @@ TEST_F(genl, flow_malformed_requests_refused)
 	EXPECT_EQ(0, flow_count(&self->nl));
 }
 
+/* KEY_NEW: every malformed, missing or inconsistent attribute refused. */
+TEST_F(genl, key_new_rejections)
+{
+	struct ksrtp_flow_info f, got;
+	struct ksrtp_key_req k;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	make_flow(&f, "10.0.0.1:4000", "10.0.0.2:4000");
+	ASSERT_EQ(0, ksrtp_nl_flow_new(&self->nl, &f, &got));
+
+#define KEYREQ(p, kl, sl) (struct ksrtp_key_req){ .flow_id = got.id,	\
+		.dir = KSRTP_KEY_DIR_TX, .profile = (p), .key_len = (kl),	\
+		.salt_len = (sl) }
+
+	/* Good: 16-byte key, 14-byte salt for AES_CM_128. */
+	k = KEYREQ(KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80, 16, 14);
+	EXPECT_EQ(0, ksrtp_nl_key_new(&self->nl, &k));
+
+	k = KEYREQ(KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80, 32, 14);
+	EXPECT_EQ(-EINVAL, ksrtp_nl_key_new(&self->nl, &k));
+	EXPECT_STREQ("master key must be 16 bytes for this profile", self->nl.err_msg);
+
+	k = KEYREQ(KSRTP_PROFILE_AES_256_CM_HMAC_SHA1_80, 16, 14);
+	EXPECT_EQ(-EINVAL, ksrtp_nl_key_new(&self->nl, &k));
+	EXPECT_STREQ("master key must be 32 bytes for this profile", self->nl.err_msg);
+
+	k = KEYREQ(KSRTP_PROFILE_AEAD_AES_128_GCM, 16, 14);
+	EXPECT_EQ(-EINVAL, ksrtp_nl_key_new(&self->nl, &k));
+	EXPECT_STREQ("master salt must be 12 bytes for this profile", self->nl.err_msg);
+
+	k = KEYREQ(5, 16, 14);
+	EXPECT_EQ(-EOPNOTSUPP, ksrtp_nl_key_new(&self->nl, &k));
+	EXPECT_STREQ("unknown SRTP profile", self->nl.err_msg);
+
+	k = KEYREQ(KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80, 16, 14);
+	k.flow_id = got.id + 1000;
+	EXPECT_EQ(-ENOENT, ksrtp_nl_key_new(&self->nl, &k));
+	EXPECT_STREQ("no flow with this id", self->nl.err_msg);
+
+	k = KEYREQ(KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80, 16, 14);
+	k.dir = 2;
+	EXPECT_EQ(-ERANGE, ksrtp_nl_key_new(&self->nl, &k));
+	EXPECT_NE(0, self->nl.err_msg[0]);
+
+	k = KEYREQ(KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80, 16, 14);
+	k.slot = 2;
+	EXPECT_EQ(-ERANGE, ksrtp_nl_key_new(&self->nl, &k));
+
+	k = KEYREQ(KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80, 16, 14);
+	k.replay_window = 64;
+	EXPECT_EQ(-ERANGE, ksrtp_nl_key_new(&self->nl, &k));
+
+	/* Missing master key, built by hand. */
+	nlh = ksrtp_nl_msg(&self->nl, buf, KSRTP_CMD_KEY_NEW, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_KEY);
+	mnl_attr_put_u32(nlh, KSRTP_A_KEY_FLOW_ID, got.id);
+	mnl_attr_put_u8(nlh, KSRTP_A_KEY_DIR, KSRTP_KEY_DIR_RX);
+	mnl_attr_put_u16(nlh, KSRTP_A_KEY_PROFILE, KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80);
+	mnl_attr_put(nlh, KSRTP_A_KEY_MASTER_SALT, 14, "01234567890123");
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-EINVAL, ksrtp_nl_send(&self->nl, nlh));
+	EXPECT_STREQ("missing master key (KSRTP_A_KEY_MASTER_KEY)", self->nl.err_msg);
+
+	/* A key is never readable back: the reply-only attributes refused. */
+	nlh = ksrtp_nl_msg(&self->nl, buf, KSRTP_CMD_KEY_NEW, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_KEY);
+	mnl_attr_put_u32(nlh, KSRTP_A_KEY_FLOW_ID, got.id);
+	mnl_attr_put_u8(nlh, KSRTP_A_KEY_DIR, KSRTP_KEY_DIR_RX);
+	mnl_attr_put_u64(nlh, KSRTP_A_KEY_PACKETS, 1);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-EINVAL, ksrtp_nl_send(&self->nl, nlh));
+
+	/* Swap and delete need a key in the other / named slot. */
+	EXPECT_EQ(-ENOENT, ksrtp_nl_key_swap(&self->nl, got.id, KSRTP_KEY_DIR_TX));
+	EXPECT_STREQ("the other slot holds no key", self->nl.err_msg);
+	EXPECT_EQ(-ENOENT, ksrtp_nl_key_del(&self->nl, got.id, KSRTP_KEY_DIR_RX, 0));
+	EXPECT_STREQ("no key in this slot", self->nl.err_msg);
+	EXPECT_EQ(0, ksrtp_nl_key_del(&self->nl, got.id, KSRTP_KEY_DIR_TX, 0));
+#undef KEYREQ
+}
+
+/* STATS report keys by profile and slot, never their bytes. */
+TEST_F(genl, stats_describe_keys_without_material)
+{
+	struct ksrtp_flow_info f, got;
+	struct ksrtp_flow_stats st;
+	struct ksrtp_key_req k = { .dir = KSRTP_KEY_DIR_RX, .slot = 1,
+		.profile = KSRTP_PROFILE_AEAD_AES_256_GCM, .key_len = 32,
+		.salt_len = 12 };
+
+	make_flow(&f, "10.0.0.1:4000", "10.0.0.2:4000");
+	ASSERT_EQ(0, ksrtp_nl_flow_new(&self->nl, &f, &got));
+	k.flow_id = got.id;
+	memset(k.key, 0xa5, sizeof(k.key));
+	ASSERT_EQ(0, ksrtp_nl_key_new(&self->nl, &k));
+	/* The client wiped its copy after sending. */
+	EXPECT_EQ(0, k.key[0]);
+	ASSERT_EQ(0, ksrtp_nl_stats_get(&self->nl, &got, &st));
+	ASSERT_EQ(1, st.nkeys);
+	EXPECT_EQ(KSRTP_KEY_DIR_RX, st.keys[0].dir);
+	EXPECT_EQ(1, st.keys[0].slot);
+	EXPECT_EQ(1, st.keys[0].active);
+	EXPECT_EQ(KSRTP_PROFILE_AEAD_AES_256_GCM, st.keys[0].profile);
+}
+
+/* Watches: ranges validated, ids returned, deleted by id. */
+TEST_F(genl, watch_new_del)
+{
+	uint32_t id = 0, id2 = 0;
+
+	ASSERT_EQ(0, ksrtp_nl_watch_new(&self->nl, 10000, 20000, &id));
+	EXPECT_NE(0, id);
+	ASSERT_EQ(0, ksrtp_nl_watch_new(&self->nl, 30000, 30000, &id2));
+	EXPECT_NE(id, id2);
+	EXPECT_EQ(-EINVAL, ksrtp_nl_watch_new(&self->nl, 20000, 10000, NULL));
+	EXPECT_STREQ("highest port is below the lowest", self->nl.err_msg);
+	EXPECT_EQ(0, ksrtp_nl_watch_del(&self->nl, id));
+	EXPECT_EQ(-ENOENT, ksrtp_nl_watch_del(&self->nl, id));
+	EXPECT_STREQ("no watch with this id", self->nl.err_msg);
+	EXPECT_EQ(0, ksrtp_nl_watch_del(&self->nl, id2));
+}
+
 /* A caller without CAP_NET_ADMIN may query but not change anything. */
 TEST_F(genl, unprivileged_refused)
 {
@@ -345,6 +469,17 @@ TEST_F(genl, unprivileged_refused)
 			_exit(13);
 		if (ksrtp_nl_flow_del(&nl, &f) != -EPERM)
 			_exit(14);
+		struct ksrtp_key_req k = { .flow_id = 1, .profile = 1,
+					   .key_len = 16, .salt_len = 14 };
+
+		if (ksrtp_nl_key_new(&nl, &k) != -EPERM)
+			_exit(15);
+		if (ksrtp_nl_zrtp_listen(&nl) != -EPERM)
+			_exit(16);
+		if (ksrtp_nl_watch_new(&nl, 1, 2, NULL) != -EPERM)
+			_exit(17);
+		if (ksrtp_nl_flow_set(&nl, &f) != -EPERM)
+			_exit(18);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));

@@ -67,9 +67,13 @@ esac
 [ -f "$module" ] || { echo "run.sh: $module not built (make)" >&2; exit 1; }
 [ -r "$vmlinuz" ] || { echo "run.sh: cannot read $vmlinuz" >&2; exit 1; }
 
-work=$top/build/vm/$kernel
-rm -rf "$work"
-mkdir -p "$work"
+# One directory per run, so concurrent runs never share files; the image is
+# removed at exit, the logs stay (build/vm/<kernel>-last points at them).
+mkdir -p "$top/build/vm"
+work=$(mktemp -d "$top/build/vm/$kernel-XXXXXX")
+trap 'rm -rf "$work/root" "$work/initrd.gz"' EXIT
+ln -sfn "$(basename "$work")" "$top/build/vm/$kernel-last"
+find "$top/build/vm" -maxdepth 1 -name "$kernel-??????" -mmin +120 -exec rm -rf {} + 2>/dev/null || true
 root=$work/root
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,run,var,tests,lib/modules/"$kver"/extra}
 ln -s ../run "$root/var/run"
@@ -197,7 +201,7 @@ else
 fi
 
 if [ $shell = 1 ]; then
-	exec "${qemu[@]}" -append "$append ksrtp.shell" -serial mon:stdio -serial null
+	"${qemu[@]}" -append "$append ksrtp.shell" -serial mon:stdio -serial null
 fi
 
 console=$work/console.log
