@@ -12,6 +12,7 @@
  *        zrtpctl                                                 zrtpctl
  */
 #include <signal.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -249,6 +250,38 @@ TEST_F(ctl, flow_del_removes_kernel_flow)
 	free(r);
 	ASSERT_EQ(0, zrtpd_mock_flow_count(self->alice.m));
 	ASSERT_EQ(0, self->alice.d.nsessions);
+}
+
+/* A client that connects and says nothing is closed after 5 s. */
+TEST(silent_client_closed)
+{
+	char *tmp = test_tmpdir();
+	struct host h;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char buf[8];
+	uint64_t end;
+	ssize_t n = 1;
+	int fd;
+
+	host_init(&h, "h", tmp);
+	snprintf(h.cfg.ctl_path, sizeof(h.cfg.ctl_path), "%s/h.sock", tmp);
+	ASSERT_EQ(0, host_start(&h));
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", h.cfg.ctl_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	ASSERT_EQ(0, connect(fd, (struct sockaddr *)&sun, sizeof(sun)));
+	end = zrtpd_now_ms() + 8000;
+	while (zrtpd_now_ms() < end) {
+		zrtpd_run_once(&h.d, 100);
+		n = read(fd, buf, sizeof(buf));
+		if (n == 0)
+			break;		/* closed by zrtpd */
+	}
+	ASSERT_EQ(0, n);
+	ASSERT_EQ(NULL, h.d.clients);
+	close(fd);
+	host_free(&h);
+	rm_rf(tmp);
+	free(tmp);
 }
 
 /* ---- over the real socket, with the programs ------------------------------ */

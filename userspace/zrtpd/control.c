@@ -25,7 +25,10 @@
 #include "sbuf.h"
 #include "util.h"
 
-enum { CTL_MAX_LINE = 4096, CTL_MAX_WORDS = 32, CTL_MONITOR_MAX_BACKLOG = 1 << 20 };
+enum {
+	CTL_MAX_LINE = 4096, CTL_MAX_WORDS = 32, CTL_MONITOR_MAX_BACKLOG = 1 << 20,
+	CTL_REQUEST_TIMEOUT_MS = 5000,	/* a client must send its line by then */
+};
 
 struct zrtpd_client {
 	int fd;
@@ -34,6 +37,7 @@ struct zrtpd_client {
 	struct sbuf out;
 	size_t off;
 	bool monitor, json, done;
+	uint64_t accepted_ms;
 	struct zrtpd_client *next;
 };
 
@@ -658,6 +662,7 @@ void zrtpd_ctl_accept(struct zrtpd *d)
 			return;
 		}
 		c->fd = fd;
+		c->accepted_ms = d->now;
 		ev.data.u64 = (uintptr_t)c;
 		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 			close(fd);
@@ -667,6 +672,32 @@ void zrtpd_ctl_accept(struct zrtpd *d)
 		c->next = d->clients;
 		d->clients = c;
 	}
+}
+
+/*
+ * A client that connects and never sends its request would hold a file
+ * descriptor forever: close it after CTL_REQUEST_TIMEOUT_MS.  Returns the
+ * ms until the next sweep is needed, or -1.
+ */
+int zrtpd_ctl_sweep(struct zrtpd *d)
+{
+	struct zrtpd_client *c, *next;
+	int wait = -1;
+
+	for (c = d->clients; c; c = next) {
+		uint64_t due = c->accepted_ms + CTL_REQUEST_TIMEOUT_MS;
+
+		next = c->next;
+		if (c->done)
+			continue;
+		if (d->now >= due) {
+			client_free(d, c);
+			continue;
+		}
+		if (wait < 0 || (int)(due - d->now) < wait)
+			wait = (int)(due - d->now);
+	}
+	return wait;
 }
 
 void zrtpd_ctl_event(struct zrtpd *d, const char *what, const struct zrtpd_session *s,

@@ -277,6 +277,12 @@ int zrtpd_run_once(struct zrtpd *d, int max_wait_ms)
 		if (timeout < 0 || t < timeout)
 			timeout = t;
 	}
+	if (d->clients) {
+		int t = zrtpd_ctl_sweep(d);
+
+		if (t >= 0 && (timeout < 0 || t < timeout))
+			timeout = t;
+	}
 	if (d->nheap) {
 		uint64_t due = d->heap[0]->deadline;
 		int t = due <= d->now ? 0 : (int)(due - d->now > 60000 ? 60000 : due - d->now);

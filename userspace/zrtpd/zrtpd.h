@@ -200,6 +200,8 @@ void zrtpd_ctl_client_io(struct zrtpd *d, struct zrtpd_client *c, uint32_t event
 /* A session changed: tell every monitor.  what: "secure", "failed"... */
 void zrtpd_ctl_event(struct zrtpd *d, const char *what, const struct zrtpd_session *s,
 		     const char *detail);
+/* Closes clients that never sent a request; ms until needed again, or -1. */
+int zrtpd_ctl_sweep(struct zrtpd *d);
 /* Runs one control request as if it came from a client (tests). */
 int zrtpd_ctl_request(struct zrtpd *d, const char *line, char **reply, size_t *len);
 
