@@ -77,6 +77,28 @@ static size_t make_rtcp(uint8_t *b, uint32_t ssrc, int words)
 	return 4 * (size_t)(words + 2);
 }
 
+/*
+ * The two hosts are made once per run (the harness forks every test from
+ * this process, which keeps the namespace fds); each test makes its own
+ * sockets, flow and keys and removes them.
+ */
+static struct two_hosts hosts = { .fd_a = -1, .fd_b = -1 };
+static pid_t hosts_owner;
+
+static void __attribute__((constructor)) hosts_up(void)
+{
+	srand((unsigned int)getpid());
+	hosts_owner = getpid();
+	if (two_hosts_up(&hosts))
+		fprintf(stderr, "# could not create the namespaces\n");
+}
+
+static void __attribute__((destructor)) hosts_down(void)
+{
+	if (getpid() == hosts_owner)
+		two_hosts_down(&hosts);
+}
+
 FIXTURE(dp) {
 	struct two_hosts h;
 	struct ksrtp_nl nl;		/* in A */
@@ -180,7 +202,9 @@ FIXTURE_SETUP(dp)
 	srand((unsigned int)getpid());
 	ASSERT_EQ(0, ksrtp_load());
 	ASSERT_EQ(srtp_err_status_ok, srtp_init());
-	ASSERT_EQ(0, two_hosts_up(&self->h));
+	ASSERT_LE(0, hosts.fd_a);
+	ASSERT_LE(0, hosts.fd_b);
+	self->h = hosts;
 	self->sb = udp_socket(self->h.fd_b, "10.99.0.2", PORT_B, "10.99.0.1", PORT_A);
 	ASSERT_LE(0, self->sb);
 	self->sa = udp_socket(self->h.fd_a, "10.99.0.1", PORT_A, "10.99.0.2", PORT_B);
@@ -204,10 +228,13 @@ FIXTURE_SETUP(dp)
 
 FIXTURE_TEARDOWN(dp)
 {
+	struct ksrtp_flow_info f = { .id = self->flow_id };
+
+	/* The namespaces stay for the next test: leave them as found. */
+	ksrtp_nl_flow_del(&self->nl, &f);
 	ksrtp_nl_close(&self->nl);
 	close(self->sa);
 	close(self->sb);
-	two_hosts_down(&self->h);
 }
 
 static uint64_t stat(struct ksrtp_nl *nl, uint32_t flow, unsigned int which)
@@ -711,6 +738,7 @@ TEST_F(dp, ipv6_both_ways)
 		ASSERT_EQ((ssize_t)n, recv(a6, got, sizeof(got), 0));
 		ASSERT_EQ(0, memcmp(pkt, got, n));
 	}
+	ksrtp_nl_flow_del(&self->nl, &got6);
 	close(a6);
 	close(b6);
 }
