@@ -34,3 +34,10 @@ $(B)/vmtests/ksrtp_datapath: tests/kselftest/ksrtp_datapath.c tests/kselftest/ks
 	$(CC) $(NL_CFLAGS) -Wno-missing-field-initializers -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) $(shell pkg-config --libs libsrtp2)
 
 VM_TESTS += $(B)/vmtests/ksrtp_datapath
+
+# libFuzzer harness for the ADDR:PORT parser.
+$(B)/fuzz/sockaddr: tests/fuzz/sockaddr.c userspace/nl/ksrtp_nl.c userspace/nl/ksrtp_nl.h
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -Iuserspace/nl -o $@ tests/fuzz/sockaddr.c userspace/nl/ksrtp_nl.c $(NL_LIBS)
+
+FUZZERS += sockaddr
