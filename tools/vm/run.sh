@@ -98,6 +98,7 @@ if [ -n "$moddir" ]; then
 	cp "$moddir"/modules.builtin* "$moddir/modules.order" "$root/lib/modules/$kver/" 2>/dev/null || true
 	echo "veth aesni_intel ctr gcm ghash_generic ghash_clmulni_intel sha1_ssse3" > "$root/etc/ksrtp-modules"
 else
+	cp "$kdir/modules.order" "$kdir"/modules.builtin* "$root/lib/modules/$kver/" 2>/dev/null || true
 	: > "$root/etc/ksrtp-modules"
 fi
 cp "$module" "$root/lib/modules/$kver/extra/ksrtp.ko"
