@@ -26,6 +26,7 @@
 
 #include "flow.h"
 #include "hooks.h"
+#include "netlink.h"
 #include "zrtp.h"
 #include "srtp/srtp.h"
 
@@ -185,8 +186,26 @@ static unsigned int ksrtp_clear(struct ksrtp_flow *flow)
 	return NF_ACCEPT;
 }
 
+/*
+ * Within 2^16 packets of the index limit (RFC 3711 §9.2: 2^48 SRTP, 2^31
+ * SRTCP)?  Called under the key's lock right after a protect; once per key.
+ */
+static bool ksrtp_key_near_limit(struct ksrtp_key *key, bool rtcp)
+{
+	struct ksrtp_stream_info si;
+
+	if (likely(key->limit_reported) ||
+	    ksrtp_stream_get(key->ctx, key->ctx->last, &si))
+		return false;
+	if (rtcp ? si.rtcp_index < (1U << 31) - (1U << 16) : si.roc != U32_MAX)
+		return false;
+	key->limit_reported = true;
+	return true;
+}
+
 static unsigned int ksrtp_egress(struct net *net, struct sk_buff *skb, bool v6)
 {
+	bool near_limit = false;
 	struct ksrtp_net *kn = ksrtp_net(net);
 	enum ksrtp_pkt_kind kind;
 	struct ksrtp_flow *flow;
@@ -233,11 +252,15 @@ static unsigned int ksrtp_egress(struct net *net, struct sk_buff *skb, bool v6)
 	else
 		ret = ksrtcp_protect(key->ctx, ksrtp_payload(skb, &p), &len,
 				     p.plen + skb_tailroom(skb));
-	if (!ret)
+	if (!ret) {
 		key->packets++;
+		near_limit = ksrtp_key_near_limit(key, kind == KSRTP_PKT_RTCP);
+	}
 	spin_unlock_bh(&key->lock);
 	if (ret)
 		goto drop;
+	if (unlikely(near_limit))
+		ksrtp_nl_event_key_limit(net, flow, key->dir, key->slot);
 
 	skb_put(skb, len - p.plen);
 	ksrtp_fix_out(skb, &p, len);

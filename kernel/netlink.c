@@ -994,6 +994,32 @@ void ksrtp_nl_event_auth_fail(struct net *net, const struct ksrtp_flow *flow)
 				KSRTP_MCGRP_EVENTS_ID, GFP_ATOMIC);
 }
 
+void ksrtp_nl_event_key_limit(struct net *net, const struct ksrtp_flow *flow,
+			      u8 dir, u8 slot)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&ksrtp_genl_family, net, KSRTP_MCGRP_EVENTS_ID))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &ksrtp_genl_family, 0, KSRTP_CMD_KEY_LIMIT);
+	nest = hdr ? nla_nest_start(msg, KSRTP_A_KEY) : NULL;
+	if (!nest || nla_put_u32(msg, KSRTP_A_KEY_FLOW_ID, flow->id) ||
+	    nla_put_u8(msg, KSRTP_A_KEY_DIR, dir) ||
+	    nla_put_u8(msg, KSRTP_A_KEY_SLOT, slot)) {
+		nlmsg_free(msg);
+		return;
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&ksrtp_genl_family, net, msg, 0,
+				KSRTP_MCGRP_EVENTS_ID, GFP_ATOMIC);
+}
+
 static const struct genl_ops ksrtp_genl_ops[] = {
 	{
 		.cmd = KSRTP_CMD_GET_INFO,

@@ -14,6 +14,8 @@ int ksrtp_nl_zrtp_recv(struct net *net, u32 portid, u32 flow_id,
 void ksrtp_nl_event_flow_seen(struct net *net, const struct ksrtp_flow_key *fk,
 			      u8 kind);
 void ksrtp_nl_event_auth_fail(struct net *net, const struct ksrtp_flow *flow);
+void ksrtp_nl_event_key_limit(struct net *net, const struct ksrtp_flow *flow,
+			      u8 dir, u8 slot);
 
 int ksrtp_genl_init(void);
 void ksrtp_genl_exit(void);

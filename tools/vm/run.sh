@@ -12,6 +12,7 @@
 #     --bin PATH             extra program to put on the guest's PATH (repeatable)
 #     --timeout SECONDS      kill a runaway guest (default 900; debug 1800)
 #     --icount SHIFT         -icount shift=SHIFT: guest time = instructions
+#     --env NAME=VALUE       exported to the tests in the guest (repeatable)
 #     --shell                interactive shell instead of tests
 #     --tap                  print one TAP stream covering every test plus the
 #                            kernel-log checks (what tools/check.sh consumes)
@@ -27,6 +28,7 @@ top=$(cd "$here/../.." && pwd)
 kernel=cloud
 module=
 bins=()
+envs=()
 timeout=
 icount=
 shell=0
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift 2 ;;
 	--module) module=$2; shift 2 ;;
 	--bin) bins+=("$2"); shift 2 ;;
+	--env) envs+=("$2"); shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--icount) icount=$2; shift 2 ;;
 	--shell) shell=1; shift ;;
@@ -144,6 +147,7 @@ if [ -n "$nssdir" ] && [ "$nssdir" != . ]; then
 fi
 
 for t in "${tests[@]}"; do basename "$t"; done > "$root/etc/ksrtp-tests"
+for e in "${envs[@]}"; do printf 'export %q\n' "$e"; done > "$root/etc/ksrtp-env"
 
 cat > "$root/init" <<'INIT'
 #!/bin/sh
@@ -160,6 +164,7 @@ for m in $(cat /etc/ksrtp-modules); do
 done
 [ -w /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak
 export KSRTP_KO=/lib/modules/$(uname -r)/extra/ksrtp.ko
+. /etc/ksrtp-env
 if grep -q ksrtp.shell /proc/cmdline; then
 	setsid cttyhack sh
 	poweroff -f

@@ -134,8 +134,9 @@
  *   KSRTP_CMD_FLOW_SEEN    KSRTP_A_FLOW nest (LOCAL, REMOTE), KSRTP_A_EVENT_KIND
  *   KSRTP_CMD_AUTH_FAIL    KSRTP_A_FLOW nest (ID), KSRTP_A_STATS nest with
  *                          the failure counters: a burst of rejected packets
- *   KSRTP_CMD_KEY_LIMIT    KSRTP_A_KEY nest (FLOW_ID, DIR, SLOT): the key is
- *                          within 2^16 packets of its SRTP/SRTCP limit
+ *   KSRTP_CMD_KEY_LIMIT    KSRTP_A_KEY nest (FLOW_ID, DIR, SLOT): a TX key
+ *                          came within 2^16 packets of its SRTP (2^48) or
+ *                          SRTCP (2^31) index limit; sent once per key
  *
  * Data path
  * ---------
