@@ -412,8 +412,8 @@ static void on_secure(struct zrtpd *d, struct zrtpd_session *s, const struct zrt
 		ret = install_key(d, s, KSRTP_KEY_DIR_TX, profile, &ev->tx);
 	if (ret)
 		goto fail;
-	if (s->initiator)
-		s->armed = true;	/* switch on Conf2ACK */
+	if (!ev->tx_ready)
+		s->armed = true;	/* initiator: switch on Conf2ACK */
 	else
 		switch_secure(d, s);
 	return;
