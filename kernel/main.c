@@ -81,6 +81,7 @@ static void __exit ksrtp_exit(void)
 	ksrtp_genl_exit();
 	ksrtp_zrtp_exit();
 	ksrtp_flow_exit();
+	pr_info("unloaded\n");
 }
 
 module_init(ksrtp_init);

@@ -214,7 +214,7 @@ console=$work/console.log
 out=$work/tests.out
 set +e
 timeout -k 10 "$timeout" "${qemu[@]}" -append "$append" \
-	-serial "file:$console" -serial stdio </dev/null | tr -d '\r' | tee "$out"
+	-serial "file:$console" -serial stdio </dev/null | sed -u 's/\r$//' | tee "$out"
 qrc=${PIPESTATUS[0]}
 set -e
 
