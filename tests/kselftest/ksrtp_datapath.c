@@ -208,7 +208,9 @@ FIXTURE_SETUP(dp)
 	 * whose KASAN and lockdep make a full run too slow for CI.
 	 */
 	if (getenv("KSRTP_PROFILES") && !strstr(getenv("KSRTP_PROFILES"), variant->name))
-		SKIP(return, "profile %s not in KSRTP_PROFILES (covered on the cloud kernel)",
+		/* 6.1's harness runs the body after a setup SKIP that returns. */
+		SKIP(longjmp(_metadata->env, 1),
+		     "profile %s not in KSRTP_PROFILES (covered on the cloud kernel)",
 		     variant->name);
 	ASSERT_EQ(0, ksrtp_load());
 	ASSERT_EQ(srtp_err_status_ok, srtp_init());
@@ -725,7 +727,7 @@ TEST_F(dp, events)
 	struct ksrtp_nl ev;
 	uint32_t watch;
 	size_t n;
-	int len, s7;
+	int len, s7, b7;
 
 	ASSERT_EQ(0, enter(self->h.fd_a));
 	ASSERT_EQ(0, ksrtp_nl_open(&ev));
@@ -756,20 +758,23 @@ TEST_F(dp, events)
 
 	/* RTP out of a watched port on an unknown 4-tuple: FLOW_SEEN. */
 	ASSERT_EQ(0, ksrtp_nl_watch_new(&self->nl, 7000, 7010, &watch));
-	s7 = udp_socket(self->h.fd_a, "10.99.0.1", 7002, "10.99.0.2", PORT_B);
+	b7 = udp_socket(self->h.fd_b, "10.99.0.2", PORT_B + 7, "10.99.0.1", 7002);
+	ASSERT_LE(0, b7);
+	s7 = udp_socket(self->h.fd_a, "10.99.0.1", 7002, "10.99.0.2", PORT_B + 7);
 	ASSERT_LE(0, s7);
 	n = make_rtp(pkt, 0x7, 1, 0, -1, 20);
 	ASSERT_EQ((ssize_t)n, send(s7, pkt, n, 0));
 	ASSERT_EQ(0, wait_event(&ev, KSRTP_CMD_FLOW_SEEN, &e));
 	EXPECT_EQ(0, e->flow.id);
 	EXPECT_EQ(7002, e->flow.local.port);
-	EXPECT_EQ(PORT_B, e->flow.remote.port);
+	EXPECT_EQ(PORT_B + 7, e->flow.remote.port);
 	EXPECT_EQ(KSRTP_EVENT_RTP_OUT, e->kind);
 	free(e);
 	/* The watched port's traffic itself is untouched. */
-	ASSERT_EQ((ssize_t)n, recv(self->sb, wire, sizeof(wire), 0));
+	ASSERT_EQ((ssize_t)n, recv(b7, wire, sizeof(wire), 0));
 	EXPECT_EQ(0, memcmp(pkt, wire, n));
 	close(s7);
+	close(b7);
 	ASSERT_EQ(0, ksrtp_nl_watch_del(&self->nl, watch));
 	ksrtp_nl_close(&ev);
 }
