@@ -1,0 +1,18 @@
+# The kernel data-path benchmark (tests/bench/kbench.c): plain UDP, ksrtp per
+# profile and a userspace libsrtp relay over veth between two namespaces, in
+# the VM with -icount (guest time proportional to instructions; ratios only).
+# `make bench-kernel` prints the table; Documentation/benchmarks.md explains it.
+
+KBENCH_ICOUNT ?= 0
+KBENCH_PACKETS ?=
+KBENCH_TIMEOUT ?= 1500
+
+BENCHES += bench-kernel
+.PHONY: bench-kernel
+
+$(B)/bench/kbench: tests/bench/kbench.c tests/kselftest/ksft_ksrtp.h tests/kselftest/ksft_netns.h $(NL_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(NL_CFLAGS) -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) $(shell pkg-config --libs libsrtp2)
+
+bench-kernel: $(B)/bench/kbench $(B)/kmod/cloud/ksrtp.ko
+	tools/bench/kbench.sh $(KBENCH_ICOUNT) $(KBENCH_TIMEOUT) $(B)/bench/kbench $(KBENCH_PACKETS)
