@@ -5,7 +5,7 @@
 
 KBENCH_ICOUNT ?= 0
 KBENCH_PACKETS ?=
-KBENCH_TIMEOUT ?= 1500
+KBENCH_TIMEOUT ?= 600
 
 BENCHES += bench-kernel
 .PHONY: bench-kernel
