@@ -101,7 +101,7 @@ echo "# alice: SAS '$sas_a' $cip_a; bob: SAS '$sas_b' $cip_b"
 check "same SAS and SRTP profile on both sides" [ -n "$sas_a" -a "$sas_a" = "$sas_b" -a -n "$cip_a" -a "$cip_a" = "$cip_b" ]
 
 # media both ways, with a capture on alice's side of the wire
-/sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 12 -j >/tmp/A/sniff.json 2>&1 &
+/sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 120 -j >/tmp/A/sniff.json 2>&1 &
 SNIFF=$!
 sleep 0.5	# the capture socket is bound before the first packet (--delay too)
 /sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 200 --rate 100 --wait 5 --delay 1500 >/tmp/B/app.out 2>&1 &
@@ -114,7 +114,7 @@ sed 's/^/# alice /' /tmp/A/app.out; sed 's/^/# bob   /' /tmp/B/app.out
 check "alice received exactly bob's 200 packets" [ $rc_a = 0 ]
 check "bob received exactly alice's 200 packets" [ $rc_b = 0 ]
 
-wait $SNIFF
+kill -TERM $SNIFF; wait $SNIFF
 sed 's/^/# capture on va: /' /tmp/A/sniff.json
 udp=$(json_field udp </tmp/A/sniff.json); plain=$(json_field plaintext </tmp/A/sniff.json)
 check "the wire carried the call (>= 400 UDP packets)" [ "${udp:-0}" -ge 400 ]

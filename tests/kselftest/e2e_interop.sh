@@ -80,7 +80,7 @@ line=$(grep 'secure, SAS' /tmp/B/peer.out)
 echo "# zrtpd: SAS '$sas_a' $prof_a; $line"
 check "same SAS and SRTP profile as bzrtp" [ -n "$sas_a" -a "$line" = "bzrtp_peer: secure, SAS $sas_a, $prof_a" ]
 
-/sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 9 -j >/tmp/A/sniff.json 2>&1 &
+/sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 120 -j >/tmp/A/sniff.json 2>&1 &
 SNIFF=$!
 ip netns exec "$A" rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 200 \
 	--rate 100 --wait 8 --delay 500 >/tmp/A/app.out 2>&1
@@ -90,7 +90,7 @@ rc_b=$?
 sed 's/^/# ksrtp side: /' /tmp/A/app.out; sed 's/^/# bzrtp side: /' /tmp/B/peer.out
 check "ksrtp unprotected all 200 of libsrtp's packets (rtpapp got them exact)" [ $rc_a = 0 ]
 check "libsrtp authenticated and decrypted all 200 of ksrtp's packets" [ $rc_b = 0 ]
-wait $SNIFF
+kill -TERM $SNIFF; wait $SNIFF
 sed 's/^/# capture on va: /' /tmp/A/sniff.json
 check "no plaintext on the wire" [ "$(json_field plaintext </tmp/A/sniff.json)" = 0 -a "$(json_field udp </tmp/A/sniff.json)" -ge 400 ]
 ip netns exec "$A" zrtpctl stats $FLOW | sed 's/^/# /'

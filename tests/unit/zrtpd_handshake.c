@@ -189,6 +189,37 @@ TEST(no_peer_means_clear)
 	c_teardown(&c);
 }
 
+/*
+ * The peer starts after our discovery gave up (its media starts late, or
+ * its host is slow): its first Hello starts the handshake over, and the
+ * call ends secure with the keys crossed, as if both had started together.
+ */
+TEST(late_peer_after_discovery_gave_up)
+{
+	struct call c;
+	struct ksrtp_flow_info fa = flow_of(test_port(30), test_port(31));
+	struct ksrtp_flow_info fb = flow_of(test_port(31), test_port(30));
+	struct two_sessions t;
+	uint64_t tx_before;
+
+	c_setup(_metadata, &c);
+	c_start(_metadata, &c);
+	ASSERT_EQ(0, zrtpd_session_add(&c.alice.d, &fa, NULL, &c.sa));
+	t = (struct two_sessions){ &c.alice.d, &c.alice.d, c.sa->flow.id, c.sa->flow.id, ZS_CLEAR };
+	ASSERT_TRUE(run_until(c.hs, 1, both_in_state, &t, 15000));
+	ASSERT_EQ(1, c.alice.d.stats.clear);
+	tx_before = c.sa->zrtp_tx;
+
+	ASSERT_EQ(0, zrtpd_session_add(&c.bob.d, &fb, NULL, &c.sb));
+	t = (struct two_sessions){ &c.alice.d, &c.bob.d, c.sa->flow.id, c.sb->flow.id, ZS_SECURE };
+	ASSERT_TRUE(run_until(c.hs, 2, both_in_state, &t, 10000));
+	ASSERT_LT(tx_before, c.sa->zrtp_tx);
+	ASSERT_EQ(0, c.alice.d.stats.clear);
+	ASSERT_STREQ(c.sa->sas, c.sb->sas);
+	assert_keys_cross(_metadata, &c);
+	c_teardown(&c);
+}
+
 /* With require-secure, the kernel flow carries the policy bit. */
 TEST(require_secure_policy_on_the_flow)
 {

@@ -61,7 +61,7 @@ run ip netns exec alice zrtpctl -s /tmp/alice/zrtpd.sock show 1
 say ""
 say "Now two plain RTP applications talk (rtpapp: RTP with a recognisable"
 say "payload 'KSRTP-PLAINTEXT...'), while a capture watches alice's wire:"
-/sbin/ip netns exec alice rtpapp sniff --dev veth-a --seconds 9 >/tmp/alice/sniff 2>&1 &
+/sbin/ip netns exec alice rtpapp sniff --dev veth-a --seconds 120 >/tmp/alice/sniff 2>&1 &
 SN=$!
 sleep 0.5
 /sbin/ip netns exec bob rtpapp call --local 10.0.0.2:5000 --remote 10.0.0.1:4000 --count 300 --rate 50 --wait 5 --delay 1500 >/tmp/bob/app 2>&1 &
@@ -71,7 +71,7 @@ say "\$ rtpapp call --local 10.0.0.1:4000 --remote 10.0.0.2:5000 --count 300   (
 ra=$?; wait $AB; rb=$?
 sed 's/^/#     alice: /' /tmp/alice/app; sed 's/^/#     bob:   /' /tmp/bob/app
 [ $ra = 0 ] && [ $rb = 0 ] && ok "each application received exactly what the other sent" || nok "each application received exactly what the other sent"
-wait $SN
+kill -TERM $SN; wait $SN
 sed 's/^/#     /' /tmp/alice/sniff
 grep -q ' 0 with the plaintext marker' /tmp/alice/sniff && ok "the wire never carried the plaintext" || nok "the wire never carried the plaintext"
 say "The kernel did the work (SRTP in and out, in place):"

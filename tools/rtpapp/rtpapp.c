@@ -15,7 +15,9 @@
  *   rtpapp sniff --dev IFACE --seconds S [--marker STR] [-j]
  *     counts UDP packets seen on IFACE (AF_PACKET) and how many carry the
  *     payload marker in clear: the proof, from outside, that the wire is
- *     encrypted.
+ *     encrypted.  Captures for S seconds or until SIGTERM/SIGINT, then
+ *     prints the counts (tests stop it when the calls are over, so a slow
+ *     machine does not cut the capture short).
  *
  * Payload of packet (ssrc, seq): the marker "KSRTP-PLAINTEXT", ssrc and seq
  * big-endian, then bytes (seq * 31 + i * 7 + ssrc) & 0xff.
@@ -26,6 +28,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -227,8 +230,17 @@ static bool has_marker(const uint8_t *p, size_t n, const char *m)
 	return false;
 }
 
+static volatile sig_atomic_t sniff_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	sniff_stop = 1;
+}
+
 static int cmd_sniff(int argc, char **argv)
 {
+	struct sigaction sa = { .sa_handler = on_stop };
 	static const struct option opts[] = {
 		{ "dev", required_argument, NULL, 'd' }, { "seconds", required_argument, NULL, 's' },
 		{ "marker", required_argument, NULL, 'm' }, { "json", no_argument, NULL, 'j' },
@@ -261,11 +273,14 @@ static int cmd_sniff(int argc, char **argv)
 		fprintf(stderr, "rtpapp: capture on %s: %s\n", dev, strerror(errno));
 		return 1;
 	}
+	/* no SA_RESTART: the signal ends the poll() below */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	/* SOCK_DGRAM packet sockets start at the network header */
 	end = now_us() + seconds * 1000000;
 	printf(json ? "" : "rtpapp: capturing on %s for %lus\n", dev, seconds);
 	fflush(stdout);
-	while (now_us() < end) {
+	while (!sniff_stop && now_us() < end) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		size_t off;
 		ssize_t n;

@@ -520,6 +520,12 @@ void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 	account(d, s);
 }
 
+/* ZRTP header (12 bytes), preamble and length (4), then the type block. */
+static bool is_hello(const uint8_t *pkt, size_t len)
+{
+	return len >= 24 && !memcmp(pkt + 16, "Hello   ", 8);
+}
+
 void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t *pkt, size_t len)
 {
 	s->zrtp_rx++;
@@ -527,10 +533,22 @@ void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t
 	if (!s->z) {
 		/* resumed after a restart: the peer has started over (a new
 		 * Hello) only if its call restarted; answer with a fresh engine */
-		if (s->state == ZS_SECURE || len < 16 || memcmp(pkt + 16, "Hello   ", 8))
+		if (s->state == ZS_SECURE || !is_hello(pkt, len))
 			return;
 		if (create_engine(d, s, ZRTP_ROLE_AUTO))
 			return;
+		begin(d, s);
+	} else if (s->state == ZS_CLEAR && is_hello(pkt, len)) {
+		/* discovery gave up before the peer was there; now it is (a
+		 * peer whose media starts late, or a slow host): start over */
+		zrtpd_log(d, 1, "flow %u: the peer's Hello after discovery gave up: ZRTP again",
+			  s->flow.id);
+		d->stats.clear--;
+		if (create_engine(d, s, s->role)) {
+			s->state = ZS_CLEAR;
+			d->stats.clear++;
+			return;
+		}
 		begin(d, s);
 	} else if (s->queued) {
 		/* the peer is already talking: admit now, whatever the limit */
