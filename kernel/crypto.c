@@ -11,23 +11,45 @@
  * every use of one key (the per-key spinlock in key.c).
  *
  * Synchronous implementations only: the packet path runs in softirq or with
- * BH disabled and cannot wait for an async completion.  Every transform is
- * therefore requested with CRYPTO_ALG_ASYNC in the mask.  On Debian's 6.1
- * kernels the only registered "gcm(aes)" is the async generic-gcm-aesni
- * (a cryptd/simd wrapper), so this mask makes the crypto manager instantiate
- * the generic gcm template over the synchronous AES-NI block cipher
- * ("gcm_base(ctr(aes-aesni),ghash-generic)"), autoloading the gcm and ghash
- * modules through /sbin/modprobe.  Likewise "ctr(aes)" resolves to
- * ctr(aes-aesni).  This trades some GCM speed for never sleeping or
- * deferring on the packet path; see Documentation/design.md.
+ * BH disabled and cannot wait for an async completion.  On Debian's 6.1
+ * kernels the registered "gcm(aes)" and "ctr(aes)" with AES-NI are async
+ * simd wrappers (cryptd when the FPU is not usable), so each key holds two
+ * transforms:
+ *
+ *   fast: the wrapper's inner, synchronous implementation, requested by its
+ *         name ("__gcm(aes)", "__ctr(aes)") with CRYPTO_ALG_INTERNAL in type
+ *         and mask, as crypto/simd.c itself does.  It uses the FPU, so it is
+ *         called only when crypto_simd_usable() says so -- in softirq that is
+ *         always, unless the softirq interrupted a kernel FPU section.
+ *   safe: "gcm(aes)" / "ctr(aes)" with CRYPTO_ALG_ASYNC in the mask: the
+ *         crypto manager builds the generic templates over the synchronous
+ *         single-block AES-NI cipher ("gcm_base(ctr(aes-aesni),ghash-generic)",
+ *         "ctr(aes-aesni)"), which fall back to C by themselves when the FPU
+ *         is not usable.  Used when fast is not (no AES-NI module, or no FPU
+ *         at that moment).
+ *
+ * Both compute the same bytes; the fast one costs a fraction of the other
+ * (whole-packet AES-NI + PCLMULQDQ in one FPU section instead of one FPU
+ * section per AES block and a table-driven GHASH): see
+ * Documentation/benchmarks.md.  HMAC-SHA1 is an shash, always synchronous.
+ *
+ * The AES-NI GCM glue linearises associated data that is not in the first
+ * scatterlist entry with kmalloc(); SRTCP's two AAD segments are therefore
+ * joined in a per-key buffer first, so no packet allocates.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <crypto/aead.h>
 #include <crypto/hash.h>
+#include <asm/simd.h>
+#include <crypto/internal/simd.h>
 #include <crypto/skcipher.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
 #include "crypto.h"
+
+#define KSRTP_AAD_JOIN_MAX 32	/* SRTCP: 8-byte header + 4-byte E||index */
 
 struct ksrtp_kkey {
 	enum ksrtp_alg alg;
@@ -36,9 +58,81 @@ struct ksrtp_kkey {
 		struct crypto_shash *hmac;
 		struct crypto_aead *gcm;
 	};
-	struct aead_request *req;	/* GCM only */
+	union {				/* the FPU implementation, or NULL */
+		struct crypto_skcipher *fast_ctr;
+		struct crypto_aead *fast_gcm;
+	};
+	struct aead_request *req;	/* GCM: for gcm */
+	struct aead_request *fast_req;	/* GCM: for fast_gcm */
 	struct scatterlist sg[3];	/* GCM: aad0, aad1, data + tag */
+	u8 aad[KSRTP_AAD_JOIN_MAX];	/* GCM: two AAD segments joined */
 };
+
+/*
+ * The FPU implementations are looked up by name once per key; where the
+ * first lookup fails (no AES-NI) it is not tried again for every call.
+ */
+static bool ksrtp_no_fast_ctr, ksrtp_no_fast_gcm;
+
+/* Off only while the load-time self-test checks the fallbacks. */
+static bool ksrtp_use_fpu = true;
+
+void ksrtp_crypto_use_fpu(bool on)
+{
+	WRITE_ONCE(ksrtp_use_fpu, on);
+}
+
+static bool ksrtp_fpu_ok(const void *fast)
+{
+	return fast && READ_ONCE(ksrtp_use_fpu) && crypto_simd_usable();
+}
+
+static struct crypto_skcipher *ksrtp_fast_ctr(const u8 *key, unsigned int len)
+{
+	struct crypto_skcipher *t;
+
+	if (READ_ONCE(ksrtp_no_fast_ctr))
+		return NULL;
+	t = crypto_alloc_skcipher("__ctr(aes)", CRYPTO_ALG_INTERNAL,
+				  CRYPTO_ALG_INTERNAL | CRYPTO_ALG_ASYNC);
+	if (IS_ERR(t)) {
+		if (PTR_ERR(t) == -ENOENT)
+			WRITE_ONCE(ksrtp_no_fast_ctr, true);
+		return NULL;
+	}
+	/* on-stack requests need a request context of bounded size */
+	if (crypto_skcipher_reqsize(t) > MAX_SYNC_SKCIPHER_REQSIZE ||
+	    crypto_skcipher_setkey(t, key, len)) {
+		crypto_free_skcipher(t);
+		return NULL;
+	}
+	pr_info_once("AES-CTR by %s when the FPU is usable\n",
+		     crypto_tfm_alg_driver_name(crypto_skcipher_tfm(t)));
+	return t;
+}
+
+static struct crypto_aead *ksrtp_fast_gcm(const u8 *key, unsigned int len)
+{
+	struct crypto_aead *t;
+
+	if (READ_ONCE(ksrtp_no_fast_gcm))
+		return NULL;
+	t = crypto_alloc_aead("__gcm(aes)", CRYPTO_ALG_INTERNAL,
+			      CRYPTO_ALG_INTERNAL | CRYPTO_ALG_ASYNC);
+	if (IS_ERR(t)) {
+		if (PTR_ERR(t) == -ENOENT)
+			WRITE_ONCE(ksrtp_no_fast_gcm, true);
+		return NULL;
+	}
+	if (crypto_aead_setkey(t, key, len) ||
+	    crypto_aead_setauthsize(t, KSRTP_GCM_TAG_LEN)) {
+		crypto_free_aead(t);
+		return NULL;
+	}
+	pr_info_once("AES-GCM by %s when the FPU is usable\n",
+		     crypto_tfm_alg_driver_name(crypto_aead_tfm(t)));
+	return t;
+}
 
 static void ksrtp_kkey_free(void *handle)
 {
@@ -48,12 +142,15 @@ static void ksrtp_kkey_free(void *handle)
 		return;
 	switch (k->alg) {
 	case KSRTP_ALG_AES_CTR:
+		crypto_free_skcipher(k->fast_ctr);
 		crypto_free_sync_skcipher(k->ctr);
 		break;
 	case KSRTP_ALG_HMAC_SHA1:
 		crypto_free_shash(k->hmac);
 		break;
 	case KSRTP_ALG_AES_GCM:
+		aead_request_free(k->fast_req);
+		crypto_free_aead(k->fast_gcm);
 		aead_request_free(k->req);
 		crypto_free_aead(k->gcm);
 		break;
@@ -81,6 +178,8 @@ static void *ksrtp_kkey_new(enum ksrtp_alg alg, const u8 *key,
 		ret = PTR_ERR_OR_ZERO(k->ctr);
 		if (!ret)
 			ret = crypto_sync_skcipher_setkey(k->ctr, key, key_len);
+		if (!ret)
+			k->fast_ctr = ksrtp_fast_ctr(key, key_len);
 		break;
 	case KSRTP_ALG_HMAC_SHA1:
 		k->hmac = crypto_alloc_shash("hmac(sha1)", 0, 0);
@@ -98,6 +197,15 @@ static void *ksrtp_kkey_new(enum ksrtp_alg alg, const u8 *key,
 		if (!ret) {
 			k->req = aead_request_alloc(k->gcm, GFP_KERNEL);
 			ret = k->req ? 0 : -ENOMEM;
+		}
+		if (!ret)
+			k->fast_gcm = ksrtp_fast_gcm(key, key_len);
+		if (k->fast_gcm) {
+			k->fast_req = aead_request_alloc(k->fast_gcm, GFP_KERNEL);
+			if (!k->fast_req) {
+				crypto_free_aead(k->fast_gcm);
+				k->fast_gcm = NULL;
+			}
 		}
 		break;
 	default:
@@ -125,7 +233,10 @@ static int ksrtp_kctr_xor(void *handle, const u8 iv[KSRTP_CTR_IV_LEN],
 	/* The cipher advances the IV it is given: hand it a copy. */
 	memcpy(ivc, iv, sizeof(ivc));
 	sg_init_one(&sg, buf, len);
-	skcipher_request_set_sync_tfm(req, k->ctr);
+	if (ksrtp_fpu_ok(k->fast_ctr))
+		skcipher_request_set_tfm(req, k->fast_ctr);
+	else
+		skcipher_request_set_sync_tfm(req, k->ctr);
 	skcipher_request_set_callback(req, 0, NULL, NULL);
 	skcipher_request_set_crypt(req, &sg, &sg, len, ivc);
 	ret = crypto_skcipher_encrypt(req);
@@ -159,28 +270,41 @@ static int ksrtp_kgcm(void *handle, const u8 iv[KSRTP_GCM_IV_LEN],
 		      u8 *buf, unsigned int len, bool enc)
 {
 	struct ksrtp_kkey *k = handle;
-	unsigned int i, assoclen = 0;
+	struct aead_request *req = k->req;
+	unsigned int i, nsg = naad, assoclen = 0;
 	u8 ivc[KSRTP_GCM_IV_LEN];
 
 	if (naad > 2)
 		return -EINVAL;
-	sg_init_table(k->sg, naad + 1);
-	for (i = 0; i < naad; i++) {
-		sg_set_buf(&k->sg[i], aad[i].p, aad[i].len);
+	for (i = 0; i < naad; i++)
 		assoclen += aad[i].len;
+	if (ksrtp_fpu_ok(k->fast_gcm) &&
+	    (naad < 2 || assoclen <= sizeof(k->aad))) {
+		req = k->fast_req;
+		if (naad == 2) {
+			memcpy(k->aad, aad[0].p, aad[0].len);
+			memcpy(k->aad + aad[0].len, aad[1].p, aad[1].len);
+			nsg = 1;
+		}
 	}
-	sg_set_buf(&k->sg[naad], buf, len + KSRTP_GCM_TAG_LEN);
+	sg_init_table(k->sg, nsg + 1);
+	if (nsg < naad)
+		sg_set_buf(&k->sg[0], k->aad, assoclen);
+	else
+		for (i = 0; i < naad; i++)
+			sg_set_buf(&k->sg[i], aad[i].p, aad[i].len);
+	sg_set_buf(&k->sg[nsg], buf, len + KSRTP_GCM_TAG_LEN);
 	memcpy(ivc, iv, sizeof(ivc));
 
-	aead_request_set_callback(k->req, 0, NULL, NULL);
-	aead_request_set_ad(k->req, assoclen);
+	aead_request_set_callback(req, 0, NULL, NULL);
+	aead_request_set_ad(req, assoclen);
 	if (enc) {
-		aead_request_set_crypt(k->req, k->sg, k->sg, len, ivc);
-		return crypto_aead_encrypt(k->req);
+		aead_request_set_crypt(req, k->sg, k->sg, len, ivc);
+		return crypto_aead_encrypt(req);
 	}
-	aead_request_set_crypt(k->req, k->sg, k->sg, len + KSRTP_GCM_TAG_LEN,
+	aead_request_set_crypt(req, k->sg, k->sg, len + KSRTP_GCM_TAG_LEN,
 			       ivc);
-	return crypto_aead_decrypt(k->req);
+	return crypto_aead_decrypt(req);
 }
 
 static int ksrtp_kgcm_encrypt(void *handle, const u8 iv[KSRTP_GCM_IV_LEN],

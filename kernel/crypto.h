@@ -6,4 +6,7 @@
 
 extern const struct ksrtp_crypto_ops ksrtp_kcrypto_ops;
 
+/* false: every key uses its generic (non-FPU) transforms (self-test) */
+void ksrtp_crypto_use_fpu(bool on);
+
 #endif

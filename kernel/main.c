@@ -23,7 +23,9 @@ MODULE_PARM_DESC(selftest, "Run the SRTP known-answer tests with the kernel cryp
 
 /*
  * RFC 3711/6188/7714 known answers through the kernel crypto API: a module
- * whose crypto disagrees with the RFCs must not protect anything.
+ * whose crypto disagrees with the RFCs must not protect anything.  Twice:
+ * with the FPU (AES-NI) transforms the packet path normally uses, and with
+ * the generic ones it falls back to (kernel/crypto.c).
  */
 static int __init ksrtp_run_selftest(void)
 {
@@ -36,6 +38,12 @@ static int __init ksrtp_run_selftest(void)
 	if (!scratch)
 		return -ENOMEM;
 	ret = ksrtp_selftest(&ksrtp_kcrypto_ops, scratch, KSRTP_SELFTEST_SCRATCH);
+	if (!ret) {
+		ksrtp_crypto_use_fpu(false);
+		ret = ksrtp_selftest(&ksrtp_kcrypto_ops, scratch,
+				     KSRTP_SELFTEST_SCRATCH);
+		ksrtp_crypto_use_fpu(true);
+	}
 	kfree_sensitive(scratch);
 	if (ret) {
 		pr_err("SRTP self-test %d failed: refusing to load\n", -ret);
