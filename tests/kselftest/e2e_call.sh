@@ -91,6 +91,12 @@ call() { # local-port remote-port: both sides add their end, wait until secure
 	FLOW=$FLOW_A; poll 300 secure ctlA || return 1
 	FLOW=$FLOW_B; poll 300 secure ctlB
 }
+# a capture on alice's side of the wire, from before the handshake to the
+# end of the media; the host runs tshark on it (tools/vm/check-pcap.sh)
+/sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 600 --pcap /tmp/A/call.pcap -j \
+	>/tmp/A/sniff.json 2>&1 &
+SNIFF=$!
+sleep 0.5	# the capture socket is bound before the first packet
 check "handshake completes, both sides secure" call 4000 5000
 
 SA=$(ctlA -j show $FLOW_A)
@@ -100,10 +106,7 @@ cip_a=$(echo "$SA" | json_field srtp_profile); cip_b=$(echo "$SB" | json_field s
 echo "# alice: SAS '$sas_a' $cip_a; bob: SAS '$sas_b' $cip_b"
 check "same SAS and SRTP profile on both sides" [ -n "$sas_a" -a "$sas_a" = "$sas_b" -a -n "$cip_a" -a "$cip_a" = "$cip_b" ]
 
-# media both ways, with a capture on alice's side of the wire
-/sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 120 -j >/tmp/A/sniff.json 2>&1 &
-SNIFF=$!
-sleep 0.5	# the capture socket is bound before the first packet (--delay too)
+# media both ways
 /sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 200 --rate 100 --wait 5 --delay 1500 >/tmp/B/app.out 2>&1 &
 APP_B=$!
 inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 200 --rate 100 --wait 5 --delay 1500 >/tmp/A/app.out 2>&1
@@ -116,6 +119,8 @@ check "bob received exactly alice's 200 packets" [ $rc_b = 0 ]
 
 kill -TERM $SNIFF; wait $SNIFF
 sed 's/^/# capture on va: /' /tmp/A/sniff.json
+# the capture leaves the VM as an artifact line (run.sh decodes it)
+[ -s /tmp/A/call.pcap ] && echo "# ksrtp-vm artifact e2e_call.pcap $(base64 -w 0 /tmp/A/call.pcap)"
 udp=$(json_field udp </tmp/A/sniff.json); plain=$(json_field plaintext </tmp/A/sniff.json)
 check "the wire carried the call (>= 400 UDP packets)" [ "${udp:-0}" -ge 400 ]
 check "no plaintext payload on the wire" [ "${plain:-1}" = 0 ]

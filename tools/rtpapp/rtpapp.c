@@ -12,12 +12,14 @@
  *     peer generates for its (SSRC, sequence number).  Exit 0 iff all N
  *     arrived, none bad, none duplicated.
  *
- *   rtpapp sniff --dev IFACE --seconds S [--marker STR] [-j]
+ *   rtpapp sniff --dev IFACE --seconds S [--marker STR] [--pcap FILE] [-j]
  *     counts UDP packets seen on IFACE (AF_PACKET) and how many carry the
  *     payload marker in clear: the proof, from outside, that the wire is
  *     encrypted.  Captures for S seconds or until SIGTERM/SIGINT, then
  *     prints the counts (tests stop it when the calls are over, so a slow
- *     machine does not cut the capture short).
+ *     machine does not cut the capture short).  --pcap writes the UDP
+ *     packets to FILE (pcap, LINKTYPE_RAW: they start at the IP header) for
+ *     tshark.
  *
  * Payload of packet (ssrc, seq): the marker "KSRTP-PLAINTEXT", ssrc and seq
  * big-endian, then bytes (seq * 31 + i * 7 + ssrc) & 0xff.
@@ -232,6 +234,29 @@ static bool has_marker(const uint8_t *p, size_t n, const char *m)
 
 static volatile sig_atomic_t sniff_stop;
 
+/* pcap, microsecond timestamps, host byte order, LINKTYPE_RAW (101) */
+static FILE *pcap_create(const char *path)
+{
+	const uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 101 };
+	FILE *f = fopen(path, "wb");
+
+	if (f && fwrite(hdr, sizeof(hdr), 1, f) != 1) {
+		fclose(f);
+		f = NULL;
+	}
+	return f;
+}
+
+static void pcap_put(FILE *f, const uint8_t *p, size_t len)
+{
+	uint64_t us = now_us();
+	uint32_t rec[4] = { (uint32_t)(us / 1000000), (uint32_t)(us % 1000000),
+			    (uint32_t)len, (uint32_t)len };
+
+	fwrite(rec, sizeof(rec), 1, f);
+	fwrite(p, len, 1, f);
+}
+
 static void on_stop(int sig)
 {
 	(void)sig;
@@ -244,9 +269,10 @@ static int cmd_sniff(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dev", required_argument, NULL, 'd' }, { "seconds", required_argument, NULL, 's' },
 		{ "marker", required_argument, NULL, 'm' }, { "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+		{ "pcap", required_argument, NULL, 'p' }, { NULL, 0, NULL, 0 },
 	};
-	const char *dev = NULL, *marker = MARKER;
+	const char *dev = NULL, *marker = MARKER, *pcap_path = NULL;
+	FILE *pcap = NULL;
 	unsigned long seconds = 5, udp = 0, plain = 0, zrtp = 0;
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
 	uint8_t buf[2048];
@@ -260,12 +286,18 @@ static int cmd_sniff(int argc, char **argv)
 		case 's': seconds = strtoul(optarg, NULL, 10); break;
 		case 'm': marker = optarg; break;
 		case 'j': json = true; break;
+		case 'p': pcap_path = optarg; break;
 		default: return 2;
 		}
 	}
 	if (!dev) {
-		fputs("usage: rtpapp sniff --dev IFACE [--seconds S] [--marker STR] [-j]\n", stderr);
+		fputs("usage: rtpapp sniff --dev IFACE [--seconds S] [--marker STR] [--pcap FILE] [-j]\n",
+		      stderr);
 		return 2;
+	}
+	if (pcap_path && !(pcap = pcap_create(pcap_path))) {
+		fprintf(stderr, "rtpapp: %s: %s\n", pcap_path, strerror(errno));
+		return 1;
 	}
 	sll.sll_ifindex = (int)if_nametoindex(dev);
 	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
@@ -300,6 +332,8 @@ static int cmd_sniff(int argc, char **argv)
 		if ((size_t)n <= off)
 			continue;
 		udp++;
+		if (pcap)
+			pcap_put(pcap, buf, (size_t)n);
 		if (buf[off] == 0x10 && (size_t)n >= off + 8 && !memcmp(buf + off + 4, "ZRTP", 4))
 			zrtp++;
 		else if (has_marker(buf + off, (size_t)n - off, marker))
@@ -311,6 +345,10 @@ static int cmd_sniff(int argc, char **argv)
 		printf("rtpapp: %s: %lu UDP packets, %lu ZRTP, %lu with the plaintext marker\n", dev, udp,
 		       zrtp, plain);
 	close(fd);
+	if (pcap && fclose(pcap)) {
+		fprintf(stderr, "rtpapp: %s: %s\n", pcap_path, strerror(errno));
+		return 1;
+	}
 	return 0;
 }
 
@@ -321,6 +359,6 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "sniff"))
 		return cmd_sniff(argc - 1, argv + 1);
 	fputs("usage: rtpapp call --local ADDR:PORT --remote ADDR:PORT [...]\n"
-	      "       rtpapp sniff --dev IFACE [--seconds S] [--marker STR]\n", stderr);
+	      "       rtpapp sniff --dev IFACE [--seconds S] [--marker STR] [--pcap FILE] [-j]\n", stderr);
 	return 2;
 }

@@ -221,9 +221,27 @@ console=$work/console.log
 out=$work/tests.out
 set +e
 timeout -k 10 "$timeout" "${qemu[@]}" -append "$append" \
-	-serial "file:$console" -serial stdio </dev/null | sed -u 's/\r$//' | tee "$out"
+	-serial "file:$console" -serial stdio </dev/null | sed -u 's/\r$//' | tee "$out" |
+	grep --line-buffered -v '^# ksrtp-vm artifact '
 qrc=${PIPESTATUS[0]}
 set -e
+
+# Artifacts: a test prints "# ksrtp-vm artifact NAME BASE64" to hand a file
+# (a capture) to the host; captures are judged here by tshark, each as a
+# section of its own.
+mkdir -p "$work/artifacts"
+sed -n 's/^# ksrtp-vm artifact \([A-Za-z0-9_.-]*\) \(.*\)$/\1 \2/p' "$out" |
+while read -r name data; do
+	printf '%s' "$data" | base64 -d > "$work/artifacts/$name" 2>/dev/null || true
+done
+for f in "$work"/artifacts/*.pcap; do
+	[ -e "$f" ] || continue
+	name=$(basename "$f")
+	echo "### ksrtp-vm: begin $name"
+	"$here/check-pcap.sh" "$kernel" "$name" "$f"
+	echo "### ksrtp-vm: end $name rc=0"
+done > "$work/pcap.out"
+cat "$work/pcap.out"
 
 # Verdict: every test ended with rc=0, the guest finished, the log is clean.
 # The guest-level checks are a section of their own ("kernel-log"), so a
@@ -231,6 +249,7 @@ set -e
 # exit status.
 fail=0
 if grep -E '^### ksrtp-vm: end .* rc=[1-9]' "$out" >/dev/null; then fail=1; fi
+if grep -q '^not ok' "$work/pcap.out"; then fail=1; fi
 logfail=0
 echo "### ksrtp-vm: begin kernel-log"
 echo "1..3"
