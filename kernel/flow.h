@@ -44,12 +44,16 @@ struct ksrtp_key {
 	struct rcu_work free_work;
 };
 
+/* KSRTP_POLICY_RX_TRIAL as a bit number, for test_bit()/clear_bit() */
+#define KSRTP_POLICY_RX_TRIAL_BIT	1
+
 struct ksrtp_flow {
 	struct rhash_head node;
 	struct ksrtp_flow_key key;
 	u32 id;
 	u8 mode;
-	u32 policy;
+	/* KSRTP_POLICY_* bits; the packet path clears RX_TRIAL (clear_bit) */
+	unsigned long policy;
 	/* Readers: RCU.  Writers: ksrtp_net.lock. */
 	struct ksrtp_key __rcu *keys[KSRTP_DIRS][KSRTP_SLOTS];
 	u8 active[KSRTP_DIRS];	/* active slot per direction */

@@ -175,10 +175,12 @@ static struct ksrtp_key *ksrtp_active_key(struct ksrtp_flow *flow, u8 dir)
 	return rcu_dereference(flow->keys[dir][READ_ONCE(flow->active[dir])]);
 }
 
+static_assert(BIT(KSRTP_POLICY_RX_TRIAL_BIT) == KSRTP_POLICY_RX_TRIAL);
+
 /* A flow without keys for this direction: the policy decides. */
 static unsigned int ksrtp_clear(struct ksrtp_flow *flow)
 {
-	if (flow->policy & KSRTP_POLICY_REQUIRE_SECURE) {
+	if (READ_ONCE(flow->policy) & KSRTP_POLICY_REQUIRE_SECURE) {
 		ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_CLEAR_DROPPED);
 		return NF_DROP;
 	}
@@ -296,10 +298,13 @@ static int ksrtp_unprotect_with(struct ksrtp_key *key, bool rtcp, u8 *buf,
  * Unprotect under the active RX key; on an authentication failure try the
  * other slot, which holds the previous or the next key during a rotation.
  * HMAC profiles check the tag before touching the packet; GCM decrypts in
- * place before its tag check fails, so a GCM packet is saved first.
+ * place before its tag check fails, so a GCM packet is saved first when
+ * another attempt may follow, or when @keep asks for the packet back
+ * unchanged on failure (RX_TRIAL: it may be clear RTP after all).  With
+ * @keep, a GCM packet too large to save is not tried (-KSRTP_ERR_AUTH).
  */
 static int ksrtp_unprotect_any(struct ksrtp_flow *flow, bool rtcp, u8 *buf,
-			       unsigned int *len)
+			       unsigned int *len, bool keep)
 {
 	u8 act = READ_ONCE(flow->active[KSRTP_KEY_DIR_RX]);
 	struct ksrtp_key *key = rcu_dereference(flow->keys[KSRTP_KEY_DIR_RX][act]);
@@ -309,11 +314,16 @@ static int ksrtp_unprotect_any(struct ksrtp_flow *flow, bool rtcp, u8 *buf,
 	u8 *scratch = NULL;
 	int ret;
 
-	if (alt && key->ctx->gcm && orig <= KSRTP_SCRATCH_LEN) {
-		local_bh_disable();
-		scratch = this_cpu_ptr(ksrtp_scratch);
-		memcpy(scratch, buf, orig);
-		saved = true;
+	if ((alt || keep) && key->ctx->gcm) {
+		if (orig > KSRTP_SCRATCH_LEN) {
+			if (keep)
+				return KSRTP_ERR_AUTH;
+		} else {
+			local_bh_disable();
+			scratch = this_cpu_ptr(ksrtp_scratch);
+			memcpy(scratch, buf, orig);
+			saved = true;
+		}
 	}
 	ret = ksrtp_unprotect_with(key, rtcp, buf, len);
 	if (ret == KSRTP_ERR_AUTH && alt && (saved || !key->ctx->gcm)) {
@@ -321,6 +331,11 @@ static int ksrtp_unprotect_any(struct ksrtp_flow *flow, bool rtcp, u8 *buf,
 			memcpy(buf, scratch, orig);
 		*len = orig;
 		ret = ksrtp_unprotect_with(alt, rtcp, buf, len);
+	}
+	if (ret && keep) {
+		if (saved)
+			memcpy(buf, scratch, orig);
+		*len = orig;
 	}
 	if (saved)
 		local_bh_enable();
@@ -344,6 +359,7 @@ static unsigned int ksrtp_ingress(struct net *net, struct sk_buff *skb,
 	struct ksrtp_flow *flow;
 	struct ksrtp_pkt p;
 	unsigned int len;
+	bool trial;
 	u8 *buf;
 	int ret;
 
@@ -370,13 +386,17 @@ static unsigned int ksrtp_ingress(struct net *net, struct sk_buff *skb,
 	}
 	if (!flow)
 		return NF_ACCEPT;
-	if (flow->mode != KSRTP_FLOW_MODE_SECURE ||
-	    !ksrtp_active_key(flow, KSRTP_KEY_DIR_RX)) {
+	/* RX_TRIAL: try the RX key, and take what fails as clear. */
+	trial = test_bit(KSRTP_POLICY_RX_TRIAL_BIT, &flow->policy);
+	if (!ksrtp_active_key(flow, KSRTP_KEY_DIR_RX) ||
+	    (READ_ONCE(flow->mode) != KSRTP_FLOW_MODE_SECURE && !trial)) {
 		if (kind == KSRTP_PKT_UNKNOWN)
 			return NF_ACCEPT;
 		return ksrtp_clear(flow);
 	}
 	if (kind == KSRTP_PKT_UNKNOWN) {
+		if (trial)
+			return NF_ACCEPT;
 		/*
 		 * RFC 7983 demux: first byte 128..191 is RTP/RTCP, so a short
 		 * one is a truncated SRTP packet.  STUN and DTLS pass.
@@ -386,6 +406,8 @@ static unsigned int ksrtp_ingress(struct net *net, struct sk_buff *skb,
 		goto malformed;
 	}
 	if (skb_is_gso(skb)) {
+		if (trial)
+			return ksrtp_clear(flow);
 		ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_GSO_REFUSED);
 		return NF_DROP;
 	}
@@ -400,7 +422,12 @@ static unsigned int ksrtp_ingress(struct net *net, struct sk_buff *skb,
 
 	buf = ksrtp_payload(skb, &p);
 	len = p.plen;
-	ret = ksrtp_unprotect_any(flow, kind == KSRTP_PKT_RTCP, buf, &len);
+	ret = ksrtp_unprotect_any(flow, kind == KSRTP_PKT_RTCP, buf, &len,
+				  trial);
+	if (ret && trial)
+		return ksrtp_clear(flow);	/* restored: it was clear */
+	if (trial && READ_ONCE(flow->mode) == KSRTP_FLOW_MODE_SECURE)
+		clear_bit(KSRTP_POLICY_RX_TRIAL_BIT, &flow->policy);
 	if (ret) {
 		if (-ret < ARRAY_SIZE(ksrtp_err_stat) && ksrtp_err_stat[-ret])
 			ksrtp_stat_inc(flow->stats, ksrtp_err_stat[-ret]);

@@ -224,7 +224,7 @@ static int ksrtp_put_tuple(struct sk_buff *skb, u32 id,
 			   k->rport) ||
 	    (flow && (nla_put_u8(skb, KSRTP_A_FLOW_MODE, READ_ONCE(flow->mode)) ||
 		      nla_put_u32(skb, KSRTP_A_FLOW_POLICY,
-				  READ_ONCE(flow->policy))))) {
+				  (u32)READ_ONCE(flow->policy))))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -334,7 +334,8 @@ static int ksrtp_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, KSRTP_A_API_VERSION, KSRTP_API_VERSION) ||
 	    nla_put_u64_64bit(msg, KSRTP_A_FEATURES,
 			      KSRTP_F_FLOWS | KSRTP_F_IPV6 | KSRTP_F_SRTP |
-			      KSRTP_F_ZRTP | KSRTP_F_WATCH, KSRTP_A_PAD) ||
+			      KSRTP_F_ZRTP | KSRTP_F_WATCH |
+			      KSRTP_F_RX_TRIAL, KSRTP_A_PAD) ||
 	    nla_put_u32(msg, KSRTP_A_FLOW_COUNT, READ_ONCE(kn->count))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;

@@ -78,18 +78,15 @@ inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 300 --rat
 rc_a=$?
 wait $APP_B; rc_b=$?
 sed 's/^/# alice /' /tmp/A/app.out; sed 's/^/# bob   /' /tmp/B/app.out
-# The flow switches both directions to SRTP at one instant on each host,
-# and the two hosts switch one ZRTP message apart (RFC 6189 §4.6): a few
-# packets sent in that window meet a peer that has not switched yet and
-# are dropped (clear at a secure host) or garbled (SRTP at a clear host).
-# Until ksrtp accepts clear RTP on a secure flow before the first
-# authenticated SRTP packet, the test bounds the loss instead of
-# forbidding it.
+# The two hosts switch to SRTP one ZRTP message apart (RFC 6189 §4.6);
+# zrtpd's flows carry KSRTP_POLICY_RX_TRIAL, so each kernel takes the
+# peer's SRTP as soon as it has the RX key and the peer's clear RTP until
+# the first SRTP authenticates: nothing is lost or garbled at the switch.
 lost() { sed -n 's/.*received \([0-9]*\) verified.*bad \([0-9]*\).*/\1 \2/p' "$1"; }
 set -- $(lost /tmp/A/app.out) $(lost /tmp/B/app.out)
 echo "# switch window: alice got $1 (+$2 garbled), bob got $3 (+$4 garbled) of 300"
-check "both apps got their 300 packets but at most 5 each at the switch" \
-	[ "${1:-0}" -ge 295 -a "${3:-0}" -ge 295 ]
+check "both apps got all 300 packets, none garbled, across the switch to SRTP" \
+	[ $rc_a = 0 -a $rc_b = 0 -a "${1:-0}" = 300 -a "${2:-1}" = 0 -a "${3:-0}" = 300 -a "${4:-1}" = 0 ]
 
 FLOW="local 10.77.0.1:4000 remote 10.77.0.2:5000"
 check "alice's zrtpd started a session by itself and it is secure" poll 50 is_state secure ctlA

@@ -692,6 +692,82 @@ TEST_F(dp, clear_rtp_policy)
 	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_CLEAR_DROPPED));
 }
 
+static uint32_t policy_of(struct __test_metadata *_metadata, FIXTURE_DATA(dp) *self)
+{
+	struct ksrtp_flow_info q = { .id = self->flow_id }, got;
+
+	EXPECT_EQ(0, ksrtp_nl_flow_get(&self->nl, &q, &got));
+	return got.policy;
+}
+
+/* B sends @n bytes as they are; A's application must read exactly them. */
+static void arrives_as_sent(struct __test_metadata *_metadata, FIXTURE_DATA(dp) *self,
+			    const uint8_t *pkt, size_t n)
+{
+	uint8_t got[MAXPKT];
+
+	ASSERT_EQ((ssize_t)n, send(self->sb, pkt, n, 0));
+	ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0));
+	ASSERT_EQ(0, memcmp(pkt, got, n));
+}
+
+/*
+ * KSRTP_POLICY_RX_TRIAL, the clear-to-SRTP switch of a call.  DIVERT with
+ * an RX key: B's clear RTP and B's SRTP both reach A's application intact
+ * (the peer switched first).  SECURE: B's clear RTP still passes until the
+ * first SRTP authenticates; then the kernel drops the bit and clear RTP is
+ * an authentication failure again.  A forged SRTP packet in trial passes
+ * byte for byte (GCM decrypts in place before the tag fails: restored).
+ */
+TEST_F(dp, rx_trial_switch)
+{
+	struct ksrtp_flow_info f = { .id = self->flow_id, .mode = KSRTP_FLOW_MODE_DIVERT,
+				     .policy = KSRTP_POLICY_RX_TRIAL };
+	uint8_t pkt[MAXPKT], wire[MAXPKT], got[MAXPKT];
+	uint16_t seq = 100;
+	size_t n;
+	int wlen;
+
+	ASSERT_EQ(0, ksrtp_nl_flow_set(&self->nl, &f));
+	EXPECT_EQ(KSRTP_POLICY_RX_TRIAL, policy_of(_metadata, self));
+	/* DIVERT + trial: clear, then SRTP, then clear again */
+	n = make_rtp(pkt, 0x55aa0001, seq++, 0, -1, 160);
+	arrives_as_sent(_metadata, self, pkt, n);
+	n = make_rtp(pkt, 0x55aa0001, seq++, 2, 1, 160);
+	deliver(_metadata, self, pkt, n, wire, &wlen);
+	n = make_rtp(pkt, 0x55aa0001, seq++, 0, -1, 300);
+	arrives_as_sent(_metadata, self, pkt, n);
+	/* a forged SRTP packet: not authentic, so clear, delivered unchanged */
+	n = make_rtp(pkt, 0x55aa0001, seq++, 0, -1, 160);
+	memcpy(wire, pkt, n);
+	wlen = (int)n;
+	ASSERT_EQ(srtp_err_status_ok, srtp_protect(self->b_tx, wire, &wlen));
+	wire[wlen - 1] ^= 0x40;
+	arrives_as_sent(_metadata, self, wire, (size_t)wlen);
+	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_PACKETS));
+	EXPECT_EQ(3, stat(&self->nl, self->flow_id, KSRTP_A_STATS_CLEAR_PASSED));
+	EXPECT_EQ(0, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_AUTH_FAIL));
+	EXPECT_EQ(KSRTP_POLICY_RX_TRIAL, policy_of(_metadata, self));
+
+	/* SECURE + trial: clear still passes until SRTP authenticates */
+	f.mode = KSRTP_FLOW_MODE_SECURE;
+	ASSERT_EQ(0, ksrtp_nl_flow_set(&self->nl, &f));
+	n = make_rtp(pkt, 0x55aa0001, seq++, 0, -1, 160);
+	arrives_as_sent(_metadata, self, pkt, n);
+	EXPECT_EQ(KSRTP_POLICY_RX_TRIAL, policy_of(_metadata, self));
+	n = make_rtp(pkt, 0x55aa0001, seq++, 0, -1, 160);
+	deliver(_metadata, self, pkt, n, wire, &wlen);
+	EXPECT_EQ(0, policy_of(_metadata, self));
+	/* strict now: clear RTP is not authentic, dropped and counted */
+	n = make_rtp(pkt, 0x55aa0001, seq++, 0, -1, 160);
+	send_bad_then_good(_metadata, self, pkt, n, seq++);
+	EXPECT_EQ(3, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_PACKETS));
+	EXPECT_EQ(4, stat(&self->nl, self->flow_id, KSRTP_A_STATS_CLEAR_PASSED));
+	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_AUTH_FAIL));
+	/* nothing else is waiting at A */
+	EXPECT_EQ(-1, recv(self->sa, got, sizeof(got), MSG_DONTWAIT));
+}
+
 /* Wait (bounded by SO_RCVTIMEO) for the next multicast event of @cmd. */
 static int wait_event(struct ksrtp_nl *ev, uint8_t cmd, struct ksrtp_nl_event **out)
 {

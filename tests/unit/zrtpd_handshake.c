@@ -184,7 +184,8 @@ TEST(no_peer_means_clear)
 	ASSERT_TRUE(run_until(c.hs, 1, both_in_state, &t, 15000));
 	ASSERT_EQ(0, zrtpd_mock_get_flow(c.alice.m, s->flow.id, &kf));
 	ASSERT_EQ(KSRTP_FLOW_MODE_DIVERT, kf.mode);
-	ASSERT_EQ(0, kf.policy);
+	/* opportunistic; the switch to SRTP would have been lossless */
+	ASSERT_EQ(KSRTP_POLICY_RX_TRIAL, kf.policy);
 	ASSERT_LT(10, s->zrtp_tx);	/* Hello was retransmitted */
 	c_teardown(&c);
 }
@@ -220,7 +221,8 @@ TEST(late_peer_after_discovery_gave_up)
 	c_teardown(&c);
 }
 
-/* With require-secure, the kernel flow carries the policy bit. */
+/* With require-secure, the kernel flow carries the policy bit (and, as
+ * every flow zrtpd creates, RX_TRIAL for a lossless switch to SRTP). */
 TEST(require_secure_policy_on_the_flow)
 {
 	struct call c;
@@ -233,7 +235,7 @@ TEST(require_secure_policy_on_the_flow)
 	c_start(_metadata, &c);
 	ASSERT_EQ(0, zrtpd_session_add(&c.alice.d, &f, NULL, &s));
 	ASSERT_EQ(0, zrtpd_mock_get_flow(c.alice.m, s->flow.id, &kf));
-	ASSERT_EQ(KSRTP_POLICY_REQUIRE_SECURE, kf.policy);
+	ASSERT_EQ(KSRTP_POLICY_REQUIRE_SECURE | KSRTP_POLICY_RX_TRIAL, kf.policy);
 	c_teardown(&c);
 }
 

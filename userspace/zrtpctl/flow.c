@@ -92,13 +92,15 @@ static void print_flow(const struct ksrtp_flow_info *f, bool json)
 	ksrtp_format_sockaddr(&f->local, l, sizeof(l));
 	ksrtp_format_sockaddr(&f->remote, r, sizeof(r));
 	if (json)
-		printf("{\"id\":%u,\"local\":\"%s\",\"remote\":\"%s\",\"mode\":\"%s\",\"require_secure\":%s}",
+		printf("{\"id\":%u,\"local\":\"%s\",\"remote\":\"%s\",\"mode\":\"%s\",\"require_secure\":%s,\"rx_trial\":%s}",
 		       f->id, l, r, mode_name(f->mode),
-		       f->policy & KSRTP_POLICY_REQUIRE_SECURE ? "true" : "false");
+		       f->policy & KSRTP_POLICY_REQUIRE_SECURE ? "true" : "false",
+		       f->policy & KSRTP_POLICY_RX_TRIAL ? "true" : "false");
 	else
-		printf("flow %u: %s -> %s mode %s%s\n", f->id, l, r,
+		printf("flow %u: %s -> %s mode %s%s%s\n", f->id, l, r,
 		       mode_name(f->mode),
-		       f->policy & KSRTP_POLICY_REQUIRE_SECURE ? " require-secure" : "");
+		       f->policy & KSRTP_POLICY_REQUIRE_SECURE ? " require-secure" : "",
+		       f->policy & KSRTP_POLICY_RX_TRIAL ? " rx-trial" : "");
 }
 
 struct show_state {

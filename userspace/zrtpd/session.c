@@ -275,7 +275,11 @@ int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 			       d->cfg.policy == ZRTPD_POLICY_REQUIRE_SECURE;
 
 		req.mode = KSRTP_FLOW_MODE_DIVERT;
-		req.policy = req_sec ? KSRTP_POLICY_REQUIRE_SECURE : 0;
+		/* RX_TRIAL: the kernel takes the peer's SRTP from the moment the
+		 * RX key is in, and its clear RTP until the first SRTP, so the
+		 * switch to SRTP loses nothing in either direction (RFC 6189
+		 * §4.6 lets the two ends switch one packet trip apart). */
+		req.policy = (req_sec ? KSRTP_POLICY_REQUIRE_SECURE : 0) | KSRTP_POLICY_RX_TRIAL;
 		ret = d->k->ops->flow_add(d->k, &req, &s->flow);
 		if (ret) {
 			free(s);

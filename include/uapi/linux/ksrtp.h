@@ -147,6 +147,19 @@
  * authentication, are replayed, too old or malformed are dropped and
  * counted.  With KSRTP_POLICY_REQUIRE_SECURE, clear RTP is dropped while
  * the flow has no key for that direction.
+ *
+ * The switch from clear to SRTP (KSRTP_POLICY_RX_TRIAL).  The two ends of
+ * a call start sending SRTP at different moments (RFC 6189 §4.6: the ZRTP
+ * responder on Confirm2, the initiator on Conf2ACK, one packet trip
+ * later), so for a moment each may receive the other's old kind of packet.
+ * With RX_TRIAL set and an RX key installed, an incoming RTP/RTCP packet
+ * is first unprotected under the RX key(s); if that succeeds it is
+ * delivered as usual, otherwise it is restored byte for byte and handled
+ * as clear (passed, or dropped under REQUIRE_SECURE; counted as clear, not
+ * as an authentication failure).  In DIVERT mode this lets SRTP in before
+ * the flow is switched; in SECURE mode it lets clear RTP in until the first
+ * packet authenticates, and then the kernel clears the bit itself: from
+ * there on the flow is strict (FLOW_GET shows the bit gone).
  */
 #ifndef _UAPI_LINUX_KSRTP_H
 #define _UAPI_LINUX_KSRTP_H
@@ -157,7 +170,7 @@
 #define KSRTP_GENL_VERSION	1
 
 /* Bumped whenever an attribute or command is added. */
-#define KSRTP_API_VERSION	1
+#define KSRTP_API_VERSION	2
 
 enum ksrtp_cmd {
 	KSRTP_CMD_UNSPEC,
@@ -317,8 +330,11 @@ enum ksrtp_flow_mode {
 enum {
 	/* Drop clear RTP/RTCP on this flow while it has no keys. */
 	KSRTP_POLICY_REQUIRE_SECURE = 1U << 0,
+	/* Accept both kinds while the peer switches (see "The switch"). */
+	KSRTP_POLICY_RX_TRIAL = 1U << 1,
 };
-#define KSRTP_POLICY_MASK	(KSRTP_POLICY_REQUIRE_SECURE)
+#define KSRTP_POLICY_MASK	(KSRTP_POLICY_REQUIRE_SECURE | \
+				 KSRTP_POLICY_RX_TRIAL)
 
 /* Feature bits reported by KSRTP_CMD_GET_INFO. */
 enum {
@@ -327,6 +343,7 @@ enum {
 	KSRTP_F_SRTP	= 1ULL << 2,	/* KEY_*, STATS_GET, the data path */
 	KSRTP_F_ZRTP	= 1ULL << 3,	/* ZRTP_LISTEN/RECV/XMIT */
 	KSRTP_F_WATCH	= 1ULL << 4,	/* WATCH_*, FLOW_SEEN events */
+	KSRTP_F_RX_TRIAL = 1ULL << 5,	/* KSRTP_POLICY_RX_TRIAL (API 2) */
 };
 
 #endif /* _UAPI_LINUX_KSRTP_H */
