@@ -8,6 +8,8 @@
 # the debug kernel).
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# One block, parsed before it runs: editing this file during a run is safe.
+{
 
 logdir=build/check
 rm -rf "$logdir"
@@ -92,3 +94,5 @@ cat "$logdir/failures.txt"
 echo "(logs in $logdir/; took $(( $(date +%s) - start )) s)"
 echo "$1 passed, $2 failed, $3 skipped"
 [ "$2" = 0 ]
+exit
+}

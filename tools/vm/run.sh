@@ -21,6 +21,9 @@
 # added after the tests: the kernel log holds no KASAN report, lockdep splat,
 # WARN, BUG or Oops, and (on kernels with kmemleak) no leak was found.
 set -euo pipefail
+# The whole script is one block, parsed before it runs: editing this file
+# while a (long) run is going cannot derail that run.
+{
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -68,6 +71,8 @@ debug)
 esac
 : "${module:=$top/build/kmod/$kernel/ksrtp.ko}"
 [ -f "$module" ] || { echo "run.sh: $module not built (make)" >&2; exit 1; }
+stale=$(find "$top/kernel" "$top/include" "$top/Kbuild" -newer "$module" -type f 2>/dev/null | head -1)
+[ -z "$stale" ] || echo "run.sh: warning: $module is older than $stale (make $module)" >&2
 [ -r "$vmlinuz" ] || { echo "run.sh: cannot read $vmlinuz" >&2; exit 1; }
 
 # One directory per run, so concurrent runs never share files; the image is
@@ -285,3 +290,5 @@ else
 fi
 echo "### ksrtp-vm: end kernel-log rc=$logfail"
 [ $fail = 0 ] && [ $logfail = 0 ]
+exit
+}
