@@ -59,3 +59,32 @@ $(B)/bench/zrtpd_bench: tests/bench/zrtpd_bench.c $(ZRTPD_LIB) $(ZRTP_LIB) $(NL_
 bench-zrtpd: $(B)/bench/zrtpd_bench
 	$(B)/bench/zrtpd_bench
 endif
+
+# libFuzzer harnesses for the daemon's parsers, built from source with the
+# sanitizers: the control requests (the whole daemon on the mock kernel)
+# and zrtpd.conf (config.c and what it calls).  Only the parsers carry
+# coverage; the rest of the daemon and the engine get ASan/UBSan alone, so
+# the fuzzer is not steered (nor slowed) by their hash-table sweeps.
+ZRTPD_FUZZ_CFLAGS := $(FUZZ_CFLAGS) -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Iuserspace/nl -Iuserspace/zrtp -Iuserspace/zrtpd $(shell pkg-config --cflags libmnl)
+ZRTPD_FUZZ_COVERED := userspace/zrtpd/control.c userspace/zrtpd/config.c userspace/zrtpd/util.c \
+	userspace/nl/ksrtp_nl.c
+ZRTPD_FUZZ_PLAIN := $(patsubst userspace/%.c,$(B)/fuzz/obj/%.o, \
+	$(filter-out $(ZRTPD_FUZZ_COVERED),$(ZRTPD_SRCS)) $(ZRTP_SRCS))
+comma := ,
+$(ZRTPD_FUZZ_PLAIN): $(B)/fuzz/obj/%.o: userspace/%.c $(ZRTPD_HDRS) $(ZRTP_HDRS) userspace/nl/ksrtp_nl.h
+	@mkdir -p $(@D)
+	$(CLANG) $(subst -fsanitize=fuzzer$(comma),-fsanitize=,$(ZRTPD_FUZZ_CFLAGS)) -c -o $@ $<
+
+ZRTPD_FUZZERS := $(foreach f,zrtpd_ctl zrtpd_conf,$(if $(wildcard tests/fuzz/$(f).c),$(f)))
+FUZZERS += $(ZRTPD_FUZZERS)
+$(B)/fuzz/zrtpd_ctl: tests/fuzz/zrtpd_ctl.c $(ZRTPD_FUZZ_COVERED) $(ZRTPD_FUZZ_PLAIN) $(ZRTPD_HDRS) \
+		userspace/nl/ksrtp_nl.h
+	@mkdir -p $(@D)
+	$(CLANG) $(ZRTPD_FUZZ_CFLAGS) -o $@ $< $(ZRTPD_FUZZ_COVERED) $(ZRTPD_FUZZ_PLAIN) \
+		$(NL_LIBS) -lssl -lcrypto -lsqlite3
+$(B)/fuzz/zrtpd_conf: tests/fuzz/zrtpd_conf.c userspace/zrtpd/config.c userspace/zrtpd/util.c \
+		$(ZRTPD_HDRS) userspace/nl/ksrtp_nl.c userspace/nl/ksrtp_nl.h
+	@mkdir -p $(@D)
+	$(CLANG) $(ZRTPD_FUZZ_CFLAGS) -o $@ $< userspace/zrtpd/config.c userspace/zrtpd/util.c \
+		userspace/nl/ksrtp_nl.c $(NL_LIBS) -lcrypto

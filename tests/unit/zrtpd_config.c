@@ -121,6 +121,18 @@ TEST_F(conf, rejections_name_file_and_line)
 		{ "control-group = no-such-group-here\n", "%s:1: control-group: no group 'no-such-group-here'" },
 		{ "kernel = dpdk\n", "%s:1: kernel: netlink or mock, not 'dpdk'" },
 		{ "log-level = 9\n", "%s:1: log-level: 0 (errors) to 3 (debug), not '9'" },
+		/* found by tests/fuzz/zrtpd_conf.c: numbers that strtoul() wrapped or
+		 * negated ("-18446744073709551615" is 1) */
+		{ "control-group = 4294967296\n", "%s:1: control-group: no group '4294967296'" },
+		{ "control-group = 4294967295\n", "%s:1: control-group: no group '4294967295'" },
+		{ "max-handshakes = -18446744073709551615\n",
+		  "%s:1: max-handshakes: a number (0: no limit), not '-18446744073709551615'" },
+		{ "idle-timeout = +5\n", "%s:1: idle-timeout: seconds, 0 to 86400 (0: never), not '+5'" },
+		{ "control-mode = -1777777777777777777777\n",
+		  "%s:1: control-mode: an octal mode like 0660, not '-1777777777777777777777'" },
+		{ "watch = -18446744073709551615\n",
+		  "%s:1: watch: want udp:MIN-MAX (1-65535), not '-18446744073709551615'" },
+		{ "log-level = +2\n", "%s:1: log-level: 0 (errors) to 3 (debug), not '+2'" },
 	};
 	char want[512];
 
@@ -133,6 +145,38 @@ TEST_F(conf, rejections_name_file_and_line)
 	}
 	ASSERT_EQ(-1, zrtpd_config_load(&self->c, "/nonexistent/zrtpd.conf", self->err, sizeof(self->err)));
 	ASSERT_STREQ("/nonexistent/zrtpd.conf: No such file or directory", self->err);
+}
+
+/*
+ * Found by tests/fuzz/zrtpd_conf.c: lines were read into 1024 bytes, so a
+ * long line's tail was read as a line of its own (a setting smuggled in a
+ * path), and algorithm lists were cut at 255 bytes (a cut name may be a
+ * valid one).
+ */
+TEST_F(conf, long_lines_and_lists_whole)
+{
+	char text[2048];
+	int n;
+
+	/* exactly 1023 bytes before "kernel=mock": the old chunk boundary */
+	n = snprintf(text, sizeof(text), "state-file = /%.*s", 1009,
+		     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	for (; n < 1023; n++)
+		text[n] = 'x';
+	snprintf(text + n, sizeof(text) - (size_t)n, "kernel=mock\n");
+	ASSERT_EQ(0, write_file(self->path, text));
+	ASSERT_EQ(0, zrtpd_config_load(&self->c, self->path, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	ASSERT_STREQ("netlink", self->c.kernel);
+	ASSERT_EQ(1023 - 13 + 11, strlen(self->c.state_path));
+
+	/* "S384X" cut to "S384" at byte 255 of the value */
+	zrtpd_config_defaults(&self->c);
+	snprintf(text, sizeof(text), "hash = S256%*sS384X\n", 247, "");
+	ASSERT_EQ(0, write_file(self->path, text));
+	ASSERT_EQ(-1, zrtpd_config_load(&self->c, self->path, self->err, sizeof(self->err)));
+	ASSERT_NE(NULL, strstr(self->err, ":1: hash: unknown algorithm in"));
 }
 
 static int run(const char *cmd, char *out, size_t cap)

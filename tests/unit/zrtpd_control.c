@@ -198,6 +198,13 @@ TEST_F(ctl, errors_name_the_problem)
 		{ "watch-add 5-1", "error watch-add wants one port range, e.g. 10000-20000\n" },
 		{ "watch-del 7000-7001", "error no watch on ports 7000-7001\n" },
 		{ "peer-hash 42 abcd", "error no such flow 42\n" },
+		/* found by tests/fuzz: strtoul() negates, "-18446744073709551615" was 1 */
+		{ "show -18446744073709551615",
+		  "error bad flow '-18446744073709551615' (want an id or local ADDR:PORT remote ADDR:PORT)\n" },
+		{ "show +1", "error bad flow '+1' (want an id or local ADDR:PORT remote ADDR:PORT)\n" },
+		{ "watch-add -18446744073709551615",
+		  "error watch-add wants one port range, e.g. 10000-20000\n" },
+		{ "watch-add 1-+5", "error watch-add wants one port range, e.g. 10000-20000\n" },
 	};
 	size_t i;
 

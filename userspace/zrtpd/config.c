@@ -44,44 +44,44 @@ static const char *const alg_names[ZRTPD_ALG_KINDS][8] = {
 
 int zrtpd_parse_algs(int kind, const char *list, uint32_t *out, uint8_t *n)
 {
-	char buf[256], *save = NULL, *w;
+	char *buf = strdup(list), *save = NULL, *w;	/* whole: a cut name may be another */
 	size_t i;
 
-	snprintf(buf, sizeof(buf), "%s", list);
 	*n = 0;
+	if (!buf)
+		return -1;
 	for (w = strtok_r(buf, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
 		char code[4] = { ' ', ' ', ' ', ' ' };
 
 		for (i = 0; i < 8 && alg_names[kind][i]; i++)
 			if (!strcasecmp(w, alg_names[kind][i]))
 				break;
-		if (i == 8 || !alg_names[kind][i] || *n >= ZRTP_MAX_PREFS)
+		if (i == 8 || !alg_names[kind][i] || *n >= ZRTP_MAX_PREFS) {
+			free(buf);
 			return -1;
+		}
 		memcpy(code, alg_names[kind][i], strlen(alg_names[kind][i]));
 		out[(*n)++] = ZRTP_CODE(code[0], code[1], code[2], code[3]);
 	}
+	free(buf);
 	return *n ? 0 : -1;
 }
 
 int zrtpd_parse_range(const char *s, struct zrtpd_port_range *r)
 {
+	char buf[16], *dash;
 	unsigned long a, b;
-	char *end;
 
 	if (!strncmp(s, "udp:", 4))
 		s += 4;
-	a = strtoul(s, &end, 10);
-	if (end == s)
+	if (strlen(s) >= sizeof(buf))
 		return -1;
-	if (*end == '-') {
-		s = end + 1;
-		b = strtoul(s, &end, 10);
-		if (end == s)
-			return -1;
-	} else {
-		b = a;
-	}
-	if (*end || !a || a > 65535 || b > 65535 || b < a)
+	snprintf(buf, sizeof(buf), "%s", s);
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash++ = 0;
+	if (zrtpd_parse_ulong(buf, 10, 65535, &a) ||
+	    zrtpd_parse_ulong(dash ? dash : buf, 10, 65535, &b) || !a || b < a)
 		return -1;
 	r->min = (uint16_t)a;
 	r->max = (uint16_t)b;
@@ -166,10 +166,9 @@ int zrtpd_config_set(struct zrtpd_config *c, const char *key, const char *v,
 		return 0;
 	}
 	if (!strcmp(key, "control-mode")) {
-		char *end;
-		unsigned long m = strtoul(v, &end, 8);
+		unsigned long m;
 
-		if (*end || end == v || m > 0777) {
+		if (zrtpd_parse_ulong(v, 8, 0777, &m)) {
 			snprintf(err, errlen, "control-mode: an octal mode like 0660, not '%s'", v);
 			return -1;
 		}
@@ -178,12 +177,12 @@ int zrtpd_config_set(struct zrtpd_config *c, const char *key, const char *v,
 	}
 	if (!strcmp(key, "control-group")) {
 		struct group *g = getgrnam(v);
-		char *end;
-		unsigned long gid = strtoul(v, &end, 10);
+		unsigned long gid;
 
 		if (g)
 			c->ctl_gid = g->gr_gid;
-		else if (!*end && end != v)
+		/* (gid_t)-1 is "the daemon's", not a group */
+		else if (!zrtpd_parse_ulong(v, 10, (gid_t)-2, &gid))
 			c->ctl_gid = (gid_t)gid;
 		else {
 			snprintf(err, errlen, "control-group: no group '%s'", v);
@@ -200,10 +199,9 @@ int zrtpd_config_set(struct zrtpd_config *c, const char *key, const char *v,
 		return 0;
 	}
 	if (!strcmp(key, "max-handshakes")) {
-		char *end;
-		unsigned long m = strtoul(v, &end, 10);
+		unsigned long m;
 
-		if (*end || end == v || m > 1000000) {
+		if (zrtpd_parse_ulong(v, 10, 1000000, &m)) {
 			snprintf(err, errlen, "max-handshakes: a number (0: no limit), not '%s'", v);
 			return -1;
 		}
@@ -211,10 +209,9 @@ int zrtpd_config_set(struct zrtpd_config *c, const char *key, const char *v,
 		return 0;
 	}
 	if (!strcmp(key, "idle-timeout")) {
-		char *end;
-		unsigned long t = strtoul(v, &end, 10);
+		unsigned long t;
 
-		if (*end || end == v || t > 86400) {
+		if (zrtpd_parse_ulong(v, 10, 86400, &t)) {
 			snprintf(err, errlen, "idle-timeout: seconds, 0 to 86400 (0: never), not '%s'", v);
 			return -1;
 		}
@@ -222,10 +219,9 @@ int zrtpd_config_set(struct zrtpd_config *c, const char *key, const char *v,
 		return 0;
 	}
 	if (!strcmp(key, "log-level")) {
-		char *end;
-		long l = strtol(v, &end, 10);
+		unsigned long l;
 
-		if (*end || end == v || l < 0 || l > 3) {
+		if (zrtpd_parse_ulong(v, 10, 3, &l)) {
 			snprintf(err, errlen, "log-level: 0 (errors) to 3 (debug), not '%s'", v);
 			return -1;
 		}
@@ -250,15 +246,18 @@ static char *trim(char *s)
 
 int zrtpd_config_load(struct zrtpd_config *c, const char *path, char *err, size_t errlen)
 {
-	char line[1024], msg[384];
+	char *line = NULL, msg[384];
 	unsigned int n = 0;
+	size_t cap = 0;
+	int ret = -1;
 	FILE *f = fopen(path, "re");
 
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	/* whole lines: a fixed buffer would read a long line's tail as a line */
+	while (getline(&line, &cap, f) >= 0) {
 		char *s, *eq, *key, *val;
 
 		n++;
@@ -270,20 +269,21 @@ int zrtpd_config_load(struct zrtpd_config *c, const char *path, char *err, size_
 		eq = strchr(s, '=');
 		if (!eq) {
 			snprintf(err, errlen, "%s:%u: want 'key = value'", path, n);
-			fclose(f);
-			return -1;
+			goto out;
 		}
 		*eq = 0;
 		key = trim(s);
 		val = trim(eq + 1);
 		if (zrtpd_config_set(c, key, val, msg, sizeof(msg))) {
 			snprintf(err, errlen, "%s:%u: %s", path, n, msg);
-			fclose(f);
-			return -1;
+			goto out;
 		}
 	}
+	ret = 0;
+out:
+	free(line);
 	fclose(f);
-	return 0;
+	return ret;
 }
 
 void zrtpd_config_write(FILE *f, const struct zrtpd_config *c)

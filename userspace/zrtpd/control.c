@@ -151,14 +151,12 @@ static struct zrtpd_session *parse_flow(struct req *r, int *i)
 {
 	struct ksrtp_sockaddr l, rem;
 	struct zrtpd_session *s;
-	char *end;
 	unsigned long id;
 
 	if (*i < r->argc && !strcmp(r->argv[*i], "id"))
 		(*i)++;
 	if (*i < r->argc && strcmp(r->argv[*i], "local")) {
-		id = strtoul(r->argv[*i], &end, 10);
-		if (*end || !id || id > UINT32_MAX) {
+		if (zrtpd_parse_ulong(r->argv[*i], 10, UINT32_MAX, &id) || !id) {
 			fail(r, "bad flow '%s' (want an id or local ADDR:PORT remote ADDR:PORT)", r->argv[*i]);
 			return NULL;
 		}

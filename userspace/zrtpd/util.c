@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <netinet/in.h>
@@ -123,5 +126,20 @@ int zrtpd_unhex(const char *in, uint8_t *out, size_t n)
 			return -1;
 		out[i] = (uint8_t)(hi << 4 | lo);
 	}
+	return 0;
+}
+
+int zrtpd_parse_ulong(const char *s, int base, unsigned long max, unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, base);
+	if (*end || errno || v > max)
+		return -1;
+	*out = v;
 	return 0;
 }

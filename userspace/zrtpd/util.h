@@ -22,5 +22,10 @@ uint64_t zrtpd_now_ms(void);
 void zrtpd_wipe(void *p, size_t len);
 void zrtpd_hex(const uint8_t *in, size_t n, char *out);	/* out: 2n+1 */
 int zrtpd_unhex(const char *in, uint8_t *out, size_t n);	/* exactly 2n digits */
+/*
+ * A number that is digits only, at most max: strtoul() alone also takes
+ * spaces, a sign (and negates: "-18446744073709551615" is 1) and wraps.
+ */
+int zrtpd_parse_ulong(const char *s, int base, unsigned long max, unsigned long *out);
 
 #endif
