@@ -7,11 +7,13 @@
  * zrtpd's keys are the ones RFC 6189 and RFC 3711 define.
  *
  *   bzrtp_peer --local ADDR:PORT --remote ADDR:PORT [--count N] [--rate PPS]
- *              [--wait S] [--delay MS] [--timeout S]
+ *              [--wait S] [--delay MS] [--after-peer] [--timeout S]
  *
  * It answers ZRTP until SECURE, prints the SAS and the SRTP profile, waits
- * --delay, then sends N SRTP packets (rtpapp's payload) while unprotecting
- * and checking what arrives; exit 0 iff the N packets of the peer arrived,
+ * --delay (with --after-peer: until the peer's first SRTP packet has
+ * authenticated, so a slow peer application is listening by then), then
+ * sends N SRTP packets (rtpapp's payload) while unprotecting and checking
+ * what arrives; exit 0 iff the N packets of the peer arrived,
  * authenticated and exact.  IPv4 only.
  */
 #include <arpa/inet.h>
@@ -158,12 +160,13 @@ int main(int argc, char **argv)
 		{ "local", required_argument, NULL, 'l' }, { "remote", required_argument, NULL, 'r' },
 		{ "count", required_argument, NULL, 'n' }, { "rate", required_argument, NULL, 'p' },
 		{ "wait", required_argument, NULL, 'w' }, { "delay", required_argument, NULL, 'd' },
-		{ "timeout", required_argument, NULL, 't' }, { NULL, 0, NULL, 0 },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "after-peer", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
 	};
 	struct sockaddr_in local, remote;
 	unsigned long count = 100, rate = 50, wait_s = 10, delay_ms = 1000, timeout_s = 60;
 	unsigned long sent = 0, recvd = 0, bad = 0, dup = 0, clear = 0;
-	bool have_l = false, have_r = false;
+	bool have_l = false, have_r = false, after_peer = false;
 	struct peer pe = { 0 };
 	bzrtpContext_t *bz;
 	srtp_t tx = NULL, rx = NULL;
@@ -181,12 +184,13 @@ int main(int argc, char **argv)
 		case 'w': wait_s = strtoul(optarg, NULL, 10); break;
 		case 'd': delay_ms = strtoul(optarg, NULL, 10); break;
 		case 't': timeout_s = strtoul(optarg, NULL, 10); break;
+		case 'a': after_peer = true; break;
 		default: return 2;
 		}
 	}
 	if (!have_l || !have_r || !count || count > 65535 || !rate) {
 		fputs("usage: bzrtp_peer --local ADDR:PORT --remote ADDR:PORT [--count N] [--rate PPS]\n"
-		      "                  [--wait S] [--delay MS] [--timeout S]\n", stderr);
+		      "                  [--wait S] [--delay MS] [--after-peer] [--timeout S]\n", stderr);
 		return 2;
 	}
 	pe.fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -224,11 +228,15 @@ int main(int argc, char **argv)
 			}
 			printf("bzrtp_peer: secure, SAS %s, %s\n", pe.sas, profile_name(&pe));
 			fflush(stdout);
-			send_at = next = t + delay_ms;
+			send_at = next = after_peer ? UINT64_MAX : t + delay_ms;
 		}
 		if (!tx && t - start > timeout_s * 1000) {
 			fputs("bzrtp_peer: no ZRTP handshake before the timeout\n", stderr);
 			return 1;
+		}
+		if (tx && send_at == UINT64_MAX && t - start > timeout_s * 1000) {
+			fputs("bzrtp_peer: no SRTP from the peer before the timeout\n", stderr);
+			break;
 		}
 		if (tx && sent < count && t >= next) {
 			int len = RTP_HDR + SIZE;
@@ -284,6 +292,8 @@ int main(int argc, char **argv)
 				continue;
 			}
 			recvd++;
+			if (send_at == UINT64_MAX)	/* --after-peer: the peer is there */
+				send_at = next = now_ms();
 		}
 	}
 	printf("bzrtp_peer: ssrc %08x sent %lu received %lu verified %lu bad %lu duplicate %lu missing %lu"
