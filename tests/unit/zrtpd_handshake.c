@@ -202,6 +202,7 @@ TEST(late_peer_after_discovery_gave_up)
 	struct ksrtp_flow_info fb = flow_of(test_port(31), test_port(30));
 	struct two_sessions t;
 	uint64_t tx_before;
+	char hh[sizeof(c.sa->hello_hash)];
 
 	c_setup(_metadata, &c);
 	c_start(_metadata, &c);
@@ -210,11 +211,14 @@ TEST(late_peer_after_discovery_gave_up)
 	ASSERT_TRUE(run_until(c.hs, 1, both_in_state, &t, 15000));
 	ASSERT_EQ(1, c.alice.d.stats.clear);
 	tx_before = c.sa->zrtp_tx;
+	strcpy(hh, c.sa->hello_hash);
 
 	ASSERT_EQ(0, zrtpd_session_add(&c.bob.d, &fb, NULL, &c.sb));
 	t = (struct two_sessions){ &c.alice.d, &c.bob.d, c.sa->flow.id, c.sb->flow.id, ZS_SECURE };
 	ASSERT_TRUE(run_until(c.hs, 2, both_in_state, &t, 10000));
 	ASSERT_LT(tx_before, c.sa->zrtp_tx);
+	/* the same Hello as before: a peer that queued it still matches */
+	ASSERT_STREQ(hh, c.sa->hello_hash);
 	ASSERT_EQ(0, c.alice.d.stats.clear);
 	ASSERT_STREQ(c.sa->sas, c.sb->sas);
 	assert_keys_cross(_metadata, &c);

@@ -166,6 +166,11 @@ void zrtp_session_free(struct zrtp_session *s);	/* wipes every secret */
 
 /* Begin discovery: queue the first Hello and arm T1. */
 int zrtp_start(struct zrtp_session *s, uint64_t now_ms);
+/* Discovery gave up (T1 ran out without a Hello from the peer) and the
+ * peer has spoken since: take discovery up again with the same Hello --
+ * the same hash chain, ZID and SSRC a slow peer may already have queued --
+ * so the late peer still finds us.  -1 in any other state. */
+int zrtp_resume_discovery(struct zrtp_session *s, uint64_t now_ms);
 /* A received datagram that zrtp_is_zrtp() recognised.  Returns 0 if the
  * packet was accepted (or harmlessly ignored), <0 if malformed. */
 int zrtp_input(struct zrtp_session *s, uint64_t now_ms, const uint8_t *pkt, size_t len);

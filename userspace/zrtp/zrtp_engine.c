@@ -105,6 +105,7 @@ struct zrtp_session {
 
 	struct zrtp_cache_entry ce;
 	bool ce_loaded;
+	bool discovery_timed_out;	/* ST_ERROR from T1, no peer Hello */
 	enum zrtp_cache_status cache_status;
 	bool peer_v, peer_a, peer_d, peer_e;
 	bool aux_matched, pbx_matched;
@@ -430,6 +431,17 @@ int zrtp_start(struct zrtp_session *s, uint64_t now)
 {
 	if (s->state != ST_IDLE)
 		return -1;
+	s->state = ST_DISCOVERY;
+	send_msg(s, &s->hello);
+	timer_start(s, TIMER_T1, &s->hello, now);
+	return 0;
+}
+
+int zrtp_resume_discovery(struct zrtp_session *s, uint64_t now)
+{
+	if (s->state != ST_ERROR || !s->discovery_timed_out || s->have_ph)
+		return -1;
+	s->discovery_timed_out = false;
 	s->state = ST_DISCOVERY;
 	send_msg(s, &s->hello);
 	timer_start(s, TIMER_T1, &s->hello, now);
@@ -1527,6 +1539,7 @@ static void run_timer(struct zrtp_session *s, uint64_t now)
 		/* §6: give up; a protocol timeout */
 		bool was_error = s->state == ST_ERROR;
 
+		s->discovery_timed_out = s->state == ST_DISCOVERY && !s->have_ph;
 		timer_stop(s);
 		if (was_error)
 			return;

@@ -170,12 +170,10 @@ static int create_engine(struct zrtpd *d, struct zrtpd_session *s, enum zrtp_rol
  * sessions hold their engine (so hello-hash works) but send nothing until
  * admitted, in arrival order, or at once when their peer speaks.
  */
-static void begin(struct zrtpd *d, struct zrtpd_session *s)
+static void begun(struct zrtpd *d, struct zrtpd_session *s)
 {
 	char buf[160];
 
-	if (zrtp_start(s->z, d->now))
-		return;
 	s->begun = true;
 	if (!s->counted) {
 		s->counted = true;
@@ -187,6 +185,12 @@ static void begin(struct zrtpd *d, struct zrtpd_session *s)
 		  zrtpd_flow_str(&s->flow, buf, sizeof(buf)), s->from_watch ? " (watch)" : "");
 	zrtpd_ctl_event(d, "started", s, NULL);
 	zrtpd_session_pump(d, s);
+}
+
+static void begin(struct zrtpd *d, struct zrtpd_session *s)
+{
+	if (!zrtp_start(s->z, d->now))
+		begun(d, s);
 }
 
 static void dequeue(struct zrtpd *d, struct zrtpd_session *s)
@@ -542,18 +546,18 @@ void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t
 		if (create_engine(d, s, ZRTP_ROLE_AUTO))
 			return;
 		begin(d, s);
-	} else if (s->state == ZS_CLEAR && is_hello(pkt, len)) {
+	} else if (s->state == ZS_CLEAR && is_hello(pkt, len) &&
+		   !zrtp_resume_discovery(s->z, d->now)) {
 		/* discovery gave up before the peer was there; now it is (a
-		 * peer whose media starts late, or a slow host): start over */
+		 * peer whose media starts late, or a slow host).  The same
+		 * engine goes on, with the Hello the peer may have queued: a
+		 * fresh one would be a different hash chain, and a peer that
+		 * kept our first Hello would drop its Commit (§4.1, §9). */
 		zrtpd_log(d, 1, "flow %u: the peer's Hello after discovery gave up: ZRTP again",
 			  s->flow.id);
+		s->state = ZS_HANDSHAKE;
 		d->stats.clear--;
-		if (create_engine(d, s, s->role)) {
-			s->state = ZS_CLEAR;
-			d->stats.clear++;
-			return;
-		}
-		begin(d, s);
+		begun(d, s);
 	} else if (s->queued) {
 		/* the peer is already talking: admit now, whatever the limit */
 		dequeue(d, s);
