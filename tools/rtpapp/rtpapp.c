@@ -305,6 +305,13 @@ static int cmd_sniff(int argc, char **argv)
 		fprintf(stderr, "rtpapp: capture on %s: %s\n", dev, strerror(errno));
 		return 1;
 	}
+	/* a slow guest must not drop what it has to count */
+	{
+		int sz = 8 << 20;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	}
 	/* no SA_RESTART: the signal ends the poll() below */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
