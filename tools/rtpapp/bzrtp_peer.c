@@ -199,6 +199,12 @@ int main(int argc, char **argv)
 		perror("bzrtp_peer: socket");
 		return 1;
 	}
+	{	/* a starved peer must not drop at its own socket */
+		int sz = 8 << 20;
+
+		if (setsockopt(pe.fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)))
+			setsockopt(pe.fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	}
 	srand((unsigned int)(now_ms() ^ (uint64_t)getpid()));
 	pe.ssrc = (uint32_t)rand() | 1;
 	if (srtp_init() != srtp_err_status_ok)
