@@ -324,7 +324,7 @@ static int cmd_sniff(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	/* SOCK_DGRAM packet sockets start at the network header */
 	end = now_us() + seconds * 1000000;
-	printf(json ? "" : "rtpapp: capturing on %s for %lus\n", dev, seconds);
+	printf(json ? "" : "rtpapp: capturing on %s until stopped (at most %lus)\n", dev, seconds);
 	fflush(stdout);
 	while (!sniff_stop && now_us() < end) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
