@@ -5,10 +5,15 @@
  *
  * Every transform is allocated once per session key, when keys are
  * installed (process context).  Per packet nothing is allocated: the
- * skcipher request lives on the stack (SYNC_SKCIPHER_REQUEST_ON_STACK), the
- * shash descriptor too (SHASH_DESC_ON_STACK), and the AEAD request and its
- * scatterlist are allocated with the key and reused; the caller serialises
- * every use of one key (the per-key spinlock in key.c).
+ * requests (skcipher, AEAD), the HMAC descriptor and the scatterlists are
+ * allocated with the key and reused (the tables are initialised once, a
+ * packet only points their entries at its bytes); the caller serialises
+ * every use of one key (the per-key spinlock in key.c).  Not on the stack:
+ * Debian builds with CONFIG_INIT_STACK_ALL_ZERO, which would clear the
+ * ~400-byte SYNC_SKCIPHER_REQUEST_ON_STACK and SHASH_DESC_ON_STACK areas on
+ * every call (measured: ~150 instructions per packet).  What the HMAC
+ * descriptor holds between packets (hash states derived from the key) is
+ * what the tfm holds anyway, and is wiped with it.
  *
  * Synchronous implementations only: the packet path runs in softirq or with
  * BH disabled and cannot wait for an async completion.  On Debian's 6.1
@@ -62,9 +67,17 @@ struct ksrtp_kkey {
 		struct crypto_skcipher *fast_ctr;
 		struct crypto_aead *fast_gcm;
 	};
-	struct aead_request *req;	/* GCM: for gcm */
-	struct aead_request *fast_req;	/* GCM: for fast_gcm */
-	struct scatterlist sg[3];	/* GCM: aad0, aad1, data + tag */
+	union {
+		struct aead_request *req;	/* GCM: for gcm */
+		struct skcipher_request *ctr_req;	/* CTR: for ctr */
+		struct shash_desc *desc;	/* HMAC */
+	};
+	union {
+		struct aead_request *fast_req;	/* GCM: for fast_gcm */
+		struct skcipher_request *fast_ctr_req;	/* CTR: for fast_ctr */
+	};
+	struct scatterlist sg[3];	/* GCM: aad0, aad1, data + tag; CTR: data */
+	struct scatterlist sg2[2];	/* GCM: aad, data + tag */
 	u8 aad[KSRTP_AAD_JOIN_MAX];	/* GCM: two AAD segments joined */
 };
 
@@ -100,9 +113,7 @@ static struct crypto_skcipher *ksrtp_fast_ctr(const u8 *key, unsigned int len)
 			WRITE_ONCE(ksrtp_no_fast_ctr, true);
 		return NULL;
 	}
-	/* on-stack requests need a request context of bounded size */
-	if (crypto_skcipher_reqsize(t) > MAX_SYNC_SKCIPHER_REQSIZE ||
-	    crypto_skcipher_setkey(t, key, len)) {
+	if (crypto_skcipher_setkey(t, key, len)) {
 		crypto_free_skcipher(t);
 		return NULL;
 	}
@@ -142,10 +153,13 @@ static void ksrtp_kkey_free(void *handle)
 		return;
 	switch (k->alg) {
 	case KSRTP_ALG_AES_CTR:
+		skcipher_request_free(k->fast_ctr_req);
 		crypto_free_skcipher(k->fast_ctr);
+		skcipher_request_free(k->ctr_req);
 		crypto_free_sync_skcipher(k->ctr);
 		break;
 	case KSRTP_ALG_HMAC_SHA1:
+		kfree_sensitive(k->desc);
 		crypto_free_shash(k->hmac);
 		break;
 	case KSRTP_ALG_AES_GCM:
@@ -168,6 +182,8 @@ static void *ksrtp_kkey_new(enum ksrtp_alg alg, const u8 *key,
 	if (!k)
 		return NULL;
 	k->alg = alg;
+	sg_init_table(k->sg, 1);	/* CTR */
+	sg_init_table(k->sg2, 2);	/* GCM with one AAD segment */
 	/*
 	 * A failed allocation leaves an ERR_PTR in the union; the crypto_free_*
 	 * helpers ignore ERR_PTR and NULL alike, so one unwind serves all.
@@ -178,14 +194,35 @@ static void *ksrtp_kkey_new(enum ksrtp_alg alg, const u8 *key,
 		ret = PTR_ERR_OR_ZERO(k->ctr);
 		if (!ret)
 			ret = crypto_sync_skcipher_setkey(k->ctr, key, key_len);
+		if (!ret) {
+			k->ctr_req = skcipher_request_alloc(&k->ctr->base,
+							    GFP_KERNEL);
+			ret = k->ctr_req ? 0 : -ENOMEM;
+		}
 		if (!ret)
 			k->fast_ctr = ksrtp_fast_ctr(key, key_len);
+		if (k->fast_ctr) {
+			k->fast_ctr_req = skcipher_request_alloc(k->fast_ctr,
+								 GFP_KERNEL);
+			if (!k->fast_ctr_req) {
+				crypto_free_skcipher(k->fast_ctr);
+				k->fast_ctr = NULL;
+			}
+		}
 		break;
 	case KSRTP_ALG_HMAC_SHA1:
 		k->hmac = crypto_alloc_shash("hmac(sha1)", 0, 0);
 		ret = PTR_ERR_OR_ZERO(k->hmac);
 		if (!ret)
 			ret = crypto_shash_setkey(k->hmac, key, key_len);
+		if (!ret) {
+			k->desc = kzalloc(sizeof(*k->desc) +
+					  crypto_shash_descsize(k->hmac),
+					  GFP_KERNEL);
+			ret = k->desc ? 0 : -ENOMEM;
+		}
+		if (!ret)
+			k->desc->tfm = k->hmac;
 		break;
 	case KSRTP_ALG_AES_GCM:
 		k->gcm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
@@ -222,46 +259,28 @@ static int ksrtp_kctr_xor(void *handle, const u8 iv[KSRTP_CTR_IV_LEN],
 			  u8 *buf, unsigned int len)
 {
 	struct ksrtp_kkey *k = handle;
+	struct skcipher_request *req = k->ctr_req;
 	u8 ivc[KSRTP_CTR_IV_LEN];
-	struct scatterlist sg;
-	int ret;
-
-	SYNC_SKCIPHER_REQUEST_ON_STACK(req, k->ctr);
 
 	if (!len)
 		return 0;
 	/* The cipher advances the IV it is given: hand it a copy. */
 	memcpy(ivc, iv, sizeof(ivc));
-	sg_init_one(&sg, buf, len);
+	sg_set_buf(&k->sg[0], buf, len);
 	if (ksrtp_fpu_ok(k->fast_ctr))
-		skcipher_request_set_tfm(req, k->fast_ctr);
-	else
-		skcipher_request_set_sync_tfm(req, k->ctr);
+		req = k->fast_ctr_req;
 	skcipher_request_set_callback(req, 0, NULL, NULL);
-	skcipher_request_set_crypt(req, &sg, &sg, len, ivc);
-	ret = crypto_skcipher_encrypt(req);
-	skcipher_request_zero(req);
-	return ret;
+	skcipher_request_set_crypt(req, k->sg, k->sg, len, ivc);
+	return crypto_skcipher_encrypt(req);
 }
 
-static int ksrtp_khmac_sha1(void *handle, const u8 *d1, unsigned int l1,
-			    const u8 *d2, unsigned int l2,
+static int ksrtp_khmac_sha1(void *handle, const u8 *data, unsigned int len,
 			    u8 mac[KSRTP_SHA1_LEN])
 {
 	struct ksrtp_kkey *k = handle;
-	SHASH_DESC_ON_STACK(desc, k->hmac);
-	int ret;
 
-	desc->tfm = k->hmac;
-	ret = crypto_shash_init(desc);
-	if (!ret)
-		ret = crypto_shash_update(desc, d1, l1);
-	if (!ret && l2)
-		ret = crypto_shash_update(desc, d2, l2);
-	if (!ret)
-		ret = crypto_shash_final(desc, mac);
-	shash_desc_zero(desc);
-	return ret;
+	/* One call: hmac's finup runs the inner hash in one FPU section. */
+	return crypto_shash_digest(k->desc, data, len, mac);
 }
 
 /* One scatterlist [aad..., data+tag] used as both source and destination. */
@@ -272,9 +291,10 @@ static int ksrtp_kgcm(void *handle, const u8 iv[KSRTP_GCM_IV_LEN],
 	struct ksrtp_kkey *k = handle;
 	struct aead_request *req = k->req;
 	unsigned int i, nsg = naad, assoclen = 0;
+	struct scatterlist *sg = k->sg2;
 	u8 ivc[KSRTP_GCM_IV_LEN];
 
-	if (naad > 2)
+	if (!naad || naad > 2)
 		return -EINVAL;
 	for (i = 0; i < naad; i++)
 		assoclen += aad[i].len;
@@ -287,23 +307,25 @@ static int ksrtp_kgcm(void *handle, const u8 iv[KSRTP_GCM_IV_LEN],
 			nsg = 1;
 		}
 	}
-	sg_init_table(k->sg, nsg + 1);
+	if (nsg == 2) {
+		sg = k->sg;
+		sg_init_table(sg, 3);
+	}
 	if (nsg < naad)
-		sg_set_buf(&k->sg[0], k->aad, assoclen);
+		sg_set_buf(&sg[0], k->aad, assoclen);
 	else
 		for (i = 0; i < naad; i++)
-			sg_set_buf(&k->sg[i], aad[i].p, aad[i].len);
-	sg_set_buf(&k->sg[nsg], buf, len + KSRTP_GCM_TAG_LEN);
+			sg_set_buf(&sg[i], aad[i].p, aad[i].len);
+	sg_set_buf(&sg[nsg], buf, len + KSRTP_GCM_TAG_LEN);
 	memcpy(ivc, iv, sizeof(ivc));
 
 	aead_request_set_callback(req, 0, NULL, NULL);
 	aead_request_set_ad(req, assoclen);
 	if (enc) {
-		aead_request_set_crypt(req, k->sg, k->sg, len, ivc);
+		aead_request_set_crypt(req, sg, sg, len, ivc);
 		return crypto_aead_encrypt(req);
 	}
-	aead_request_set_crypt(req, k->sg, k->sg, len + KSRTP_GCM_TAG_LEN,
-			       ivc);
+	aead_request_set_crypt(req, sg, sg, len + KSRTP_GCM_TAG_LEN, ivc);
 	return crypto_aead_decrypt(req);
 }
 

@@ -20,6 +20,7 @@ struct ksrtp_ctx;
  * no padding and unused bytes are always zero.  An IPv4 address sits in the
  * first word of the in6_addr.
  */
+/* 40 bytes, 8-byte aligned where embedded (compared as u64 words). */
 struct ksrtp_flow_key {
 	struct in6_addr laddr;
 	struct in6_addr raddr;
@@ -27,7 +28,8 @@ struct ksrtp_flow_key {
 	__be16 rport;
 	u16 family;
 	u16 zero;
-};
+} __aligned(8);
+static_assert(sizeof(struct ksrtp_flow_key) == 40);
 
 enum { KSRTP_DIRS = 2, KSRTP_SLOTS = 2 };
 

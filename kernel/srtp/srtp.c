@@ -418,6 +418,22 @@ static void gcm_iv(u8 iv[KSRTP_GCM_IV_LEN], const u8 *salt, u32 ssrc, u64 i)
 	iv[11] = salt[11] ^ (u8)i;
 }
 
+/*
+ * An HMAC tag is 10 or 4 bytes: constant-size copies, which the compiler
+ * inlines, instead of a memcpy() call per packet.
+ */
+static void put_tag(u8 *dst, const u8 *mac, unsigned int tag)
+{
+	if (tag == 10) {
+		memcpy(dst, mac, 8);
+		memcpy(dst + 8, mac + 8, 2);
+	} else if (tag == 4) {
+		memcpy(dst, mac, 4);
+	} else {
+		memcpy(dst, mac, tag);
+	}
+}
+
 /* ---- SRTP (RFC 3711 §3.3, RFC 7714 §7-8) ------------------------------- */
 
 int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
@@ -428,7 +444,6 @@ int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 	struct ksrtp_stream *s, tmp;
 	u8 mac[KSRTP_SHA1_LEN];
 	u8 iv[KSRTP_CTR_IV_LEN];
-	u8 roc[4];
 	u32 ssrc;
 	u64 idx;
 	int hlen, ret;
@@ -463,7 +478,8 @@ int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		if (ops->gcm_encrypt(ctx->rtp.cipher, iv, &aad, 1, buf + hlen,
 				     n - hlen))
 			return KSRTP_ERR_CRYPTO;
-		memcpy(buf + n + tag, ctx->mki, m);
+		if (m)
+			memcpy(buf + n + tag, ctx->mki, m);
 	} else {
 		/* RFC 3711 §3.1: header | payload | MKI | tag; the tag covers
 		 * header and encrypted payload, then the ROC (§4.2).
@@ -471,11 +487,15 @@ int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		cm_iv(iv, ctx->rtp.salt, ssrc, idx);
 		if (ops->ctr_xor(ctx->rtp.cipher, iv, buf + hlen, n - hlen))
 			return KSRTP_ERR_CRYPTO;
-		ksrtp_put_be32((u32)(idx >> 16), roc);
-		if (ops->hmac_sha1(ctx->rtp.auth, buf, n, roc, 4, mac))
+		/* The ROC is written where MKI and tag go (m + tag >= 4), so
+		 * the authenticated bytes are contiguous: one HMAC call.
+		 */
+		ksrtp_put_be32((u32)(idx >> 16), buf + n);
+		if (ops->hmac_sha1(ctx->rtp.auth, buf, n + 4, mac))
 			return KSRTP_ERR_CRYPTO;
-		memcpy(buf + n, ctx->mki, m);
-		memcpy(buf + n + m, mac, tag);
+		if (m)
+			memcpy(buf + n, ctx->mki, m);
+		put_tag(buf + n + m, mac, tag);
 	}
 	ksrtp_replay_update(stream_bits(ctx, s, false), ctx->words,
 			    &s->rtp_top, &s->rtp_seen, idx);
@@ -491,7 +511,6 @@ int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 	struct ksrtp_stream *s, tmp;
 	u8 mac[KSRTP_SHA1_LEN];
 	u8 iv[KSRTP_CTR_IV_LEN];
-	u8 roc[4];
 	bool committed = true;
 	u32 ssrc;
 	u64 idx;
@@ -530,9 +549,19 @@ int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 				     end - hlen))
 			return KSRTP_ERR_AUTH;
 	} else {
-		/* RFC 3711 §3.3 step 5: authenticate before decrypting. */
-		ksrtp_put_be32((u32)(idx >> 16), roc);
-		if (ops->hmac_sha1(ctx->rtp.auth, buf, end, roc, 4, mac))
+		u8 save[4];
+
+		/* RFC 3711 §3.3 step 5: authenticate before decrypting.  As
+		 * in ksrtp_protect() the ROC goes right after the
+		 * authenticated portion, over the first 4 bytes of MKI/tag
+		 * (kept aside and put back: the tag is compared after, and a
+		 * packet that fails is left byte for byte as it came).
+		 */
+		memcpy(save, buf + end, 4);
+		ksrtp_put_be32((u32)(idx >> 16), buf + end);
+		ret = ops->hmac_sha1(ctx->rtp.auth, buf, end + 4, mac);
+		memcpy(buf + end, save, 4);
+		if (ret)
 			return KSRTP_ERR_CRYPTO;
 		if (ksrtp_memneq(mac, buf + n - tag, tag))
 			return KSRTP_ERR_AUTH;
@@ -606,10 +635,11 @@ int ksrtcp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 			return KSRTP_ERR_CRYPTO;
 		ksrtp_put_be32(SRTCP_E_FLAG | idx, buf + n);
 		if (ops->hmac_sha1(ctx->rtcp.auth, buf, n + SRTCP_TRAILER_LEN,
-				   NULL, 0, mac))
+				   mac))
 			return KSRTP_ERR_CRYPTO;
-		memcpy(buf + n + SRTCP_TRAILER_LEN, ctx->mki, m);
-		memcpy(buf + n + SRTCP_TRAILER_LEN + m, mac, tag);
+		if (m)
+			memcpy(buf + n + SRTCP_TRAILER_LEN, ctx->mki, m);
+		put_tag(buf + n + SRTCP_TRAILER_LEN + m, mac, tag);
 	}
 	s->rtcp_tx = idx;
 	*len = n + SRTCP_TRAILER_LEN + m + tag;
@@ -683,7 +713,7 @@ int ksrtcp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 	} else {
 		out = tr;
 		if (ops->hmac_sha1(ctx->rtcp.auth, buf, tr + SRTCP_TRAILER_LEN,
-				   NULL, 0, mac))
+				   mac))
 			return KSRTP_ERR_CRYPTO;
 		if (ksrtp_memneq(mac, buf + n - tag, tag))
 			return KSRTP_ERR_AUTH;

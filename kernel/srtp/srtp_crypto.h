@@ -13,12 +13,11 @@
  *   sleep, must not allocate, and must complete synchronously.
  *
  * Memory
- *   Data buffers (ctr_xor's @buf, the gcm @buf and the AAD segments) always
- *   point into the caller's linear packet buffer or into the heap-allocated
- *   struct ksrtp_ctx, never into the stack, so a kernel backend may describe
- *   them with sg_init_one()/sg_set_buf().  IVs and the second HMAC segment
- *   (the 4-byte ROC) may live on the stack: skcipher/aead take the IV by
- *   pointer and shash takes data by pointer.
+ *   Data buffers (ctr_xor's @buf, hmac_sha1's @data, the gcm @buf and the
+ *   AAD segments) always point into the caller's linear packet buffer or
+ *   into the heap-allocated struct ksrtp_ctx, never into the stack, so a
+ *   kernel backend may describe them with sg_init_one()/sg_set_buf().  IVs may live on the stack:
+ *   skcipher/aead take the IV by pointer.
  *
  * Algorithms
  *   KSRTP_ALG_AES_CTR   key 16 or 32 bytes.  ctr_xor() XORs the AES-CTR
@@ -26,8 +25,11 @@
  *                       @iv, as "ctr(aes)") into @buf in place.  RFC 3711
  *                       §4.1.1 AES-CM and the §4.3.3 key derivation PRF.
  *   KSRTP_ALG_HMAC_SHA1 key 20 bytes.  hmac_sha1() writes the full 20-byte
- *                       HMAC-SHA1 (RFC 2104) of d1 || d2 to @mac; the core
- *                       truncates.  ("hmac(sha1)" with SHASH_DESC_ON_STACK.)
+ *                       HMAC-SHA1 (RFC 2104) of @data to @mac; the core
+ *                       truncates.  ("hmac(sha1)".)
+ *                       SRTP's ROC follows the packet in one buffer (the
+ *                       core writes it where the tag goes), so the backend
+ *                       makes one call: crypto_shash_digest().
  *   KSRTP_ALG_AES_GCM   key 16 or 32 bytes, 12-byte IV, 16-byte tag
  *                       ("gcm(aes)", authsize 16).  The tag is stored right
  *                       after the data: gcm_encrypt() encrypts @buf[0..len)
@@ -76,8 +78,7 @@ struct ksrtp_crypto_ops {
 
 	int (*ctr_xor)(void *key, const u8 iv[KSRTP_CTR_IV_LEN],
 		       u8 *buf, unsigned int len);
-	int (*hmac_sha1)(void *key, const u8 *d1, unsigned int l1,
-			 const u8 *d2, unsigned int l2,
+	int (*hmac_sha1)(void *key, const u8 *data, unsigned int len,
 			 u8 mac[KSRTP_SHA1_LEN]);
 	int (*gcm_encrypt)(void *key, const u8 iv[KSRTP_GCM_IV_LEN],
 			   const struct ksrtp_seg *aad, unsigned int naad,

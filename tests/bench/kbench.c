@@ -536,13 +536,48 @@ static void report(int pass)
 	}
 }
 
+/* What the guest CPU offers the kernel's AES, GHASH and SHA-1 drivers. */
+static void print_cpu(void)
+{
+	static const char *const want[] = { "aes", "pclmulqdq", "avx2", "sha_ni" };
+	char line[4096];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	size_t i;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "flags", 5))
+			break;
+	fclose(f);
+	printf("# kbench: guest CPU flags:");
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char w[32];
+
+		snprintf(w, sizeof(w), " %s", want[i]);
+		printf(" %s=%s", want[i],
+		       strstr(line, w) && (strchr(" \n", strstr(line, w)[strlen(w)]) ||
+					   !strstr(line, w)[strlen(w)]) ? "yes" : "no");
+	}
+	printf("\n");
+}
+
 int main(int argc, char **argv)
 {
-	int opt, pass, i;
+	const char *only = NULL;
+	int opt, pass, i, npass = 2;
 
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
+	/* -p PROFILE: one pass, that profile's ksrtp case only (to run under
+	 * a profiler); -p none: the keyless flow only; -p udp: plain UDP only.
+	 */
+	while ((opt = getopt(argc, argv, "n:p:")) != -1) {
+		if (opt == 'p') {
+			only = optarg;
+			npass = 1;
+			continue;
+		}
 		if (opt != 'n' || atol(optarg) <= 0) {
-			fprintf(stderr, "usage: kbench [-n PACKETS]\n");
+			fprintf(stderr, "usage: kbench [-n PACKETS] [-p PROFILE]\n");
 			return 2;
 		}
 		npkts = atol(optarg);
@@ -556,7 +591,10 @@ int main(int argc, char **argv)
 		errno = EINVAL;
 		die("srtp_init");
 	}
-	if (ksrtp_loaded() && ksrtp_unload())
+	/* Under -p a module loaded beforehand stays (a profiler that started
+	 * with it knows its symbols).
+	 */
+	if (ksrtp_loaded() && (!only || !strcmp(only, "udp")) && ksrtp_unload())
 		die("unload ksrtp");
 	if (two_hosts_up(&hosts))
 		die("namespaces");
@@ -568,18 +606,20 @@ int main(int argc, char **argv)
 
 	printf("# kbench: %ld packets of %d bytes per case, %d untimed and checked first\n",
 	       npkts, PKT, WARM);
-	for (pass = 0; pass < 2; pass++) {
+	print_cpu();
+	for (pass = 0; pass < npass; pass++) {
 		struct run plain = { .app = sa, .mmsg = pass, .wire_len = PKT };
 		uint32_t id;
 
 		/* The baseline: plain UDP with no ksrtp at all. */
-		if (ksrtp_loaded()) {
+		if (ksrtp_loaded() && (!only || !strcmp(only, "udp"))) {
 			ksrtp_nl_close(&nl);
 			nl_open = false;
 			if (ksrtp_unload())
 				die("unload ksrtp");
 		}
-		measure("udp", pass, &plain, NULL, NULL);
+		if (!only || !strcmp(only, "udp"))
+			measure("udp", pass, &plain, NULL, NULL);
 		errno = -ksrtp_load();
 		if (errno)
 			die("load ksrtp");
@@ -587,13 +627,17 @@ int main(int argc, char **argv)
 		if (errno)
 			die("netlink");
 		nl_open = true;
-		measure("udp+mod (no flow)", pass, &plain, NULL, NULL);
-		id = flow_new();
-		measure("ksrtp flow, no key (clear)", pass, &plain, NULL, NULL);
-		flow_del(id);
+		if (!only)
+			measure("udp+mod (no flow)", pass, &plain, NULL, NULL);
+		if (!only || !strcmp(only, "none")) {
+			id = flow_new();
+			measure("ksrtp flow, no key (clear)", pass, &plain, NULL, NULL);
+			flow_del(id);
+		}
 		for (i = 0; i < NPROF; i++)
-			run_ksrtp(pass, &profiles[i]);
-		for (i = 0; i < NPROF; i++)
+			if (!only || !strcmp(only, profiles[i].name))
+				run_ksrtp(pass, &profiles[i]);
+		for (i = 0; i < NPROF && !only; i++)
 			run_relay(pass, &profiles[i]);
 		report(pass);
 	}
@@ -604,7 +648,8 @@ int main(int argc, char **argv)
 	close(r_out);
 	close(sb);
 	two_hosts_down(&hosts);
-	ksrtp_unload();
+	if (!only)
+		ksrtp_unload();
 	printf("# kbench: %s\n", failures ? "FAILED (see above)" : "every packet checked");
 	return failures ? 1 : 0;
 }

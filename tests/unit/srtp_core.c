@@ -226,11 +226,21 @@ TEST(errors)
 	c[14] = 0x7f;
 	m = n;
 	EXPECT_EQ(KSRTP_ERR_MALFORMED, ksrtp_unprotect(rx, c, &m));
-	/* Auth, then the good one, then replay. */
+	/* Auth, then the good one, then replay.  A packet that fails is left
+	 * exactly as it came (the ROC is hashed in place of MKI and tag, then
+	 * put back): the RX trial hands it on as clear.
+	 */
 	memcpy(c, b, n);
 	c[20] ^= 4;
 	m = n;
 	EXPECT_EQ(KSRTP_ERR_AUTH, ksrtp_unprotect(rx, c, &m));
+	EXPECT_EQ(n, m);
+	c[20] ^= 4;
+	EXPECT_EQ(0, memcmp(c, b, n));
+	c[n - 1] ^= 0x80;
+	EXPECT_EQ(KSRTP_ERR_AUTH, ksrtp_unprotect(rx, c, &m));
+	c[n - 1] ^= 0x80;
+	EXPECT_EQ(0, memcmp(c, b, n));
 	memcpy(c, b, n);
 	m = n;
 	EXPECT_EQ(0, ksrtp_unprotect(rx, c, &m));

@@ -274,10 +274,10 @@ static int bad_gcm_enc(void *k, const u8 iv[12], const struct ksrtp_seg *aad,
 	return ksrtp_openssl_ops.gcm_encrypt(k, iv, aad, 1, buf, len);
 }
 
-static int bad_hmac(void *k, const u8 *d1, unsigned int l1, const u8 *d2,
-		    unsigned int l2, u8 mac[20])
+static int bad_hmac(void *k, const u8 *data, unsigned int len, u8 mac[20])
 {
-	return ksrtp_openssl_ops.hmac_sha1(k, d1, l1, d2, 0, mac); /* no ROC */
+	/* leaves out the last 4 bytes: the ROC of SRTP */
+	return ksrtp_openssl_ops.hmac_sha1(k, data, len - 4, mac);
 }
 
 TEST(selftest_detects_broken_backends)

@@ -209,7 +209,10 @@ append="console=ttyS0 panic=-1 oops=panic nokaslr"
 # hangs at secondary CPU bring-up: one vCPU then.
 smp=2
 [ -n "$icount" ] && smp=1
-qemu=(qemu-system-x86_64 -m 2G -smp "$smp" -cpu max -no-reboot
+# KSRTP_QEMU names another QEMU binary (the benchmark's SHA-NI runs use
+# QEMU 10 from bookworm-backports, unpacked by tools/bench/qemu-bpo.sh);
+# KSRTP_QEMU_DATA its firmware directory.
+qemu=("${KSRTP_QEMU:-qemu-system-x86_64}" ${KSRTP_QEMU_DATA:+-L "$KSRTP_QEMU_DATA" -L /usr/share/seabios} -m 2G -smp "$smp" -cpu max -no-reboot
 	-kernel "$vmlinuz" -initrd "$work/initrd.gz" -display none -monitor none)
 if [ -n "$icount" ]; then
 	# Deterministic, instruction-proportional guest time (single-threaded TCG).

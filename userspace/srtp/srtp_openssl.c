@@ -115,17 +115,15 @@ static int ossl_ctr_xor(void *p, const u8 iv[KSRTP_CTR_IV_LEN], u8 *buf,
 	return 0;
 }
 
-static int ossl_hmac_sha1(void *p, const u8 *d1, unsigned int l1,
-			  const u8 *d2, unsigned int l2, u8 mac[KSRTP_SHA1_LEN])
+static int ossl_hmac_sha1(void *p, const u8 *data, unsigned int len,
+			  u8 mac[KSRTP_SHA1_LEN])
 {
 	struct ossl_key *k = p;
 	u8 inner[SHA_DIGEST_LENGTH];
 	SHA_CTX c;
 
 	c = k->inner;
-	SHA1_Update(&c, d1, l1);
-	if (l2)
-		SHA1_Update(&c, d2, l2);
+	SHA1_Update(&c, data, len);
 	SHA1_Final(inner, &c);
 	c = k->outer;
 	SHA1_Update(&c, inner, sizeof(inner));
