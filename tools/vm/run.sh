@@ -271,7 +271,11 @@ else
 	echo "ok 1 $kernel: guest finished"
 fi
 bad='BUG:|WARNING:|Oops|KASAN|kernel BUG|general protection|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|Call Trace:|Kernel panic'
-if grep -E "$bad" "$console" >"$work/badlog"; then
+if [ ! -s "$console" ]; then
+	# No console log is no evidence: QEMU did not start or wrote nothing.
+	echo "not ok 2 $kernel: kernel log clean (no console log was written)"
+	logfail=1
+elif grep -E "$bad" "$console" >"$work/badlog"; then
 	echo "not ok 2 $kernel: kernel log clean (no KASAN/lockdep/WARN/BUG/Oops)"
 	# (head closes the pipe early: no errexit for that)
 	sed 's/^/#   /' "$work/badlog" | head -40 || true
