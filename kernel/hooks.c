@@ -42,9 +42,29 @@ struct ksrtp_pkt {
 enum { KSRTP_SCRATCH_LEN = 2048 };
 static DEFINE_PER_CPU(u8 [KSRTP_SCRATCH_LEN], ksrtp_scratch);
 
+/* IPv6: the UDP header's offset, past any extension headers; 0 if none. */
+static noinline unsigned int ksrtp_parse6(struct sk_buff *skb,
+					  struct in6_addr *src,
+					  struct in6_addr *dst)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	u8 nexthdr = ip6h->nexthdr;
+	__be16 frag_off;
+	int off;
+
+	off = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
+			       &nexthdr, &frag_off);
+	if (off <= 0 || nexthdr != IPPROTO_UDP || frag_off)
+		return 0;
+	*src = ip6h->saddr;
+	*dst = ip6h->daddr;
+	return off;
+}
+
 /*
  * Parse the IP and UDP headers into @p, as seen from this host (@out: we
- * are the source).  False if this is not a whole UDP datagram.
+ * are the source).  False if this is not a whole UDP datagram.  The IPv6
+ * part is out of line: the IPv4 path then needs no stack canary.
  */
 static bool ksrtp_parse(struct sk_buff *skb, bool v6, bool out,
 			struct ksrtp_pkt *p)
@@ -66,19 +86,10 @@ static bool ksrtp_parse(struct sk_buff *skb, bool v6, bool out,
 		src->s6_addr32[0] = iph->saddr;
 		dst->s6_addr32[0] = iph->daddr;
 	} else {
-		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-		u8 nexthdr = ip6h->nexthdr;
-		__be16 frag_off;
-		int off;
-
-		off = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
-				       &nexthdr, &frag_off);
-		if (off < 0 || nexthdr != IPPROTO_UDP || frag_off)
+		p->l4off = ksrtp_parse6(skb, src, dst);
+		if (!p->l4off)
 			return false;
-		p->l4off = off;
 		p->fk.family = AF_INET6;
-		*src = ip6h->saddr;
-		*dst = ip6h->daddr;
 	}
 	if (!pskb_may_pull(skb, p->l4off + sizeof(*uh)))
 		return false;
