@@ -18,6 +18,9 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <srtp2/srtp.h>
@@ -917,6 +920,102 @@ TEST_F(dp, ipv6_both_ways)
 	ksrtp_nl_flow_del(&self->nl, &got6);
 	close(a6);
 	close(b6);
+}
+
+/*
+ * The next UDP payload between the two ports that a cooked packet socket
+ * reads in direction @dir (PACKET_HOST or PACKET_OUTGOING), from an IPv4
+ * frame without options (what the test's sockets send).  Its length, or -1.
+ */
+static ssize_t sniff_udp(int ps, int dir, uint8_t *out, size_t cap)
+{
+	uint8_t f[MAXPKT + 64];
+	int tries;
+
+	for (tries = 0; tries < 64; tries++) {
+		struct sockaddr_ll from;
+		socklen_t fl = sizeof(from);
+		ssize_t r = recvfrom(ps, f, sizeof(f), 0, (struct sockaddr *)&from, &fl);
+		size_t ulen;
+
+		if (r < 0)
+			return -1;
+		if (from.sll_pkttype != dir || from.sll_protocol != htons(ETH_P_IP) ||
+		    r < 28 || f[0] != 0x45 || f[9] != IPPROTO_UDP)
+			continue;
+		if (((f[20] << 8 | f[21]) != PORT_A && (f[20] << 8 | f[21]) != PORT_B) ||
+		    ((f[22] << 8 | f[23]) != PORT_A && (f[22] << 8 | f[23]) != PORT_B))
+			continue;
+		ulen = (size_t)(f[24] << 8 | f[25]);
+		if (ulen < 8 || 20 + ulen > (size_t)r || ulen - 8 > cap)
+			return -1;
+		memcpy(out, f + 28, ulen - 8);
+		return (ssize_t)(ulen - 8);
+	}
+	return -1;
+}
+
+/*
+ * Real traffic brings skbs that are not private and linear.  A packet
+ * socket on A's veth makes every arriving skb a clone (the socket queues
+ * the other half): ksrtp must unprotect a private copy, so the sniffer
+ * still reads the SRTP that was on the wire while the application gets
+ * RTP.  An application that builds a datagram in two sends (MSG_MORE, on a
+ * device with scatter-gather) hands LOCAL_OUT a non-linear skb: it must
+ * leave as SRTP that libsrtp decrypts, and the sniffer must read what B
+ * received.
+ */
+TEST_F(dp, cloned_and_nonlinear_skbs)
+{
+	uint8_t pkt[MAXPKT], wire[MAXPKT], got[MAXPKT], seen[MAXPKT];
+	struct timeval tv = { .tv_sec = 5 };
+	struct sockaddr_ll ll = {
+		.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
+	};
+	int ps, i;
+
+	ASSERT_EQ(0, enter(self->h.fd_a));
+	ll.sll_ifindex = (int)if_nametoindex("va");
+	ASSERT_LT(0, ll.sll_ifindex);
+	/* ETH_P_ALL: only such taps see outgoing frames too. */
+	ps = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
+	ASSERT_LE(0, ps);
+	ASSERT_EQ(0, bind(ps, (struct sockaddr *)&ll, sizeof(ll)));
+	setsockopt(ps, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+
+	for (i = 0; i < 20; i++) {
+		size_t n = make_rtp(pkt, 0x77aa0000, (uint16_t)(100 + i), i % 3, -1,
+				    (size_t)(200 + rand() % 1000));
+		size_t cut = 12 + 4 * (size_t)(i % 3);
+		int len = (int)n;
+		ssize_t r;
+
+		/* In: cloned by the packet socket. */
+		memcpy(wire, pkt, n);
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect(self->b_tx, wire, &len));
+		ASSERT_EQ(len, send(self->sb, wire, (size_t)len, 0));
+		ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0)) TH_LOG("in %d", i);
+		ASSERT_EQ(0, memcmp(pkt, got, n));
+		ASSERT_EQ(len, sniff_udp(ps, PACKET_HOST, seen, sizeof(seen)));
+		ASSERT_EQ(0, memcmp(wire, seen, (size_t)len))
+			TH_LOG("in %d: the sniffer's copy was changed", i);
+
+		/* Out: header, then the payload, as one datagram. */
+		ASSERT_EQ((ssize_t)cut, send(self->sa, pkt, cut, MSG_MORE));
+		ASSERT_EQ((ssize_t)(n - cut), send(self->sa, pkt + cut, n - cut, 0));
+		r = recv(self->sb, wire, sizeof(wire), 0);
+		ASSERT_LT((ssize_t)n, r) TH_LOG("out %d: not protected", i);
+		ASSERT_EQ(r, sniff_udp(ps, PACKET_OUTGOING, seen, sizeof(seen)));
+		ASSERT_EQ(0, memcmp(wire, seen, (size_t)r));
+		len = (int)r;
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect(self->b_rx, wire, &len))
+			TH_LOG("out %d (%zu bytes)", i, n);
+		ASSERT_EQ((int)n, len);
+		ASSERT_EQ(0, memcmp(pkt, wire, n));
+	}
+	EXPECT_EQ(20, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_PACKETS));
+	EXPECT_EQ(20, stat(&self->nl, self->flow_id, KSRTP_A_STATS_TX_PACKETS));
+	close(ps);
 }
 
 #ifndef UDP_SEGMENT
