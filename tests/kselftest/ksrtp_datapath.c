@@ -960,7 +960,7 @@ static ssize_t sniff_udp(int ps, int dir, uint8_t *out, size_t cap)
  * socket on A's veth makes every arriving skb a clone (the socket queues
  * the other half): ksrtp must unprotect a private copy, so the sniffer
  * still reads the SRTP that was on the wire while the application gets
- * RTP.  An application that builds a datagram in two sends (MSG_MORE, on a
+ * RTP; half of them arrive paged too.  An application that builds a datagram in two sends (MSG_MORE, on a
  * device with scatter-gather) hands LOCAL_OUT a non-linear skb: it must
  * leave as SRTP that libsrtp decrypts, and the sniffer must read what B
  * received.
@@ -990,10 +990,19 @@ TEST_F(dp, cloned_and_nonlinear_skbs)
 		int len = (int)n;
 		ssize_t r;
 
-		/* In: cloned by the packet socket. */
+		/* In: cloned by the packet socket; every other one also
+		 * paged (B builds it with MSG_MORE and veth hands the skb on
+		 * as it is).
+		 */
 		memcpy(wire, pkt, n);
 		ASSERT_EQ(srtp_err_status_ok, srtp_protect(self->b_tx, wire, &len));
-		ASSERT_EQ(len, send(self->sb, wire, (size_t)len, 0));
+		if (i & 1) {
+			ASSERT_EQ((ssize_t)cut, send(self->sb, wire, cut, MSG_MORE));
+			ASSERT_EQ((ssize_t)(len - (int)cut),
+				  send(self->sb, wire + cut, (size_t)len - cut, 0));
+		} else {
+			ASSERT_EQ(len, send(self->sb, wire, (size_t)len, 0));
+		}
 		ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0)) TH_LOG("in %d", i);
 		ASSERT_EQ(0, memcmp(pkt, got, n));
 		ASSERT_EQ(len, sniff_udp(ps, PACKET_HOST, seen, sizeof(seen)));
