@@ -17,7 +17,9 @@
  *   udp            plain UDP, ksrtp not loaded (the baseline);
  *   udp+mod        plain UDP, ksrtp loaded with no flow on this 4-tuple;
  *   flow-nokey     a SECURE flow with no TX key (clear RTP passes);
- *   ksrtp <prof>   a SECURE flow with a TX key: protected at LOCAL_OUT;
+ *   ksrtp <prof>   a SECURE flow with a TX key: protected at LOCAL_OUT
+ *                  (AES_CM_128_HMAC_SHA1_80 also with 9,999 other flows in
+ *                  the table);
  *   relay <prof>   the application sends clear RTP over loopback to a relay
  *                  socket; the relay does recvmmsg -> srtp_protect (libsrtp
  *                  2.5) -> sendmmsg to B.  The same job as ksrtp, done in
@@ -88,6 +90,7 @@ static const struct profile profiles[] = {
 	  srtp_crypto_policy_set_aes_gcm_256_16_auth },
 };
 #define NPROF (int)(sizeof(profiles) / sizeof(profiles[0]))
+enum { MANY_FLOWS = 10000 };
 
 static struct two_hosts hosts = { .fd_a = -1, .fd_b = -1 };
 static struct ksrtp_nl nl;
@@ -420,18 +423,43 @@ static void flow_del(uint32_t id)
 		die("FLOW_DEL");
 }
 
-static void run_ksrtp(int pass, const struct profile *p)
+/*
+ * @others flows besides the measured one (other local ports, no keys): a
+ * gateway's table with thousands of calls; the lookup must not notice.
+ */
+static void run_ksrtp(int pass, const struct profile *p, int others)
 {
 	struct run r = { .app = sa, .mmsg = pass, .wire_len = PKT + (size_t)p->tag };
 	struct ksrtp_key_req k = {
 		.dir = KSRTP_KEY_DIR_TX, .profile = p->id,
 		.key_len = (uint8_t)p->key_len, .salt_len = (uint8_t)p->salt_len,
 	};
+	uint32_t *ids = NULL;
 	uint8_t ks[46];
-	char name[48];
+	char name[64];
 	uint64_t tx;
 	srtp_t check;
+	int i;
 
+	if (others) {
+		ids = calloc((size_t)others, sizeof(*ids));
+		if (!ids)
+			die("calloc");
+	}
+	for (i = 0; i < others; i++) {
+		struct ksrtp_flow_info f = { .mode = KSRTP_FLOW_MODE_SECURE }, got;
+		char local[32];
+
+		snprintf(local, sizeof(local), "10.99.0.1:%d", 20000 + i % 40000);
+		if (ksrtp_parse_sockaddr(local, &f.local) ||
+		    ksrtp_parse_sockaddr(i < 40000 ? "10.99.0.2:6000" : "10.99.0.2:6001",
+					 &f.remote))
+			die("parse");
+		errno = -ksrtp_nl_flow_new(&nl, &f, &got);
+		if (errno)
+			die("FLOW_NEW (others)");
+		ids[i] = got.id;
+	}
 	rnd(ks, sizeof(ks));
 	check = lsrtp(p, ks, true);
 	k.flow_id = flow_new();
@@ -440,7 +468,10 @@ static void run_ksrtp(int pass, const struct profile *p)
 	errno = -ksrtp_nl_key_new(&nl, &k);
 	if (errno)
 		die("KEY_NEW");
-	snprintf(name, sizeof(name), "ksrtp %s", p->name);
+	if (others)
+		snprintf(name, sizeof(name), "ksrtp %s, %d flows", p->name, others + 1);
+	else
+		snprintf(name, sizeof(name), "ksrtp %s", p->name);
 	measure(name, pass, &r, check, p);
 	tx = tx_packets(k.flow_id);
 	if (tx != (uint64_t)(WARM + npkts)) {
@@ -449,6 +480,9 @@ static void run_ksrtp(int pass, const struct profile *p)
 		failures++;
 	}
 	flow_del(k.flow_id);
+	for (i = 0; i < others; i++)
+		flow_del(ids[i]);
+	free(ids);
 	srtp_dealloc(check);
 }
 
@@ -498,7 +532,7 @@ static void report(int pass)
 
 	printf("\n## pass %d: application sends with %s; B drains with recvmmsg(%d)\n",
 	       pass + 1, pass ? "sendmmsg(32)" : "send() per packet", BATCH);
-	printf("%-32s %7s %10s %12s %7s %8s  %s\n", "case", "packets", "ns/pkt",
+	printf("%-44s %7s %10s %12s %7s %8s  %s\n", "case", "packets", "ns/pkt",
 	       "pkts/s", "x udp", "x relay", "target");
 	for (i = 0; i < nres[pass]; i++) {
 		const struct result *r = &results[pass][i];
@@ -507,7 +541,7 @@ static void report(int pass)
 		double pps, xu = 0, xr = 0, tu = target_udp(r->prof);
 
 		if (!r->n) {
-			printf("%-32s failed\n", r->name);
+			printf("%-44s failed\n", r->name);
 			continue;
 		}
 		pps = 1e9 / r->ns;
@@ -528,7 +562,7 @@ static void report(int pass)
 			snprintf(tgt + o, sizeof(tgt) - (size_t)o, ">=2.5x relay %s",
 				 xr >= 2.5 ? "met" : "NOT MET");
 		}
-		printf("%-32s %7ld %10.0f %12.0f %7.3f ", r->name, r->n, r->ns, pps, xu);
+		printf("%-44s %7ld %10.0f %12.0f %7.3f ", r->name, r->n, r->ns, pps, xu);
 		if (rel)
 			printf("%8.2f  %s\n", xr, tgt);
 		else
@@ -636,7 +670,10 @@ int main(int argc, char **argv)
 		}
 		for (i = 0; i < NPROF; i++)
 			if (!only || !strcmp(only, profiles[i].name))
-				run_ksrtp(pass, &profiles[i]);
+				run_ksrtp(pass, &profiles[i], 0);
+		/* Thousands of calls in the table (the lookup, not the crypto). */
+		if (!only)
+			run_ksrtp(pass, &profiles[0], MANY_FLOWS - 1);
 		for (i = 0; i < NPROF && !only; i++)
 			run_relay(pass, &profiles[i]);
 		report(pass);
