@@ -88,9 +88,13 @@ for k in ${CHECK_KERNELS:-cloud debug}; do
 	done
 done
 
-echo "== failures"
 set -- $(awk -f tools/tap-summary.awk "$all" 2> "$logdir/failures.txt")
-cat "$logdir/failures.txt"
+if [ -s "$logdir/failures.txt" ]; then
+	echo "== failures"
+	cat "$logdir/failures.txt"
+else
+	echo "== no failures"
+fi
 echo "(logs in $logdir/; took $(( $(date +%s) - start )) s)"
 echo "$1 passed, $2 failed, $3 skipped"
 [ "$2" = 0 ]
