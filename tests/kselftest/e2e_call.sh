@@ -96,7 +96,9 @@ call() { # local-port remote-port: both sides add their end, wait until secure
 /sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 600 --pcap /tmp/A/call.pcap -j \
 	>/tmp/A/sniff.json 2>&1 &
 SNIFF=$!
-sleep 0.5	# the capture socket is bound before the first packet
+# the capture is ready once its packet socket exists in A (the only one there)
+sniffing() { [ "$(/sbin/ip netns exec "$A" cat /proc/net/packet | wc -l)" -gt 1 ]; }
+poll 300 sniffing || echo "# the capture socket did not appear in 30 s"
 check "handshake completes, both sides secure" call 4000 5000
 
 SA=$(ctlA -j show $FLOW_A)

@@ -83,6 +83,10 @@ check "same SAS and SRTP profile as bzrtp" [ -n "$sas_a" -a "$line" = "bzrtp_pee
 
 /sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 120 -j >/tmp/A/sniff.json 2>&1 &
 SNIFF=$!
+# the capture is ready once its packet socket exists in A (the only one there)
+sniffing() { [ "$(/sbin/ip netns exec "$A" cat /proc/net/packet | wc -l)" -gt 1 ]; }
+# (on the debug kernel a capture started without waiting missed the first packet)
+poll 300 sniffing || echo "# the capture socket did not appear in 30 s"
 ip netns exec "$A" rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 200 \
 	--rate 100 --wait 8 --delay 500 >/tmp/A/app.out 2>&1
 rc_a=$?
