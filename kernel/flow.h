@@ -16,11 +16,11 @@ struct ksrtp_ctx;
 
 /*
  * The lookup key of a flow, seen from this host: our address and port, the
- * peer's address and port.  Compared with memcmp by the hash table, so it has
- * no padding and unused bytes are always zero.  An IPv4 address sits in the
- * first word of the in6_addr.
+ * peer's address and port.  The hash table compares it as five u64 words
+ * (flow.c), so it is 40 bytes, 8-byte aligned, has no padding, and unused
+ * bytes are always zero.  An IPv4 address sits in the first word of the
+ * in6_addr.
  */
-/* 40 bytes, 8-byte aligned where embedded (compared as u64 words). */
 struct ksrtp_flow_key {
 	struct in6_addr laddr;
 	struct in6_addr raddr;
