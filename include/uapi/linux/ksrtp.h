@@ -137,6 +137,12 @@
  *   KSRTP_CMD_KEY_LIMIT    KSRTP_A_KEY nest (FLOW_ID, DIR, SLOT): a TX key
  *                          came within 2^16 packets of its SRTP (2^48) or
  *                          SRTCP (2^31) index limit; sent once per key
+ *   KSRTP_CMD_FLOW_SECURED KSRTP_A_FLOW nest (ID, LOCAL, REMOTE, MODE,
+ *                          POLICY): on a SECURE flow with RX_TRIAL, the
+ *                          first SRTP/SRTCP packet authenticated and the
+ *                          kernel cleared RX_TRIAL: from this packet on the
+ *                          flow accepts no clear RTP.  RFC 6189 §4.6 lets
+ *                          the ZRTP initiator take this packet for Conf2ACK.
  *
  * Data path
  * ---------
@@ -170,7 +176,7 @@
 #define KSRTP_GENL_VERSION	1
 
 /* Bumped whenever an attribute or command is added. */
-#define KSRTP_API_VERSION	2
+#define KSRTP_API_VERSION	3
 
 enum ksrtp_cmd {
 	KSRTP_CMD_UNSPEC,
@@ -191,6 +197,7 @@ enum ksrtp_cmd {
 	KSRTP_CMD_FLOW_SEEN,
 	KSRTP_CMD_AUTH_FAIL,
 	KSRTP_CMD_KEY_LIMIT,
+	KSRTP_CMD_FLOW_SECURED,		/* API 3 */
 
 	__KSRTP_CMD_MAX,
 };
@@ -344,6 +351,7 @@ enum {
 	KSRTP_F_ZRTP	= 1ULL << 3,	/* ZRTP_LISTEN/RECV/XMIT */
 	KSRTP_F_WATCH	= 1ULL << 4,	/* WATCH_*, FLOW_SEEN events */
 	KSRTP_F_RX_TRIAL = 1ULL << 5,	/* KSRTP_POLICY_RX_TRIAL (API 2) */
+	KSRTP_F_SECURED_EVENT = 1ULL << 6, /* KSRTP_CMD_FLOW_SECURED (API 3) */
 };
 
 #endif /* _UAPI_LINUX_KSRTP_H */
