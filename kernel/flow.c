@@ -194,16 +194,27 @@ static int __net_init ksrtp_net_init(struct net *net)
 	return rhashtable_init(&kn->flows, &flow_params);
 }
 
+/*
+ * Unhook first.  nf_unregister_net_hooks() does not wait for hooks that
+ * are running on other CPUs, and those read the flow table: the namespace
+ * core waits for an RCU grace period between every pre_exit and exit
+ * (cleanup_net, and unregister_pernet_subsys at module unload), so when
+ * ksrtp_net_exit() frees the table no packet is still inside a hook.
+ */
+static void __net_exit ksrtp_net_pre_exit(struct net *net)
+{
+	struct ksrtp_net *kn = ksrtp_net(net);
+
+	if (kn->hooks_registered)
+		ksrtp_hooks_unregister(net);
+}
+
 static void __net_exit ksrtp_net_exit(struct net *net)
 {
 	struct ksrtp_net *kn = ksrtp_net(net);
 	struct ksrtp_watches *ws;
 	struct ksrtp_flow *flow;
 	unsigned long id;
-
-	/* No packet of this namespace reaches us after this. */
-	if (kn->hooks_registered)
-		ksrtp_hooks_unregister(net);
 
 	mutex_lock(&kn->lock);
 	xa_for_each(&kn->ids, id, flow)
@@ -218,6 +229,7 @@ static void __net_exit ksrtp_net_exit(struct net *net)
 
 static struct pernet_operations ksrtp_net_ops = {
 	.init = ksrtp_net_init,
+	.pre_exit = ksrtp_net_pre_exit,
 	.exit = ksrtp_net_exit,
 	.id = &ksrtp_net_id,
 	.size = sizeof(struct ksrtp_net),

@@ -34,37 +34,84 @@
 struct ksrtp_pkt {
 	struct ksrtp_flow_key fk;
 	unsigned int l4off;	/* UDP header, from skb->data */
-	unsigned int plen;	/* UDP payload length */
+	unsigned int plen;	/* UDP payload length, once checked */
 	bool v6;
+	/*
+	 * Not a whole datagram that ends here: an IPv4 or IPv6 fragment (the
+	 * first; the others have no UDP header), or an IPv6 routing header
+	 * with segments left (the packet is forwarded, not delivered).
+	 */
+	bool partial;
 };
 
 /* Per-CPU copy of a GCM packet, to retry it under the other RX key. */
 enum { KSRTP_SCRATCH_LEN = 2048 };
 static DEFINE_PER_CPU(u8 [KSRTP_SCRATCH_LEN], ksrtp_scratch);
 
-/* IPv6: the UDP header's offset, past any extension headers; 0 if none. */
+/*
+ * IPv6: the UDP header's offset past the extension headers, or 0 if there
+ * is none in this packet.  LOCAL_IN runs before any extension header is
+ * processed (ip6_input_finish), so a fragment is seen unreassembled (and
+ * its reassembly never passes LOCAL_IN again), and a routing header with
+ * segments left means this host forwards the packet: both set @partial.
+ */
 static noinline unsigned int ksrtp_parse6(struct sk_buff *skb,
 					  struct in6_addr *src,
-					  struct in6_addr *dst)
+					  struct in6_addr *dst, bool *partial)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	unsigned int off = skb_network_offset(skb) + sizeof(*ip6h);
 	u8 nexthdr = ip6h->nexthdr;
-	__be16 frag_off;
-	int off;
+	u8 buf[4];
+	const u8 *h;
 
-	off = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(*ip6h),
-			       &nexthdr, &frag_off);
-	if (off <= 0 || nexthdr != IPPROTO_UDP || frag_off)
-		return 0;
 	*src = ip6h->saddr;
 	*dst = ip6h->daddr;
-	return off;
+	for (;;) {
+		switch (nexthdr) {
+		case NEXTHDR_UDP:
+			return off;
+		case NEXTHDR_HOP:
+		case NEXTHDR_ROUTING:
+		case NEXTHDR_DEST:
+		case NEXTHDR_AUTH:
+			/* next header, length, (routing: type, segments left) */
+			h = skb_header_pointer(skb, off, sizeof(buf), buf);
+			if (!h)
+				return 0;
+			if (nexthdr == NEXTHDR_ROUTING && h[3])
+				*partial = true;
+			off += nexthdr == NEXTHDR_AUTH ? ipv6_authlen(
+				(const struct ipv6_opt_hdr *)h) :
+				ipv6_optlen((const struct ipv6_opt_hdr *)h);
+			nexthdr = h[0];
+			break;
+		case NEXTHDR_FRAGMENT: {
+			struct frag_hdr fbuf;
+			const struct frag_hdr *fh;
+
+			fh = skb_header_pointer(skb, off, sizeof(fbuf), &fbuf);
+			/* Only the first fragment holds the UDP header. */
+			if (!fh || (fh->frag_off & htons(IP6_OFFSET)))
+				return 0;
+			*partial = true;
+			off += sizeof(*fh);
+			nexthdr = fh->nexthdr;
+			break;
+		}
+		default:
+			return 0;	/* ESP, no next header, not UDP */
+		}
+	}
 }
 
 /*
- * Parse the IP and UDP headers into @p, as seen from this host (@out: we
- * are the source).  False if this is not a whole UDP datagram.  The IPv6
- * part is out of line: the IPv4 path then needs no stack canary.
+ * The 4-tuple of a UDP packet into @p, as seen from this host (@out: we
+ * are the source), and nothing else: whether it belongs to a flow is
+ * decided by these four values alone, and a flow's packet that is not a
+ * whole, consistent datagram is then dropped, never passed (ksrtp_check).
+ * False if there is no UDP header to read.  The IPv6 part is out of line:
+ * the IPv4 path then needs no stack canary.
  */
 static bool ksrtp_parse(struct sk_buff *skb, bool v6, bool out,
 			struct ksrtp_pkt *p)
@@ -72,21 +119,30 @@ static bool ksrtp_parse(struct sk_buff *skb, bool v6, bool out,
 	struct in6_addr *src = out ? &p->fk.laddr : &p->fk.raddr;
 	struct in6_addr *dst = out ? &p->fk.raddr : &p->fk.laddr;
 	const struct udphdr *uh;
-	unsigned int ulen;
 
 	memset(&p->fk, 0, sizeof(p->fk));
 	p->v6 = v6;
+	p->partial = false;
 	if (!v6) {
 		const struct iphdr *iph = ip_hdr(skb);
 
-		if (iph->protocol != IPPROTO_UDP || ip_is_fragment(iph))
+		if (iph->protocol != IPPROTO_UDP)
 			return false;
+		/*
+		 * ip_local_deliver() reassembles before LOCAL_IN, so only a
+		 * raw sender's LOCAL_OUT sees a fragment; the first has ports.
+		 */
+		if (ip_is_fragment(iph)) {
+			if (iph->frag_off & htons(IP_OFFSET))
+				return false;
+			p->partial = true;
+		}
 		p->l4off = skb_network_offset(skb) + iph->ihl * 4;
 		p->fk.family = AF_INET;
 		src->s6_addr32[0] = iph->saddr;
 		dst->s6_addr32[0] = iph->daddr;
 	} else {
-		p->l4off = ksrtp_parse6(skb, src, dst);
+		p->l4off = ksrtp_parse6(skb, src, dst, &p->partial);
 		if (!p->l4off)
 			return false;
 		p->fk.family = AF_INET6;
@@ -94,12 +150,6 @@ static bool ksrtp_parse(struct sk_buff *skb, bool v6, bool out,
 	if (!pskb_may_pull(skb, p->l4off + sizeof(*uh)))
 		return false;
 	uh = (const struct udphdr *)(skb->data + p->l4off);
-	ulen = ntohs(uh->len);
-	/* A UDP GSO batch carries the length of one segment; checked later. */
-	if (ulen < sizeof(*uh) ||
-	    (!skb_is_gso(skb) && ulen != skb->len - p->l4off))
-		return false;
-	p->plen = ulen - sizeof(*uh);
 	if (out) {
 		p->fk.lport = uh->source;
 		p->fk.rport = uh->dest;
@@ -108,6 +158,24 @@ static bool ksrtp_parse(struct sk_buff *skb, bool v6, bool out,
 		p->fk.rport = uh->source;
 	}
 	return true;
+}
+
+/*
+ * Is this one whole UDP datagram whose length agrees with the IP header's?
+ * Sets @p->plen.  The IP layers trimmed the skb to the IP length already;
+ * a UDP length that differs either way (or is 0, an IPv6 jumbogram's), a
+ * fragment or a datagram still to be routed is not one we can check.
+ */
+static bool ksrtp_whole(struct sk_buff *skb, struct ksrtp_pkt *p)
+{
+	const struct udphdr *uh = (const struct udphdr *)(skb->data + p->l4off);
+	unsigned int ulen = ntohs(uh->len);
+
+	if (p->partial || ulen < sizeof(*uh) || ulen != skb->len - p->l4off)
+		return false;
+	p->plen = ulen - sizeof(*uh);
+	/* The first bytes of the payload, for ksrtp_classify(). */
+	return pskb_may_pull(skb, p->l4off + sizeof(*uh) + min(p->plen, 12U));
 }
 
 static u8 *ksrtp_payload(struct sk_buff *skb, const struct ksrtp_pkt *p)
@@ -181,9 +249,26 @@ static void ksrtp_fix_in(struct sk_buff *skb, const struct ksrtp_pkt *p,
 	skb->csum_level = 0;
 }
 
-static struct ksrtp_key *ksrtp_active_key(struct ksrtp_flow *flow, u8 dir)
+/*
+ * The key(s) of a direction, read once per packet.  A packet uses only
+ * what is returned here: KEY_DEL may unpublish a slot at any moment, but
+ * a key read under the RCU read lock stays valid until the packet is done
+ * (keys are freed after a grace period, key.c).  While KEY_DEL of the
+ * active slot moves @active to the other slot, the active slot may read
+ * empty and the other full: the other is then the active one.
+ */
+static struct ksrtp_key *ksrtp_keys(struct ksrtp_flow *flow, u8 dir,
+				    struct ksrtp_key **alt)
 {
-	return rcu_dereference(flow->keys[dir][READ_ONCE(flow->active[dir])]);
+	u8 act = READ_ONCE(flow->active[dir]);
+	struct ksrtp_key *key = rcu_dereference(flow->keys[dir][act]);
+
+	*alt = rcu_dereference(flow->keys[dir][!act]);
+	if (!key) {
+		key = *alt;
+		*alt = NULL;
+	}
+	return key;
 }
 
 static_assert(BIT(KSRTP_POLICY_RX_TRIAL_BIT) == KSRTP_POLICY_RX_TRIAL);
@@ -197,6 +282,12 @@ static unsigned int ksrtp_clear(struct ksrtp_flow *flow)
 	}
 	ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_CLEAR_PASSED);
 	return NF_ACCEPT;
+}
+
+static unsigned int ksrtp_drop(struct ksrtp_flow *flow, unsigned int stat)
+{
+	ksrtp_stat_inc(flow->stats, stat);
+	return NF_DROP;
 }
 
 /*
@@ -216,77 +307,94 @@ static bool ksrtp_key_near_limit(struct ksrtp_key *key, bool rtcp)
 	return true;
 }
 
-static unsigned int ksrtp_egress(struct net *net, struct sk_buff *skb, bool v6)
+/* Protect RTP/RTCP of a SECURE flow under @key, in place. */
+static unsigned int ksrtp_out_protect(struct net *net, struct ksrtp_flow *flow,
+				      struct ksrtp_key *key,
+				      struct sk_buff *skb,
+				      const struct ksrtp_pkt *p, bool rtcp)
 {
 	bool near_limit = false;
-	struct ksrtp_net *kn = ksrtp_net(net);
-	enum ksrtp_pkt_kind kind;
-	struct ksrtp_flow *flow;
-	struct ksrtp_key *key;
-	struct ksrtp_pkt p;
 	unsigned int len, need;
 	int ret;
+
+	if (skb_ensure_writable(skb, skb->len))
+		return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
+	need = ksrtp_overhead(key->ctx, rtcp);
+	if (skb_tailroom(skb) < need &&
+	    pskb_expand_head(skb, 0, need - skb_tailroom(skb), GFP_ATOMIC))
+		return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
+
+	len = p->plen;
+	spin_lock_bh(&key->lock);
+	if (!rtcp)
+		ret = ksrtp_protect(key->ctx, ksrtp_payload(skb, p), &len,
+				    p->plen + skb_tailroom(skb));
+	else
+		ret = ksrtcp_protect(key->ctx, ksrtp_payload(skb, p), &len,
+				     p->plen + skb_tailroom(skb));
+	if (!ret) {
+		key->packets++;
+		near_limit = ksrtp_key_near_limit(key, rtcp);
+	}
+	spin_unlock_bh(&key->lock);
+	if (ret)
+		return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
+	if (unlikely(near_limit))
+		ksrtp_nl_event_key_limit(net, flow, key->dir, key->slot);
+
+	skb_put(skb, len - p->plen);
+	ksrtp_fix_out(skb, p, len);
+	ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_TX_PACKETS);
+	ksrtp_stat_add(flow->stats, KSRTP_A_STATS_TX_BYTES, p->plen);
+	return NF_ACCEPT;
+}
+
+static unsigned int ksrtp_egress(struct net *net, struct sk_buff *skb, bool v6)
+{
+	struct ksrtp_net *kn = ksrtp_net(net);
+	enum ksrtp_pkt_kind kind;
+	struct ksrtp_key *key, *alt;
+	struct ksrtp_flow *flow;
+	struct ksrtp_pkt p;
 
 	if (!READ_ONCE(kn->count) && !rcu_access_pointer(kn->watches))
 		return NF_ACCEPT;
 	if (!ksrtp_parse(skb, v6, true, &p))
 		return NF_ACCEPT;
-	if (!pskb_may_pull(skb, p.l4off + sizeof(struct udphdr) +
-			   min(p.plen, 12U)))
+	flow = ksrtp_flow_lookup_rcu(kn, &p.fk);
+	if (!flow) {
+		if (!skb_is_gso(skb) && ksrtp_whole(skb, &p)) {
+			kind = ksrtp_classify(ksrtp_payload(skb, &p), p.plen);
+			if (kind == KSRTP_PKT_RTP || kind == KSRTP_PKT_RTCP)
+				ksrtp_watch_seen(net, kn, &p.fk,
+						 KSRTP_EVENT_RTP_OUT);
+		}
 		return NF_ACCEPT;
+	}
+	/* A UDP_SEGMENT batch would need one tag per segment: refuse it. */
+	if (unlikely(skb_is_gso(skb))) {
+		if (READ_ONCE(flow->mode) == KSRTP_FLOW_MODE_SECURE)
+			return ksrtp_drop(flow, KSRTP_A_STATS_GSO_REFUSED);
+		return ksrtp_clear(flow);
+	}
+	/* Only a raw sender can make this; it is no datagram we can protect. */
+	if (!ksrtp_whole(skb, &p))
+		return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
 	kind = ksrtp_classify(ksrtp_payload(skb, &p), p.plen);
 	if (kind != KSRTP_PKT_RTP && kind != KSRTP_PKT_RTCP)
 		return NF_ACCEPT;	/* ZRTP we send, STUN, anything else */
 
-	flow = ksrtp_flow_lookup_rcu(kn, &p.fk);
-	if (!flow) {
-		ksrtp_watch_seen(net, kn, &p.fk, KSRTP_EVENT_RTP_OUT);
-		return NF_ACCEPT;
-	}
-	key = ksrtp_active_key(flow, KSRTP_KEY_DIR_TX);
-	if (flow->mode != KSRTP_FLOW_MODE_SECURE || !key)
+	if (READ_ONCE(flow->mode) != KSRTP_FLOW_MODE_SECURE)
 		return ksrtp_clear(flow);
-
-	/* A UDP_SEGMENT batch would need one tag per segment: refuse it. */
-	if (skb_is_gso(skb))
-		goto refuse_gso;
-	if (skb_ensure_writable(skb, skb->len))
-		goto drop;
-	need = ksrtp_overhead(key->ctx, kind == KSRTP_PKT_RTCP);
-	if (skb_tailroom(skb) < need &&
-	    pskb_expand_head(skb, 0, need - skb_tailroom(skb), GFP_ATOMIC))
-		goto drop;
-
-	len = p.plen;
-	spin_lock_bh(&key->lock);
-	if (kind == KSRTP_PKT_RTP)
-		ret = ksrtp_protect(key->ctx, ksrtp_payload(skb, &p), &len,
-				    p.plen + skb_tailroom(skb));
-	else
-		ret = ksrtcp_protect(key->ctx, ksrtp_payload(skb, &p), &len,
-				     p.plen + skb_tailroom(skb));
-	if (!ret) {
-		key->packets++;
-		near_limit = ksrtp_key_near_limit(key, kind == KSRTP_PKT_RTCP);
-	}
-	spin_unlock_bh(&key->lock);
-	if (ret)
-		goto drop;
-	if (unlikely(near_limit))
-		ksrtp_nl_event_key_limit(net, flow, key->dir, key->slot);
-
-	skb_put(skb, len - p.plen);
-	ksrtp_fix_out(skb, &p, len);
-	ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_TX_PACKETS);
-	ksrtp_stat_add(flow->stats, KSRTP_A_STATS_TX_BYTES, p.plen);
-	return NF_ACCEPT;
-
-refuse_gso:
-	ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_GSO_REFUSED);
-	return NF_DROP;
-drop:
-	ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_TX_ERRORS);
-	return NF_DROP;
+	key = ksrtp_keys(flow, KSRTP_KEY_DIR_TX, &alt);
+	/*
+	 * SECURE without a TX key (deleted, or between KEY_DEL and KEY_NEW):
+	 * the application still thinks it is protected; nothing leaves clear.
+	 */
+	if (unlikely(!key))
+		return ksrtp_drop(flow, KSRTP_A_STATS_CLEAR_DROPPED);
+	return ksrtp_out_protect(net, flow, key, skb, &p,
+				 kind == KSRTP_PKT_RTCP);
 }
 
 static int ksrtp_unprotect_with(struct ksrtp_key *key, bool rtcp, u8 *buf,
@@ -306,26 +414,26 @@ static int ksrtp_unprotect_with(struct ksrtp_key *key, bool rtcp, u8 *buf,
 }
 
 /*
- * Unprotect under the active RX key; on an authentication failure try the
- * other slot, which holds the previous or the next key during a rotation.
- * HMAC profiles check the tag before touching the packet; GCM decrypts in
- * place before its tag check fails, so a GCM packet is saved first when
- * another attempt may follow, or when @keep asks for the packet back
- * unchanged on failure (RX_TRIAL: it may be clear RTP after all).  With
- * @keep, a GCM packet too large to save is not tried (-KSRTP_ERR_AUTH).
+ * Unprotect under @key (the active RX key); on an authentication failure
+ * try @alt, the other slot, which holds the previous or the next key
+ * during a rotation.  HMAC profiles check the tag before touching the
+ * packet; GCM decrypts in place before its tag check fails, so the packet
+ * is saved first when a GCM attempt may be followed by another one (@alt),
+ * or when @keep asks for the packet back unchanged on failure (RX_TRIAL:
+ * it may be clear RTP after all).  The two slots may hold different
+ * profiles.  With @keep, a GCM packet too large to save is not tried.
  */
-static int ksrtp_unprotect_any(struct ksrtp_flow *flow, bool rtcp, u8 *buf,
-			       unsigned int *len, bool keep)
+static int ksrtp_unprotect_any(struct ksrtp_key *key, struct ksrtp_key *alt,
+			       bool rtcp, u8 *buf, unsigned int *len,
+			       bool keep)
 {
-	u8 act = READ_ONCE(flow->active[KSRTP_KEY_DIR_RX]);
-	struct ksrtp_key *key = rcu_dereference(flow->keys[KSRTP_KEY_DIR_RX][act]);
-	struct ksrtp_key *alt = rcu_dereference(flow->keys[KSRTP_KEY_DIR_RX][!act]);
+	bool gcm = key->ctx->gcm || (alt && alt->ctx->gcm);
 	unsigned int orig = *len;
 	bool saved = false;
 	u8 *scratch = NULL;
 	int ret;
 
-	if ((alt || keep) && key->ctx->gcm) {
+	if (gcm && (alt || keep)) {
 		if (orig > KSRTP_SCRATCH_LEN) {
 			if (keep)
 				return KSRTP_ERR_AUTH;
@@ -362,83 +470,35 @@ static const u8 ksrtp_err_stat[] = {
 	[-KSRTP_ERR_MKI] = KSRTP_A_STATS_RX_AUTH_FAIL,
 };
 
-static unsigned int ksrtp_ingress(struct net *net, struct sk_buff *skb,
-				  unsigned int hook, bool v6)
+/* Ingress, last step: the payload shrank to @len; deliver. */
+static unsigned int ksrtp_in_finish(struct ksrtp_flow *flow,
+				    struct sk_buff *skb,
+				    const struct ksrtp_pkt *p, unsigned int len)
 {
-	struct ksrtp_net *kn = ksrtp_net(net);
-	enum ksrtp_pkt_kind kind;
-	struct ksrtp_flow *flow;
-	struct ksrtp_pkt p;
-	unsigned int len;
-	bool trial;
-	u8 *buf;
+	skb_trim(skb, skb->len - (p->plen - len));
+	ksrtp_fix_in(skb, p, len);
+	ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_RX_PACKETS);
+	ksrtp_stat_add(flow->stats, KSRTP_A_STATS_RX_BYTES, len);
+	return NF_ACCEPT;
+}
+
+/* Ingress: SRTP/SRTCP under the RX key(s) read once for this packet. */
+static unsigned int ksrtp_in_unprotect(struct net *net,
+				       struct ksrtp_flow *flow,
+				       struct sk_buff *skb,
+				       const struct ksrtp_pkt *p, bool rtcp,
+				       struct ksrtp_key *key,
+				       struct ksrtp_key *alt, bool trial)
+{
+	unsigned int len = p->plen;
 	int ret;
 
-	if (!READ_ONCE(kn->count) && !rcu_access_pointer(kn->watches))
-		return NF_ACCEPT;
-	if (!ksrtp_parse(skb, v6, false, &p))
-		return NF_ACCEPT;
-	flow = ksrtp_flow_lookup_rcu(kn, &p.fk);
-	if (!pskb_may_pull(skb, p.l4off + sizeof(struct udphdr) +
-			   min(p.plen, 12U)))
-		goto malformed_or_pass;
-	kind = ksrtp_classify(ksrtp_payload(skb, &p), p.plen);
-
-	if (kind == KSRTP_PKT_ZRTP) {
-		if (!flow && !ksrtp_watch_seen(net, kn, &p.fk,
-					       KSRTP_EVENT_ZRTP_IN))
-			return NF_ACCEPT;
-		if (skb_linearize(skb))
-			return NF_DROP;
-		ksrtp_zrtp_divert(net, kn, flow, &p.fk, ksrtp_payload(skb, &p),
-				  p.plen);
-		consume_skb(skb);
-		return NF_STOLEN;
-	}
-	if (!flow)
-		return NF_ACCEPT;
-	/* RX_TRIAL: try the RX key, and take what fails as clear. */
-	trial = test_bit(KSRTP_POLICY_RX_TRIAL_BIT, &flow->policy);
-	if (!ksrtp_active_key(flow, KSRTP_KEY_DIR_RX) ||
-	    (READ_ONCE(flow->mode) != KSRTP_FLOW_MODE_SECURE && !trial)) {
-		if (kind == KSRTP_PKT_UNKNOWN)
-			return NF_ACCEPT;
-		return ksrtp_clear(flow);
-	}
-	if (kind == KSRTP_PKT_UNKNOWN) {
-		if (trial)
-			return NF_ACCEPT;
-		/*
-		 * RFC 7983 demux: first byte 128..191 is RTP/RTCP, so a short
-		 * one is a truncated SRTP packet.  STUN and DTLS pass.
-		 */
-		if (p.plen && (ksrtp_payload(skb, &p)[0] & 0xc0) != 0x80)
-			return NF_ACCEPT;
-		goto malformed;
-	}
-	if (skb_is_gso(skb)) {
-		if (trial)
-			return ksrtp_clear(flow);
-		ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_GSO_REFUSED);
-		return NF_DROP;
-	}
-	/* Unprotecting changes the payload: verify the UDP checksum now. */
-	if (!skb_csum_unnecessary(skb) &&
-	    (v6 || ((struct udphdr *)(skb->data + p.l4off))->check) &&
-	    nf_checksum(skb, hook, p.l4off, IPPROTO_UDP,
-			v6 ? NFPROTO_IPV6 : NFPROTO_IPV4))
-		goto malformed;
 	if (skb_ensure_writable(skb, skb->len))
-		goto malformed;
-
-	buf = ksrtp_payload(skb, &p);
-	len = p.plen;
-	ret = ksrtp_unprotect_any(flow, kind == KSRTP_PKT_RTCP, buf, &len,
+		return ksrtp_drop(flow, KSRTP_A_STATS_RX_MALFORMED);
+	ret = ksrtp_unprotect_any(key, alt, rtcp, ksrtp_payload(skb, p), &len,
 				  trial);
 	if (ret && trial)
 		return ksrtp_clear(flow);	/* restored: it was clear */
-	if (trial && READ_ONCE(flow->mode) == KSRTP_FLOW_MODE_SECURE)
-		clear_bit(KSRTP_POLICY_RX_TRIAL_BIT, &flow->policy);
 	if (ret) {
 		if (-ret < ARRAY_SIZE(ksrtp_err_stat) && ksrtp_err_stat[-ret])
 			ksrtp_stat_inc(flow->stats, ksrtp_err_stat[-ret]);
@@ -448,18 +508,124 @@ static unsigned int ksrtp_ingress(struct net *net, struct sk_buff *skb,
 			ksrtp_event_auth_fail(net, flow);
 		return NF_DROP;
 	}
-	skb_trim(skb, skb->len - (p.plen - len));
-	ksrtp_fix_in(skb, &p, len);
-	ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_RX_PACKETS);
-	ksrtp_stat_add(flow->stats, KSRTP_A_STATS_RX_BYTES, len);
-	return NF_ACCEPT;
+	/* The first authentic packet ends the trial: one event per end. */
+	if (trial && READ_ONCE(flow->mode) == KSRTP_FLOW_MODE_SECURE &&
+	    test_and_clear_bit(KSRTP_POLICY_RX_TRIAL_BIT, &flow->policy))
+		ksrtp_nl_event_flow_secured(net, flow);
+	return ksrtp_in_finish(flow, skb, p, len);
+}
 
-malformed_or_pass:
-	if (!flow)
+/* RFC 7983 §7: a first byte of 128..191 is RTP/RTCP (or an empty one). */
+static bool ksrtp_rtp_like(struct sk_buff *skb, const struct ksrtp_pkt *p)
+{
+	return !p->plen || (ksrtp_payload(skb, p)[0] & 0xc0) == 0x80;
+}
+
+/* Ingress: what the flow's mode, policy and keys say about this packet. */
+static unsigned int ksrtp_in_policy(struct net *net, struct ksrtp_flow *flow,
+				    struct sk_buff *skb,
+				    const struct ksrtp_pkt *p,
+				    enum ksrtp_pkt_kind kind)
+{
+	bool trial = test_bit(KSRTP_POLICY_RX_TRIAL_BIT, &flow->policy);
+	struct ksrtp_key *key, *alt;
+
+	if (kind == KSRTP_PKT_UNKNOWN && !ksrtp_rtp_like(skb, p))
+		return NF_ACCEPT;	/* STUN, DTLS: not media */
+	key = ksrtp_keys(flow, KSRTP_KEY_DIR_RX, &alt);
+	if (!key || (READ_ONCE(flow->mode) != KSRTP_FLOW_MODE_SECURE && !trial))
+		return ksrtp_clear(flow);
+	/* Too short for an RTP/RTCP header: clear in trial, else broken. */
+	if (kind == KSRTP_PKT_UNKNOWN)
+		return trial ? ksrtp_clear(flow) :
+			       ksrtp_drop(flow, KSRTP_A_STATS_RX_MALFORMED);
+	return ksrtp_in_unprotect(net, flow, skb, p, kind == KSRTP_PKT_RTCP,
+				  key, alt, trial);
+}
+
+/*
+ * Is the UDP checksum bad?  Unprotecting changes the payload, and a
+ * flow's packet is judged whole, so it is verified here.  RFC 8200 §8.1:
+ * over IPv6 a zero checksum is not "none".
+ */
+static bool ksrtp_bad_csum(struct sk_buff *skb, const struct ksrtp_pkt *p,
+			   unsigned int hook)
+{
+	const struct udphdr *uh = (const struct udphdr *)(skb->data + p->l4off);
+
+	if (p->v6 && !uh->check)
+		return true;
+	if (skb_csum_unnecessary(skb) || !uh->check)
+		return false;
+	return nf_checksum(skb, hook, p->l4off, IPPROTO_UDP,
+			   p->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+}
+
+/* Ingress of ZRTP: to the listener, whole (the length was checked). */
+static unsigned int ksrtp_in_zrtp(struct net *net, struct ksrtp_net *kn,
+				  struct ksrtp_flow *flow, struct sk_buff *skb,
+				  const struct ksrtp_pkt *p)
+{
+	if (skb_linearize(skb)) {
+		if (flow)
+			ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_ZRTP_DROPPED);
+		return NF_DROP;
+	}
+	ksrtp_zrtp_divert(net, kn, flow, &p->fk, ksrtp_payload(skb, p),
+			  p->plen);
+	consume_skb(skb);
+	return NF_STOLEN;
+}
+
+/*
+ * Ingress, a packet of a flow: it is one whole, consistent datagram, or it
+ * is dropped and counted; never passed on.  A GRO batch (UDP_GRO socket,
+ * rx-gro-list) would need each datagram checked: refused whole.
+ */
+static unsigned int ksrtp_in_flow(struct net *net, struct ksrtp_net *kn,
+				  struct ksrtp_flow *flow, struct sk_buff *skb,
+				  struct ksrtp_pkt *p, unsigned int hook)
+{
+	enum ksrtp_pkt_kind kind;
+
+	if (unlikely(skb_is_gso(skb)))
+		return ksrtp_drop(flow, KSRTP_A_STATS_GSO_REFUSED);
+	if (!ksrtp_whole(skb, p) || ksrtp_bad_csum(skb, p, hook))
+		return ksrtp_drop(flow, KSRTP_A_STATS_RX_MALFORMED);
+	kind = ksrtp_classify(ksrtp_payload(skb, p), p->plen);
+	if (kind == KSRTP_PKT_ZRTP)
+		return ksrtp_in_zrtp(net, kn, flow, skb, p);
+	return ksrtp_in_policy(net, flow, skb, p, kind);
+}
+
+/* Ingress, no flow: untouched, unless ZRTP arrives on a watched port. */
+static unsigned int ksrtp_in_other(struct net *net, struct ksrtp_net *kn,
+				   struct sk_buff *skb, struct ksrtp_pkt *p)
+{
+	if (!rcu_access_pointer(kn->watches) || skb_is_gso(skb) ||
+	    !ksrtp_whole(skb, p) ||
+	    ksrtp_classify(ksrtp_payload(skb, p), p->plen) != KSRTP_PKT_ZRTP ||
+	    !ksrtp_watch_seen(net, kn, &p->fk, KSRTP_EVENT_ZRTP_IN))
 		return NF_ACCEPT;
-malformed:
-	ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_RX_MALFORMED);
-	return NF_DROP;
+	return ksrtp_in_zrtp(net, kn, NULL, skb, p);
+}
+
+/* Classify (by the 4-tuple alone) -> policy -> unprotect -> finish. */
+static unsigned int ksrtp_ingress(struct net *net, struct sk_buff *skb,
+				  unsigned int hook, bool v6)
+{
+	struct ksrtp_net *kn = ksrtp_net(net);
+	struct ksrtp_flow *flow;
+	struct ksrtp_pkt p;
+
+	if (!READ_ONCE(kn->count) && !rcu_access_pointer(kn->watches))
+		return NF_ACCEPT;
+	if (!ksrtp_parse(skb, v6, false, &p))
+		return NF_ACCEPT;
+	flow = ksrtp_flow_lookup_rcu(kn, &p.fk);
+	if (!flow)
+		return ksrtp_in_other(net, kn, skb, &p);
+	return ksrtp_in_flow(net, kn, flow, skb, &p, hook);
 }
 
 static unsigned int ksrtp_out4(void *priv, struct sk_buff *skb,

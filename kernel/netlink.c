@@ -335,7 +335,7 @@ static int ksrtp_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, KSRTP_A_FEATURES,
 			      KSRTP_F_FLOWS | KSRTP_F_IPV6 | KSRTP_F_SRTP |
 			      KSRTP_F_ZRTP | KSRTP_F_WATCH |
-			      KSRTP_F_RX_TRIAL, KSRTP_A_PAD) ||
+			      KSRTP_F_RX_TRIAL | KSRTP_F_SECURED_EVENT, KSRTP_A_PAD) ||
 	    nla_put_u32(msg, KSRTP_A_FLOW_COUNT, READ_ONCE(kn->count))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
@@ -1016,6 +1016,28 @@ void ksrtp_nl_event_key_limit(struct net *net, const struct ksrtp_flow *flow,
 		return;
 	}
 	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&ksrtp_genl_family, net, msg, 0,
+				KSRTP_MCGRP_EVENTS_ID, GFP_ATOMIC);
+}
+
+/* RX_TRIAL of a SECURE flow ended: its first SRTP/SRTCP authenticated. */
+void ksrtp_nl_event_flow_secured(struct net *net, const struct ksrtp_flow *flow)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&ksrtp_genl_family, net, KSRTP_MCGRP_EVENTS_ID))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &ksrtp_genl_family, 0,
+			  KSRTP_CMD_FLOW_SECURED);
+	if (!hdr || ksrtp_put_flow(msg, flow)) {
+		nlmsg_free(msg);
+		return;
+	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&ksrtp_genl_family, net, msg, 0,
 				KSRTP_MCGRP_EVENTS_ID, GFP_ATOMIC);

@@ -16,6 +16,8 @@ void ksrtp_nl_event_flow_seen(struct net *net, const struct ksrtp_flow_key *fk,
 void ksrtp_nl_event_auth_fail(struct net *net, const struct ksrtp_flow *flow);
 void ksrtp_nl_event_key_limit(struct net *net, const struct ksrtp_flow *flow,
 			      u8 dir, u8 slot);
+void ksrtp_nl_event_flow_secured(struct net *net,
+				 const struct ksrtp_flow *flow);
 
 int ksrtp_genl_init(void);
 void ksrtp_genl_exit(void);

@@ -41,3 +41,10 @@ $(B)/fuzz/sockaddr: tests/fuzz/sockaddr.c userspace/nl/ksrtp_nl.c userspace/nl/k
 	$(CLANG) $(FUZZ_CFLAGS) -Iuserspace/nl -o $@ tests/fuzz/sockaddr.c userspace/nl/ksrtp_nl.c $(NL_LIBS)
 
 FUZZERS += sockaddr
+
+# A hostile peer: forged and malformed datagrams (issue 10).
+$(B)/vmtests/ksrtp_inject: tests/kselftest/ksrtp_inject.c tests/kselftest/ksft_ksrtp.h tests/kselftest/ksft_netns.h $(NL_LIB) $(KSFT_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(NL_CFLAGS) -Wno-missing-field-initializers -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) $(shell pkg-config --libs libsrtp2)
+
+VM_TESTS += $(B)/vmtests/ksrtp_inject

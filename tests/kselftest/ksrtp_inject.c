@@ -1,0 +1,803 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A hostile peer against a SECURE, require-secure flow: forged and
+ * malformed datagrams, IPv4 and IPv6, built byte by byte.
+ *
+ *     netns A: app sockets 10.99.0.1:5000, [fd99::1]:5000
+ *              flows to 10.99.0.2:6000 / [fd99::2]:6000, SECURE,
+ *              REQUIRE_SECURE, AES_CM_128_HMAC_SHA1_80 keys
+ *     netns B: raw sockets: IPv4 IP_HDRINCL; IPv6 as Ethernet frames
+ *              written on vb (AF_PACKET), so nothing in B's stack
+ *              corrects them; a libsrtp sender for good packets
+ *
+ * Every case sends the forgery, then a good SRTP packet (the sentinel):
+ * the first datagram A's application reads must be the sentinel's RTP, so
+ * nothing the forgery carried was delivered; and exactly the expected
+ * counter moved, by exactly one (or none, when the kernel's own IP layer
+ * throws the packet away before LOCAL_IN).
+ *
+ * Kernel config: CONFIG_NET_NS, CONFIG_VETH, CONFIG_NETFILTER, CONFIG_IPV6,
+ * and the AES/CTR/HMAC/SHA1 crypto.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <srtp2/srtp.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <linux/ksrtp.h>
+
+#include "kselftest_harness.h"
+#include "ksft_ksrtp.h"
+#include "ksft_netns.h"
+#include "ksrtp_nl.h"
+
+enum { PORT_A = 5000, PORT_B = 6000, MAXPKT = 2048, SSRC = 0x55aa0001 };
+
+static struct two_hosts hosts = { .fd_a = -1, .fd_b = -1 };
+static pid_t hosts_owner;
+
+static void __attribute__((constructor)) hosts_up(void)
+{
+	srand((unsigned int)getpid());
+	hosts_owner = getpid();
+	if (two_hosts_up(&hosts))
+		fprintf(stderr, "# could not create the namespaces\n");
+}
+
+static void __attribute__((destructor)) hosts_down(void)
+{
+	if (getpid() == hosts_owner)
+		two_hosts_down(&hosts);
+}
+
+static void rnd(uint8_t *p, size_t n)
+{
+	while (n--)
+		*p++ = (uint8_t)rand();
+}
+
+/* RTP with @cc CSRCs, an extension of @ext words if >= 0, @plen payload. */
+static size_t make_rtp(uint8_t *b, uint16_t seq, int cc, int ext, size_t plen)
+{
+	size_t n = 12;
+
+	b[0] = 0x80 | (ext >= 0 ? 0x10 : 0) | (uint8_t)cc;
+	b[1] = 96;
+	b[2] = seq >> 8;
+	b[3] = seq & 0xff;
+	memset(b + 4, 0x11, 4);
+	b[8] = SSRC >> 24; b[9] = (SSRC >> 16) & 0xff;
+	b[10] = (SSRC >> 8) & 0xff; b[11] = SSRC & 0xff;
+	rnd(b + n, 4 * (size_t)cc);
+	n += 4 * (size_t)cc;
+	if (ext >= 0) {
+		b[n] = 0xbe; b[n + 1] = 0xde; b[n + 2] = 0; b[n + 3] = (uint8_t)ext;
+		rnd(b + n + 4, 4 * (size_t)ext);
+		n += 4 + 4 * (size_t)ext;
+	}
+	rnd(b + n, plen);
+	return n + plen;
+}
+
+static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
+{
+	for (; n > 1; p += 2, n -= 2)
+		s += (uint32_t)(p[0] << 8 | p[1]);
+	if (n)
+		s += (uint32_t)(p[0] << 8);
+	return s;
+}
+
+static uint16_t fold(uint32_t s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* UDP header + payload at @u, checksum over @n bytes with the pseudo-header. */
+static void udp_fill(uint8_t *u, const uint8_t *pl, size_t plen, uint16_t ulen_field,
+		     bool v6, const void *src, const void *dst, size_t csum_len, bool csum)
+{
+	uint32_t s;
+	uint16_t c;
+
+	u[0] = PORT_B >> 8; u[1] = PORT_B & 0xff;
+	u[2] = PORT_A >> 8; u[3] = PORT_A & 0xff;
+	u[4] = ulen_field >> 8; u[5] = ulen_field & 0xff;
+	u[6] = u[7] = 0;
+	memcpy(u + 8, pl, plen);
+	if (!csum)
+		return;
+	s = sum16(src, v6 ? 16 : 4, 0);
+	s = sum16(dst, v6 ? 16 : 4, s);
+	s += 17 + (uint32_t)csum_len;
+	if (v6)
+		s += (uint32_t)(csum_len >> 16);
+	s = sum16(u, csum_len, s);
+	c = fold(s);
+	if (!c)
+		c = 0xffff;
+	u[6] = c >> 8;
+	u[7] = c & 0xff;
+}
+
+FIXTURE(inj) {
+	struct ksrtp_nl nl;
+	int sa, sb, sa6, sb6;		/* application and peer sockets */
+	int raw4, pk6;			/* in B */
+	struct sockaddr_ll ll;		/* vb, to va's MAC */
+	uint8_t mac_a[6], mac_b[6];
+	uint32_t f4, f6;
+	srtp_t tx;			/* B's libsrtp: makes A's RX */
+	uint16_t seq;
+	struct in_addr a4, b4;
+	struct in6_addr a6, b6;
+};
+
+static int udp_sock(int ns, int fam, const char *ip, int port, const char *peer, int pport)
+{
+	struct sockaddr_storage a, p;
+	struct timeval tv = { .tv_sec = 3 };
+	socklen_t len;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	memset(&p, 0, sizeof(p));
+	if (fam == AF_INET) {
+		struct sockaddr_in *x = (void *)&a, *y = (void *)&p;
+
+		x->sin_family = y->sin_family = AF_INET;
+		x->sin_port = htons(port);
+		y->sin_port = htons(pport);
+		inet_pton(AF_INET, ip, &x->sin_addr);
+		inet_pton(AF_INET, peer, &y->sin_addr);
+		len = sizeof(*x);
+	} else {
+		struct sockaddr_in6 *x = (void *)&a, *y = (void *)&p;
+
+		x->sin6_family = y->sin6_family = AF_INET6;
+		x->sin6_port = htons(port);
+		y->sin6_port = htons(pport);
+		inet_pton(AF_INET6, ip, &x->sin6_addr);
+		inet_pton(AF_INET6, peer, &y->sin6_addr);
+		len = sizeof(*x);
+	}
+	if (enter(ns))
+		return -1;
+	fd = socket(fam, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (bind(fd, (void *)&a, len) || connect(fd, (void *)&p, len))
+		return -1;
+	return fd;
+}
+
+static int mac_of(int ns, const char *dev, uint8_t *mac)
+{
+	struct ifreq ifr;
+	int fd, ret;
+
+	if (enter(ns))
+		return -1;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	ret = ioctl(fd, SIOCGIFHWADDR, &ifr);
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(fd);
+	return ret;
+}
+
+static const uint8_t master[30] = "0123456789abcdefghijklmnopqrs";
+
+static int flow_add(struct ksrtp_nl *nl, const char *l, const char *r, uint32_t *id)
+{
+	struct ksrtp_flow_info f = {
+		.mode = KSRTP_FLOW_MODE_SECURE,
+		.policy = KSRTP_POLICY_REQUIRE_SECURE,
+	}, got;
+	struct ksrtp_key_req k = {
+		.profile = KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80,
+		.key_len = 16, .salt_len = 14,
+	};
+	int ret;
+
+	if (ksrtp_parse_sockaddr(l, &f.local) || ksrtp_parse_sockaddr(r, &f.remote))
+		return -EINVAL;
+	ret = ksrtp_nl_flow_new(nl, &f, &got);
+	if (ret)
+		return ret;
+	*id = got.id;
+	k.flow_id = got.id;
+	k.dir = KSRTP_KEY_DIR_RX;
+	memcpy(k.key, master, 16);
+	memcpy(k.salt, master + 16, 14);
+	ret = ksrtp_nl_key_new(nl, &k);
+	if (ret)
+		return ret;
+	/* A TX key too, so A's own sends are SRTP (unused here) */
+	k.dir = KSRTP_KEY_DIR_TX;
+	memcpy(k.key, master, 16);
+	memcpy(k.salt, master + 16, 14);
+	return ksrtp_nl_key_new(nl, &k);
+}
+
+FIXTURE_SETUP(inj)
+{
+	srtp_policy_t pol;
+	uint8_t key[30];
+
+	srand((unsigned int)getpid());
+	ASSERT_EQ(0, ksrtp_load());
+	ASSERT_EQ(srtp_err_status_ok, srtp_init());
+	ASSERT_LE(0, hosts.fd_a);
+	self->seq = 1000;
+	inet_pton(AF_INET, "10.99.0.1", &self->a4);
+	inet_pton(AF_INET, "10.99.0.2", &self->b4);
+	inet_pton(AF_INET6, "fd99::1", &self->a6);
+	inet_pton(AF_INET6, "fd99::2", &self->b6);
+
+	self->sb = udp_sock(hosts.fd_b, AF_INET, "10.99.0.2", PORT_B, "10.99.0.1", PORT_A);
+	ASSERT_LE(0, self->sb);
+	self->sb6 = udp_sock(hosts.fd_b, AF_INET6, "fd99::2", PORT_B, "fd99::1", PORT_A);
+	ASSERT_LE(0, self->sb6);
+	ASSERT_EQ(0, enter(hosts.fd_b));
+	self->raw4 = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	ASSERT_LE(0, self->raw4);
+	self->pk6 = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_IPV6));
+	ASSERT_LE(0, self->pk6);
+	ASSERT_EQ(0, mac_of(hosts.fd_b, "vb", self->mac_b));
+	memset(&self->ll, 0, sizeof(self->ll));
+	self->ll.sll_family = AF_PACKET;
+	self->ll.sll_protocol = htons(ETH_P_IPV6);
+	self->ll.sll_ifindex = (int)if_nametoindex("vb");
+	self->ll.sll_halen = 6;
+	ASSERT_LT(0, self->ll.sll_ifindex);
+
+	self->sa = udp_sock(hosts.fd_a, AF_INET, "10.99.0.1", PORT_A, "10.99.0.2", PORT_B);
+	ASSERT_LE(0, self->sa);
+	self->sa6 = udp_sock(hosts.fd_a, AF_INET6, "fd99::1", PORT_A, "fd99::2", PORT_B);
+	ASSERT_LE(0, self->sa6);
+	ASSERT_EQ(0, mac_of(hosts.fd_a, "va", self->mac_a));
+	memcpy(self->ll.sll_addr, self->mac_a, 6);
+	ASSERT_EQ(0, ksrtp_nl_open(&self->nl));
+	ASSERT_EQ(0, flow_add(&self->nl, "10.99.0.1:5000", "10.99.0.2:6000", &self->f4));
+	ASSERT_EQ(0, flow_add(&self->nl, "[fd99::1]:5000", "[fd99::2]:6000", &self->f6));
+
+	memset(&pol, 0, sizeof(pol));
+	srtp_crypto_policy_set_rtp_default(&pol.rtp);
+	srtp_crypto_policy_set_rtcp_default(&pol.rtcp);
+	pol.ssrc.type = ssrc_any_outbound;
+	memcpy(key, master, sizeof(key));
+	pol.key = key;
+	pol.window_size = 1024;
+	pol.allow_repeat_tx = 1;
+	ASSERT_EQ(srtp_err_status_ok, srtp_create(&self->tx, &pol));
+}
+
+FIXTURE_TEARDOWN(inj)
+{
+	struct ksrtp_flow_info f = { .id = self->f4 };
+
+	ksrtp_nl_flow_del(&self->nl, &f);
+	f.id = self->f6;
+	ksrtp_nl_flow_del(&self->nl, &f);
+	ksrtp_nl_close(&self->nl);
+	srtp_dealloc(self->tx);
+	close(self->sa);
+	close(self->sb);
+	close(self->sa6);
+	close(self->sb6);
+	close(self->raw4);
+	close(self->pk6);
+}
+
+static uint64_t stat(struct ksrtp_nl *nl, uint32_t flow, unsigned int which)
+{
+	struct ksrtp_flow_info f = { .id = flow };
+	struct ksrtp_flow_stats st;
+
+	if (ksrtp_nl_stats_get(nl, &f, &st))
+		return ~0ULL;
+	return st.c[which];
+}
+
+/* Every counter of @flow, to see which one moved. */
+static void stats(struct ksrtp_nl *nl, uint32_t flow, uint64_t *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < KSRTP_NL_NSTATS; i++)
+		c[i] = stat(nl, flow, i);
+}
+
+/* SRTP of a fresh RTP packet with @plen payload into @w; RTP into @rtp. */
+static int srtp_of(FIXTURE_DATA(inj) *self, uint8_t *rtp, size_t *n, uint8_t *w,
+		   size_t plen)
+{
+	int len;
+
+	*n = make_rtp(rtp, self->seq++, 0, -1, plen);
+	memcpy(w, rtp, *n);
+	len = (int)*n;
+	if (srtp_protect(self->tx, w, &len) != srtp_err_status_ok)
+		return -1;
+	return len;
+}
+
+/*
+ * The sentinel: a good SRTP packet from B's socket; A's application must
+ * read its RTP as the first datagram (so the forgery was not delivered),
+ * and then nothing else.
+ */
+static void sentinel(struct __test_metadata *_metadata, FIXTURE_DATA(inj) *self, bool v6)
+{
+	uint8_t rtp[MAXPKT], w[MAXPKT], got[MAXPKT];
+	size_t n;
+	int len = srtp_of(self, rtp, &n, w, 100);
+
+	ASSERT_LT(0, len);
+	ASSERT_EQ(len, send(v6 ? self->sb6 : self->sb, w, (size_t)len, 0));
+	ASSERT_EQ((ssize_t)n, recv(v6 ? self->sa6 : self->sa, got, sizeof(got), 0))
+		TH_LOG("the forged packet was delivered (or the sentinel lost)");
+	ASSERT_EQ(0, memcmp(rtp, got, n)) TH_LOG("the forged packet was delivered");
+	EXPECT_EQ(-1, recv(v6 ? self->sa6 : self->sa, got, sizeof(got), MSG_DONTWAIT));
+}
+
+/*
+ * Only counter @which moved, by @by (0: none moved), besides the
+ * sentinel's RX_PACKETS/RX_BYTES and the @delivered packets.
+ */
+static void moved(struct __test_metadata *_metadata, FIXTURE_DATA(inj) *self,
+		  uint32_t flow, const uint64_t *before, unsigned int which,
+		  uint64_t by, uint64_t delivered)
+{
+	uint64_t now[KSRTP_NL_NSTATS];
+	unsigned int i;
+
+	stats(&self->nl, flow, now);
+	for (i = 1; i < KSRTP_NL_NSTATS; i++) {
+		uint64_t want = before[i];
+
+		if (i == KSRTP_A_STATS_RX_BYTES)
+			continue;
+		if (i == KSRTP_A_STATS_RX_PACKETS)
+			want += 1 + delivered;
+		else if (i == which)
+			want += by;
+		EXPECT_EQ(want, now[i]) TH_LOG("counter %u", i);
+	}
+}
+
+/* ---- IPv4: IP_HDRINCL from B ---- */
+
+/*
+ * An IPv4 packet from B:6000 to A:5000 with the UDP datagram @u of @ulen
+ * bytes (its header already filled) as the fragment at byte @off of @more.
+ */
+static size_t ip4(FIXTURE_DATA(inj) *self, uint8_t *f, const uint8_t *u, size_t n,
+		  size_t off, bool more, uint16_t id)
+{
+	struct iphdr *ip = (struct iphdr *)f;
+
+	memset(ip, 0, sizeof(*ip));
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->id = htons(id);
+	ip->frag_off = htons((uint16_t)((off / 8) | (more ? IP_MF : 0)));
+	ip->saddr = self->b4.s_addr;
+	ip->daddr = self->a4.s_addr;
+	memcpy(f + 20, u, n);
+	ip->tot_len = htons((uint16_t)(20 + n));
+	return 20 + n;
+}
+
+static void send4(struct __test_metadata *_metadata, FIXTURE_DATA(inj) *self,
+		  const uint8_t *f, size_t n)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = self->a4 };
+
+	ASSERT_EQ((ssize_t)n, sendto(self->raw4, f, n, 0, (struct sockaddr *)&to, sizeof(to)));
+}
+
+/* A UDP datagram of @pl with UDP length @ulen, whole, from B's raw socket. */
+static void udp4(struct __test_metadata *_metadata, FIXTURE_DATA(inj) *self,
+		 const uint8_t *pl, size_t plen, uint16_t ulen, bool csum)
+{
+	uint8_t u[MAXPKT], f[MAXPKT];
+
+	udp_fill(u, pl, plen, ulen, false, &self->b4, &self->a4, 8 + plen, csum);
+	send4(_metadata, self, f, ip4(self, f, u, 8 + plen, 0, false, (uint16_t)rand()));
+}
+
+/* The first probe: 4 trailing bytes, checksum 0, clear RTP. */
+TEST_F(inj, v4_udp_length_shorter_than_ip)
+{
+	uint8_t rtp[MAXPKT];
+	uint64_t c[KSRTP_NL_NSTATS];
+	size_t n = make_rtp(rtp, self->seq++, 0, -1, 160);
+
+	stats(&self->nl, self->f4, c);
+	udp4(_metadata, self, rtp, n + 4, (uint16_t)(8 + n), false);
+	sentinel(_metadata, self, false);
+	moved(_metadata, self, self->f4, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+}
+
+/* Good SRTP, but a UDP length 4 short of it: not passed, not unprotected. */
+TEST_F(inj, v4_srtp_with_short_udp_length)
+{
+	uint8_t rtp[MAXPKT], w[MAXPKT];
+	uint64_t c[KSRTP_NL_NSTATS];
+	size_t n;
+	int len = srtp_of(self, rtp, &n, w, 160);
+
+	stats(&self->nl, self->f4, c);
+	udp4(_metadata, self, w, (size_t)len, (uint16_t)(8 + len - 4), true);
+	sentinel(_metadata, self, false);
+	moved(_metadata, self, self->f4, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+}
+
+TEST_F(inj, v4_udp_length_longer_than_ip)
+{
+	uint8_t rtp[MAXPKT];
+	uint64_t c[KSRTP_NL_NSTATS];
+	size_t n = make_rtp(rtp, self->seq++, 0, -1, 160);
+
+	stats(&self->nl, self->f4, c);
+	udp4(_metadata, self, rtp, n, (uint16_t)(8 + n + 40), false);
+	sentinel(_metadata, self, false);
+	moved(_metadata, self, self->f4, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+}
+
+TEST_F(inj, v4_udp_length_below_header)
+{
+	uint8_t rtp[MAXPKT];
+	uint64_t c[KSRTP_NL_NSTATS];
+	size_t n = make_rtp(rtp, self->seq++, 0, -1, 160);
+
+	stats(&self->nl, self->f4, c);
+	udp4(_metadata, self, rtp, n, 4, false);
+	sentinel(_metadata, self, false);
+	moved(_metadata, self, self->f4, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+}
+
+TEST_F(inj, v4_bad_checksum)
+{
+	uint8_t rtp[MAXPKT], w[MAXPKT], u[MAXPKT], f[MAXPKT];
+	uint64_t c[KSRTP_NL_NSTATS];
+	size_t n;
+	int len = srtp_of(self, rtp, &n, w, 160);
+
+	stats(&self->nl, self->f4, c);
+	udp_fill(u, w, (size_t)len, (uint16_t)(8 + len), false, &self->b4, &self->a4,
+		 8 + (size_t)len, true);
+	u[7] ^= 0x5a;
+	send4(_metadata, self, f, ip4(self, f, u, 8 + (size_t)len, 0, false, 7));
+	sentinel(_metadata, self, false);
+	moved(_metadata, self, self->f4, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+}
+
+/* RTP headers that end past the packet: truncated, CSRCs, extension. */
+TEST_F(inj, v4_rtp_header_past_the_end)
+{
+	uint8_t rtp[MAXPKT];
+	uint64_t c[KSRTP_NL_NSTATS];
+	size_t n;
+
+	stats(&self->nl, self->f4, c);
+	n = make_rtp(rtp, self->seq++, 0, -1, 0);
+	udp4(_metadata, self, rtp, 7, 8 + 7, true);		/* 7 of 12 bytes */
+	sentinel(_metadata, self, false);
+	moved(_metadata, self, self->f4, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+
+	stats(&self->nl, self->f4, c);
+	n = make_rtp(rtp, self->seq++, 15, -1, 0);		/* 15 CSRCs, 40 bytes */
+	udp4(_metadata, self, rtp, 12 + 28, 8 + 12 + 28, true);
+	sentinel(_metadata, self, false);
+	moved(_metadata, self, self->f4, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+
+	stats(&self->nl, self->f4, c);
+	n = make_rtp(rtp, self->seq++, 0, 200, 0);		/* 200-word extension */
+	udp4(_metadata, self, rtp, 12 + 4 + 40, 8 + 12 + 4 + 40, true);
+	sentinel(_metadata, self, false);
+	moved(_metadata, self, self->f4, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+	(void)n;
+}
+
+/*
+ * IPv4 fragments: ip_local_deliver() reassembles before LOCAL_IN, so the
+ * hook judges the whole datagram: good SRTP in 2 or 3 pieces is delivered,
+ * clear RTP in pieces is not authentic, overlapping pieces never arrive.
+ */
+static void frags4(struct __test_metadata *_metadata, FIXTURE_DATA(inj) *self,
+		   const uint8_t *pl, size_t plen, const size_t (*piece)[2], int n,
+		   uint16_t id)
+{
+	uint8_t u[MAXPKT], f[MAXPKT];
+	int i;
+
+	udp_fill(u, pl, plen, (uint16_t)(8 + plen), false, &self->b4, &self->a4,
+		 8 + plen, true);
+	for (i = 0; i < n; i++) {
+		size_t end = piece[i][1] ? piece[i][1] : 8 + plen;
+
+		send4(_metadata, self, f, ip4(self, f, u + piece[i][0],
+					      end - piece[i][0], piece[i][0],
+					      i < n - 1, id));
+	}
+}
+
+TEST_F(inj, v4_fragments)
+{
+	uint8_t rtp[MAXPKT], w[MAXPKT], got[MAXPKT];
+	uint64_t c[KSRTP_NL_NSTATS];
+	/* byte ranges of the UDP datagram; 0 as an end: to the end */
+	const size_t two[][2] = { { 0, 96 }, { 96, 0 } };
+	const size_t three[][2] = { { 0, 64 }, { 64, 200 }, { 200, 0 } };
+	const size_t overlap[][2] = { { 0, 96 }, { 88, 200 }, { 200, 0 } };
+	size_t n;
+	int len;
+
+	/* 2 pieces of good SRTP: delivered once */
+	stats(&self->nl, self->f4, c);
+	len = srtp_of(self, rtp, &n, w, 300);
+	frags4(_metadata, self, w, (size_t)len, two, 2, 0x1001);
+	ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0));
+	ASSERT_EQ(0, memcmp(rtp, got, n));
+	sentinel(_metadata, self, false);
+	moved(_metadata, self, self->f4, c, 0, 0, 1);
+
+	/* 3 pieces */
+	stats(&self->nl, self->f4, c);
+	len = srtp_of(self, rtp, &n, w, 300);
+	frags4(_metadata, self, w, (size_t)len, three, 3, 0x1002);
+	ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0));
+	ASSERT_EQ(0, memcmp(rtp, got, n));
+	sentinel(_metadata, self, false);
+	moved(_metadata, self, self->f4, c, 0, 0, 1);
+
+	/* clear RTP in 3 pieces: judged whole, not authentic */
+	stats(&self->nl, self->f4, c);
+	n = make_rtp(rtp, self->seq++, 0, -1, 300);
+	frags4(_metadata, self, rtp, n, three, 3, 0x1003);
+	sentinel(_metadata, self, false);
+	moved(_metadata, self, self->f4, c, KSRTP_A_STATS_RX_AUTH_FAIL, 1, 0);
+
+	/* overlapping pieces (88 < 96) of clear RTP: IPv4 drops the datagram */
+	stats(&self->nl, self->f4, c);
+	n = make_rtp(rtp, self->seq++, 0, -1, 300);
+	frags4(_metadata, self, rtp, n, overlap, 3, 0x1004);
+	sentinel(_metadata, self, false);
+	moved(_metadata, self, self->f4, c, 0, 0, 0);
+}
+
+/* ---- IPv6: Ethernet frames on vb ---- */
+
+/*
+ * A frame to A: IPv6 from fd99::2 to fd99::1, first next header @nh,
+ * then @ext (extension headers, @next chained inside by the caller), then
+ * @l4 of @n bytes.
+ */
+static void send6(struct __test_metadata *_metadata, FIXTURE_DATA(inj) *self,
+		  uint8_t nh, const uint8_t *ext, size_t elen, const uint8_t *l4, size_t n)
+{
+	uint8_t f[MAXPKT + 128];
+	size_t plen = elen + n;
+
+	memcpy(f, self->mac_a, 6);
+	memcpy(f + 6, self->mac_b, 6);
+	f[12] = 0x86; f[13] = 0xdd;
+	memset(f + 14, 0, 40);
+	f[14] = 0x60;
+	f[18] = (uint8_t)(plen >> 8);
+	f[19] = plen & 0xff;
+	f[20] = nh;
+	f[21] = 64;
+	memcpy(f + 22, &self->b6, 16);
+	memcpy(f + 38, &self->a6, 16);
+	memcpy(f + 54, ext, elen);
+	memcpy(f + 54 + elen, l4, n);
+	ASSERT_EQ((ssize_t)(54 + plen), sendto(self->pk6, f, 54 + plen, 0,
+					       (struct sockaddr *)&self->ll,
+					       sizeof(self->ll)));
+}
+
+/* A fragment header: next @nh, byte offset @off, more @m. */
+static void fraghdr(uint8_t *h, uint8_t nh, size_t off, bool m, uint32_t id)
+{
+	uint16_t fo = (uint16_t)(off | (m ? 1 : 0));
+
+	h[0] = nh;
+	h[1] = 0;
+	h[2] = fo >> 8;
+	h[3] = fo & 0xff;
+	h[4] = id >> 24; h[5] = (id >> 16) & 0xff; h[6] = (id >> 8) & 0xff; h[7] = id & 0xff;
+}
+
+/* Sanity of the frame builder: a well-formed frame of good SRTP arrives. */
+TEST_F(inj, v6_good_frame_delivered)
+{
+	uint8_t rtp[MAXPKT], w[MAXPKT], u[MAXPKT], got[MAXPKT];
+	uint64_t c[KSRTP_NL_NSTATS];
+	size_t n;
+	int len = srtp_of(self, rtp, &n, w, 160);
+
+	stats(&self->nl, self->f6, c);
+	udp_fill(u, w, (size_t)len, (uint16_t)(8 + len), true, &self->b6, &self->a6,
+		 8 + (size_t)len, true);
+	send6(_metadata, self, IPPROTO_UDP, NULL, 0, u, 8 + (size_t)len);
+	ASSERT_EQ((ssize_t)n, recv(self->sa6, got, sizeof(got), 0));
+	ASSERT_EQ(0, memcmp(rtp, got, n));
+	sentinel(_metadata, self, true);
+	moved(_metadata, self, self->f6, c, 0, 0, 1);
+}
+
+/* The second probe: UDP length 0 (jumbo style), good checksum. */
+TEST_F(inj, v6_udp_length_zero)
+{
+	uint8_t rtp[MAXPKT], u[MAXPKT];
+	uint64_t c[KSRTP_NL_NSTATS];
+	size_t n = make_rtp(rtp, self->seq++, 0, -1, 160);
+
+	stats(&self->nl, self->f6, c);
+	udp_fill(u, rtp, n, 0, true, &self->b6, &self->a6, 8 + n, true);
+	send6(_metadata, self, IPPROTO_UDP, NULL, 0, u, 8 + n);
+	sentinel(_metadata, self, true);
+	moved(_metadata, self, self->f6, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+}
+
+TEST_F(inj, v6_udp_length_shorter_than_ip)
+{
+	uint8_t rtp[MAXPKT], u[MAXPKT];
+	uint64_t c[KSRTP_NL_NSTATS];
+	size_t n = make_rtp(rtp, self->seq++, 0, -1, 160);
+
+	stats(&self->nl, self->f6, c);
+	udp_fill(u, rtp, n + 4, (uint16_t)(8 + n), true, &self->b6, &self->a6, 8 + n, true);
+	send6(_metadata, self, IPPROTO_UDP, NULL, 0, u, 8 + n + 4);
+	sentinel(_metadata, self, true);
+	moved(_metadata, self, self->f6, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+}
+
+TEST_F(inj, v6_zero_checksum)
+{
+	uint8_t rtp[MAXPKT], w[MAXPKT], u[MAXPKT];
+	uint64_t c[KSRTP_NL_NSTATS];
+	size_t n;
+	int len = srtp_of(self, rtp, &n, w, 160);
+
+	stats(&self->nl, self->f6, c);
+	udp_fill(u, w, (size_t)len, (uint16_t)(8 + len), true, &self->b6, &self->a6,
+		 8 + (size_t)len, false);
+	send6(_metadata, self, IPPROTO_UDP, NULL, 0, u, 8 + (size_t)len);
+	sentinel(_metadata, self, true);
+	moved(_metadata, self, self->f6, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+}
+
+/*
+ * IPv6 fragments reach LOCAL_IN unreassembled, and the reassembled
+ * datagram never passes it: the first fragment of a flow (it holds the
+ * ports) is dropped, so the datagram is never whole; the others have no
+ * ports and time out in the reassembly queue.  Clear or SRTP alike.
+ */
+static void frags6(struct __test_metadata *_metadata, FIXTURE_DATA(inj) *self,
+		   const uint8_t *u, size_t n, size_t cut, uint32_t id)
+{
+	uint8_t fh[8];
+
+	fraghdr(fh, IPPROTO_UDP, 0, true, id);
+	send6(_metadata, self, 44, fh, 8, u, cut);
+	fraghdr(fh, IPPROTO_UDP, cut, false, id);
+	send6(_metadata, self, 44, fh, 8, u + cut, n - cut);
+}
+
+TEST_F(inj, v6_fragments)
+{
+	uint8_t rtp[MAXPKT], w[MAXPKT], u[MAXPKT];
+	uint64_t c[KSRTP_NL_NSTATS];
+	size_t n;
+	int len;
+
+	/* clear RTP in two fragments */
+	stats(&self->nl, self->f6, c);
+	n = make_rtp(rtp, self->seq++, 0, -1, 160);
+	udp_fill(u, rtp, n, (uint16_t)(8 + n), true, &self->b6, &self->a6, 8 + n, true);
+	frags6(_metadata, self, u, 8 + n, 96, 0x6001);
+	sentinel(_metadata, self, true);
+	moved(_metadata, self, self->f6, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+
+	/* good SRTP in two fragments: cannot be checked whole, dropped too */
+	stats(&self->nl, self->f6, c);
+	len = srtp_of(self, rtp, &n, w, 160);
+	udp_fill(u, w, (size_t)len, (uint16_t)(8 + len), true, &self->b6, &self->a6,
+		 8 + (size_t)len, true);
+	frags6(_metadata, self, u, 8 + (size_t)len, 64, 0x6002);
+	sentinel(_metadata, self, true);
+	moved(_metadata, self, self->f6, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+
+	/* an atomic fragment (offset 0, no M) of good SRTP: dropped */
+	stats(&self->nl, self->f6, c);
+	len = srtp_of(self, rtp, &n, w, 160);
+	udp_fill(u, w, (size_t)len, (uint16_t)(8 + len), true, &self->b6, &self->a6,
+		 8 + (size_t)len, true);
+	{
+		uint8_t fh[8];
+
+		fraghdr(fh, IPPROTO_UDP, 0, false, 0x6003);
+		send6(_metadata, self, 44, fh, 8, u, 8 + (size_t)len);
+	}
+	sentinel(_metadata, self, true);
+	moved(_metadata, self, self->f6, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+}
+
+/*
+ * RFC 7112: a first fragment without the UDP header (a destination
+ * options header pushes it into the second) has no ports to match; the
+ * kernel discards it (ipv6frag_thdr_truncated), so nothing is delivered.
+ */
+TEST_F(inj, v6_first_fragment_without_udp_header)
+{
+	uint8_t rtp[MAXPKT], u[MAXPKT], ext[16], dst[8 + MAXPKT];
+	uint64_t c[KSRTP_NL_NSTATS];
+	size_t n = make_rtp(rtp, self->seq++, 0, -1, 160);
+
+	stats(&self->nl, self->f6, c);
+	udp_fill(u, rtp, n, (uint16_t)(8 + n), true, &self->b6, &self->a6, 8 + n, true);
+	/* the fragmentable part: dstopts (8 bytes: PadN) then UDP */
+	dst[0] = IPPROTO_UDP; dst[1] = 0; dst[2] = 1; dst[3] = 4;
+	memset(dst + 4, 0, 4);
+	memcpy(dst + 8, u, 8 + n);
+	fraghdr(ext, 60, 0, true, 0x6004);
+	send6(_metadata, self, 44, ext, 8, dst, 8);
+	fraghdr(ext, 60, 8, false, 0x6004);
+	send6(_metadata, self, 44, ext, 8, dst + 8, 8 + n);
+	sentinel(_metadata, self, true);
+	moved(_metadata, self, self->f6, c, 0, 0, 0);
+}
+
+/*
+ * A routing header with segments left: this host is a waypoint and would
+ * forward the packet (ipv6_rthdr_rcv), so unprotecting it would send the
+ * media on in clear.  Dropped and counted, never unprotected.
+ */
+TEST_F(inj, v6_routing_header_segments_left)
+{
+	uint8_t rtp[MAXPKT], w[MAXPKT], u[MAXPKT], rh[40];
+	uint64_t c[KSRTP_NL_NSTATS];
+	struct in6_addr far;
+	size_t n;
+	int len = srtp_of(self, rtp, &n, w, 160);
+
+	stats(&self->nl, self->f6, c);
+	inet_pton(AF_INET6, "fd99::77", &far);
+	/* summed as the hook would check it, to the current destination */
+	udp_fill(u, w, (size_t)len, (uint16_t)(8 + len), true, &self->b6, &self->a6,
+		 8 + (size_t)len, true);
+	/* RFC 8754 segment routing header, 2 segments, 1 left */
+	memset(rh, 0, sizeof(rh));
+	rh[0] = IPPROTO_UDP;
+	rh[1] = 4;		/* (40 - 8) / 8 */
+	rh[2] = 4;		/* SRH */
+	rh[3] = 1;		/* segments left */
+	rh[4] = 1;		/* last entry */
+	memcpy(rh + 8, &far, 16);
+	memcpy(rh + 24, &self->a6, 16);
+	send6(_metadata, self, 43, rh, sizeof(rh), u, 8 + (size_t)len);
+	sentinel(_metadata, self, true);
+	moved(_metadata, self, self->f6, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+}
+
+TEST_HARNESS_MAIN
