@@ -533,8 +533,13 @@ static unsigned int ksrtp_in_policy(struct net *net, struct ksrtp_flow *flow,
 	if (kind == KSRTP_PKT_UNKNOWN && !ksrtp_rtp_like(skb, p))
 		return NF_ACCEPT;	/* STUN, DTLS: not media */
 	key = ksrtp_keys(flow, KSRTP_KEY_DIR_RX, &alt);
-	if (!key || (READ_ONCE(flow->mode) != KSRTP_FLOW_MODE_SECURE && !trial))
-		return ksrtp_clear(flow);
+	if (READ_ONCE(flow->mode) != KSRTP_FLOW_MODE_SECURE) {
+		if (!key || !trial)
+			return ksrtp_clear(flow);
+	} else if (unlikely(!key)) {
+		/* SECURE without an RX key (KEY_DEL): nothing is authentic */
+		return ksrtp_drop(flow, KSRTP_A_STATS_CLEAR_DROPPED);
+	}
 	/* Too short for an RTP/RTCP header: clear in trial, else broken. */
 	if (kind == KSRTP_PKT_UNKNOWN)
 		return trial ? ksrtp_clear(flow) :

@@ -48,3 +48,10 @@ $(B)/vmtests/ksrtp_inject: tests/kselftest/ksrtp_inject.c tests/kselftest/ksft_k
 	$(CC) $(NL_CFLAGS) -Wno-missing-field-initializers -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) $(shell pkg-config --libs libsrtp2)
 
 VM_TESTS += $(B)/vmtests/ksrtp_inject
+
+# Races a second CPU can cause: key/flow churn, unload, netns exit (issue 10).
+$(B)/vmtests/ksrtp_race: tests/kselftest/ksrtp_race.c tests/kselftest/ksft_ksrtp.h tests/kselftest/ksft_netns.h $(NL_LIB) $(KSFT_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(NL_CFLAGS) -Wno-missing-field-initializers -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) $(shell pkg-config --libs libsrtp2)
+
+VM_TESTS += $(B)/vmtests/ksrtp_race

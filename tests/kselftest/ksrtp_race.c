@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Races a second CPU can cause, with nothing pinned: traffic both ways
+ * while keys of both directions and both slots are installed, swapped and
+ * deleted and the flow is deleted and re-added; the module unloaded and a
+ * namespace deleted while packets are inside the hooks.
+ *
+ *     netns A: app 10.99.0.1:5000, flow to B:6000, SECURE   netns B: peer 10.99.0.2:6000
+ *       sender: clear RTP marked "CLEARRTP" --------------->  reader: no datagram may
+ *                                                              hold the marker
+ *       app reader  <------------------------------ SRTP (libsrtp) and garbage
+ *
+ * QEMU: these run with the VM runner's default multi-threaded TCG (two
+ * vCPUs, so the hooks run on both while the control loop changes keys).
+ *
+ * Kernel config: CONFIG_NET_NS, CONFIG_VETH, CONFIG_NETFILTER, the
+ * AES/CTR/GCM/HMAC/SHA1 crypto.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <srtp2/srtp.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/ksrtp.h>
+
+#include "kselftest_harness.h"
+#include "ksft_ksrtp.h"
+#include "ksft_netns.h"
+#include "ksrtp_nl.h"
+
+enum { PORT_A = 5000, PORT_B = 6000, MAXPKT = 2048 };
+
+static const char marker[] = "CLEARRTP";
+
+static struct two_hosts hosts = { .fd_a = -1, .fd_b = -1 };
+static pid_t hosts_owner;
+
+static void __attribute__((constructor)) hosts_up(void)
+{
+	srand((unsigned int)getpid());
+	hosts_owner = getpid();
+	if (two_hosts_up(&hosts))
+		fprintf(stderr, "# could not create the namespaces\n");
+}
+
+static void __attribute__((destructor)) hosts_down(void)
+{
+	if (getpid() == hosts_owner)
+		two_hosts_down(&hosts);
+}
+
+static int udp_socket(int netns, const char *ip, int port, const char *peer, int pport)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = 2 };
+	int fd;
+
+	if (enter(netns))
+		return -1;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	a.sin_port = htons(port);
+	inet_pton(AF_INET, ip, &a.sin_addr);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	a.sin_port = htons(pport);
+	inet_pton(AF_INET, peer, &a.sin_addr);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		return -1;
+	return fd;
+}
+
+static size_t make_rtp(uint8_t *b, uint32_t ssrc, uint16_t seq, size_t plen)
+{
+	size_t i;
+
+	b[0] = 0x80;
+	b[1] = 96;
+	b[2] = seq >> 8;
+	b[3] = seq & 0xff;
+	memset(b + 4, 0, 4);
+	b[8] = ssrc >> 24; b[9] = (ssrc >> 16) & 0xff; b[10] = (ssrc >> 8) & 0xff; b[11] = ssrc & 0xff;
+	for (i = 0; i < plen; i++)
+		b[12 + i] = (uint8_t)marker[i % 8];
+	return 12 + plen;
+}
+
+static const uint8_t k_hmac[30] = "hmac-key-0123456789abcdefghij";
+static const uint8_t k_gcm[28] = "gcm-key-0123456789abcdefghi";
+
+static int key(struct ksrtp_nl *nl, uint32_t flow, uint8_t dir, uint8_t slot, bool gcm)
+{
+	struct ksrtp_key_req k = {
+		.flow_id = flow, .dir = dir, .slot = slot,
+		.profile = gcm ? KSRTP_PROFILE_AEAD_AES_128_GCM :
+				 KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80,
+		.key_len = 16, .salt_len = gcm ? 12 : 14,
+	};
+
+	memcpy(k.key, gcm ? k_gcm : k_hmac, 16);
+	memcpy(k.salt, (gcm ? k_gcm : k_hmac) + 16, k.salt_len);
+	return ksrtp_nl_key_new(nl, &k);
+}
+
+static int flow_new(struct ksrtp_nl *nl, uint32_t *id)
+{
+	struct ksrtp_flow_info f = { .mode = KSRTP_FLOW_MODE_SECURE }, got;
+	int ret;
+
+	if (ksrtp_parse_sockaddr("10.99.0.1:5000", &f.local) ||
+	    ksrtp_parse_sockaddr("10.99.0.2:6000", &f.remote))
+		return -EINVAL;
+	ret = ksrtp_nl_flow_new(nl, &f, &got);
+	*id = got.id;
+	return ret;
+}
+
+/*
+ * B: SRTP under the HMAC key and its GCM twin, and garbage, to A, until
+ * killed.  A ring of packets made once and sent over and over (repeats
+ * are replays, refused after the key's first sight of them): the hooks
+ * see far more packets than per-packet libsrtp calls would allow in TCG.
+ */
+enum { RING = 256 };
+
+static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
+{
+	for (; n > 1; p += 2, n -= 2)
+		s += (uint32_t)(p[0] << 8 | p[1]);
+	if (n)
+		s += (uint32_t)(p[0] << 8);
+	return s;
+}
+
+/*
+ * IPv4 + UDP around the @n bytes at @b + 28, B:6000 -> A:5000, with a UDP
+ * checksum: sent through a raw socket, the skb is CHECKSUM_NONE, so the
+ * hook verifies the checksum in software (the widest window of the path).
+ */
+static int wrap4(uint8_t *b, int n)
+{
+	static const uint8_t src[4] = { 10, 99, 0, 2 }, dst[4] = { 10, 99, 0, 1 };
+	uint16_t ulen = (uint16_t)(8 + n), c;
+	uint32_t sum;
+
+	memset(b, 0, 28);
+	b[0] = 0x45;
+	b[2] = (uint8_t)((20 + ulen) >> 8);
+	b[3] = (uint8_t)(20 + ulen);
+	b[8] = 64;
+	b[9] = IPPROTO_UDP;
+	memcpy(b + 12, src, 4);
+	memcpy(b + 16, dst, 4);
+	b[20] = PORT_B >> 8; b[21] = PORT_B & 0xff;
+	b[22] = PORT_A >> 8; b[23] = PORT_A & 0xff;
+	b[24] = ulen >> 8; b[25] = ulen & 0xff;
+	sum = sum16(src, 4, 0);
+	sum = sum16(dst, 4, sum);
+	sum += IPPROTO_UDP + ulen;
+	sum = sum16(b + 20, ulen, sum);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	c = (uint16_t)~sum;
+	if (!c)
+		c = 0xffff;
+	b[26] = c >> 8;
+	b[27] = c & 0xff;
+	return 20 + ulen;
+}
+
+static void peer_sender(int sb)
+{
+	static uint8_t ring[RING][28 + 400];
+	static int rlen[RING];
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	int raw = enter(hosts.fd_b) ? -1 : socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	srtp_policy_t pol;
+	srtp_t s[2];
+	uint8_t kk[2][30];
+	int i;
+
+	srtp_init();
+	for (i = 0; i < 2; i++) {
+		memset(&pol, 0, sizeof(pol));
+		if (i) {
+			srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtp);
+			srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtcp);
+		} else {
+			srtp_crypto_policy_set_rtp_default(&pol.rtp);
+			srtp_crypto_policy_set_rtcp_default(&pol.rtcp);
+		}
+		memcpy(kk[i], i ? k_gcm : k_hmac, 30);
+		pol.key = kk[i];
+		pol.ssrc.type = ssrc_any_outbound;
+		pol.window_size = 1024;
+		pol.allow_repeat_tx = 1;
+		if (srtp_create(&s[i], &pol))
+			_exit(2);
+	}
+	for (i = 0; i < RING; i++) {
+		uint16_t seq = (uint16_t)(i + 1);
+		uint8_t *p = ring[i] + 28;
+
+		rlen[i] = (int)make_rtp(p, 0xb0b, seq, 100 + seq % 200);
+		if (i % 5 == 4)
+			p[rlen[i]++] = 0xee;	/* garbage: fails auth */
+		else if (srtp_protect(s[i & 1], p, &rlen[i]))
+			_exit(3);
+		rlen[i] = wrap4(ring[i], rlen[i]);
+	}
+	inet_pton(AF_INET, "10.99.0.1", &to.sin_addr);
+	for (i = 0;; i = (i + 1) % RING) {
+		/* half through the raw socket (software checksum), half UDP */
+		if (raw >= 0 && (i & 1))
+			sendto(raw, ring[i], (size_t)rlen[i], MSG_DONTWAIT,
+			       (struct sockaddr *)&to, sizeof(to));
+		else
+			send(sb, ring[i] + 28, (size_t)rlen[i] - 28, MSG_DONTWAIT);
+	}
+}
+
+/* A's application: clear RTP with the marker, until killed; pausable. */
+static void app_sender(int sa, volatile int *pause, volatile int *paused)
+{
+	uint8_t pkt[MAXPKT];
+	uint16_t seq = 1;
+
+	for (;;) {
+		if (*pause) {
+			*paused = 1;
+			while (*pause)
+				usleep(100);
+			*paused = 0;
+		}
+		send(sa, pkt, make_rtp(pkt, 0xa11ce, seq++, 160), MSG_DONTWAIT);
+	}
+}
+
+/* Count datagrams on @fd that carry the marker (clear RTP) until killed. */
+static void wire_reader(int fd, volatile uint64_t *seen, volatile uint64_t *clear)
+{
+	uint8_t pkt[MAXPKT];
+
+	for (;;) {
+		ssize_t r = recv(fd, pkt, sizeof(pkt), 0);
+
+		if (r <= 0)
+			continue;
+		(*seen)++;
+		if (memmem(pkt, (size_t)r, marker, 8))
+			(*clear)++;
+	}
+}
+
+/* A's application reads: what it reads must be RTP from B, never SRTP. */
+static void app_reader(int fd, volatile uint64_t *seen, volatile uint64_t *bad)
+{
+	uint8_t pkt[MAXPKT];
+
+	for (;;) {
+		ssize_t r = recv(fd, pkt, sizeof(pkt), 0);
+
+		if (r <= 0)
+			continue;
+		(*seen)++;
+		/* B's RTP carries the marker; an SRTP payload would not */
+		if (r < 20 || !memmem(pkt + 12, (size_t)r - 12, marker, 8))
+			(*bad)++;
+	}
+}
+
+/* Connect A's application socket to B's port @port. */
+static int reconnect(int fd, int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	inet_pton(AF_INET, "10.99.0.2", &a.sin_addr);
+	return connect(fd, (struct sockaddr *)&a, sizeof(a));
+}
+
+struct shared {
+	int pause, paused;
+	uint64_t wire_seen, wire_clear, app_seen, app_bad;
+};
+
+TEST(keys_and_flow_churn_under_traffic)
+{
+	struct shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct ksrtp_flow_info fi;
+	int rounds = getenv("KSRTP_RACE_ROUNDS") ? atoi(getenv("KSRTP_RACE_ROUNDS")) : 300;
+	struct ksrtp_nl nl;
+	pid_t kids[4];
+	uint32_t flow;
+	int sa, sb, i, r, status;
+
+	ASSERT_NE(MAP_FAILED, sh);
+	ASSERT_EQ(0, ksrtp_load());
+	ASSERT_LE(0, hosts.fd_a);
+	sb = udp_socket(hosts.fd_b, "10.99.0.2", PORT_B, "10.99.0.1", PORT_A);
+	ASSERT_LE(0, sb);
+	sa = udp_socket(hosts.fd_a, "10.99.0.1", PORT_A, "10.99.0.2", PORT_B);
+	ASSERT_LE(0, sa);
+	ASSERT_EQ(0, ksrtp_nl_open(&nl));
+	ASSERT_EQ(0, flow_new(&nl, &flow));
+	ASSERT_EQ(0, key(&nl, flow, KSRTP_KEY_DIR_TX, 0, false));
+	ASSERT_EQ(0, key(&nl, flow, KSRTP_KEY_DIR_RX, 0, false));
+
+	for (i = 0; i < 4; i++) {
+		kids[i] = fork();
+		ASSERT_LE(0, kids[i]);
+		if (kids[i])
+			continue;
+		switch (i) {
+		case 0: peer_sender(sb); break;
+		case 1: app_sender(sa, &sh->pause, &sh->paused); break;
+		case 2: wire_reader(sb, &sh->wire_seen, &sh->wire_clear); break;
+		case 3: app_reader(sa, &sh->app_seen, &sh->app_bad); break;
+		}
+		_exit(0);
+	}
+
+	for (r = 0; r < rounds; r++) {
+		uint8_t d = r & 1 ? KSRTP_KEY_DIR_TX : KSRTP_KEY_DIR_RX;
+		int j;
+
+		/* the probe: the active RX key deleted and re-made */
+		for (j = 0; j < 4; j++) {
+			ksrtp_nl_key_del(&nl, flow, KSRTP_KEY_DIR_RX, 0);
+			key(&nl, flow, KSRTP_KEY_DIR_RX, 0, false);
+		}
+
+		/* the active key goes; the slot is empty, then refilled */
+		ksrtp_nl_key_del(&nl, flow, d, 0);
+		key(&nl, flow, d, 0, false);
+		/* a GCM key in the other slot; swap to it and back */
+		key(&nl, flow, d, 1, true);
+		ksrtp_nl_key_swap(&nl, flow, d);
+		ksrtp_nl_key_del(&nl, flow, d, 0);
+		key(&nl, flow, d, 0, false);
+		ksrtp_nl_key_swap(&nl, flow, d);
+		if (r % 3 == 0)
+			ksrtp_nl_key_del(&nl, flow, d, 1);
+		if (r % 25 == 24) {
+			/*
+			 * No flow, no protection: the app is paused while the
+			 * flow is gone, and resumes on a SECURE flow without
+			 * keys (nothing may leave clear until they come).
+			 */
+			sh->pause = 1;
+			while (!sh->paused)
+				usleep(100);
+			/*
+			 * B's SRTP, unprotected by no flow, must not reach
+			 * the application either: its socket listens to
+			 * another port of B's meanwhile.
+			 */
+			ASSERT_EQ(0, reconnect(sa, PORT_B + 999));
+			fi.id = flow;
+			ASSERT_EQ(0, ksrtp_nl_flow_del(&nl, &fi));
+			ASSERT_EQ(0, flow_new(&nl, &flow));
+			usleep(10000);	/* packets that saw no flow reach UDP */
+			ASSERT_EQ(0, reconnect(sa, PORT_B));
+			sh->pause = 0;
+			usleep(2000);
+			ASSERT_EQ(0, key(&nl, flow, KSRTP_KEY_DIR_TX, 0, false));
+			ASSERT_EQ(0, key(&nl, flow, KSRTP_KEY_DIR_RX, 0, false));
+		}
+	}
+	for (i = 0; i < 4; i++) {
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], &status, 0);
+	}
+	TH_LOG("%d rounds: B read %llu datagrams from A, %llu clear; A's app read %llu, %llu not RTP",
+	       rounds, (unsigned long long)sh->wire_seen, (unsigned long long)sh->wire_clear,
+	       (unsigned long long)sh->app_seen, (unsigned long long)sh->app_bad);
+	EXPECT_EQ(0, sh->wire_clear);
+	EXPECT_EQ(0, sh->app_bad);
+	EXPECT_LT(0, sh->wire_seen);
+	EXPECT_LT(0, sh->app_seen);
+	fi.id = flow;
+	ksrtp_nl_flow_del(&nl, &fi);
+	ksrtp_nl_close(&nl);
+	close(sa);
+	close(sb);
+}
+
+/* Unload with traffic both ways on both vCPUs, nothing pinned; 3 times. */
+TEST(unload_unpinned_under_traffic)
+{
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		struct ksrtp_nl nl;
+		pid_t kids[2];
+		uint32_t flow;
+		int sa, sb, i, status;
+
+		ASSERT_EQ(0, ksrtp_load());
+		sb = udp_socket(hosts.fd_b, "10.99.0.2", PORT_B, "10.99.0.1", PORT_A);
+		ASSERT_LE(0, sb);
+		sa = udp_socket(hosts.fd_a, "10.99.0.1", PORT_A, "10.99.0.2", PORT_B);
+		ASSERT_LE(0, sa);
+		ASSERT_EQ(0, ksrtp_nl_open(&nl));
+		ASSERT_EQ(0, flow_new(&nl, &flow));
+		ASSERT_EQ(0, key(&nl, flow, KSRTP_KEY_DIR_TX, 0, false));
+		ASSERT_EQ(0, key(&nl, flow, KSRTP_KEY_DIR_RX, 0, false));
+		ASSERT_EQ(0, key(&nl, flow, KSRTP_KEY_DIR_RX, 1, true));
+		ksrtp_nl_close(&nl);
+		for (i = 0; i < 2; i++) {
+			kids[i] = fork();
+			ASSERT_LE(0, kids[i]);
+			if (!kids[i]) {
+				if (i)
+					peer_sender(sb);
+				else
+					for (;;) {
+						uint8_t pkt[MAXPKT];
+
+						send(sa, pkt, make_rtp(pkt, 1, 1, 160), MSG_DONTWAIT);
+					}
+			}
+		}
+		/* traffic is flowing when the module goes */
+		usleep(200000);
+		EXPECT_EQ(0, ksrtp_unload());
+		for (i = 0; i < 2; i++) {
+			kill(kids[i], SIGKILL);
+			waitpid(kids[i], &status, 0);
+		}
+		EXPECT_FALSE(ksrtp_loaded());
+		close(sa);
+		close(sb);
+	}
+}
+
+/*
+ * A namespace with a flow is deleted while packets arrive in it from its
+ * peer and leave it from its application; 4 times.
+ */
+TEST(netns_exit_under_traffic)
+{
+	int round;
+
+	ASSERT_EQ(0, ksrtp_load());
+	for (round = 0; round < 4; round++) {
+		struct two_hosts h = { .fd_a = -1, .fd_b = -1 };
+		struct ksrtp_nl nl;
+		pid_t kids[2];
+		uint32_t flow;
+		int sa, sb, i, status;
+
+		ASSERT_EQ(0, two_hosts_up(&h));
+		sb = udp_socket(h.fd_b, "10.99.0.2", PORT_B, "10.99.0.1", PORT_A);
+		ASSERT_LE(0, sb);
+		sa = udp_socket(h.fd_a, "10.99.0.1", PORT_A, "10.99.0.2", PORT_B);
+		ASSERT_LE(0, sa);
+		ASSERT_EQ(0, ksrtp_nl_open(&nl));
+		ASSERT_EQ(0, flow_new(&nl, &flow));
+		ASSERT_EQ(0, key(&nl, flow, KSRTP_KEY_DIR_TX, 0, false));
+		ASSERT_EQ(0, key(&nl, flow, KSRTP_KEY_DIR_RX, 0, false));
+		ksrtp_nl_close(&nl);
+		for (i = 0; i < 2; i++) {
+			kids[i] = fork();
+			ASSERT_LE(0, kids[i]);
+			if (!kids[i]) {
+				if (i)
+					peer_sender(sb);
+				else
+					for (;;) {
+						uint8_t pkt[MAXPKT];
+
+						send(sa, pkt, make_rtp(pkt, 1, 1, 160), MSG_DONTWAIT);
+					}
+			}
+		}
+		usleep(100000);
+		/* A's last references: its app (killed), sockets, fd, name */
+		kill(kids[0], SIGKILL);
+		waitpid(kids[0], &status, 0);
+		close(sa);
+		close(h.fd_a);
+		h.fd_a = -1;
+		ASSERT_EQ(0, sh("/sbin/ip netns del %s", h.a));
+		usleep(300000);		/* B keeps sending while A goes */
+		kill(kids[1], SIGKILL);
+		waitpid(kids[1], &status, 0);
+		close(sb);
+		two_hosts_down(&h);
+	}
+	ASSERT_EQ(0, enter(hosts.fd_a));
+}
+
+TEST_HARNESS_MAIN
