@@ -595,6 +595,9 @@ static int ksrtp_parse_key(struct genl_info *info, bool full, bool need_slot,
 	p->salt_len = salt_len;
 	nla_memcpy(p->master_key, tb[KSRTP_A_KEY_MASTER_KEY], key_len);
 	nla_memcpy(p->master_salt, tb[KSRTP_A_KEY_MASTER_SALT], salt_len);
+	/* The request's copy, too: it may linger in a socket buffer. */
+	memzero_explicit(nla_data(tb[KSRTP_A_KEY_MASTER_KEY]), key_len);
+	memzero_explicit(nla_data(tb[KSRTP_A_KEY_MASTER_SALT]), salt_len);
 	if (tb[KSRTP_A_KEY_ROC]) {
 		p->has_roc = true;
 		p->roc = nla_get_u32(tb[KSRTP_A_KEY_ROC]);
@@ -622,11 +625,41 @@ static struct ksrtp_flow *ksrtp_key_flow(struct ksrtp_net *kn, u32 id,
 	return flow;
 }
 
+/* The message below names the limit. */
+static_assert(KSRTP_CTX_MAX_SIZE == 512 * 1024);
+
+/* The extack message for an error of ksrtp_key_create(). */
+static void ksrtp_key_create_msg(struct netlink_ext_ack *extack, int err)
+{
+	switch (err) {
+	case -ERANGE:
+		NL_SET_ERR_MSG(extack,
+			       "replay window x SSRC bound needs more than the 512 KiB a key may use (KSRTP_A_KEY_REPLAY_WINDOW, KSRTP_A_KEY_MAX_SSRCS)");
+		break;
+	case -ENOENT:
+		NL_SET_ERR_MSG(extack,
+			       "the kernel lacks a crypto algorithm this profile needs");
+		break;
+	case -EINVAL:
+		NL_SET_ERR_MSG(extack, "the SRTP core refused these key parameters");
+		break;
+	case -ENOMEM:
+		NL_SET_ERR_MSG(extack, "out of memory for the key");
+		break;
+	}
+}
+
+/*
+ * KEY_NEW: the key is built (allocation, key derivation, transforms) before
+ * the namespace's lock is taken; under it the flow is looked up again (it
+ * may have been deleted meanwhile) and the key published.
+ */
 static int ksrtp_nl_key_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
 	struct nlattr *tb[KSRTP_A_KEY_MAX + 1];
 	struct ksrtp_key_params p = { 0 };
+	struct ksrtp_key *key = NULL;
 	struct ksrtp_flow *flow;
 	u32 id;
 	int ret;
@@ -634,19 +667,30 @@ static int ksrtp_nl_key_new(struct sk_buff *skb, struct genl_info *info)
 	ret = ksrtp_parse_key(info, true, false, tb, &p, &id);
 	if (ret)
 		goto out;
+	if (!ksrtp_key_ctx_need(&p) ||
+	    ksrtp_key_ctx_need(&p) > KSRTP_CTX_MAX_SIZE) {
+		ret = -ERANGE;
+		ksrtp_key_create_msg(info->extack, ret);
+		goto out;
+	}
+	key = ksrtp_key_create(&p);
+	if (IS_ERR(key)) {
+		ret = PTR_ERR(key);
+		key = NULL;
+		ksrtp_key_create_msg(info->extack, ret);
+		goto out;
+	}
 	mutex_lock(&kn->lock);
 	flow = ksrtp_key_flow(kn, id, tb, info->extack);
-	if (!flow)
+	if (flow) {
+		ksrtp_key_publish(kn, flow, key, &p);
+		key = NULL;
+	} else {
 		ret = -ENOENT;
-	else
-		ret = ksrtp_key_install(kn, flow, &p);
+	}
 	mutex_unlock(&kn->lock);
-	if (ret == -ENOENT && flow)
-		NL_SET_ERR_MSG(info->extack,
-			       "the kernel lacks a crypto algorithm this profile needs");
-	else if (ret == -EINVAL)
-		NL_SET_ERR_MSG(info->extack, "the SRTP core refused these key parameters");
 out:
+	ksrtp_key_destroy(key);
 	memzero_explicit(&p, sizeof(p));
 	return ret;
 }
