@@ -20,7 +20,7 @@ $(B)/vmtests/%: tests/kselftest/%.c tests/kselftest/ksft_ksrtp.h $(NL_LIB) $(KSF
 	@mkdir -p $(@D)
 	$(CC) $(NL_CFLAGS) -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS)
 
-VM_TESTS += $(B)/vmtests/ksrtp_genl
+VM_TESTS += $(B)/vmtests/ksrtp_genl $(B)/vmtests/ksrtp_perm
 
 # Native unit tests of the userspace pieces above.
 $(B)/tests/sockaddr: tests/unit/sockaddr.c $(NL_LIB) $(KSFT_HDR)
