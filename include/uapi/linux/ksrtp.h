@@ -90,6 +90,12 @@
  *                      with the other at its default fits)
  *   Installs (or replaces) the key in SLOT of DIR.  The slot that was just
  *   written becomes the active one when the direction had no active key.
+ *   Rotation keeps the RFC 3711 index: unless ROC or SEQ is given, every
+ *   SSRC the direction's active key has seen starts under the new key
+ *   where it is now (ROC, highest sequence number, SRTCP index), as
+ *   libsrtp's srtp_update() does; so KEY_NEW into the other slot and
+ *   KEY_SWAP after 2^16 packets keep authenticating.  The state is taken
+ *   at KEY_NEW: swap (and let the peer switch) within 2^15 packets of it.
  *   Session keys are derived here (RFC 3711 §4.3); the master key is wiped
  *   once they are.  Keys are never readable back.
  *
@@ -109,8 +115,13 @@
  *             KSRTP_A_STATS         nest, u64 counters, enum ksrtp_stats_attr
  *             KSRTP_A_KEY           nest per installed key: FLOW_ID, DIR, SLOT,
  *                                   PROFILE, KSRTP_A_KEY_ACTIVE (flag),
- *                                   KSRTP_A_KEY_ROC (of the first SSRC),
- *                                   KSRTP_A_KEY_PACKETS (u64) -- never the key
+ *                                   KSRTP_A_KEY_ROC, KSRTP_A_KEY_PACKETS
+ *                                   (u64) -- never the key
+ *   KSRTP_A_KEY_ROC is the ROC of the key's first SSRC (the first it
+ *   protected or authenticated, or the first carried over from the key it
+ *   replaced): a call's media stream in that direction.  A flow that
+ *   carries several SSRCs per direction (RTX, simulcast) has one ROC per
+ *   SSRC; only the first is reported.
  *
  * KSRTP_CMD_ZRTP_LISTEN                       (admin)
  *   request:  (none)
