@@ -179,7 +179,7 @@ static void *ksrtp_kkey_new(enum ksrtp_alg alg, const u8 *key,
 	struct ksrtp_kkey *k;
 	int ret;
 
-	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	k = kzalloc(sizeof(*k), GFP_KERNEL_ACCOUNT);
 	if (!k)
 		return NULL;
 	k->alg = alg;
@@ -197,14 +197,14 @@ static void *ksrtp_kkey_new(enum ksrtp_alg alg, const u8 *key,
 			ret = crypto_sync_skcipher_setkey(k->ctr, key, key_len);
 		if (!ret) {
 			k->ctr_req = skcipher_request_alloc(&k->ctr->base,
-							    GFP_KERNEL);
+							    GFP_KERNEL_ACCOUNT);
 			ret = k->ctr_req ? 0 : -ENOMEM;
 		}
 		if (!ret)
 			k->fast_ctr = ksrtp_fast_ctr(key, key_len);
 		if (k->fast_ctr) {
 			k->fast_ctr_req = skcipher_request_alloc(k->fast_ctr,
-								 GFP_KERNEL);
+								 GFP_KERNEL_ACCOUNT);
 			if (!k->fast_ctr_req) {
 				crypto_free_skcipher(k->fast_ctr);
 				k->fast_ctr = NULL;
@@ -219,7 +219,7 @@ static void *ksrtp_kkey_new(enum ksrtp_alg alg, const u8 *key,
 		if (!ret) {
 			k->desc = kzalloc(sizeof(*k->desc) +
 					  crypto_shash_descsize(k->hmac),
-					  GFP_KERNEL);
+					  GFP_KERNEL_ACCOUNT);
 			ret = k->desc ? 0 : -ENOMEM;
 		}
 		if (!ret)
@@ -233,13 +233,13 @@ static void *ksrtp_kkey_new(enum ksrtp_alg alg, const u8 *key,
 		if (!ret)
 			ret = crypto_aead_setauthsize(k->gcm, KSRTP_GCM_TAG_LEN);
 		if (!ret) {
-			k->req = aead_request_alloc(k->gcm, GFP_KERNEL);
+			k->req = aead_request_alloc(k->gcm, GFP_KERNEL_ACCOUNT);
 			ret = k->req ? 0 : -ENOMEM;
 		}
 		if (!ret)
 			k->fast_gcm = ksrtp_fast_gcm(key, key_len);
 		if (k->fast_gcm) {
-			k->fast_req = aead_request_alloc(k->fast_gcm, GFP_KERNEL);
+			k->fast_req = aead_request_alloc(k->fast_gcm, GFP_KERNEL_ACCOUNT);
 			if (!k->fast_req) {
 				crypto_free_aead(k->fast_gcm);
 				k->fast_gcm = NULL;

@@ -2,8 +2,11 @@
 /*
  * The flow table: one per network namespace.
  *
- * Writers (netlink, namespace teardown) hold kn->lock.  The packet path
- * looks flows up under rcu_read_lock() only; a removed flow, with its keys,
+ * Writers (netlink, namespace teardown) hold kn->lock, a per-namespace
+ * mutex: the family runs with parallel_ops, so two namespaces never wait
+ * for each other, and nothing slow (key derivation, crypto allocation)
+ * happens under it.  The packet path looks flows up under rcu_read_lock()
+ * only; a removed flow, with its keys,
  * is wiped and freed from a workqueue after a grace period.
  */
 #include <linux/jhash.h>
@@ -14,9 +17,15 @@
 
 #include "flow.h"
 
-static unsigned int max_flows = 65536;
+/*
+ * A flow costs ~1 KiB with its per-CPU counters, up to four keys (two
+ * directions, two slots) a few KiB each with the default window and SSRC
+ * bound, at most KSRTP_CTX_MAX_SIZE (512 KiB) each with the largest.  All
+ * of it is charged to the memory cgroup of whoever created it.
+ */
+static unsigned int max_flows = 16384;
 module_param(max_flows, uint, 0644);
-MODULE_PARM_DESC(max_flows, "Maximum number of flows per network namespace");
+MODULE_PARM_DESC(max_flows, "Maximum number of flows per network namespace (16384)");
 
 static unsigned int ksrtp_net_id __read_mostly;
 struct workqueue_struct *ksrtp_wq;
@@ -136,10 +145,11 @@ int ksrtp_flow_add(struct net *net, struct ksrtp_net *kn,
 	}
 
 	ret = -ENOMEM;
-	flow = kzalloc(sizeof(*flow), GFP_KERNEL);
+	flow = kzalloc(sizeof(*flow), GFP_KERNEL_ACCOUNT);
 	if (!flow)
 		goto out;
-	flow->stats = alloc_percpu(struct ksrtp_pcpu_stats);
+	flow->stats = alloc_percpu_gfp(struct ksrtp_pcpu_stats,
+				       GFP_KERNEL_ACCOUNT);
 	if (!flow->stats)
 		goto err_free;
 	for_each_possible_cpu(cpu)
@@ -149,7 +159,7 @@ int ksrtp_flow_add(struct net *net, struct ksrtp_net *kn,
 	flow->policy = policy;
 
 	ret = xa_alloc_cyclic(&kn->ids, &flow->id, flow, xa_limit_32b,
-			      &kn->next_id, GFP_KERNEL);
+			      &kn->next_id, GFP_KERNEL_ACCOUNT);
 	if (ret < 0)
 		goto err_free;
 

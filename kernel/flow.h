@@ -108,10 +108,14 @@ int ksrtp_flow_add(struct net *net, struct ksrtp_net *kn,
 		   struct ksrtp_flow **out);
 void ksrtp_flow_remove(struct ksrtp_net *kn, struct ksrtp_flow *flow);
 
-/* Keys (key.c).  Writers hold ksrtp_net.lock. */
+/*
+ * Keys (key.c).  ksrtp_key_create() runs without any lock (it sleeps, in
+ * the crypto API); the others are writers and hold ksrtp_net.lock.
+ */
 struct ksrtp_key_params;
-int ksrtp_key_install(struct ksrtp_net *kn, struct ksrtp_flow *flow,
-		      const struct ksrtp_key_params *p);
+struct ksrtp_key *ksrtp_key_create(const struct ksrtp_key_params *p);
+void ksrtp_key_publish(struct ksrtp_net *kn, struct ksrtp_flow *flow,
+		       struct ksrtp_key *key, const struct ksrtp_key_params *p);
 int ksrtp_key_delete(struct ksrtp_net *kn, struct ksrtp_flow *flow, u8 dir,
 		     u8 slot);
 int ksrtp_key_swap(struct ksrtp_net *kn, struct ksrtp_flow *flow, u8 dir);

@@ -21,6 +21,9 @@ struct ksrtp_key_params {
 	u32 max_ssrcs;
 };
 
+/* Context bytes @p needs, within the core's limit or not (0: bad @p). */
+size_t ksrtp_key_ctx_need(const struct ksrtp_key_params *p);
+
 /* Expected master key and salt lengths of a uapi profile; false if unknown. */
 bool ksrtp_profile_lengths(u16 profile, u8 *key_len, u8 *salt_len);
 

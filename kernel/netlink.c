@@ -336,7 +336,9 @@ static int ksrtp_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 			      KSRTP_F_FLOWS | KSRTP_F_IPV6 | KSRTP_F_SRTP |
 			      KSRTP_F_ZRTP | KSRTP_F_WATCH |
 			      KSRTP_F_RX_TRIAL | KSRTP_F_SECURED_EVENT, KSRTP_A_PAD) ||
-	    nla_put_u32(msg, KSRTP_A_FLOW_COUNT, READ_ONCE(kn->count))) {
+	    /* How many calls the host carries is the administrator's. */
+	    (netlink_capable(skb, CAP_NET_ADMIN) &&
+	     nla_put_u32(msg, KSRTP_A_FLOW_COUNT, READ_ONCE(kn->count)))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -595,6 +597,9 @@ static int ksrtp_parse_key(struct genl_info *info, bool full, bool need_slot,
 	p->salt_len = salt_len;
 	nla_memcpy(p->master_key, tb[KSRTP_A_KEY_MASTER_KEY], key_len);
 	nla_memcpy(p->master_salt, tb[KSRTP_A_KEY_MASTER_SALT], salt_len);
+	/* The request's copy, too: it may linger in a socket buffer. */
+	memzero_explicit(nla_data(tb[KSRTP_A_KEY_MASTER_KEY]), key_len);
+	memzero_explicit(nla_data(tb[KSRTP_A_KEY_MASTER_SALT]), salt_len);
 	if (tb[KSRTP_A_KEY_ROC]) {
 		p->has_roc = true;
 		p->roc = nla_get_u32(tb[KSRTP_A_KEY_ROC]);
@@ -622,11 +627,41 @@ static struct ksrtp_flow *ksrtp_key_flow(struct ksrtp_net *kn, u32 id,
 	return flow;
 }
 
+/* The message below names the limit. */
+static_assert(KSRTP_CTX_MAX_SIZE == 512 * 1024);
+
+/* The extack message for an error of ksrtp_key_create(). */
+static void ksrtp_key_create_msg(struct netlink_ext_ack *extack, int err)
+{
+	switch (err) {
+	case -ERANGE:
+		NL_SET_ERR_MSG(extack,
+			       "replay window x SSRC bound needs more than the 512 KiB a key may use (KSRTP_A_KEY_REPLAY_WINDOW, KSRTP_A_KEY_MAX_SSRCS)");
+		break;
+	case -ENOENT:
+		NL_SET_ERR_MSG(extack,
+			       "the kernel lacks a crypto algorithm this profile needs");
+		break;
+	case -EINVAL:
+		NL_SET_ERR_MSG(extack, "the SRTP core refused these key parameters");
+		break;
+	case -ENOMEM:
+		NL_SET_ERR_MSG(extack, "out of memory for the key");
+		break;
+	}
+}
+
+/*
+ * KEY_NEW: the key is built (allocation, key derivation, transforms) before
+ * the namespace's lock is taken; under it the flow is looked up again (it
+ * may have been deleted meanwhile) and the key published.
+ */
 static int ksrtp_nl_key_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
 	struct nlattr *tb[KSRTP_A_KEY_MAX + 1];
 	struct ksrtp_key_params p = { 0 };
+	struct ksrtp_key *key = NULL;
 	struct ksrtp_flow *flow;
 	u32 id;
 	int ret;
@@ -634,19 +669,30 @@ static int ksrtp_nl_key_new(struct sk_buff *skb, struct genl_info *info)
 	ret = ksrtp_parse_key(info, true, false, tb, &p, &id);
 	if (ret)
 		goto out;
+	if (!ksrtp_key_ctx_need(&p) ||
+	    ksrtp_key_ctx_need(&p) > KSRTP_CTX_MAX_SIZE) {
+		ret = -ERANGE;
+		ksrtp_key_create_msg(info->extack, ret);
+		goto out;
+	}
+	key = ksrtp_key_create(&p);
+	if (IS_ERR(key)) {
+		ret = PTR_ERR(key);
+		key = NULL;
+		ksrtp_key_create_msg(info->extack, ret);
+		goto out;
+	}
 	mutex_lock(&kn->lock);
 	flow = ksrtp_key_flow(kn, id, tb, info->extack);
-	if (!flow)
+	if (flow) {
+		ksrtp_key_publish(kn, flow, key, &p);
+		key = NULL;
+	} else {
 		ret = -ENOENT;
-	else
-		ret = ksrtp_key_install(kn, flow, &p);
+	}
 	mutex_unlock(&kn->lock);
-	if (ret == -ENOENT && flow)
-		NL_SET_ERR_MSG(info->extack,
-			       "the kernel lacks a crypto algorithm this profile needs");
-	else if (ret == -EINVAL)
-		NL_SET_ERR_MSG(info->extack, "the SRTP core refused these key parameters");
 out:
+	ksrtp_key_destroy(key);
 	memzero_explicit(&p, sizeof(p));
 	return ret;
 }
@@ -843,7 +889,8 @@ static int ksrtp_nl_watch_new(struct sk_buff *skb, struct genl_info *info)
 		kn->hooks_registered = true;
 	}
 	ret = -ENOMEM;
-	ws = kzalloc(struct_size(ws, w, (old ? old->n : 0) + 1), GFP_KERNEL);
+	ws = kzalloc(struct_size(ws, w, (old ? old->n : 0) + 1),
+		     GFP_KERNEL_ACCOUNT);
 	if (!ws)
 		goto err_unlock;
 	if (old) {
@@ -913,7 +960,8 @@ static int ksrtp_nl_watch_del(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (old->n > 1) {
 		ret = -ENOMEM;
-		ws = kzalloc(struct_size(ws, w, old->n - 1), GFP_KERNEL);
+		ws = kzalloc(struct_size(ws, w, old->n - 1),
+			     GFP_KERNEL_ACCOUNT);
 		if (!ws)
 			goto out;
 		for (j = 0; j < old->n; j++)
@@ -1043,6 +1091,18 @@ void ksrtp_nl_event_flow_secured(struct net *net, const struct ksrtp_flow *flow)
 				KSRTP_MCGRP_EVENTS_ID, GFP_ATOMIC);
 }
 
+/*
+ * Who may do what (Documentation/operations.md, "Who may use ksrtp"):
+ * every command but GET_INFO needs CAP_NET_ADMIN in the initial user
+ * namespace (GENL_ADMIN_PERM: the socket's opener and the sender both), in
+ * whatever network namespace the socket lives.  A container given the real
+ * capability works in its own netns; an unprivileged user namespace, which
+ * anyone may create, reaches nothing but GET_INFO: flows carry peers'
+ * addresses, keys protect other people's calls, and the crypto work of
+ * KEY_NEW is the host's.  GET_INFO answers version and features to anyone
+ * (what a tool needs to say "ksrtp is there"), the flow count only to an
+ * administrator.
+ */
 static const struct genl_ops ksrtp_genl_ops[] = {
 	{
 		.cmd = KSRTP_CMD_GET_INFO,
@@ -1050,56 +1110,69 @@ static const struct genl_ops ksrtp_genl_ops[] = {
 	}, {
 		.cmd = KSRTP_CMD_FLOW_NEW,
 		.doit = ksrtp_nl_flow_new,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = KSRTP_CMD_FLOW_DEL,
 		.doit = ksrtp_nl_flow_del,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = KSRTP_CMD_FLOW_GET,
 		.doit = ksrtp_nl_flow_get,
 		.dumpit = ksrtp_nl_flow_dump,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = KSRTP_CMD_FLOW_SET,
 		.doit = ksrtp_nl_flow_set,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = KSRTP_CMD_KEY_NEW,
 		.doit = ksrtp_nl_key_new,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = KSRTP_CMD_KEY_DEL,
 		.doit = ksrtp_nl_key_del,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = KSRTP_CMD_KEY_SWAP,
 		.doit = ksrtp_nl_key_swap,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = KSRTP_CMD_STATS_GET,
 		.doit = ksrtp_nl_stats_get,
 		.dumpit = ksrtp_nl_stats_dump,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = KSRTP_CMD_ZRTP_LISTEN,
 		.doit = ksrtp_nl_zrtp_listen,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = KSRTP_CMD_ZRTP_XMIT,
 		.doit = ksrtp_nl_zrtp_xmit,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = KSRTP_CMD_WATCH_NEW,
 		.doit = ksrtp_nl_watch_new,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	}, {
 		.cmd = KSRTP_CMD_WATCH_DEL,
 		.doit = ksrtp_nl_watch_del,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 
+/*
+ * The events name flows and their peers: joining needs CAP_NET_ADMIN over
+ * the socket's network namespace (the check 6.1 offers for a group,
+ * ns_capable(net->user_ns)).  In the initial namespaces that is the
+ * commands' rule; a netns owned by an unprivileged user namespace can hold
+ * no flow or watch of its own (its owner cannot create them), so its
+ * group stays silent unless the host's administrator puts flows there.
+ */
 static const struct genl_multicast_group ksrtp_mcgrps[] = {
-	[KSRTP_MCGRP_EVENTS_ID] = { .name = KSRTP_MCGRP_EVENTS },
+	[KSRTP_MCGRP_EVENTS_ID] = {
+		.name = KSRTP_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 static struct genl_family ksrtp_genl_family __ro_after_init = {
@@ -1108,6 +1181,12 @@ static struct genl_family ksrtp_genl_family __ro_after_init = {
 	.maxattr = KSRTP_A_MAX,
 	.policy = ksrtp_policy,
 	.netnsok = true,
+	/*
+	 * No genl_mutex around the commands: each takes its namespace's
+	 * kn->lock for what it changes or reads, and KEY_NEW does its crypto
+	 * work before taking it, so no namespace waits for another's.
+	 */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = ksrtp_genl_ops,
 	.n_ops = ARRAY_SIZE(ksrtp_genl_ops),

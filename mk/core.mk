@@ -20,7 +20,7 @@ $(B)/vmtests/%: tests/kselftest/%.c tests/kselftest/ksft_ksrtp.h $(NL_LIB) $(KSF
 	@mkdir -p $(@D)
 	$(CC) $(NL_CFLAGS) -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS)
 
-VM_TESTS += $(B)/vmtests/ksrtp_genl
+VM_TESTS += $(B)/vmtests/ksrtp_genl $(B)/vmtests/ksrtp_perm
 
 # Native unit tests of the userspace pieces above.
 $(B)/tests/sockaddr: tests/unit/sockaddr.c $(NL_LIB) $(KSFT_HDR)
@@ -34,6 +34,12 @@ $(B)/vmtests/ksrtp_datapath: tests/kselftest/ksrtp_datapath.c tests/kselftest/ks
 	$(CC) $(NL_CFLAGS) -Wno-missing-field-initializers -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) $(shell pkg-config --libs libsrtp2)
 
 VM_TESTS += $(B)/vmtests/ksrtp_datapath
+
+$(B)/vmtests/ksrtp_roc: tests/kselftest/ksrtp_roc.c tests/kselftest/ksft_ksrtp.h tests/kselftest/ksft_netns.h $(NL_LIB) $(KSFT_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(NL_CFLAGS) -Wno-missing-field-initializers -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) $(shell pkg-config --libs libsrtp2)
+
+VM_TESTS += $(B)/vmtests/ksrtp_roc
 
 # libFuzzer harness for the ADDR:PORT parser.
 $(B)/fuzz/sockaddr: tests/fuzz/sockaddr.c userspace/nl/ksrtp_nl.c userspace/nl/ksrtp_nl.h

@@ -79,16 +79,21 @@ static int opts_check(const struct ksrtp_opts *o, u32 *window, u32 *max)
 	return 0;
 }
 
-size_t ksrtp_ctx_size(const struct ksrtp_opts *opts)
+size_t ksrtp_ctx_need(const struct ksrtp_opts *opts)
 {
 	u32 window, max;
-	size_t size;
 
 	if (opts_check(opts, &window, &max))
 		return 0;
-	size = sizeof(struct ksrtp_ctx) +
+	return sizeof(struct ksrtp_ctx) +
 	       (size_t)max * sizeof(struct ksrtp_stream) +
 	       (size_t)max * 2 * ksrtp_replay_words(window) * sizeof(u64);
+}
+
+size_t ksrtp_ctx_size(const struct ksrtp_opts *opts)
+{
+	size_t size = ksrtp_ctx_need(opts);
+
 	return size <= KSRTP_CTX_MAX_SIZE ? size : 0;
 }
 
@@ -357,6 +362,37 @@ static struct ksrtp_stream *stream_add(struct ksrtp_ctx *ctx,
 	*s = *tmpl;
 	memset(stream_bits(ctx, s, false), 0, 2 * ctx->words * sizeof(u64));
 	return s;
+}
+
+/*
+ * Rotation (RFC 3711 §3.3.1 keeps ROC and s_l per SSRC in the crypto
+ * context; a new master key for the same session must not restart them, or
+ * the peer, which carries them over as libsrtp's srtp_update() does, is
+ * suddenly 2^16 * ROC packets ahead).  The replay bitmap starts empty: what
+ * the old key accepted cannot authenticate under the new one.
+ */
+int ksrtp_stream_seed(struct ksrtp_ctx *ctx,
+		      const struct ksrtp_stream_info *info)
+{
+	struct ksrtp_stream tmp, *s;
+
+	if (stream_find(ctx, info->ssrc))
+		return KSRTP_ERR_INVAL;
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.ssrc = info->ssrc;
+	if (info->rtp_seen) {
+		tmp.rtp_top = (u64)info->roc << 16 | info->seq;
+		tmp.rtp_seen = 1;
+	} else if (ctx->flags & KSRTP_OPT_INIT_SEQ) {
+		tmp.rtp_top = (u64)ctx->init_roc << 16 | ctx->init_seq;
+		tmp.rtp_seen = 1;
+	}
+	/* One SRTCP index serves both roles: sent (TX) or highest seen (RX). */
+	tmp.rtcp_tx = info->rtcp_index;
+	tmp.rtcp_top = info->rtcp_index;
+	tmp.rtcp_seen = info->rtcp_seen;
+	s = stream_add(ctx, &tmp);
+	return s ? 0 : KSRTP_ERR_SSRC_LIMIT;
 }
 
 /* RFC 3711 §3.3.1: the index of this packet, and §3.3.2 the replay check. */

@@ -64,8 +64,12 @@ enum {
 	KSRTP_REPLAY_MAX = 32768,
 	KSRTP_SSRCS_DEFAULT = 16,
 	KSRTP_SSRCS_MAX = 4096,
-	/* Bound on ksrtp_ctx_size(): window x SSRCs must fit in a kmalloc. */
-	KSRTP_CTX_MAX_SIZE = 256 * 1024,
+	/*
+	 * Bound on ksrtp_ctx_size(): window x SSRCs must fit in a kmalloc.
+	 * The largest window with the default SSRC bound (~258 KiB), and the
+	 * default window with the largest SSRC bound (~352 KiB), both fit.
+	 */
+	KSRTP_CTX_MAX_SIZE = 512 * 1024,
 	/* Worst case growth of a packet on protect: MKI + E||index + tag. */
 	KSRTP_MAX_TRAILER = KSRTP_MAX_MKI_LEN + 4 + 16,
 };
@@ -131,6 +135,13 @@ struct ksrtp_ctx {
  * NULL); 0 if the options are invalid or need more than KSRTP_CTX_MAX_SIZE.
  */
 size_t ksrtp_ctx_size(const struct ksrtp_opts *opts);
+
+/*
+ * Bytes a context with @opts would need, whether or not that is within
+ * KSRTP_CTX_MAX_SIZE; 0 only if the options are invalid.  For the error
+ * message of a caller that refuses the combination.
+ */
+size_t ksrtp_ctx_need(const struct ksrtp_opts *opts);
 
 /*
  * Create a context from a master key and salt: the session keys are derived
@@ -207,6 +218,17 @@ struct ksrtp_stream_info {
 };
 int ksrtp_stream_get(const struct ksrtp_ctx *ctx, unsigned int i,
 		     struct ksrtp_stream_info *info);
+
+/*
+ * Start an SSRC of @ctx where another context left it (key rotation): its
+ * ROC and highest sequence number (if @info->rtp_seen), and its SRTCP
+ * index, as ksrtp_stream_get() read them from the old context.  The replay
+ * bitmaps start empty.  Call before @ctx has seen any packet of that SSRC;
+ * KSRTP_ERR_INVAL if it has, KSRTP_ERR_SSRC_LIMIT if @ctx is full.  Does
+ * not sleep or allocate.
+ */
+int ksrtp_stream_seed(struct ksrtp_ctx *ctx,
+		      const struct ksrtp_stream_info *info);
 
 /* ---- parsing (srtp_parse.c) ---- */
 

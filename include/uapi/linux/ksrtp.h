@@ -8,9 +8,15 @@
  *
  * Conventions
  * -----------
- * - Every command that changes state needs CAP_NET_ADMIN in the user
- *   namespace owning the network namespace (GENL_UNS_ADMIN_PERM).  Queries
- *   are open to everyone.
+ * - Every command but GET_INFO, queries and dumps included, needs
+ *   CAP_NET_ADMIN in the initial user namespace (GENL_ADMIN_PERM), whatever
+ *   the socket's network namespace; an unprivileged user namespace's root
+ *   gets EPERM.  GET_INFO answers anyone, KSRTP_A_FLOW_COUNT only to an
+ *   administrator.  Joining the events group needs CAP_NET_ADMIN over the
+ *   socket's network namespace.
+ * - Per network namespace at most max_flows flows (module parameter,
+ *   default 16384; then -ENOSPC), 4 keys a flow, 64 watches.  Memory is
+ *   charged to the caller's memory cgroup.
  * - Objects live in the network namespace of the netlink socket that
  *   created them and die with it.
  * - Errors carry an extack message naming the attribute that was wrong.
@@ -19,12 +25,13 @@
  * Commands and their attribute trees
  * ----------------------------------
  *
- * KSRTP_CMD_GET_INFO                          (query, doit)
+ * KSRTP_CMD_GET_INFO                          (open to anyone, doit)
  *   request:  (none)
  *   reply:    KSRTP_A_VERSION       u32   module version, KSRTP_VERSION
  *             KSRTP_A_API_VERSION   u32   KSRTP_API_VERSION of this header
  *             KSRTP_A_FEATURES      u64   KSRTP_F_* bits this module supports
- *             KSRTP_A_FLOW_COUNT    u32   flows in the caller's netns
+ *             KSRTP_A_FLOW_COUNT    u32   flows in the caller's netns (only
+ *                                         to a caller with CAP_NET_ADMIN)
  *
  * KSRTP_CMD_FLOW_NEW                          (admin)
  *   request:  KSRTP_A_FLOW          nest
@@ -47,7 +54,7 @@
  *   request:  KSRTP_A_FLOW nest with KSRTP_A_FLOW_ID
  *             (or LOCAL + REMOTE to name it by its 4-tuple)
  *
- * KSRTP_CMD_FLOW_GET                          (query; doit and dump)
+ * KSRTP_CMD_FLOW_GET                          (admin query; doit and dump)
  *   doit:     KSRTP_A_FLOW nest naming the flow as for FLOW_DEL
  *   dump:     every flow of the netns; NLM_F_DUMP_INTR is set if the table
  *             changed during the dump (generation counter)
@@ -78,8 +85,17 @@
  *                                        the index new SSRCs start from)
  *               KSRTP_A_KEY_REPLAY_WINDOW u32 packets, 128..32768 (default 128)
  *               KSRTP_A_KEY_MAX_SSRCS    u32  1..4096 (default 16)
+ *   errors:   -ERANGE  window x SSRC bound together need more than the
+ *                      512 KiB a key's context may use (either extreme
+ *                      with the other at its default fits)
  *   Installs (or replaces) the key in SLOT of DIR.  The slot that was just
  *   written becomes the active one when the direction had no active key.
+ *   Rotation keeps the RFC 3711 index: unless ROC or SEQ is given, every
+ *   SSRC the direction's active key has seen starts under the new key
+ *   where it is now (ROC, highest sequence number, SRTCP index), as
+ *   libsrtp's srtp_update() does; so KEY_NEW into the other slot and
+ *   KEY_SWAP after 2^16 packets keep authenticating.  The state is taken
+ *   at KEY_NEW: swap (and let the peer switch) within 2^15 packets of it.
  *   Session keys are derived here (RFC 3711 §4.3); the master key is wiped
  *   once they are.  Keys are never readable back.
  *
@@ -93,14 +109,19 @@
  *   other one too, so packets under the old key still in flight are
  *   accepted until that key is deleted: rotation without loss.
  *
- * KSRTP_CMD_STATS_GET                         (query; doit and dump)
+ * KSRTP_CMD_STATS_GET                         (admin query; doit and dump)
  *   request:  KSRTP_A_FLOW nest naming the flow (doit), nothing (dump)
  *   reply:    KSRTP_A_FLOW nest (as FLOW_GET) and
  *             KSRTP_A_STATS         nest, u64 counters, enum ksrtp_stats_attr
  *             KSRTP_A_KEY           nest per installed key: FLOW_ID, DIR, SLOT,
  *                                   PROFILE, KSRTP_A_KEY_ACTIVE (flag),
- *                                   KSRTP_A_KEY_ROC (of the first SSRC),
- *                                   KSRTP_A_KEY_PACKETS (u64) -- never the key
+ *                                   KSRTP_A_KEY_ROC, KSRTP_A_KEY_PACKETS
+ *                                   (u64) -- never the key
+ *   KSRTP_A_KEY_ROC is the ROC of the key's first SSRC (the first it
+ *   protected or authenticated, or the first carried over from the key it
+ *   replaced): a call's media stream in that direction.  A flow that
+ *   carries several SSRCs per direction (RTX, simulcast) has one ROC per
+ *   SSRC; only the first is reported.
  *
  * KSRTP_CMD_ZRTP_LISTEN                       (admin)
  *   request:  (none)
