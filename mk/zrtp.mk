@@ -16,11 +16,11 @@ $(ZRTP_LIB): $(ZRTP_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-ZRTP_UNIT := zrtp_wire zrtp_crypto zrtp_engine zrtp_cache
+ZRTP_UNIT := zrtp_wire zrtp_crypto zrtp_engine zrtp_cache zrtp_forge
 ZRTP_UNIT := $(foreach t,$(ZRTP_UNIT),$(if $(wildcard tests/unit/$(t).c),$(t)))
 UNIT_TESTS += $(addprefix $(B)/tests/,$(ZRTP_UNIT))
 
-$(B)/tests/zrtp_%: tests/unit/zrtp_%.c $(ZRTP_LIB) $(ZRTP_HDRS) tests/unit/zrtp_test_util.h tests/unit/zrtp_harness.h $(KSFT_HDR)
+$(B)/tests/zrtp_%: tests/unit/zrtp_%.c $(ZRTP_LIB) $(ZRTP_HDRS) tests/unit/zrtp_test_util.h tests/unit/zrtp_harness.h tests/unit/zrtp_forge.h $(KSFT_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ZRTP_TEST_CFLAGS) $< -o $@ $(ZRTP_LIB) $(USER_LDFLAGS) $(ZRTP_LDLIBS)
 

@@ -423,6 +423,152 @@ TEST(t2_commit_retransmissions)
 	zh_stop(&b);
 }
 
+/*
+ * Every state has a deadline (§6, issue 11 finding 3): the network is cut
+ * from a given message on (as if the peer died there); each side must end
+ * either secure (it had finished) or in "error" with a timeout event, and
+ * then arm no timer.  The responder does not retransmit DHPart1 / Confirm1
+ * and an endpoint waiting for a Commit sends nothing, yet they give up too.
+ */
+static enum zh_fate cut_from(void *arg, struct zh_peer *from, struct zh_pkt *pk)
+{
+	struct { enum zrtp_msg_type t; bool cut; } *c = arg;
+
+	if (zh_type(pk->b, pk->len) == c->t)
+		c->cut = true;
+	return c->cut ? ZH_DROP : ZH_DELIVER;
+}
+
+FIXTURE(deadline) {};
+FIXTURE_VARIANT(deadline) { enum zrtp_msg_type cut; enum zrtp_role rb; const char *b_state; };
+/* Bob only responds; Alice is passive: nobody commits, both wait */
+FIXTURE_VARIANT_ADD(deadline, waiting_for_commit) { ZRTP_MSG_INVALID, ZRTP_ROLE_RESPONDER, "discovery" };
+FIXTURE_VARIANT_ADD(deadline, commit_lost) { ZRTP_MSG_COMMIT, ZRTP_ROLE_RESPONDER, "discovery" };
+FIXTURE_VARIANT_ADD(deadline, dhpart1_sent) { ZRTP_MSG_DHPART1, ZRTP_ROLE_RESPONDER, "dhpart1-sent" };
+FIXTURE_VARIANT_ADD(deadline, confirm1_sent) { ZRTP_MSG_CONFIRM1, ZRTP_ROLE_RESPONDER, "confirm1-sent" };
+FIXTURE_VARIANT_ADD(deadline, conf2ack_lost) { ZRTP_MSG_CONF2ACK, ZRTP_ROLE_RESPONDER, "secure" };
+FIXTURE_SETUP(deadline) {}
+FIXTURE_TEARDOWN(deadline) {}
+
+TEST_F(deadline, every_state_gives_up)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+	struct { enum zrtp_msg_type t; bool cut; } c = { variant->cut, false };
+	struct zrtp_output o;
+	uint64_t now;
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, ZID_B, 2, variant->rb);
+	ca.passive = variant->cut == ZRTP_MSG_INVALID;
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	/* up to the cut, no timer: Bob is in the state under test */
+	zh_run(&a, &b, 0, 0, cut_from, &c);
+	EXPECT_STREQ(variant->b_state, zrtp_state_name(b.s));
+	now = zh_run(&a, &b, 0, 3600 * 1000, cut_from, &c);
+	EXPECT_GE(20000, now);		/* the last one gave up by then */
+	for (int i = 0; i < 2; i++) {
+		struct zh_peer *p = i ? &b : &a;
+
+		if (!strcmp(zrtp_state_name(p->s), "secure"))
+			continue;
+		EXPECT_STREQ("error", zrtp_state_name(p->s)) TH_LOG("%s", p->name);
+		EXPECT_EQ(1, p->n_error);
+		EXPECT_EQ(ZRTP_ERR_TIMEOUT, p->last_error.error_code);
+		EXPECT_EQ(ZRTP_OUT_NONE, zrtp_poll(p->s, now, &o));
+		EXPECT_EQ(UINT64_MAX, o.next_timer_ms);
+	}
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
+/*
+ * A spoofed HelloACK before the peer is up (issue 11: "one spoofed HelloACK
+ * parks a session for ever"): Alice's Hellos go nowhere until Bob starts at
+ * 500 ms; a forged HelloACK reaches her at 10 ms.  She keeps sending Hello
+ * until she also has Bob's, so Bob hears her and the call becomes secure.
+ */
+TEST(spoofed_helloack_before_peer_is_up)
+{
+	for (int r = 0; r < 2; r++) {
+		struct zh_peer a, b;
+		struct zrtp_config ca, cb;
+		struct zrtp_output o;
+		uint8_t pkt[ZRTP_OUT_MAX_PKT], msg[64];
+		struct zrtp_msg m = { .type = ZRTP_MSG_HELLOACK };
+		uint64_t now = 0;
+		int n;
+
+		zh_config(&ca, ZID_A, 1, r ? ZRTP_ROLE_RESPONDER : ZRTP_ROLE_INITIATOR);
+		zh_config(&cb, ZID_B, 2, r ? ZRTP_ROLE_INITIATOR : ZRTP_ROLE_RESPONDER);
+		ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+		n = zrtp_msg_encode(&m, msg, sizeof(msg));
+		n = zrtp_packet_build(1, 2, msg, n, pkt, sizeof(pkt));
+		zh_drain(&a, 0);
+		zrtp_input(a.s, 10, pkt, n);		/* the forgery, at 10 ms */
+		for (now = 10; now < 500;) {
+			zh_drain(&a, now);
+			a.nout = 0;			/* nobody listens yet */
+			zrtp_poll(a.s, now, &o);
+			now = o.next_timer_ms > 500 ? 500 : o.next_timer_ms;
+		}
+		ASSERT_EQ(0, zh_start(&b, "b", &cb, now));
+		zh_run(&a, &b, now, 60000, NULL, NULL);
+		expect_keys_agree(_metadata, &a, &b);
+		EXPECT_EQ(0, a.n_error);
+		zh_stop(&a);
+		zh_stop(&b);
+	}
+}
+
+/* An Error ends a key agreement in progress (§5.9), never a secure session. */
+TEST(error_never_ends_a_secure_session)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+	struct zrtp_msg m = { .type = ZRTP_MSG_ERROR, .error_code = ZRTP_ERR_CONFIRM_MAC };
+	uint8_t pkt[ZRTP_OUT_MAX_PKT], msg[64];
+	uint64_t now;
+	int n;
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	now = zh_run(&a, &b, 0, 60000, NULL, NULL);
+	expect_keys_agree(_metadata, &a, &b);
+	n = zrtp_msg_encode(&m, msg, sizeof(msg));
+	n = zrtp_packet_build(1, 2, msg, n, pkt, sizeof(pkt));
+	zrtp_input(a.s, now, pkt, n);
+	zrtp_input(b.s, now, pkt, n);
+	now = zh_run(&a, &b, now, now + 60000, NULL, NULL);
+	EXPECT_EQ(0, a.n_error);
+	EXPECT_EQ(0, b.n_error);
+	EXPECT_STREQ("secure", zrtp_state_name(a.s));
+	EXPECT_STREQ("secure", zrtp_state_name(b.s));
+	/* the same Error during the key agreement, with the peer then gone
+	 * silent: honoured, with the peer's code */
+	zh_stop(&a);
+	zh_stop(&b);
+	{
+		struct { enum zrtp_msg_type t; bool cut; } c = { ZRTP_MSG_DHPART1, false };
+
+		ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+		ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+		zh_run(&a, &b, 0, 0, cut_from, &c);
+		EXPECT_STREQ("commit-sent", zrtp_state_name(a.s));
+		zrtp_input(a.s, 0, pkt, n);
+		zh_run(&a, &b, 0, 60000, cut_from, &c);
+		EXPECT_EQ(1, a.n_error);
+		EXPECT_EQ(ZRTP_ERR_CONFIRM_MAC, a.last_error.error_code);
+		EXPECT_FALSE(a.last_error.error_sent);
+		EXPECT_EQ(1, a.sent[ZRTP_MSG_ERRORACK]);
+	}
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
 /* §4.6: Confirm2 retransmission stops on the first SRTP packet. */
 static enum zh_fate drop_conf2ack(void *arg, struct zh_peer *from, struct zh_pkt *pk)
 {
@@ -493,16 +639,14 @@ FIXTURE_VARIANT(tamper) {
 FIXTURE_VARIANT_ADD(tamper, dhpart1_pv_one) { ZRTP_MSG_DHPART1, 0, true, ZRTP_ERR_DH_BAD_PV, true };
 /* DHPart2 altered: its hash no longer matches the Commit's hvi (0x62) */
 FIXTURE_VARIANT_ADD(tamper, dhpart2_hvi) { ZRTP_MSG_DHPART2, 100, false, ZRTP_ERR_DH_HVI, false };
-/* Confirm1 ciphertext altered: confirm_mac fails (0x70) */
-FIXTURE_VARIANT_ADD(tamper, confirm1_mac) { ZRTP_MSG_CONFIRM1, 40, false, ZRTP_ERR_CONFIRM_MAC, true };
-FIXTURE_VARIANT_ADD(tamper, confirm2_mac) { ZRTP_MSG_CONFIRM2, 50, false, ZRTP_ERR_CONFIRM_MAC, false };
 /* Alice's Hello altered (client id): its MAC fails once the Commit
  * reveals H2 (§9): Bob ends the exchange (0x40) */
 FIXTURE_VARIANT_ADD(tamper, hello_mac) { ZRTP_MSG_HELLO, 20, false, ZRTP_ERR_HELLO_MISMATCH, false };
 /* the Commit's MAC altered: found when DHPart2 reveals H1 */
 FIXTURE_VARIANT_ADD(tamper, commit_mac) { ZRTP_MSG_COMMIT, 110, false, ZRTP_ERR_CONFIRM_MAC, false };
-/* DHPart1's MAC altered (DH3k: 468 bytes, MAC at 460): found when
- * Confirm1 reveals H0 */
+/* DHPart1's MAC altered (DH3k: 468 bytes, MAC at 460): Alice's keys then
+ * differ from Bob's, every Confirm1 fails its MAC and is discarded (it
+ * could be a forgery); when T2 runs out she ends with 0x70 as the reason */
 FIXTURE_VARIANT_ADD(tamper, dhpart1_mac) { ZRTP_MSG_DHPART1, 462, false, ZRTP_ERR_CONFIRM_MAC, true };
 FIXTURE_SETUP(tamper) {}
 FIXTURE_TEARDOWN(tamper) {}
@@ -537,6 +681,35 @@ TEST_F(tamper, error_exchange)
 	EXPECT_EQ(0, det->n_secure);
 	zh_stop(&a);
 	zh_stop(&b);
+}
+
+/* A Confirm1 / Confirm2 whose encrypted part or MAC was altered is
+ * discarded like a lost packet (it may be a forgery: issue 11); the
+ * retransmission completes the handshake. */
+TEST(altered_confirm_discarded)
+{
+	static const struct { enum zrtp_msg_type t; int off; } hit[] = {
+		{ ZRTP_MSG_CONFIRM1, 40 }, { ZRTP_MSG_CONFIRM2, 50 }, { ZRTP_MSG_CONFIRM1, 14 },
+	};
+
+	for (unsigned i = 0; i < sizeof(hit) / sizeof(hit[0]); i++) {
+		struct zh_peer a, b;
+		struct zrtp_config ca, cb;
+		struct tamper t = { .type = hit[i].t, .offset = hit[i].off, .xor = 0x40 };
+
+		zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+		zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+		ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+		ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+		zh_run(&a, &b, 0, 60000, tamper_filter, &t);
+		ASSERT_TRUE(t.done);
+		expect_keys_agree(_metadata, &a, &b);
+		EXPECT_EQ(0, a.n_error);
+		EXPECT_EQ(0, b.n_error);
+		EXPECT_EQ(0, a.sent[ZRTP_MSG_ERROR] + b.sent[ZRTP_MSG_ERROR]);
+		zh_stop(&a);
+		zh_stop(&b);
+	}
 }
 
 /* A forged DHPart1 with a wrong H1 is discarded, not fatal; the genuine one
@@ -783,7 +956,22 @@ TEST_F(badcommit, error_code)
 	n = fake_packet(&m, f.h[2], pkt);		/* Hello, MAC keyed with H2 */
 	ASSERT_EQ(0, zrtp_input(b.s, 0, pkt, n));
 	zh_drain(&b, 0);
-	if (variant->kind < 0) {			/* version refused */
+	if (variant->kind < 0) {
+		/* A Hello of another version is not authenticated: it ends
+		 * nothing by itself.  Discovery goes on; when T1 runs out
+		 * with no acceptable Hello, 0x30 is the reason given. */
+		uint64_t now = 0;
+		struct zrtp_output o;
+
+		EXPECT_EQ(0, b.n_error);
+		EXPECT_EQ(0, b.sent[ZRTP_MSG_HELLOACK]);
+		EXPECT_STREQ("discovery", zrtp_state_name(b.s));
+		for (int i = 0; i < 100 && !b.n_error; i++) {
+			zrtp_poll(b.s, now, &o);
+			if (o.kind == ZRTP_OUT_NONE && o.next_timer_ms != UINT64_MAX)
+				now = o.next_timer_ms;
+			zh_drain(&b, now);
+		}
 		ASSERT_EQ(1, b.n_error);
 		EXPECT_EQ(variant->code, b.last_error.error_code);
 		EXPECT_EQ(1, b.sent[ZRTP_MSG_ERROR]);

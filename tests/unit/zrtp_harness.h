@@ -29,6 +29,8 @@ struct zh_peer {
 	struct zh_pkt out[64];		/* packets emitted, not yet delivered */
 	int nout;
 	int sent[ZRTP_MSG_COUNT];	/* per type, counting retransmissions */
+	uint64_t now;			/* the clock at the last drain */
+	uint64_t t_secure;		/* when ZRTP_EV_SECURE came out */
 };
 
 static inline enum zrtp_msg_type zh_type(const uint8_t *p, size_t len)
@@ -45,6 +47,7 @@ static inline void zh_drain(struct zh_peer *p, uint64_t now)
 {
 	struct zrtp_output o;
 
+	p->now = now;
 	while (zrtp_poll(p->s, now, &o) != ZRTP_OUT_NONE) {
 		if (o.kind == ZRTP_OUT_PACKET) {
 			if (p->nout < 64) {
@@ -55,7 +58,7 @@ static inline void zh_drain(struct zh_peer *p, uint64_t now)
 			continue;
 		}
 		switch (o.ev.type) {
-		case ZRTP_EV_SECURE: p->secure = o.ev; p->n_secure++; break;
+		case ZRTP_EV_SECURE: p->secure = o.ev; p->n_secure++; p->t_secure = now; break;
 		case ZRTP_EV_CONFIRMED: p->n_confirmed++; break;
 		case ZRTP_EV_ERROR: p->last_error = o.ev; p->n_error++; break;
 		case ZRTP_EV_CACHE_MISMATCH: p->n_mismatch++; break;

@@ -62,6 +62,18 @@ enum {
 	T1_INITIAL = 50, T1_CAP = 200, T1_MAX_RETRANS = 20,
 	T2_INITIAL = 150, T2_CAP = 1200, T2_MAX_RETRANS = 10,
 	QUEUE_LEN = 32,
+	/* A state in which we do not retransmit (waiting for a Commit after
+	 * discovery, the responder's DHPart1-sent and Confirm1-sent) gives up
+	 * after WAIT_MS: longer than the peer's whole T2 schedule (150 + 300
+	 * + 600 + 7 x 1200 = 9450 ms), so a live peer is never cut off. */
+	WAIT_MS = 12000,
+	/* An Error (§5.9) carries no MAC: it ends the key agreement only if
+	 * the exchange makes no progress for ERR_GRACE_MS after it, so a
+	 * forged one costs nothing while a real one still ends the attempt. */
+	ERR_GRACE_MS = T2_CAP,
+	/* Hellos kept until the chain tells which one was the peer's (§9),
+	 * and Commits from the same chain kept until DHPart2 picks one. */
+	HELLO_CANDS = 4, ALT_COMMITS = 3,
 };
 
 enum timer_kind { TIMER_NONE, TIMER_T1, TIMER_T2 };
@@ -89,12 +101,24 @@ struct zrtp_session {
 	/* the peer's */
 	struct msgbuf p_hello, p_commit, p_dhpart;
 	struct zrtp_hello ph;
+	/* every distinct acceptable Hello received: which one is the peer's
+	 * is known only when its H2 is revealed (Commit or DHPart1) */
+	struct msgbuf cand[HELLO_CANDS];
+	struct zrtp_hello cand_h[HELLO_CANDS];
+	int ncand;
+	uint32_t discovery_hint;	/* why Hellos were refused: the timeout's code */
+	uint64_t hello_resend_ok;	/* rate limit for answering a repeated Hello */
+	bool peer_repeats_hello;	/* seen while our Commit was unanswered */
+	/* responder: other Commits from the same chain (same H2, algorithms) */
+	struct msgbuf alt_commit[ALT_COMMITS];
+	int nalt;
 	struct zrtp_commit pc, mc;		/* peer's and my Commit, parsed */
 	struct zrtp_dhpart pd;
 	bool have_ph, have_pc, have_pd, got_helloack;
 	uint8_t peer_h[4][32];
 	bool peer_h_known[4];
 	bool hello_mac_ok, commit_mac_ok, dhpart_mac_ok;
+	bool bad_confirm;		/* a Confirm failed its MAC: the timeout's reason */
 
 	uint32_t alg[ZRTP_ALG_KINDS];		/* negotiated */
 	struct zrtp_dh *dh;
@@ -105,6 +129,9 @@ struct zrtp_session {
 
 	struct zrtp_cache_entry ce;
 	bool ce_loaded;
+	bool cache_read_failed;		/* zrtp_cache_get() error: not "no entry" */
+	bool cache_write_failed;	/* a rotate / set_pbx failed */
+	bool cache_pending;		/* mismatch: new rs1 not stored until the SAS is verified */
 	bool discovery_timed_out;	/* ST_ERROR from T1, no peer Hello */
 	enum zrtp_cache_status cache_status;
 	bool peer_v, peer_a, peer_d, peer_e;
@@ -121,6 +148,13 @@ struct zrtp_session {
 	uint32_t interval;
 	int count;
 	struct msgbuf *rtx;
+	/* the deadline of a state without retransmission (finding 3) */
+	uint64_t give_up_at;
+	enum zrtp_state wait_for;	/* the state give_up_at was armed for */
+	/* an Error received during the key agreement, not yet honoured */
+	uint64_t err_at;
+	uint32_t peer_err;
+	enum zrtp_state err_state;
 
 	struct zrtp_output q[QUEUE_LEN];
 	int qhead, qlen;
@@ -938,6 +972,51 @@ static void cache_commit(struct zrtp_session *s)
 	}
 }
 
+/* ---- candidate Hellos ------------------------------------------------ */
+
+/* Take candidate Hello i as the peer's (§9: until its H2 is revealed a
+ * Hello is only a candidate; nothing of it is authenticated). */
+static void adopt_hello(struct zrtp_session *s, int i)
+{
+	s->p_hello = s->cand[i];
+	s->ph = s->cand_h[i];
+	s->have_ph = true;
+	memset(s->peer_h_known, 0, sizeof(s->peer_h_known));
+	memcpy(s->peer_h[3], s->ph.h3, 32);
+	s->peer_h_known[3] = true;
+	s->hello_mac_ok = false;
+}
+
+/* Does candidate i belong to the chain of this H2: H3 = hash(H2), and the
+ * Hello's MAC keyed with H2 (§9)? */
+static bool cand_chains(const struct zrtp_session *s, int i, const uint8_t h2[32])
+{
+	uint8_t h3[32];
+
+	sha256(h2, 32, h3);
+	return zrtp_memeq(h3, s->cand_h[i].h3, 32) && check_mac(HELLO_MAC_HASH, h2, &s->cand[i]);
+}
+
+/* The peer revealed H2 (in a Commit, or H1 in a DHPart1): if the Hello we
+ * acted on is not of that chain but another candidate is, the first was
+ * forged.  Returns the candidate to switch to, -1 if none (or no need). */
+static int other_hello(const struct zrtp_session *s, const uint8_t h2[32])
+{
+	int cur = -1;
+
+	if (!s->have_ph || s->hello_mac_ok)
+		return -1;
+	for (int i = 0; i < s->ncand; i++)
+		if (s->cand[i].len == s->p_hello.len && !memcmp(s->cand[i].b, s->p_hello.b, s->p_hello.len))
+			cur = i;
+	if (cur >= 0 && cand_chains(s, cur, h2))
+		return -1;
+	for (int i = 0; i < s->ncand; i++)
+		if (i != cur && cand_chains(s, i, h2))
+			return i;
+	return -1;
+}
+
 /* ---- Commit -------------------------------------------------------------- */
 
 static int negotiate(struct zrtp_session *s)
@@ -974,14 +1053,16 @@ static int negotiate(struct zrtp_session *s)
 	return 0;
 }
 
-static void send_commit(struct zrtp_session *s, uint64_t now)
+static void send_commit(struct zrtp_session *s, uint64_t now, const uint32_t *keep)
 {
 	struct zrtp_msg m = { .type = ZRTP_MSG_COMMIT };
 	struct zrtp_commit *c = &m.commit;
 	uint32_t ka;
 
 	s->initiator = true;
-	if (negotiate(s)) {
+	if (keep) {
+		memcpy(s->alg, keep, sizeof(s->alg));
+	} else if (negotiate(s)) {
 		fail(s, now, ZRTP_ERR_PK_UNSUPP);
 		return;
 	}
@@ -1030,7 +1111,7 @@ static void maybe_commit(struct zrtp_session *s, uint64_t now)
 {
 	if (s->state == ST_DISCOVERY && s->have_ph && s->got_helloack &&
 	    s->cfg.role != ZRTP_ROLE_RESPONDER && !s->cfg.passive)
-		send_commit(s, now);
+		send_commit(s, now, NULL);
 }
 
 /* §4.2: which of two crossing Commits wins. */
@@ -1046,6 +1127,56 @@ static bool my_commit_wins(const struct zrtp_commit *mine, const struct zrtp_com
 	return memcmp(mine->nonce, theirs->nonce, 16) > 0;
 }
 
+/*
+ * Our Commit was built over a Hello that turned out to be forged (the peer's
+ * DHPart1 or Commit chains to another candidate): build it again over the
+ * peer's real Hello, keeping the algorithms so that a responder that already
+ * answered the first one takes this one as an alternative (on_other_commit).
+ * With `theirs` (the peer's crossing Commit) decide contention as the peer
+ * will, from the Commit it has seen: if ours wins there, we stay initiator.
+ * Returns true if the caller should go on processing `theirs` as responder.
+ */
+static bool rebuild_commit(struct zrtp_session *s, uint64_t now, const struct zrtp_commit *theirs)
+{
+	uint32_t keep[ZRTP_ALG_KINDS];
+	bool same = true;
+
+	if (theirs && !my_commit_wins(&s->mc, theirs)) {
+		timer_stop(s);		/* the peer keeps its Commit: we yield */
+		s->state = ST_DISCOVERY;
+		s->keys_ready = false;
+		return true;
+	}
+	memcpy(keep, s->mc.alg, sizeof(keep));
+	for (int k = 0; k < ZRTP_ALG_KINDS; k++)
+		same &= peer_has(s, k, keep[k]);
+	s->state = ST_DISCOVERY;
+	timer_stop(s);
+	send_commit(s, now, same ? keep : NULL);
+	return false;
+}
+
+/* Responder after DHPart1: another Commit from the same chain and with the
+ * same algorithms (so our DHPart1 answers it too) is kept; DHPart2's hvi
+ * tells which one the initiator really sent (on_dhpart). */
+static void on_other_commit(struct zrtp_session *s, const uint8_t *msg, size_t len,
+			    const struct zrtp_commit *c)
+{
+	if (!zrtp_ka_is_dh(s->pc.alg[ZRTP_ALG_KA]) || memcmp(c->zid, s->pc.zid, 12) ||
+	    memcmp(c->alg, s->pc.alg, sizeof(c->alg)) || !zrtp_memeq(c->h2, s->pc.h2, 32))
+		return;
+	for (int i = 0; i < s->nalt; i++)
+		if (len == s->alt_commit[i].len && !memcmp(msg, s->alt_commit[i].b, len)) {
+			send_msg(s, &s->dhpart);
+			return;
+		}
+	if (s->nalt == ALT_COMMITS)
+		return;
+	memcpy(s->alt_commit[s->nalt].b, msg, len);
+	s->alt_commit[s->nalt++].len = len;
+	send_msg(s, &s->dhpart);
+}
+
 static void on_commit(struct zrtp_session *s, uint64_t now, const uint8_t *msg, size_t len,
 		      const struct zrtp_commit *c)
 {
@@ -1054,6 +1185,7 @@ static void on_commit(struct zrtp_session *s, uint64_t now, const uint8_t *msg, 
 		ZRTP_ERR_PK_UNSUPP, ZRTP_ERR_SAS_UNSUPP,
 	};
 	uint32_t ka = c->alg[ZRTP_ALG_KA];
+	int other;
 
 	/* A repeated Commit: our answer was lost, repeat it. */
 	if (s->have_pc && len == s->p_commit.len && !memcmp(msg, s->p_commit.b, len)) {
@@ -1063,19 +1195,28 @@ static void on_commit(struct zrtp_session *s, uint64_t now, const uint8_t *msg, 
 			send_msg(s, &s->confirm);
 		return;
 	}
+	if (s->state == ST_DHPART1_SENT) {
+		on_other_commit(s, msg, len, c);
+		return;
+	}
 	if (s->state != ST_DISCOVERY && s->state != ST_COMMIT_SENT)
 		return;
+	/* Nothing below changes until the Commit chains: its H2 must hash to
+	 * the H3 of the peer's Hello and key that Hello's MAC (§9). */
+	other = other_hello(s, c->h2);
+	if (other >= 0 && !memcmp(c->zid, s->cand_h[other].zid, 12)) {
+		/* the Hello we took was forged; this one is the peer's */
+		adopt_hello(s, other);
+		if (s->state == ST_COMMIT_SENT && !rebuild_commit(s, now, c))
+			return;
+	}
 	if (!s->have_ph || memcmp(c->zid, s->ph.zid, 12))
 		return;		/* cannot check it yet: the peer will repeat */
-	/* Its H2 must hash to the Hello's H3, and key the Hello's MAC. */
-	s->alg[ZRTP_ALG_HASH] = c->alg[ZRTP_ALG_HASH];
 	if (!chain_ok(s, now, 2, c->h2))
 		return;
 	if (s->state == ST_COMMIT_SENT) {
-		if (my_commit_wins(&s->mc, c)) {
-			s->alg[ZRTP_ALG_HASH] = s->mc.alg[ZRTP_ALG_HASH];
+		if (my_commit_wins(&s->mc, c))
 			return;		/* they will become responder */
-		}
 		timer_stop(s);		/* we yield: responder now */
 		s->state = ST_DISCOVERY;
 		s->keys_ready = false;
@@ -1122,7 +1263,7 @@ static void on_commit(struct zrtp_session *s, uint64_t now, const uint8_t *msg, 
 			if (s->cfg.passive)
 				fail(s, now, ZRTP_ERR_NO_SHARED_SECRET);
 			else
-				send_commit(s, now);
+				send_commit(s, now, NULL);
 			return;
 		}
 		s->cache_status = ZRTP_CACHE_MATCH;
@@ -1164,21 +1305,52 @@ static void on_dhpart(struct zrtp_session *s, uint64_t now, enum zrtp_msg_type t
 		return;
 	if (d->pv_len != zrtp_ka_pv_len(s->alg[ZRTP_ALG_KA]))
 		return;
-	/* H1 must chain to what we know (H3 from Hello, H2 from Commit) and
-	 * key the MAC of the Commit (responder) / Hello (initiator). */
-	if (!chain_ok(s, now, 1, d->h1))
-		return;
+	if (t == ZRTP_MSG_DHPART1) {
+		uint8_t h2[32];
+		int other;
+
+		sha256(d->h1, 32, h2);
+		other = other_hello(s, h2);
+		if (other >= 0) {
+			/* the responder's real Hello is another one: our
+			 * Commit was built on a forged Hello, build it again */
+			adopt_hello(s, other);
+			rebuild_commit(s, now, NULL);
+			return;
+		}
+	}
 	if (t == ZRTP_MSG_DHPART2) {
-		/* §4.4.1.1: hvi = hash(DHPart2 || responder's Hello) */
+		/* §4.4.1.1: hvi = hash(DHPart2 || responder's Hello); of the
+		 * Commits from this chain, the one with that hvi is the
+		 * initiator's (its MAC is checked with H1 just below) */
 		uint8_t hvi[ZRTP_MAX_HASH_LEN];
 
 		zrtp_hash_v(s->alg[ZRTP_ALG_HASH], hvi, msg, len, s->hello.b, s->hello.len,
 			    NULL, 0, NULL, 0);
 		if (!zrtp_memeq(hvi, s->pc.hvi, 32)) {
+			for (int i = 0; i < s->nalt; i++) {
+				struct zrtp_msg am;
+
+				if (zrtp_msg_parse(s->alt_commit[i].b, s->alt_commit[i].len, &am) ||
+				    !zrtp_memeq(hvi, am.commit.hvi, 32))
+					continue;
+				s->p_commit = s->alt_commit[i];
+				s->pc = am.commit;
+				s->commit_mac_ok = false;
+				break;
+			}
+		}
+		if (!zrtp_memeq(hvi, s->pc.hvi, 32)) {
+			if (learn_peer_h(s, 1, d->h1) == CHAIN_BAD)
+				return;		/* not the initiator's: ignore */
 			fail(s, now, ZRTP_ERR_DH_HVI);
 			return;
 		}
 	}
+	/* H1 must chain to what we know (H3 from Hello, H2 from Commit) and
+	 * key the MAC of the Commit (responder) / Hello (initiator). */
+	if (!chain_ok(s, now, 1, d->h1))
+		return;
 	/* §4.4.1.1, §5.1.5: 1 < pv < p-1, on-curve points */
 	rl = zrtp_dh_compute(s->dh, d->pv, d->pv_len, res, sizeof(res));
 	if (rl < 0) {
@@ -1233,7 +1405,10 @@ static void on_confirm(struct zrtp_session *s, uint64_t now, enum zrtp_msg_type 
 		return;
 	n = unseal(s, c, plain);
 	if (n < 0) {
-		fail(s, now, ZRTP_ERR_CONFIRM_MAC);	/* §5.9: 0x70 */
+		/* not from the peer (forged), or our keys differ (an earlier
+		 * message altered): as if lost; if the exchange then times
+		 * out, 0x70 is the reason given (§5.9) */
+		s->bad_confirm = true;
 		return;
 	}
 	if (zrtp_confirm_plain_parse(plain, n, &cp)) {
@@ -1294,16 +1469,27 @@ void zrtp_srtp_received(struct zrtp_session *s, uint64_t now)
 static void on_hello(struct zrtp_session *s, uint64_t now, const uint8_t *msg, size_t len,
 		     const struct zrtp_hello *h)
 {
-	if (s->have_ph) {
+	for (int i = 0; i < s->ncand; i++) {
+		if (len != s->cand[i].len || memcmp(msg, s->cand[i].b, len))
+			continue;
 		/* a repeat: acknowledge again while the peer may still need it */
-		if (len == s->p_hello.len && !memcmp(msg, s->p_hello.b, len)) {
-			if (s->state <= ST_CONFIRM1_SENT)
-				send_simple(s, ZRTP_MSG_HELLOACK);
+		if (s->state > ST_CONFIRM1_SENT)
+			return;
+		send_simple(s, ZRTP_MSG_HELLOACK);
+		/* It repeats its Hello although ours is acknowledged: it may
+		 * never have had ours (a forged HelloACK stopped T1). */
+		if (s->state == ST_COMMIT_SENT)
+			s->peer_repeats_hello = true;
+		if (s->state == ST_DISCOVERY && s->tkind != TIMER_T1 && now >= s->hello_resend_ok) {
+			send_msg(s, &s->hello);
+			s->hello_resend_ok = now + T1_CAP;
 		}
-		return;	/* a different Hello from the same stream is ignored */
-	}
-	if (s->state == ST_ERROR || s->state == ST_CLEAR)
 		return;
+	}
+	if (s->state == ST_ERROR || s->state == ST_CLEAR || s->state > ST_CONFIRM1_SENT)
+		return;
+	if (s->hello_mac_ok || s->ncand == HELLO_CANDS)
+		return;		/* the peer's Hello is known (or no room): not the peer */
 	/* §8.1.1: a=zrtp-hash from signalling must match the Hello. */
 	if (s->check_hello_hash) {
 		uint8_t hh[32];
@@ -1316,23 +1502,30 @@ static void on_hello(struct zrtp_session *s, uint64_t now, const uint8_t *msg, s
 			return;
 		}
 	}
+	/* Unauthenticated: a bad version or our own ZID is not a reason to
+	 * end anything (anyone can send it); it is only the reason given if
+	 * discovery then times out with no acceptable Hello (§4.1.1, §5.9). */
 	if (memcmp(h->version, "1.1", 3)) {
-		fail(s, now, ZRTP_ERR_VERSION);
+		s->discovery_hint = ZRTP_ERR_VERSION;
 		return;
 	}
 	if (!memcmp(h->zid, s->cfg.zid, 12)) {
-		fail(s, now, ZRTP_ERR_EQUAL_ZID);
+		s->discovery_hint = ZRTP_ERR_EQUAL_ZID;
 		return;
 	}
-	memcpy(s->p_hello.b, msg, len);
-	s->p_hello.len = len;
-	s->ph = *h;
-	s->have_ph = true;
-	memcpy(s->peer_h[3], h->h3, 32);
-	s->peer_h_known[3] = true;
+	memcpy(s->cand[s->ncand].b, msg, len);
+	s->cand[s->ncand].len = len;
+	s->cand_h[s->ncand] = *h;
+	s->ncand++;
+	if (s->state != ST_IDLE)
+		send_simple(s, ZRTP_MSG_HELLOACK);
+	if (s->have_ph)
+		return;		/* the first stays in use until the chain says otherwise */
+	adopt_hello(s, s->ncand - 1);
 	if (s->state == ST_IDLE)
 		return;		/* kept until zrtp_start() */
-	send_simple(s, ZRTP_MSG_HELLOACK);
+	if (s->got_helloack && s->tkind == TIMER_T1)
+		timer_stop(s);	/* both Hellos acknowledged */
 	maybe_commit(s, now);
 }
 
@@ -1416,9 +1609,10 @@ static void on_sasrelay(struct zrtp_session *s, uint64_t now, const struct zrtp_
 	if (n < 0 || zrtp_sasrelay_plain_parse(plain, n, &p))
 		return;		/* not from our peer: ignore */
 	send_simple(s, ZRTP_MSG_RELAYACK);
-	/* §7.3: honoured only from a MiTM we enrolled with (pbxsecret) */
-	load_cache(s);
-	if (!(s->ph.flags & ZRTP_HELLO_M) || !s->ce.has_pbx || !zrtp_sas_supported(p.sas_scheme)) {
+	/* §7.3: honoured only from a MiTM we enrolled with, and only if
+	 * its pbxsecret matched in THIS exchange (s3): having an entry for
+	 * it says nothing about who is at the other end now. */
+	if (!(s->ph.flags & ZRTP_HELLO_M) || !s->pbx_matched || !zrtp_sas_supported(p.sas_scheme)) {
 		push_event(s, ZRTP_EV_RELAY_REJECTED);
 		return;
 	}
@@ -1452,7 +1646,6 @@ static void on_ping(struct zrtp_session *s, uint32_t ssrc, const struct zrtp_pin
 int zrtp_input(struct zrtp_session *s, uint64_t now, const uint8_t *pkt, size_t len)
 {
 	struct zrtp_packet p;
-	struct zrtp_event *ev;
 	int r = zrtp_packet_parse(pkt, len, &p);
 
 	if (r)
@@ -1462,9 +1655,12 @@ int zrtp_input(struct zrtp_session *s, uint64_t now, const uint8_t *pkt, size_t 
 		on_hello(s, now, p.msg, p.msg_len, &p.m.hello);
 		break;
 	case ZRTP_MSG_HELLOACK:
+		/* Unauthenticated: it stops our Hello only once we also hold
+		 * the peer's, so a forged one cannot silence us before the
+		 * peer has heard us (§4.1, finding 3). */
 		if (s->state == ST_DISCOVERY && !s->got_helloack) {
 			s->got_helloack = true;
-			if (s->tkind == TIMER_T1)
+			if (s->have_ph && s->tkind == TIMER_T1)
 				timer_stop(s);
 			maybe_commit(s, now);
 		}
@@ -1484,15 +1680,21 @@ int zrtp_input(struct zrtp_session *s, uint64_t now, const uint8_t *pkt, size_t 
 		confirmed(s);
 		break;
 	case ZRTP_MSG_ERROR:
-		/* §5.9: acknowledge; the exchange is over */
+		/* §5.9: an Error ends a key agreement in progress, never a
+		 * secure (or cleared) session.  It has no MAC: honoured only
+		 * if the exchange then stalls for ERR_GRACE_MS (run_timer). */
+		if (s->state == ST_ERROR) {
+			send_simple(s, ZRTP_MSG_ERRORACK);
+			break;
+		}
+		if (s->state == ST_IDLE || s->state >= ST_SECURE ||
+		    (s->state == ST_DISCOVERY && !s->have_ph))
+			break;
 		send_simple(s, ZRTP_MSG_ERRORACK);
-		if (s->state != ST_ERROR && s->state != ST_IDLE) {
-			wipe_keys(s);
-			s->state = ST_ERROR;
-			timer_stop(s);
-			ev = push_event(s, ZRTP_EV_ERROR);
-			if (ev)
-				ev->error_code = p.m.error_code;
+		if (!s->err_at) {
+			s->err_at = now + ERR_GRACE_MS;
+			s->err_state = s->state;
+			s->peer_err = p.m.error_code;
 		}
 		break;
 	case ZRTP_MSG_ERRORACK:
@@ -1527,39 +1729,104 @@ int zrtp_input(struct zrtp_session *s, uint64_t now, const uint8_t *pkt, size_t 
 	return 0;
 }
 
-static void run_timer(struct zrtp_session *s, uint64_t now)
+/* States in which we only wait for the peer, with nothing to retransmit. */
+static bool waiting(const struct zrtp_session *s)
+{
+	return s->tkind == TIMER_NONE &&
+	       (s->state == ST_DISCOVERY || s->state == ST_DHPART1_SENT || s->state == ST_CONFIRM1_SENT);
+}
+
+/* §6: give up; a protocol timeout, visible as an error event (keys wiped). */
+static void timed_out(struct zrtp_session *s, uint64_t now)
 {
 	struct zrtp_event *ev;
+
+	s->discovery_timed_out = s->state == ST_DISCOVERY && !s->have_ph;
+	timer_stop(s);
+	if (s->discovery_timed_out && s->discovery_hint) {
+		/* only refused Hellos came: say why (0x30, 0x90) */
+		fail(s, now, s->discovery_hint);
+		return;
+	}
+	if (s->bad_confirm) {
+		fail(s, now, ZRTP_ERR_CONFIRM_MAC);
+		return;
+	}
+	wipe_keys(s);
+	s->state = ST_ERROR;
+	ev = push_event(s, ZRTP_EV_ERROR);
+	if (ev) {
+		ev->error_code = ZRTP_ERR_TIMEOUT;
+		ev->error_sent = true;
+	}
+}
+
+static void run_timer(struct zrtp_session *s, uint64_t now)
+{
 	int max = s->tkind == TIMER_T1 ? T1_MAX_RETRANS : T2_MAX_RETRANS;
 	uint32_t cap = s->tkind == TIMER_T1 ? T1_CAP : T2_CAP;
 
+	if (s->err_at && now >= s->err_at) {
+		s->err_at = 0;
+		if (s->state == s->err_state) {
+			/* no progress since the peer's Error: it was real */
+			struct zrtp_event *ev;
+
+			wipe_keys(s);
+			s->state = ST_ERROR;
+			timer_stop(s);
+			ev = push_event(s, ZRTP_EV_ERROR);
+			if (ev)
+				ev->error_code = s->peer_err;
+			return;
+		}
+	}
+	if (waiting(s)) {
+		if (now >= s->give_up_at)
+			timed_out(s, now);
+		return;
+	}
 	if (s->tkind == TIMER_NONE || now < s->deadline)
 		return;
 	if (s->count >= max) {
-		/* §6: give up; a protocol timeout */
-		bool was_error = s->state == ST_ERROR;
-
-		s->discovery_timed_out = s->state == ST_DISCOVERY && !s->have_ph;
-		timer_stop(s);
-		if (was_error)
+		if (s->state == ST_ERROR) {
+			timer_stop(s);	/* our Error went unacknowledged */
 			return;
-		wipe_keys(s);
-		s->state = ST_ERROR;
-		ev = push_event(s, ZRTP_EV_ERROR);
-		if (ev) {
-			ev->error_code = ZRTP_ERR_TIMEOUT;
-			ev->error_sent = true;
 		}
+		timed_out(s, now);
 		return;
 	}
 	s->count++;
+	if (s->state == ST_COMMIT_SENT && s->peer_repeats_hello) {
+		/* the peer still repeats its Hello and ignores our Commit:
+		 * it may never have had our Hello (a forged HelloACK) */
+		s->peer_repeats_hello = false;
+		send_msg(s, &s->hello);
+	}
 	send_msg(s, s->rtx);
 	s->interval = s->interval * 2 > cap ? cap : s->interval * 2;
 	s->deadline = now + s->interval;
 }
 
+static uint64_t next_timer(const struct zrtp_session *s)
+{
+	uint64_t t = UINT64_MAX;
+
+	if (s->tkind != TIMER_NONE)
+		t = s->deadline;
+	else if (waiting(s))
+		t = s->give_up_at;
+	if (s->err_at && s->err_at < t)
+		t = s->err_at;
+	return t;
+}
+
 int zrtp_poll(struct zrtp_session *s, uint64_t now, struct zrtp_output *out)
 {
+	if (waiting(s) && s->wait_for != s->state) {
+		s->wait_for = s->state;		/* entered a waiting state: arm */
+		s->give_up_at = now + WAIT_MS;
+	}
 	if (!s->qlen)
 		run_timer(s, now);
 	if (s->qlen) {
@@ -1577,7 +1844,7 @@ int zrtp_poll(struct zrtp_session *s, uint64_t now, struct zrtp_output *out)
 		out->kind = ZRTP_OUT_NONE;
 		out->len = 0;
 	}
-	out->next_timer_ms = s->tkind == TIMER_NONE ? UINT64_MAX : s->deadline;
+	out->next_timer_ms = next_timer(s);
 	return out->kind;
 }
 
