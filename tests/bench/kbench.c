@@ -401,9 +401,9 @@ static uint64_t tx_packets(uint32_t id)
 	return st.c[KSRTP_A_STATS_TX_PACKETS];
 }
 
-static uint32_t flow_new(void)
+static uint32_t flow_new(uint8_t mode)
 {
-	struct ksrtp_flow_info f = { .mode = KSRTP_FLOW_MODE_SECURE }, got;
+	struct ksrtp_flow_info f = { .mode = mode }, got;
 
 	if (ksrtp_parse_sockaddr("10.99.0.1:5000", &f.local) ||
 	    ksrtp_parse_sockaddr("10.99.0.2:6000", &f.remote))
@@ -462,7 +462,7 @@ static void run_ksrtp(int pass, const struct profile *p, int others)
 	}
 	rnd(ks, sizeof(ks));
 	check = lsrtp(p, ks, true);
-	k.flow_id = flow_new();
+	k.flow_id = flow_new(KSRTP_FLOW_MODE_SECURE);
 	memcpy(k.key, ks, (size_t)p->key_len);
 	memcpy(k.salt, ks + p->key_len, (size_t)p->salt_len);
 	errno = -ksrtp_nl_key_new(&nl, &k);
@@ -664,7 +664,8 @@ int main(int argc, char **argv)
 		if (!only)
 			measure("udp+mod (no flow)", pass, &plain, NULL, NULL);
 		if (!only || !strcmp(only, "none")) {
-			id = flow_new();
+			/* DIVERT: a SECURE flow without a key sends nothing */
+			id = flow_new(KSRTP_FLOW_MODE_DIVERT);
 			measure("ksrtp flow, no key (clear)", pass, &plain, NULL, NULL);
 			flow_del(id);
 		}

@@ -859,6 +859,175 @@ TEST_F(dp, events)
 	ksrtp_nl_close(&ev);
 }
 
+/*
+ * A SECURE flow whose TX key is gone (KEY_DEL, or between KEY_DEL and
+ * KEY_NEW) sends nothing clear: the application's RTP is dropped at
+ * LOCAL_OUT (EPERM) and counted.  Likewise what arrives without an RX key.
+ */
+TEST_F(dp, secure_without_key_is_closed)
+{
+	uint8_t pkt[MAXPKT], wire[MAXPKT], got[MAXPKT];
+	size_t n = make_rtp(pkt, 0x1234abcd, 10, 0, -1, 120);
+	int len;
+
+	ASSERT_EQ(0, ksrtp_nl_key_del(&self->nl, self->flow_id, KSRTP_KEY_DIR_TX, 0));
+	EXPECT_EQ(-1, send(self->sa, pkt, n, 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_CLEAR_DROPPED));
+	EXPECT_EQ(0, stat(&self->nl, self->flow_id, KSRTP_A_STATS_CLEAR_PASSED));
+	/* the key back: the first datagram B reads is protected */
+	ASSERT_EQ(0, install(&self->nl, self->flow_id, KSRTP_KEY_DIR_TX, 0,
+			     variant, self->ktx, 0));
+	ASSERT_EQ((ssize_t)n, send(self->sa, pkt, n, 0));
+	len = (int)recv(self->sb, wire, sizeof(wire), 0);
+	ASSERT_LT((int)n, len) TH_LOG("clear RTP left the SECURE flow");
+	ASSERT_EQ(srtp_err_status_ok, srtp_unprotect(self->b_rx, wire, &len));
+
+	/* RX: B's clear RTP and B's SRTP alike are refused without a key */
+	ASSERT_EQ(0, ksrtp_nl_key_del(&self->nl, self->flow_id, KSRTP_KEY_DIR_RX, 0));
+	n = make_rtp(pkt, 0x55aa0001, 20, 0, -1, 120);
+	ASSERT_EQ((ssize_t)n, send(self->sb, pkt, n, 0));
+	memcpy(wire, pkt, n);
+	len = (int)n;
+	ASSERT_EQ(srtp_err_status_ok, srtp_protect(self->b_tx, wire, &len));
+	ASSERT_EQ(len, send(self->sb, wire, (size_t)len, 0));
+	ASSERT_EQ(0, install(&self->nl, self->flow_id, KSRTP_KEY_DIR_RX, 0,
+			     variant, self->krx, 0));
+	/* and with the key back, the clear one is not authentic */
+	send_bad_then_good(_metadata, self, pkt, n, 21);
+	EXPECT_EQ(3, stat(&self->nl, self->flow_id, KSRTP_A_STATS_CLEAR_DROPPED));
+	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_AUTH_FAIL));
+	EXPECT_EQ(0, stat(&self->nl, self->flow_id, KSRTP_A_STATS_CLEAR_PASSED));
+	(void)got;
+}
+
+/* Drain @ev without blocking; how many events of @cmd were there. */
+static int count_events(struct ksrtp_nl *ev, uint8_t cmd)
+{
+	int found = 0;
+
+	for (;;) {
+		struct ksrtp_nl_event *e = NULL;
+
+		if (ksrtp_nl_recv_events(ev, true, got_cb, &e))
+			return found;
+		if (e && e->cmd == cmd)
+			found++;
+		free(e);
+	}
+}
+
+/*
+ * KSRTP_CMD_FLOW_SECURED: a SECURE flow in RX_TRIAL tells the events group
+ * once, when its first SRTP authenticates; clear RTP before it, and SRTP
+ * after it, tell nothing.  GET_INFO lists the feature.
+ */
+TEST_F(dp, flow_secured_event_once)
+{
+	struct ksrtp_flow_info f = { .id = self->flow_id, .mode = KSRTP_FLOW_MODE_SECURE,
+				     .policy = KSRTP_POLICY_RX_TRIAL };
+	struct timeval tv = { .tv_sec = 5 };
+	uint8_t pkt[MAXPKT], wire[MAXPKT];
+	struct ksrtp_nl_event *e = NULL;
+	struct ksrtp_info info;
+	struct ksrtp_nl ev;
+	uint16_t seq = 500;
+	size_t n;
+	int wlen, i;
+
+	ASSERT_EQ(0, ksrtp_nl_get_info(&self->nl, &info));
+	EXPECT_TRUE(info.features & KSRTP_F_SECURED_EVENT);
+	ASSERT_EQ(0, enter(self->h.fd_a));
+	ASSERT_EQ(0, ksrtp_nl_open(&ev));
+	setsockopt(ksrtp_nl_fd(&ev), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	ASSERT_EQ(0, ksrtp_nl_join_events(&ev));
+	ASSERT_EQ(0, ksrtp_nl_flow_set(&self->nl, &f));
+
+	/* clear RTP in trial: passes, no event */
+	for (i = 0; i < 3; i++) {
+		n = make_rtp(pkt, 0x55aa0001, seq++, 0, -1, 100);
+		arrives_as_sent(_metadata, self, pkt, n);
+	}
+	EXPECT_EQ(0, count_events(&ev, KSRTP_CMD_FLOW_SECURED));
+
+	/* the first SRTP: one event, sent before the packet was delivered */
+	n = make_rtp(pkt, 0x55aa0001, seq++, 0, -1, 100);
+	deliver(_metadata, self, pkt, n, wire, &wlen);
+	ASSERT_EQ(0, wait_event(&ev, KSRTP_CMD_FLOW_SECURED, &e));
+	EXPECT_EQ(self->flow_id, e->flow.id);
+	EXPECT_EQ(KSRTP_FLOW_MODE_SECURE, e->flow.mode);
+	EXPECT_EQ(0, e->flow.policy & KSRTP_POLICY_RX_TRIAL);
+	EXPECT_EQ(PORT_A, e->flow.local.port);
+	EXPECT_EQ(PORT_B, e->flow.remote.port);
+	free(e);
+
+	/* more SRTP: no more events */
+	for (i = 0; i < 5; i++) {
+		n = make_rtp(pkt, 0x55aa0001, seq++, 0, -1, 100);
+		deliver(_metadata, self, pkt, n, wire, &wlen);
+	}
+	EXPECT_EQ(0, count_events(&ev, KSRTP_CMD_FLOW_SECURED));
+	ksrtp_nl_close(&ev);
+}
+
+/*
+ * RX slots of different profiles (a rotation to another profile): the
+ * active key of this variant's profile, the other slot GCM (or HMAC when
+ * this variant is GCM).  In RX_TRIAL a clear packet fails both and must
+ * come back byte for byte, though the GCM attempt decrypted it in place;
+ * SRTP under either key is delivered.
+ */
+TEST_F(dp, mixed_profile_rx_slots)
+{
+	const bool gcm = variant->salt_len == 12;
+	const FIXTURE_VARIANT(dp) other = {
+		.profile = gcm ? KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80 :
+				 KSRTP_PROFILE_AEAD_AES_128_GCM,
+		.key_len = 16, .salt_len = gcm ? 14 : 12,
+		.rtp = gcm ? srtp_crypto_policy_set_rtp_default :
+			     srtp_crypto_policy_set_aes_gcm_128_16_auth,
+		.rtcp = gcm ? srtp_crypto_policy_set_rtp_default :
+			      srtp_crypto_policy_set_aes_gcm_128_16_auth,
+	};
+	struct ksrtp_flow_info f = { .id = self->flow_id, .mode = KSRTP_FLOW_MODE_DIVERT,
+				     .policy = KSRTP_POLICY_RX_TRIAL };
+	uint8_t k2[46], pkt[MAXPKT], wire[MAXPKT], got[MAXPKT];
+	uint16_t seq = 700;
+	srtp_t tx2;
+	size_t n;
+	int i, len;
+
+	rnd(k2, sizeof(k2));
+	ASSERT_EQ(0, lsrtp(&other, &tx2, k2, false, 128));
+	ASSERT_EQ(0, install(&self->nl, self->flow_id, KSRTP_KEY_DIR_RX, 1, &other, k2, 0));
+	ASSERT_EQ(0, ksrtp_nl_flow_set(&self->nl, &f));
+	for (i = 0; i < 6; i++) {
+		/* clear, under trial: both keys fail, the bytes come back */
+		n = make_rtp(pkt, 0x55aa0001, seq++, i % 3, -1, 200 + 10 * (size_t)i);
+		arrives_as_sent(_metadata, self, pkt, n);
+		/* SRTP under the other slot's key */
+		n = make_rtp(pkt, 0x55aa0001, seq++, 0, -1, 150);
+		memcpy(wire, pkt, n);
+		len = (int)n;
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect(tx2, wire, &len));
+		ASSERT_EQ(len, send(self->sb, wire, (size_t)len, 0));
+		ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0));
+		ASSERT_EQ(0, memcmp(pkt, got, n));
+		/* and under the active one */
+		n = make_rtp(pkt, 0x55aa0001, seq++, 0, -1, 150);
+		deliver(_metadata, self, pkt, n, wire, &len);
+	}
+	/* the same, swapped: the active slot is now the other profile */
+	ASSERT_EQ(0, ksrtp_nl_key_swap(&self->nl, self->flow_id, KSRTP_KEY_DIR_RX));
+	for (i = 0; i < 4; i++) {
+		n = make_rtp(pkt, 0x55aa0001, seq++, 1, -1, 180);
+		arrives_as_sent(_metadata, self, pkt, n);
+	}
+	EXPECT_EQ(10, stat(&self->nl, self->flow_id, KSRTP_A_STATS_CLEAR_PASSED));
+	EXPECT_EQ(12, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_PACKETS));
+	srtp_dealloc(tx2);
+}
+
 static int udp6_socket(int netns, const char *ip, int port, const char *peer,
 		       int peer_port)
 {

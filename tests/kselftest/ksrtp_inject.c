@@ -21,7 +21,9 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/ethtool.h>
 #include <linux/if_ether.h>
+#include <linux/sockios.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -798,6 +800,115 @@ TEST_F(inj, v6_routing_header_segments_left)
 	send6(_metadata, self, 43, rh, sizeof(rh), u, 8 + (size_t)len);
 	sentinel(_metadata, self, true);
 	moved(_metadata, self, self->f6, c, KSRTP_A_STATS_RX_MALFORMED, 1, 0);
+}
+
+#ifndef UDP_GRO
+#define UDP_GRO 104
+#endif
+
+/* A legacy ethtool switch (ETHTOOL_SGRO, _STSO) of @dev in @ns. */
+static int ethtool_set(int ns, const char *dev, uint32_t cmd, int on)
+{
+	struct ethtool_value ev = { .cmd = cmd, .data = (uint32_t)on };
+	struct ifreq ifr;
+	int fd, ret;
+
+	if (enter(ns))
+		return -1;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	ifr.ifr_data = (void *)&ev;
+	ret = ioctl(fd, SIOCETHTOOL, &ifr);
+	close(fd);
+	return ret;
+}
+
+/*
+ * GRO on A's veth: 6.1's veth gives va a NAPI instance when GRO is
+ * switched on, and hands it B's skbs only if vb does no TSO
+ * (veth_skb_is_eligible_for_gro).
+ */
+static int veth_gro(int on)
+{
+	if (ethtool_set(hosts.fd_b, "vb", ETHTOOL_STSO, !on))
+		return -1;
+	if (on && ethtool_set(hosts.fd_a, "va", ETHTOOL_SGRO, 0))
+		return -1;
+	return ethtool_set(hosts.fd_a, "va", ETHTOOL_SGRO, on);
+}
+
+/*
+ * A GRO batch (the application asked for UDP_GRO; A's veth does GRO) on a
+ * flow in RX_TRIAL (DIVERT, so the trial never ends): each datagram in it would need its own check, so the
+ * batch is refused whole (gso_refused), never delivered as it is (SRTP to
+ * the application) nor taken for clear.  What is delivered outside a
+ * batch is RTP.  Whether GRO forms a batch depends on how many packets
+ * one NAPI poll finds: if none formed, the case is skipped.
+ */
+TEST_F(inj, v4_gro_batch_refused)
+{
+	struct ksrtp_flow_info f = { .id = self->f4, .mode = KSRTP_FLOW_MODE_DIVERT,
+				     .policy = KSRTP_POLICY_RX_TRIAL };
+	uint8_t rtp[16][MAXPKT], w[16][MAXPKT], got[MAXPKT], big[MAXPKT], bw[MAXPKT];
+	struct mmsghdr mm[16];
+	struct iovec iov[16];
+	uint64_t c[KSRTP_NL_NSTATS], refused;
+	size_t n[16], bn;
+	int i, on = 1, delivered = 0, round, len;
+
+	ASSERT_EQ(0, ksrtp_nl_flow_set(&self->nl, &f));
+	ASSERT_EQ(0, veth_gro(1));
+	/*
+	 * Threaded NAPI: the poll runs in a kthread, so datagrams pile up in
+	 * the veth's ring while it is not running, and GRO sees several.
+	 */
+	sh("/sbin/ip netns exec %s sh -c 'echo 1 > /sys/class/net/va/threaded'", hosts.a);
+	ASSERT_EQ(0, setsockopt(self->sa, IPPROTO_UDP, UDP_GRO, &on, sizeof(on)));
+	stats(&self->nl, self->f4, c);
+	for (round = 0; round < 8; round++) {
+		memset(mm, 0, sizeof(mm));
+		for (i = 0; i < 16; i++) {
+			len = srtp_of(self, rtp[i], &n[i], w[i], 40);
+			ASSERT_LT(0, len);
+			iov[i].iov_base = w[i];
+			iov[i].iov_len = (size_t)len;
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+		}
+		ASSERT_EQ(16, sendmmsg(self->sb, mm, 16, 0));
+		/*
+		 * Then a larger one (it ends any batch): every datagram read
+		 * before it is one of the 16, alone and clear.
+		 */
+		len = srtp_of(self, big, &bn, bw, 100);
+		ASSERT_EQ(len, send(self->sb, bw, (size_t)len, 0));
+		for (;;) {
+			ssize_t r = recv(self->sa, got, sizeof(got), 0);
+
+			ASSERT_LT(0, r) TH_LOG("the last datagram was lost");
+			if (r == (ssize_t)bn && !memcmp(got, big, bn))
+				break;
+			ASSERT_EQ((ssize_t)n[0], r) TH_LOG("a batch or SRTP was delivered");
+			/* RTP: version 2 and the SSRC, in clear */
+			ASSERT_EQ(0x80, got[0]);
+			ASSERT_EQ(0, memcmp(got + 8, rtp[0] + 8, 4));
+			delivered++;
+		}
+	}
+	refused = stat(&self->nl, self->f4, KSRTP_A_STATS_GSO_REFUSED) -
+		  c[KSRTP_A_STATS_GSO_REFUSED];
+	TH_LOG("128 datagrams: %d delivered one by one, %llu GRO batches refused",
+	       delivered, (unsigned long long)refused);
+	/* each of the 8 larger ones too; nothing else */
+	EXPECT_EQ((uint64_t)delivered + 8, stat(&self->nl, self->f4, KSRTP_A_STATS_RX_PACKETS) -
+		  c[KSRTP_A_STATS_RX_PACKETS]);
+	EXPECT_EQ(0, stat(&self->nl, self->f4, KSRTP_A_STATS_CLEAR_PASSED) -
+		     c[KSRTP_A_STATS_CLEAR_PASSED]);
+	sh("/sbin/ip netns exec %s sh -c 'echo 0 > /sys/class/net/va/threaded'", hosts.a);
+	ASSERT_EQ(0, veth_gro(0));
+	if (!refused)
+		SKIP(return, "no GRO batch formed on the veth");
 }
 
 TEST_HARNESS_MAIN
