@@ -48,6 +48,10 @@
 #include "ksft_netns.h"
 #include "ksrtp_nl.h"
 
+/* A timed run (make fuzz: FUZZ_TIME seconds) outlasts the usual 600 s. */
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT 7200
+
 /* ---- attribute schema ---------------------------------------------------- */
 
 enum kind { K_NONE, K_U8, K_U16, K_U32, K_U64, K_BIN, K_NEST, K_FLAG };
@@ -589,6 +593,9 @@ TEST(sweep_from_unprivileged_user_namespace)
 	int status;
 	pid_t pid;
 
+	/* The debug kernel's defconfig has no CONFIG_USER_NS. */
+	if (access("/proc/self/ns/user", F_OK))
+		SKIP(return, "kernel without user namespaces (CONFIG_USER_NS)");
 	ASSERT_EQ(0, ksrtp_load());
 	ASSERT_EQ(0, ksrtp_nl_open(&nl));
 	sweep_flow(&nl);
@@ -620,6 +627,78 @@ TEST(sweep_from_unprivileged_user_namespace)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	ASSERT_EQ(0, ksrtp_nl_get_info(&nl, &info));
 	EXPECT_EQ(1, info.flow_count);
+	ksrtp_nl_close(&nl);
+	ASSERT_EQ(0, ksrtp_unload());
+}
+
+/*
+ * With parallel_ops nothing serialises the commands but each namespace's
+ * lock: KEY_NEW builds its key unlocked and publishes it only if the flow
+ * is still there.  Three processes race KEY_NEW (both directions and
+ * slots, KEY_SWAP, KEY_DEL), FLOW_DEL + FLOW_NEW of the same flows, and
+ * STATS_GET dumps, a fixed number of rounds each; a key published into a
+ * freed flow would be a use-after-free (KASAN on the debug kernel) or a
+ * leak (kmemleak).
+ */
+TEST(key_new_races_flow_del)
+{
+	enum { FLOWS = 4, ROUNDS = 1500 };
+	struct ksrtp_info info;
+	struct ksrtp_nl nl;
+	pid_t pid[3];
+	int p, status;
+
+	ASSERT_EQ(0, ksrtp_load());
+	for (p = 0; p < 3; p++) {
+		pid[p] = fork();
+		ASSERT_LE(0, pid[p]);
+		if (pid[p])
+			continue;
+		if (ksrtp_nl_open(&nl))
+			_exit(1);
+		for (int i = 0; i < ROUNDS; i++) {
+			struct ksrtp_flow_info f = { .mode = KSRTP_FLOW_MODE_SECURE }, got;
+			char local[32];
+
+			snprintf(local, sizeof(local), "10.66.0.1:%d", 4000 + 2 * (i % FLOWS));
+			ksrtp_parse_sockaddr(local, &f.local);
+			ksrtp_parse_sockaddr("10.66.0.2:4000", &f.remote);
+			if (p == 0) {
+				struct ksrtp_key_req k = {
+					/* The flow's id now; it may go any moment. */
+					.flow_id = ksrtp_nl_flow_get(&nl, &f, &got) ?
+						   (uint32_t)(1 + i % FLOWS) : got.id,
+					.dir = (uint8_t)(i & 1),
+					.slot = (uint8_t)((i >> 1) & 1),
+					.profile = i % 3 ? 1 : 7,
+					.key_len = 16, .salt_len = i % 3 ? 14 : 12,
+				};
+
+				ksrtp_nl_key_new(&nl, &k);
+				if (!(i % 5))
+					ksrtp_nl_key_swap(&nl, k.flow_id, k.dir);
+				if (!(i % 7))
+					ksrtp_nl_key_del(&nl, k.flow_id, k.dir, k.slot);
+			} else if (p == 1) {
+				if (ksrtp_nl_flow_new(&nl, &f, &got) == -EEXIST)
+					ksrtp_nl_flow_del(&nl, &f);
+			} else {
+				char buf[MNL_SOCKET_BUFFER_SIZE];
+
+				ksrtp_nl_send(&nl, ksrtp_nl_msg(&nl, buf,
+					KSRTP_CMD_STATS_GET, NLM_F_DUMP));
+			}
+		}
+		_exit(0);
+	}
+	for (p = 0; p < 3; p++) {
+		ASSERT_EQ(pid[p], waitpid(pid[p], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	}
+	ASSERT_EQ(0, ksrtp_nl_open(&nl));
+	ASSERT_EQ(0, ksrtp_nl_get_info(&nl, &info));
+	TH_LOG("%d rounds in each of 3 processes; %u flows left", ROUNDS,
+	       info.flow_count);
 	ksrtp_nl_close(&nl);
 	ASSERT_EQ(0, ksrtp_unload());
 }
