@@ -22,6 +22,13 @@ $(B)/vmtests/%: tests/kselftest/%.c tests/kselftest/ksft_ksrtp.h $(NL_LIB) $(KSF
 
 VM_TESTS += $(B)/vmtests/ksrtp_genl $(B)/vmtests/ksrtp_perm
 
+# The netlink sweep and seeded fuzzer (KSRTP_FUZZ_SEED/OPS/SECONDS).
+$(B)/vmtests/ksrtp_nlfuzz: tests/kselftest/ksrtp_nlfuzz.c tests/kselftest/ksft_ksrtp.h tests/kselftest/ksft_netns.h $(NL_LIB) $(KSFT_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(NL_CFLAGS) -Wno-missing-field-initializers -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS)
+
+VM_TESTS += $(B)/vmtests/ksrtp_nlfuzz
+
 # Native unit tests of the userspace pieces above.
 $(B)/tests/sockaddr: tests/unit/sockaddr.c $(NL_LIB) $(KSFT_HDR)
 	@mkdir -p $(@D)
@@ -61,3 +68,12 @@ $(B)/vmtests/ksrtp_race: tests/kselftest/ksrtp_race.c tests/kselftest/ksft_ksrtp
 	$(CC) $(NL_CFLAGS) -Wno-missing-field-initializers -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) $(shell pkg-config --libs libsrtp2)
 
 VM_TESTS += $(B)/vmtests/ksrtp_race
+# make fuzz: the netlink fuzzer in the VM for FUZZ_TIME seconds as well,
+# on FUZZ_KERNEL (debug: KASAN, lockdep, kmemleak).  The seed is printed;
+# rerun one with: tools/vm/run.sh --env KSRTP_FUZZ_SEED=0x... ...
+FUZZ_KERNEL ?= debug
+.PHONY: fuzz-netlink
+fuzz-netlink: $(B)/kmod/$(FUZZ_KERNEL)/ksrtp.ko $(B)/vmtests/ksrtp_nlfuzz
+	tools/vm/run.sh --kernel $(FUZZ_KERNEL) --timeout $$(( $(FUZZ_TIME) * 2 + 600 )) \
+		--env KSRTP_FUZZ_SECONDS=$(FUZZ_TIME) $(B)/vmtests/ksrtp_nlfuzz
+fuzz: fuzz-netlink

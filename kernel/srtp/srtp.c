@@ -350,18 +350,44 @@ static u64 *stream_bits(struct ksrtp_ctx *ctx, const struct ksrtp_stream *s,
  * packet authenticated (so forged SSRCs cannot fill the table), and live
  * as long as the context: the bound is max_ssrcs per key.
  */
-static struct ksrtp_stream *stream_add(struct ksrtp_ctx *ctx,
+static struct ksrtp_stream *stream_put(struct ksrtp_ctx *ctx,
+				       struct ksrtp_stream *s,
 				       const struct ksrtp_stream *tmpl)
 {
-	struct ksrtp_stream *s;
-
-	if (ctx->nssrcs >= ctx->max_ssrcs)
-		return NULL;
-	ctx->last = ctx->nssrcs++;
-	s = &ctx->streams[ctx->last];
+	ctx->last = (u32)(s - ctx->streams);
 	*s = *tmpl;
 	memset(stream_bits(ctx, s, false), 0, 2 * ctx->words * sizeof(u64));
 	return s;
+}
+
+/*
+ * A place for a new stream: the next free one, or, when the table is full,
+ * one carried over from the previous key that no packet has used under
+ * this one (the SSRC is gone), so carried streams never crowd out a
+ * live one.  NULL if there is none.
+ */
+static struct ksrtp_stream *stream_slot(struct ksrtp_ctx *ctx)
+{
+	u32 i;
+
+	if (ctx->nssrcs < ctx->max_ssrcs)
+		return &ctx->streams[ctx->nssrcs];
+	for (i = 0; i < ctx->nssrcs; i++)
+		if (ctx->streams[i].carried && ctx->streams[i].rtcp_carried)
+			return &ctx->streams[i];
+	return NULL;
+}
+
+static struct ksrtp_stream *stream_add(struct ksrtp_ctx *ctx,
+				       const struct ksrtp_stream *tmpl)
+{
+	struct ksrtp_stream *s = stream_slot(ctx);
+
+	if (!s)
+		return NULL;
+	if (s == &ctx->streams[ctx->nssrcs])
+		ctx->nssrcs++;
+	return stream_put(ctx, s, tmpl);
 }
 
 /*
@@ -370,6 +396,12 @@ static struct ksrtp_stream *stream_add(struct ksrtp_ctx *ctx,
  * the peer, which carries them over as libsrtp's srtp_update() does, is
  * suddenly 2^16 * ROC packets ahead).  The replay bitmap starts empty: what
  * the old key accepted cannot authenticate under the new one.
+ *
+ * A peer may instead have started the SSRC afresh with the new key (a new
+ * session, a new random sequence number): until a packet of the stream
+ * authenticates under the new key, one that the carried state calls too
+ * old is taken as the stream's first, and a carried stream no packet has
+ * used gives its place to a new SSRC when the table is full.
  */
 int ksrtp_stream_seed(struct ksrtp_ctx *ctx,
 		      const struct ksrtp_stream_info *info)
@@ -378,8 +410,13 @@ int ksrtp_stream_seed(struct ksrtp_ctx *ctx,
 
 	if (stream_find(ctx, info->ssrc))
 		return KSRTP_ERR_INVAL;
+	/* Seeds never displace each other (stream_slot()). */
+	if (ctx->nssrcs >= ctx->max_ssrcs)
+		return KSRTP_ERR_SSRC_LIMIT;
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.ssrc = info->ssrc;
+	tmp.carried = 1;
+	tmp.rtcp_carried = 1;
 	if (info->rtp_seen) {
 		tmp.rtp_top = (u64)info->roc << 16 | info->seq;
 		tmp.rtp_seen = 1;
@@ -535,6 +572,7 @@ int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 	}
 	ksrtp_replay_update(stream_bits(ctx, s, false), ctx->words,
 			    &s->rtp_top, &s->rtp_seen, idx);
+	s->carried = 0;
 	*len = n + m + tag;
 	return 0;
 }
@@ -544,7 +582,7 @@ int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 	const struct ksrtp_crypto_ops *ops = ctx->ops;
 	unsigned int n = *len, tag = ctx->rtp_tag_len, m = ctx->mki_len;
 	unsigned int end;	/* end of the authenticated portion */
-	struct ksrtp_stream *s, tmp;
+	struct ksrtp_stream *s, tmp, *restart = NULL;
 	u8 mac[KSRTP_SHA1_LEN];
 	u8 iv[KSRTP_CTR_IV_LEN];
 	bool committed = true;
@@ -567,13 +605,22 @@ int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 	ssrc = ksrtp_get_be32(buf + 8);
 	s = stream_find(ctx, ssrc);
 	if (!s) {
-		if (ctx->nssrcs >= ctx->max_ssrcs)
+		if (!stream_slot(ctx))
 			return KSRTP_ERR_SSRC_LIMIT;
 		stream_fresh(ctx, &tmp, ssrc);
 		s = &tmp;
 		committed = false;
 	}
 	ret = rtp_index(ctx, s, committed, ksrtp_get_be16(buf + 2), &idx);
+	if (unlikely(ret == KSRTP_ERR_TOO_OLD && s->carried)) {
+		/* Not a continuation of the carried stream: a fresh start? */
+		restart = s;
+		stream_fresh(ctx, &tmp, ssrc);
+		s = &tmp;
+		committed = false;
+		ret = rtp_index(ctx, s, committed, ksrtp_get_be16(buf + 2),
+				&idx);
+	}
 	if (ret)
 		return ret;
 
@@ -607,12 +654,14 @@ int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 	}
 	/* RFC 3711 §3.3.1: ROC, s_l and the window move only now. */
 	if (!committed) {
-		s = stream_add(ctx, &tmp);
+		s = restart ? stream_put(ctx, restart, &tmp) :
+			      stream_add(ctx, &tmp);
 		if (!s)
 			return KSRTP_ERR_SSRC_LIMIT;
 	}
 	ksrtp_replay_update(stream_bits(ctx, s, false), ctx->words,
 			    &s->rtp_top, &s->rtp_seen, idx);
+	s->carried = 0;
 	*len = end;
 	return 0;
 }
@@ -678,6 +727,7 @@ int ksrtcp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		put_tag(buf + n + SRTCP_TRAILER_LEN + m, mac, tag);
 	}
 	s->rtcp_tx = idx;
+	s->rtcp_carried = 0;
 	*len = n + SRTCP_TRAILER_LEN + m + tag;
 	return 0;
 }
@@ -690,7 +740,7 @@ int ksrtcp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 	struct ksrtp_stream *s, tmp;
 	u8 mac[KSRTP_SHA1_LEN];
 	u8 iv[KSRTP_CTR_IV_LEN];
-	bool committed = true;
+	bool committed = true, restart = false;
 	u32 ssrc, word, idx;
 	int ret;
 
@@ -712,7 +762,7 @@ int ksrtcp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 	ssrc = ksrtp_get_be32(buf + 4);
 	s = stream_find(ctx, ssrc);
 	if (!s) {
-		if (ctx->nssrcs >= ctx->max_ssrcs)
+		if (!stream_slot(ctx))
 			return KSRTP_ERR_SSRC_LIMIT;
 		stream_fresh(ctx, &tmp, ssrc);
 		s = &tmp;
@@ -723,7 +773,10 @@ int ksrtcp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 		ret = ksrtp_replay_check(committed ? stream_bits(ctx, s, true) :
 					 NULL, ctx->words, ctx->window,
 					 s->rtcp_top, idx);
-		if (ret)
+		/* A carried index the peer did not continue: start anew. */
+		if (ret == KSRTP_ERR_TOO_OLD && s->rtcp_carried)
+			restart = true;
+		else if (ret)
 			return ret;
 	}
 
@@ -768,9 +821,12 @@ int ksrtcp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 	{
 		u64 top = s->rtcp_top;
 
+		if (restart)
+			s->rtcp_seen = 0;
 		ksrtp_replay_update(stream_bits(ctx, s, true), ctx->words,
 				    &top, &s->rtcp_seen, idx);
 		s->rtcp_top = (u32)top;
+		s->rtcp_carried = 0;
 	}
 	*len = out;
 	return 0;

@@ -20,7 +20,12 @@ struct ksrtp_stream {
 	u32 rtcp_tx;		/* last SRTCP index sent (RFC 3711 §3.4) */
 	u8 rtp_seen;
 	u8 rtcp_seen;
-	u8 pad[2];
+	/*
+	 * Carried over from the previous key (ksrtp_stream_seed()) and not
+	 * used by RTP / SRTCP under this one yet: see stream_put().
+	 */
+	u8 carried;
+	u8 rtcp_carried;
 };
 
 #define KSRTCP_INDEX_MAX	0x7fffffffu	/* RFC 3711 §3.4: 31 bits */

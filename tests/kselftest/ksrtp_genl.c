@@ -573,6 +573,61 @@ TEST_F(genl, unprivileged_refused)
 	EXPECT_EQ(1, flow_count(&self->nl));
 }
 
+static int set_max_flows(const char *v)
+{
+	FILE *f = fopen("/sys/module/ksrtp/parameters/max_flows", "w");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = fputs(v, f) < 0 ? -EIO : 0;
+	return fclose(f) ? -errno : ret;
+}
+
+/* max_flows bounds each network namespace on its own (issue 10). */
+TEST_F(genl, max_flows_per_netns)
+{
+	struct ksrtp_flow_info f;
+	char local[32];
+	int i, status;
+	pid_t pid;
+
+	ASSERT_EQ(0, set_max_flows("10"));
+	for (i = 0; i < 10; i++) {
+		snprintf(local, sizeof(local), "10.0.0.1:%d", 4000 + 2 * i);
+		make_flow(&f, local, "10.0.0.2:5000");
+		ASSERT_EQ(0, ksrtp_nl_flow_new(&self->nl, &f, NULL));
+	}
+	make_flow(&f, "10.0.0.1:3000", "10.0.0.2:5000");
+	EXPECT_EQ(-ENOSPC, ksrtp_nl_flow_new(&self->nl, &f, NULL));
+	EXPECT_STREQ("flow limit of this network namespace reached (max_flows)",
+		     self->nl.err_msg);
+	/* Another namespace has its own ten. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct ksrtp_nl nl;
+
+		if (unshare(CLONE_NEWNET) || ksrtp_nl_open(&nl))
+			_exit(1);
+		for (i = 0; i < 10; i++) {
+			snprintf(local, sizeof(local), "10.0.0.1:%d", 4000 + 2 * i);
+			make_flow(&f, local, "10.0.0.2:5000");
+			if (ksrtp_nl_flow_new(&nl, &f, NULL))
+				_exit(2);
+		}
+		_exit(ksrtp_nl_flow_new(&nl, &f, NULL) == -ENOSPC ? 0 : 3);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* A freed place can be taken again. */
+	make_flow(&f, "10.0.0.1:4000", "10.0.0.2:5000");
+	ASSERT_EQ(0, ksrtp_nl_flow_del(&self->nl, &f));
+	make_flow(&f, "10.0.0.1:3000", "10.0.0.2:5000");
+	EXPECT_EQ(0, ksrtp_nl_flow_new(&self->nl, &f, NULL));
+	EXPECT_EQ(0, set_max_flows("16384"));
+}
+
 /* Flows belong to their network namespace and die with it. */
 TEST_F(genl, flows_are_per_netns)
 {

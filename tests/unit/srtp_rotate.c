@@ -169,4 +169,79 @@ TEST_F(rotate, new_ssrc_after_carry)
 	EXPECT_EQ(0, trip(self, self->tx2, self->rx2, 0x3333, 18));
 }
 
+/*
+ * The peer started the SSRC afresh under the new key (a new session, a
+ * new random sequence number behind the carried one): the carried state
+ * would call every packet too old, for ever; the first packet that
+ * authenticates as a fresh start replaces it.
+ */
+TEST_F(rotate, peer_restart_after_carry)
+{
+	struct ksrtp_stream_info si;
+	unsigned int i;
+
+	before(_metadata, self);
+	carry(self->rx2, self->rx1);
+	/*
+	 * tx2 is a fresh sender: ROC 0 from sequence number 40000, which the
+	 * carried state (ROC 1, s_l 59) places 25,595 packets back.  (A
+	 * fresh start that lands ahead of a carried ROC >= 1 cannot be told
+	 * from a continuation; with a carried ROC 0 both agree anyway.)
+	 */
+	for (i = 0; i < 20; i++)
+		ASSERT_EQ(0, trip(self, self->tx2, self->rx2, SSRC_A,
+				  (u16)(40000 + i))) TH_LOG("packet %u", i);
+	ASSERT_EQ(0, ksrtp_stream_get(self->rx2, 0, &si));
+	EXPECT_EQ(SSRC_A, si.ssrc);
+	EXPECT_EQ(0, si.roc);
+	EXPECT_EQ(40019, si.seq);
+	/* SRTCP restarted at index 1 too. */
+	EXPECT_EQ(0, rtcp_trip(self->tx2, self->rx2, SSRC_A));
+	EXPECT_EQ(0, rtcp_trip(self->tx2, self->rx2, SSRC_A));
+
+	/* A packet claiming a fresh start must still authenticate ... */
+	{
+		u8 b[256];
+		unsigned int n = test_rtp_hdr(b, 40000, 0, SSRC_B, 0, -1, &self->st);
+
+		n += 50;
+		ASSERT_EQ(0, ksrtp_protect(self->tx2, b, &n, sizeof(b)));
+		b[n - 1] ^= 1;
+		EXPECT_EQ(KSRTP_ERR_AUTH, ksrtp_unprotect(self->rx2, b, &n));
+	}
+	/* ... and one that does not leaves the carried stream as it was. */
+	ASSERT_EQ(0, ksrtp_stream_get(self->rx2, 1, &si));
+	EXPECT_EQ(SSRC_B, si.ssrc);
+	EXPECT_EQ(1, si.roc);
+	carry(self->tx2, self->tx1);	/* SSRC_B continues under tx2 */
+	EXPECT_EQ(0, trip(self, self->tx2, self->rx2, SSRC_B, (u16)(START + 200)));
+}
+
+/* Carried streams no packet used make room for new SSRCs. */
+TEST_F(rotate, carried_streams_give_way)
+{
+	struct ksrtp_opts o = { .max_ssrcs = 2 };
+	struct ksrtp_ctx *tx3, *rx3;
+	int err = 0;
+
+	before(_metadata, self);
+	rx3 = ksrtp_ctx_new(variant->profile, key2,
+			    ksrtp_profile_key_len(variant->profile), salt2,
+			    ksrtp_profile_salt_len(variant->profile), &o, &err);
+	tx3 = ksrtp_ctx_new(variant->profile, key2,
+			    ksrtp_profile_key_len(variant->profile), salt2,
+			    ksrtp_profile_salt_len(variant->profile), &o, &err);
+	ASSERT_NE(NULL, rx3);
+	ASSERT_NE(NULL, tx3);
+	carry(rx3, self->rx1);		/* full: SSRC_A and SSRC_B */
+	carry(tx3, self->tx1);
+	/* SSRC_A goes on; a new SSRC takes SSRC_B's place, not refused. */
+	EXPECT_EQ(0, trip(self, tx3, rx3, SSRC_A, (u16)(START + 100)));
+	EXPECT_EQ(0, trip(self, tx3, rx3, 0x4444, 5));
+	/* Now both places are in use: a third SSRC is refused. */
+	EXPECT_EQ(1000 + KSRTP_ERR_SSRC_LIMIT, trip(self, tx3, rx3, 0x5555, 5));
+	ksrtp_ctx_free(tx3);
+	ksrtp_ctx_free(rx3);
+}
+
 TEST_HARNESS_MAIN
