@@ -572,6 +572,57 @@ TEST_F(c, multistream_after_dh)
 }
 
 /* §4.4.2: Preshared mode from the cached rs1, and the DH fallback. */
+/*
+ * Multistream through a lookup, as zrtpd does it (issue 11, finding 7): a
+ * second stream's session is created before the peer is known; the engine
+ * asks find_master() with the peer's ZID when it needs the master.  The
+ * lookup is honoured only for a secure session with that same peer.
+ */
+struct masters { const struct zrtp_session *s[2]; int calls; };
+
+static const struct zrtp_session *find_master(void *arg, const uint8_t zid[12])
+{
+	struct masters *m = arg;
+
+	m->calls++;
+	return m->s[!memcmp(zid, ZID_A, 12) ? 1 : 0];	/* Bob's master for Alice... */
+}
+
+TEST_F(c, multistream_found_by_peer_zid)
+{
+	struct zh_peer a, b, a2, b2;
+	struct zrtp_config ca2 = self->cfa, cb2 = self->cfb;
+	struct masters ma, mb;
+
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
+	expect_agree(_metadata, &a, &b);
+	ma = (struct masters){ .s = { a.s, NULL } };		/* Alice: peer Bob -> a.s */
+	mb = (struct masters){ .s = { NULL, b.s } };		/* Bob: peer Alice -> b.s */
+	ca2.find_master = cb2.find_master = find_master;
+	ca2.find_master_arg = &ma;
+	cb2.find_master_arg = &mb;
+	ca2.role = cb2.role = ZRTP_ROLE_AUTO;
+	ca2.ssrc = 11;
+	cb2.ssrc = 22;
+	ASSERT_EQ(0, call(&a2, &b2, &ca2, &cb2, NULL, NULL));
+	expect_agree(_metadata, &a2, &b2);
+	EXPECT_STREQ("Mult", a2.secure.ka);
+	EXPECT_STREQ(a.secure.sas, b2.secure.sas);
+	EXPECT_LE(1, ma.calls + mb.calls);
+	zh_stop(&a2);
+	zh_stop(&b2);
+	/* a master with another peer (or not secure) is not used: DH */
+	ma = (struct masters){ .s = { b.s, NULL } };	/* Bob's own session: peer Alice */
+	mb = (struct masters){ .s = { NULL, NULL } };
+	ASSERT_EQ(0, call(&a2, &b2, &ca2, &cb2, NULL, NULL));
+	expect_agree(_metadata, &a2, &b2);
+	EXPECT_STRNE("Mult", a2.secure.ka);
+	zh_stop(&a2);
+	zh_stop(&b2);
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
 TEST_F(c, preshared_mode)
 {
 	struct zh_peer a, b;

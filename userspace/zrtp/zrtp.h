@@ -86,8 +86,17 @@ struct zrtp_config {
 	 * message, when signalling supplied it; NULL otherwise. */
 	const uint8_t *peer_hello_hash;
 	/* Multistream (§4.4.3): a session that reached SECURE in DH or
-	 * preshared mode with the same peer; this stream then uses Mult. */
+	 * preshared mode with the same peer; this stream then uses Mult.
+	 * Either name it here, or (when the peer is not known in advance)
+	 * give find_master: called with the peer's ZID, during zrtp_input()
+	 * or zrtp_poll(), when this stream would commit or the peer's Mult
+	 * Commit arrives; return a secure session with that peer, or NULL.
+	 * The engine checks it (secure, not Mult itself, same peer ZID) and
+	 * takes ZRTPSess and the SAS from it there and then: the master
+	 * only has to live through that call. */
 	const struct zrtp_session *master;
+	const struct zrtp_session *(*find_master)(void *arg, const uint8_t peer_zid[12]);
+	void *find_master_arg;
 	bool preshared;			/* try Prsh when a cached rs1 exists */
 	zrtp_rand_fn rand;		/* NULL: OpenSSL RAND_bytes */
 	void *rand_arg;

@@ -121,6 +121,7 @@ struct zrtp_session {
 	bool bad_confirm;		/* a Confirm failed its MAC: the timeout's reason */
 
 	uint32_t alg[ZRTP_ALG_KINDS];		/* negotiated */
+	const struct zrtp_session *master;	/* Multistream: see master_of() */
 	struct zrtp_dh *dh;
 	uint32_t dh_ka;
 	struct zrtp_keyset ks;
@@ -765,6 +766,8 @@ static int derive_dh(struct zrtp_session *s, const uint8_t *dhres, size_t dhlen)
 	return r;
 }
 
+static const struct zrtp_session *master_of(struct zrtp_session *s);
+
 /* Mult and Prsh: total_hash = hash(responder's Hello || Commit). */
 static int derive_nondh(struct zrtp_session *s)
 {
@@ -781,8 +784,17 @@ static int derive_nondh(struct zrtp_session *s)
 	memcpy(ctx + 12, zid_r(s), 12);
 	memcpy(ctx + 24, th, hl);
 	if (mult) {
+		const struct zrtp_session *m = s->master ? s->master : master_of(s);
+
+		if (!m)
+			return -1;
+		s->master = m;
+		/* the SAS is the master's (§4.4.3): taken now, so the master
+		 * need not outlive this call */
+		memcpy(s->sas, m->sas, sizeof(s->sas));
+		s->sas_verified = m->sas_verified;
 		/* §4.4.3.2: s0 = KDF(ZRTPSess, "ZRTP MSK", KDF_Context, hl) */
-		r = zrtp_kdf(hash, s->cfg.master->ks.zrtp_sess, hl, "ZRTP MSK", ctx, 24 + hl,
+		r = zrtp_kdf(hash, m->ks.zrtp_sess, hl, "ZRTP MSK", ctx, 24 + hl,
 			     hl * 8, s->ks.s0);
 	} else {
 		/* §4.4.2: s0 = KDF(preshared_key, "ZRTP PSK", KDF_Context, hl) */
@@ -792,7 +804,8 @@ static int derive_nondh(struct zrtp_session *s)
 		r = zrtp_keyset_derive(&s->ks, hash, s->alg[ZRTP_ALG_CIPHER], zid_i(s), zid_r(s),
 				       th, mult);
 	if (!r && mult)
-		memcpy(s->ks.zrtp_sess, s->cfg.master->ks.zrtp_sess, hl);
+		memcpy(s->ks.zrtp_sess, s->master->ks.zrtp_sess, hl);
+	s->master = NULL;
 	zrtp_wipe(s->ks.s0, sizeof(s->ks.s0));
 	zrtp_wipe(s->psk, sizeof(s->psk));
 	s->keys_ready = r == 0;
@@ -926,10 +939,7 @@ static void emit_secure(struct zrtp_session *s)
 	const struct zrtp_keyset *k = &s->ks;
 	bool mult = s->alg[ZRTP_ALG_KA] == ZRTP_MULT;
 
-	if (mult) {
-		memcpy(s->sas, s->cfg.master->sas, sizeof(s->sas));
-		s->sas_verified = s->cfg.master->sas_verified;
-	} else {
+	if (!mult) {
 		zrtp_sas_render(s->alg[ZRTP_ALG_SAS], k->sashash, s->sas, sizeof(s->sas));
 		s->sas_verified = s->cache_status == ZRTP_CACHE_MATCH && s->ce.sas_verified && s->peer_v;
 	}
@@ -1054,6 +1064,27 @@ static int other_hello(const struct zrtp_session *s, const uint8_t h2[32])
 
 /* ---- Commit -------------------------------------------------------------- */
 
+/*
+ * §4.4.3: the session whose ZRTPSess keys this Multistream stream: it must
+ * be secure (DH or Preshared, not itself Mult) and with the same peer ZID
+ * as this stream's Hello.  cfg.master, else cfg.find_master(peer ZID).
+ * Used only synchronously (negotiation, key derivation): nothing of it is
+ * kept but ZRTPSess and its SAS.
+ */
+static const struct zrtp_session *master_of(struct zrtp_session *s)
+{
+	const struct zrtp_session *m = s->cfg.master;
+
+	if (!s->have_ph)
+		return NULL;
+	if (!m && s->cfg.find_master)
+		m = s->cfg.find_master(s->cfg.find_master_arg, s->ph.zid);
+	if (!m || m == s || !zrtp_is_secure(m) || !m->keys_ready || !m->have_ph ||
+	    m->alg[ZRTP_ALG_KA] == ZRTP_MULT || memcmp(m->ph.zid, s->ph.zid, 12))
+		return NULL;
+	return m;
+}
+
 static int negotiate(struct zrtp_session *s)
 {
 	uint32_t mine, theirs;
@@ -1065,12 +1096,14 @@ static int negotiate(struct zrtp_session *s)
 		if (!s->alg[k])
 			return -1;
 	}
-	if (s->cfg.master && zrtp_is_secure(s->cfg.master) && peer_has(s, ZRTP_ALG_KA, ZRTP_MULT)) {
+	s->master = master_of(s);
+	if (s->master && peer_has(s, ZRTP_ALG_KA, ZRTP_MULT)) {
 		/* §4.4.3: a Multistream session keeps the master's hash */
 		s->alg[ZRTP_ALG_KA] = ZRTP_MULT;
-		s->alg[ZRTP_ALG_HASH] = s->cfg.master->alg[ZRTP_ALG_HASH];
+		s->alg[ZRTP_ALG_HASH] = s->master->alg[ZRTP_ALG_HASH];
 		return 0;
 	}
+	s->master = NULL;
 	if (s->cfg.preshared && self_has(s, ZRTP_ALG_KA, ZRTP_PRSH) &&
 	    peer_has(s, ZRTP_ALG_KA, ZRTP_PRSH)) {
 		load_cache(s);
@@ -1274,8 +1307,8 @@ static void on_commit(struct zrtp_session *s, uint64_t now, const uint8_t *msg, 
 	s->commit_mac_ok = false;
 
 	if (ka == ZRTP_MULT) {
-		if (!s->cfg.master || !zrtp_is_secure(s->cfg.master) ||
-		    s->cfg.master->alg[ZRTP_ALG_HASH] != c->alg[ZRTP_ALG_HASH]) {
+		s->master = master_of(s);
+		if (!s->master || s->master->alg[ZRTP_ALG_HASH] != c->alg[ZRTP_ALG_HASH]) {
 			fail(s, now, ZRTP_ERR_PK_UNSUPP);
 			return;
 		}
