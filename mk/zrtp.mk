@@ -33,9 +33,9 @@ $(B)/tests/zrtp_bzrtp: tests/interop/zrtp_bzrtp.c $(ZRTP_LIB) $(ZRTP_HDRS) tests
 endif
 
 # libFuzzer harnesses: the library is rebuilt with sanitizers and coverage.
-ZRTP_FUZZERS := $(foreach f,zrtp_parse zrtp_fsm,$(if $(wildcard tests/fuzz/$(f).c),$(f)))
+ZRTP_FUZZERS := $(foreach f,zrtp_parse zrtp_fsm zrtp_inject,$(if $(wildcard tests/fuzz/$(f).c),$(f)))
 FUZZERS += $(ZRTP_FUZZERS)
-$(addprefix $(B)/fuzz/,$(ZRTP_FUZZERS)): $(B)/fuzz/%: tests/fuzz/%.c $(ZRTP_SRCS) $(ZRTP_HDRS) tests/unit/zrtp_harness.h
+$(addprefix $(B)/fuzz/,$(ZRTP_FUZZERS)): $(B)/fuzz/%: tests/fuzz/%.c $(ZRTP_SRCS) $(ZRTP_HDRS) tests/unit/zrtp_harness.h tests/unit/zrtp_forge.h
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) -Iuserspace/zrtp -Itests/unit $< $(ZRTP_SRCS) -o $@ $(ZRTP_LDLIBS)
 

@@ -9,6 +9,8 @@
  */
 #include <stdio.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include "kselftest_harness.h"
 #include "zrtp_harness.h"
@@ -169,12 +171,182 @@ TEST_F(c, lost_cache_is_a_mismatch)
 	EXPECT_EQ(ZRTP_CACHE_NONE, b.secure.cache);
 	zh_stop(&a);
 	zh_stop(&b);
-	/* both rotated to the new rs1: the next call matches again */
+	/* §4.6.1.1: Alice did not verify that SAS, so her cache kept the old
+	 * rs1 (and V): the next call is a mismatch again for both */
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
+	expect_agree(_metadata, &a, &b);
+	EXPECT_EQ(ZRTP_CACHE_MISMATCH, a.secure.cache);
+	EXPECT_EQ(ZRTP_CACHE_MISMATCH, b.secure.cache);
+	/* now both compare the SAS and verify it during the call: only
+	 * then does the new rs1 go into the caches */
+	EXPECT_EQ(0, zrtp_set_sas_verified(a.s, true));
+	EXPECT_EQ(0, zrtp_set_sas_verified(b.s, true));
+	zh_stop(&a);
+	zh_stop(&b);
 	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
 	EXPECT_EQ(ZRTP_CACHE_MATCH, a.secure.cache);
 	EXPECT_EQ(ZRTP_CACHE_MATCH, b.secure.cache);
+	EXPECT_TRUE(a.secure.sas_verified);
 	zh_stop(&a);
 	zh_stop(&b);
+}
+
+/* ---- finding 5: a MiTM's second call, read errors, the file itself ------- */
+
+/*
+ * Mallory presents Bob's ZID with her own cache (§4.6.1.1).  Alice and Bob
+ * had verified their SAS.  Mallory's call is a mismatch; Alice does not
+ * verify it; Mallory's second call must be a mismatch again, Alice's V
+ * flag for Bob must survive, and Bob's next call must still match.
+ */
+TEST_F(c, impostor_second_call_still_mismatches)
+{
+	struct zh_peer a, b, m;
+	struct zrtp_config cfm = self->cfb;
+	char pm[112];
+	struct zrtp_cache *cm;
+
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
+	EXPECT_EQ(0, zrtp_set_sas_verified(a.s, true));
+	EXPECT_EQ(0, zrtp_set_sas_verified(b.s, true));
+	zh_stop(&a);
+	zh_stop(&b);
+	snprintf(pm, sizeof(pm), "%s/m.db", self->dir);
+	cm = zrtp_cache_open(pm);
+	ASSERT_NE(NULL, cm);
+	cfm.cache = cm;
+	for (int i = 0; i < 2; i++) {
+		ASSERT_EQ(0, call(&a, &m, &self->cfa, &cfm, NULL, NULL));
+		expect_agree(_metadata, &a, &m);
+		EXPECT_EQ(1, a.n_mismatch) TH_LOG("Mallory's call %d", i + 1);
+		EXPECT_EQ(ZRTP_CACHE_MISMATCH, a.secure.cache);
+		EXPECT_FALSE(a.secure.sas_verified);
+		zh_stop(&a);
+		zh_stop(&m);
+	}
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
+	expect_agree(_metadata, &a, &b);
+	EXPECT_EQ(ZRTP_CACHE_MATCH, a.secure.cache);
+	EXPECT_EQ(ZRTP_CACHE_MATCH, b.secure.cache);
+	EXPECT_TRUE(a.secure.sas_verified);
+	zh_stop(&a);
+	zh_stop(&b);
+	zrtp_cache_close(cm);
+}
+
+/* A cache that cannot be read is not "no entry": the call is a mismatch
+ * (the SAS must be compared), marked as a read failure, and nothing is
+ * written. */
+TEST_F(c, read_error_is_not_a_first_call)
+{
+	struct zh_peer a, b;
+	sqlite3 *db;
+
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
+	zh_stop(&a);
+	zh_stop(&b);
+	/* Alice's table becomes unreadable under her */
+	ASSERT_EQ(SQLITE_OK, sqlite3_open(self->pa, &db));
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(db, "ALTER TABLE peers RENAME TO gone", NULL, NULL, NULL));
+	sqlite3_close(db);
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
+	expect_agree(_metadata, &a, &b);
+	EXPECT_TRUE(a.secure.cache_read_failed);
+	EXPECT_EQ(ZRTP_CACHE_MISMATCH, a.secure.cache);
+	EXPECT_EQ(1, a.n_mismatch);
+	EXPECT_FALSE(a.secure.cache_write_failed);	/* nothing was tried */
+	EXPECT_FALSE(b.secure.cache_read_failed);
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
+/* A failed write is reported in the SECURE event, with the reason. */
+TEST_F(c, write_error_is_reported)
+{
+	struct zh_peer a, b;
+	sqlite3 *db;
+
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
+	zh_stop(&a);
+	zh_stop(&b);
+	ASSERT_EQ(SQLITE_OK, sqlite3_open(self->pa, &db));
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(db, "CREATE TRIGGER full BEFORE UPDATE ON peers"
+					  " BEGIN SELECT RAISE(FAIL, 'disk full'); END", NULL, NULL, NULL));
+	sqlite3_close(db);
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
+	expect_agree(_metadata, &a, &b);
+	EXPECT_EQ(ZRTP_CACHE_MATCH, a.secure.cache);
+	EXPECT_TRUE(a.secure.cache_write_failed);
+	EXPECT_NE(NULL, strstr(zrtp_cache_errmsg(self->ca), "disk full"));
+	EXPECT_FALSE(b.secure.cache_write_failed);
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
+/* rs1/rs2 are secrets: the file is 0600 whatever the umask, and an
+ * existing file's looser mode is fixed on open. */
+TEST_F(c, file_mode_0600)
+{
+	struct stat st;
+	char p[112];
+	struct zrtp_cache *x;
+	mode_t old = umask(0);
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/new.db", self->dir);
+	x = zrtp_cache_open(p);
+	ASSERT_NE(NULL, x);
+	ASSERT_EQ(0, stat(p, &st));
+	EXPECT_EQ(0600, st.st_mode & 0777);
+	zrtp_cache_close(x);
+	snprintf(p, sizeof(p), "%s/old.db", self->dir);
+	fd = open(p, O_CREAT | O_WRONLY, 0644);
+	ASSERT_LE(0, fd);
+	close(fd);
+	x = zrtp_cache_open(p);
+	ASSERT_NE(NULL, x);
+	ASSERT_EQ(0, stat(p, &st));
+	EXPECT_EQ(0600, st.st_mode & 0777);
+	zrtp_cache_close(x);
+	umask(old);
+	ASSERT_EQ(0, stat(self->pa, &st));	/* opened by the fixture */
+	EXPECT_EQ(0600, st.st_mode & 0777);
+}
+
+/* A corrupt file: zrtp_cache_open() refuses it (as before);
+ * zrtp_cache_open_ex(ZRTP_CACHE_RECOVER) moves it aside, says so, and
+ * starts a fresh cache (a new ZID: peers will see a cache mismatch). */
+TEST_F(c, corrupt_file_moved_aside)
+{
+	char p[112], msg[256] = "", aside[160];
+	struct zrtp_cache *x;
+	struct stat st;
+	FILE *f;
+	uint8_t zid[12];
+
+	snprintf(p, sizeof(p), "%s/bad.db", self->dir);
+	f = fopen(p, "w");
+	ASSERT_NE(NULL, f);
+	for (int i = 0; i < 4096; i++)
+		fputc(i * 7 + 3, f);
+	fclose(f);
+	EXPECT_EQ(NULL, zrtp_cache_open(p));
+	ASSERT_EQ(0, stat(p, &st));			/* left alone */
+	x = zrtp_cache_open_ex(p, ZRTP_CACHE_RECOVER, msg, sizeof(msg));
+	ASSERT_NE(NULL, x);
+	TH_LOG("%s", msg);
+	ASSERT_NE(NULL, strstr(msg, "moved to "));
+	ASSERT_EQ(1, sscanf(strstr(msg, "moved to ") + 9, "%159[^;]", aside));
+	EXPECT_EQ(0, stat(aside, &st)) TH_LOG("%s", aside);
+	EXPECT_EQ(4096, st.st_size);			/* kept for a post-mortem */
+	zrtp_cache_zid(x, zid);
+	zrtp_cache_close(x);
+	/* reopening the fresh one keeps its ZID, with no message */
+	msg[0] = 0;
+	x = zrtp_cache_open_ex(p, ZRTP_CACHE_RECOVER, msg, sizeof(msg));
+	ASSERT_NE(NULL, x);
+	EXPECT_STREQ("", msg);
+	zrtp_cache_close(x);
 }
 
 /* "Crash" after a given message: that message and all later are lost,
@@ -400,6 +572,57 @@ TEST_F(c, multistream_after_dh)
 }
 
 /* §4.4.2: Preshared mode from the cached rs1, and the DH fallback. */
+/*
+ * Multistream through a lookup, as zrtpd does it (issue 11, finding 7): a
+ * second stream's session is created before the peer is known; the engine
+ * asks find_master() with the peer's ZID when it needs the master.  The
+ * lookup is honoured only for a secure session with that same peer.
+ */
+struct masters { const struct zrtp_session *s[2]; int calls; };
+
+static const struct zrtp_session *find_master(void *arg, const uint8_t zid[12])
+{
+	struct masters *m = arg;
+
+	m->calls++;
+	return m->s[!memcmp(zid, ZID_A, 12) ? 1 : 0];	/* Bob's master for Alice... */
+}
+
+TEST_F(c, multistream_found_by_peer_zid)
+{
+	struct zh_peer a, b, a2, b2;
+	struct zrtp_config ca2 = self->cfa, cb2 = self->cfb;
+	struct masters ma, mb;
+
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
+	expect_agree(_metadata, &a, &b);
+	ma = (struct masters){ .s = { a.s, NULL } };		/* Alice: peer Bob -> a.s */
+	mb = (struct masters){ .s = { NULL, b.s } };		/* Bob: peer Alice -> b.s */
+	ca2.find_master = cb2.find_master = find_master;
+	ca2.find_master_arg = &ma;
+	cb2.find_master_arg = &mb;
+	ca2.role = cb2.role = ZRTP_ROLE_AUTO;
+	ca2.ssrc = 11;
+	cb2.ssrc = 22;
+	ASSERT_EQ(0, call(&a2, &b2, &ca2, &cb2, NULL, NULL));
+	expect_agree(_metadata, &a2, &b2);
+	EXPECT_STREQ("Mult", a2.secure.ka);
+	EXPECT_STREQ(a.secure.sas, b2.secure.sas);
+	EXPECT_LE(1, ma.calls + mb.calls);
+	zh_stop(&a2);
+	zh_stop(&b2);
+	/* a master with another peer (or not secure) is not used: DH */
+	ma = (struct masters){ .s = { b.s, NULL } };	/* Bob's own session: peer Alice */
+	mb = (struct masters){ .s = { NULL, NULL } };
+	ASSERT_EQ(0, call(&a2, &b2, &ca2, &cb2, NULL, NULL));
+	expect_agree(_metadata, &a2, &b2);
+	EXPECT_STRNE("Mult", a2.secure.ka);
+	zh_stop(&a2);
+	zh_stop(&b2);
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
 TEST_F(c, preshared_mode)
 {
 	struct zh_peer a, b;
@@ -522,6 +745,196 @@ TEST_F(c, sasrelay_from_unenrolled_mitm_rejected)
 	EXPECT_EQ(1, a.n_relay_rejected);
 	zh_stop(&a);
 	zh_stop(&b);
+}
+
+/*
+ * §7.3 (finding 6): Alice enrolled with the PBX (Bob's ZID).  Mallory, who
+ * claims to be a MiTM with the PBX's ZID but does not know the pbxsecret,
+ * may not relay a SAS: the pbxsecret must have matched in THIS exchange.
+ */
+TEST_F(c, sasrelay_needs_pbxsecret_match_in_this_call)
+{
+	struct zh_peer a, b, m;
+	struct zrtp_config cfm;
+	uint8_t sashash[32] = { 4, 5, 6 };
+	char pm[112];
+	struct zrtp_cache *cm;
+	uint64_t now;
+
+	self->cfb.mitm = true;
+	self->cfb.pbx_enroll = true;
+	self->cfa.pbx_enroll = true;
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
+	EXPECT_EQ(1, a.n_enrolled);
+	zh_stop(&a);
+	zh_stop(&b);
+	snprintf(pm, sizeof(pm), "%s/m.db", self->dir);
+	cm = zrtp_cache_open(pm);
+	ASSERT_NE(NULL, cm);
+	cfm = self->cfb;		/* Bob's ZID, M flag, her own cache */
+	cfm.cache = cm;
+	cfm.pbx_enroll = false;
+	ASSERT_EQ(0, zh_start(&a, "a", &self->cfa, 0));
+	ASSERT_EQ(0, zh_start(&m, "m", &cfm, 0));
+	now = zh_run(&a, &m, 0, 60000, NULL, NULL);
+	expect_agree(_metadata, &a, &m);
+	EXPECT_FALSE(a.secure.pbx_secret_used);
+	ASSERT_EQ(0, zrtp_send_sasrelay(m.s, now, sashash, ZRTP_B32));
+	zh_run(&a, &m, now, now + 60000, NULL, NULL);
+	EXPECT_EQ(0, a.n_relayed);
+	EXPECT_EQ(1, a.n_relay_rejected);
+	zh_stop(&a);
+	zh_stop(&m);
+	zrtp_cache_close(cm);
+}
+
+/* ---- cache continuity: a randomised model ---------------------------------- */
+
+/*
+ * Many calls between two caches (Alice, Bob), automatic roles (Commit
+ * contention picks the initiator), sometimes two DH streams at once
+ * (both load the cache before either writes it, packets interleaved at
+ * random), sometimes a crash after a random message (both engines dropped
+ * mid-handshake: whatever cache writes happened, happened), sometimes the
+ * caches closed and reopened from disk.  The first call is complete and
+ * both users verify its SAS.  From then on, every side that reaches
+ * SECURE must see a cache match with the SAS still verified: an honest
+ * peer never causes a mismatch.  Deterministic seed.
+ */
+struct mpair {
+	struct zh_peer a, b;
+	bool live;
+	int delivered, crash_at;	/* crash_at < 0: never */
+};
+
+static uint32_t mrand(uint32_t *st)
+{
+	*st = *st * 1103515245u + 12345u;
+	return *st >> 8;
+}
+
+static int prng_rand(void *arg, uint8_t *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)mrand(arg);
+	return 0;
+}
+
+static void run_pairs(struct mpair *p, int n, uint32_t *st, uint64_t *now)
+{
+	for (int guard = 0; guard < 100000; guard++) {
+		int cand[4][2], nc = 0;
+		uint64_t next = UINT64_MAX;
+		struct zrtp_output o;
+
+		for (int i = 0; i < n; i++) {
+			if (!p[i].live)
+				continue;
+			zh_drain(&p[i].a, *now);
+			zh_drain(&p[i].b, *now);
+			if (p[i].a.nout)
+				cand[nc][0] = i, cand[nc++][1] = 0;
+			if (p[i].b.nout)
+				cand[nc][0] = i, cand[nc++][1] = 1;
+		}
+		if (nc) {
+			int c = (int)(mrand(st) % (unsigned)nc), i = cand[c][0];
+			struct zh_peer *from = cand[c][1] ? &p[i].b : &p[i].a;
+			struct zh_peer *to = cand[c][1] ? &p[i].a : &p[i].b;
+			struct zh_pkt pk;
+
+			zh_take(from, &pk);
+			if (p[i].delivered++ == p[i].crash_at) {
+				zh_stop(&p[i].a);	/* both ends die here */
+				zh_stop(&p[i].b);
+				p[i].live = false;
+				continue;
+			}
+			zrtp_input(to->s, *now, pk.b, pk.len);
+			continue;
+		}
+		for (int i = 0; i < n; i++) {
+			if (!p[i].live)
+				continue;
+			zrtp_poll(p[i].a.s, *now, &o);
+			next = o.next_timer_ms < next ? o.next_timer_ms : next;
+			zrtp_poll(p[i].b.s, *now, &o);
+			next = o.next_timer_ms < next ? o.next_timer_ms : next;
+		}
+		if (next == UINT64_MAX || next > *now + 60000)
+			return;
+		*now = next;
+	}
+}
+
+TEST_F(c, continuity_model)
+{
+	uint32_t st = 20261129, ra = 1, rb = 2;
+	uint64_t now = 0;
+	int calls = 0, concurrent = 0, crashes = 0, reopens = 0, secure_sides = 0, bad = 0;
+	struct zh_peer a, b;
+
+	self->cfa.role = self->cfb.role = ZRTP_ROLE_AUTO;
+	self->cfa.rand = self->cfb.rand = prng_rand;
+	self->cfa.rand_arg = &ra;
+	self->cfb.rand_arg = &rb;
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
+	expect_agree(_metadata, &a, &b);
+	EXPECT_EQ(0, zrtp_set_sas_verified(a.s, true));
+	EXPECT_EQ(0, zrtp_set_sas_verified(b.s, true));
+	zh_stop(&a);
+	zh_stop(&b);
+	for (calls = 0; calls < 300; calls++) {
+		struct mpair p[2];
+		int n = mrand(&st) % 4 == 0 ? 2 : 1;
+
+		concurrent += n == 2;
+		for (int i = 0; i < n; i++) {
+			p[i].live = true;
+			p[i].delivered = 0;
+			p[i].crash_at = mrand(&st) % 3 == 0 ? (int)(mrand(&st) % 12) : -1;
+			crashes += p[i].crash_at >= 0;
+			ASSERT_EQ(0, zh_start(&p[i].a, "a", &self->cfa, now));
+			ASSERT_EQ(0, zh_start(&p[i].b, "b", &self->cfb, now));
+		}
+		run_pairs(p, n, &st, &now);
+		for (int i = 0; i < n; i++) {
+			struct zh_peer *side[2] = { &p[i].a, &p[i].b };
+
+			for (int k = 0; k < 2; k++) {
+				if (!side[k]->n_secure)
+					continue;
+				secure_sides++;
+				if (side[k]->n_mismatch || side[k]->secure.cache != ZRTP_CACHE_MATCH ||
+				    !side[k]->secure.sas_verified) {
+					if (bad++ < 8)
+						TH_LOG("call %d stream %d %s: cache %d, verified %d", calls, i,
+						       k ? "bob" : "alice", side[k]->secure.cache,
+						       side[k]->secure.sas_verified);
+				}
+			}
+			if (p[i].live) {
+				zh_stop(&p[i].a);
+				zh_stop(&p[i].b);
+			}
+		}
+		now += 1000;
+		if (mrand(&st) % 8 == 0) {	/* both daemons restart */
+			reopens++;
+			zrtp_cache_close(self->ca);
+			zrtp_cache_close(self->cb);
+			self->ca = zrtp_cache_open(self->pa);
+			self->cb = zrtp_cache_open(self->pb);
+			ASSERT_NE(NULL, self->ca);
+			ASSERT_NE(NULL, self->cb);
+			self->cfa.cache = self->ca;
+			self->cfb.cache = self->cb;
+		}
+	}
+	TH_LOG("%d calls (%d with two DH streams), %d crashes, %d reopens, %d secure sides, %d bad",
+	       calls, concurrent, crashes, reopens, secure_sides, bad);
+	EXPECT_EQ(0, bad);
+	EXPECT_LT(300, secure_sides);
 }
 
 TEST_HARNESS_MAIN

@@ -600,6 +600,89 @@ TEST(confirm2_stops_on_srtp)
 	zh_stop(&b);
 }
 
+/*
+ * §4.6 (issue 11, finding 1, the engine's side): zrtpd calls
+ * zrtp_srtp_received() when the kernel says the first SRTP from the peer
+ * authenticated.  For the initiator in confirm2-sent it stands for
+ * Conf2ACK (secure, ZRTP_EV_CONFIRMED, Confirm2 no longer repeated); at
+ * any other moment, and for the responder, it changes nothing -- before
+ * Confirm1 there are no keys such a packet could have authenticated with.
+ * If it never comes and Conf2ACK never comes, T2 runs out: a timeout
+ * event (keys wiped), never a silent "secure".
+ */
+static enum zh_fate drop_conf2ack_fwd(void *arg, struct zh_peer *from, struct zh_pkt *pk)
+{
+	return zh_type(pk->b, pk->len) == ZRTP_MSG_CONF2ACK ? ZH_DROP : ZH_DELIVER;
+}
+
+TEST(srtp_received_only_stands_for_conf2ack)
+{
+	struct zh_peer a, b;
+	struct zrtp_config ca, cb;
+	uint64_t now = 0;
+	struct zh_pkt pk;
+	int steps = 0;
+
+	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	/* one packet at a time; SRTP "seen" by both before each */
+	for (;;) {
+		const char *sa = zrtp_state_name(a.s), *sb = zrtp_state_name(b.s);
+		bool c2 = !strcmp(sa, "confirm2-sent");
+		struct zh_peer *from, *to;
+
+		zrtp_srtp_received(b.s, now);
+		zh_drain(&b, now);
+		EXPECT_STREQ(sb, zrtp_state_name(b.s));
+		EXPECT_EQ(0, b.n_confirmed);
+		if (c2)
+			break;
+		zrtp_srtp_received(a.s, now);
+		zh_drain(&a, now);
+		EXPECT_STREQ(sa, zrtp_state_name(a.s)) TH_LOG("step %d", steps);
+		EXPECT_EQ(0, a.n_confirmed);
+		zh_drain(&a, now);
+		from = a.nout ? &a : &b;
+		to = from == &a ? &b : &a;
+		ASSERT_TRUE(zh_take(from, &pk)) TH_LOG("stuck at step %d", steps);
+		if (zh_type(pk.b, pk.len) == ZRTP_MSG_CONF2ACK)
+			continue;	/* lost: SRTP must stand for it */
+		zrtp_input(to->s, now, pk.b, pk.len);
+		zh_drain(to, now);
+		ASSERT_GT(40, ++steps);
+	}
+	EXPECT_EQ(1, a.n_secure);
+	EXPECT_FALSE(a.secure.tx_ready);		/* not before confirmation */
+	zrtp_srtp_received(a.s, now);
+	zh_drain(&a, now);
+	EXPECT_EQ(1, a.n_confirmed);
+	EXPECT_STREQ("secure", zrtp_state_name(a.s));
+	zrtp_srtp_received(a.s, now);			/* once only */
+	zh_drain(&a, now);
+	EXPECT_EQ(1, a.n_confirmed);
+	zh_stop(&a);
+	zh_stop(&b);
+
+	/* neither Conf2ACK nor SRTP: the initiator gives up visibly */
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	now = zh_run(&a, &b, 0, 600000, drop_conf2ack_fwd, NULL);
+	EXPECT_EQ(1, a.n_secure);
+	EXPECT_EQ(0, a.n_confirmed);
+	EXPECT_EQ(1, a.n_error);
+	EXPECT_EQ(ZRTP_ERR_TIMEOUT, a.last_error.error_code);
+	EXPECT_STREQ("error", zrtp_state_name(a.s));
+	EXPECT_FALSE(zrtp_is_secure(a.s));
+	zrtp_srtp_received(a.s, now);			/* too late: changes nothing */
+	zh_drain(&a, now);
+	EXPECT_EQ(0, a.n_confirmed);
+	EXPECT_STREQ("error", zrtp_state_name(a.s));
+	zh_stop(&a);
+	zh_stop(&b);
+}
+
 /* ---- tampering: the errors of §5.9 --------------------------------------- */
 
 struct tamper {

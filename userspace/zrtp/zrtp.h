@@ -86,8 +86,17 @@ struct zrtp_config {
 	 * message, when signalling supplied it; NULL otherwise. */
 	const uint8_t *peer_hello_hash;
 	/* Multistream (§4.4.3): a session that reached SECURE in DH or
-	 * preshared mode with the same peer; this stream then uses Mult. */
+	 * preshared mode with the same peer; this stream then uses Mult.
+	 * Either name it here, or (when the peer is not known in advance)
+	 * give find_master: called with the peer's ZID, during zrtp_input()
+	 * or zrtp_poll(), when this stream would commit or the peer's Mult
+	 * Commit arrives; return a secure session with that peer, or NULL.
+	 * The engine checks it (secure, not Mult itself, same peer ZID) and
+	 * takes ZRTPSess and the SAS from it there and then: the master
+	 * only has to live through that call. */
 	const struct zrtp_session *master;
+	const struct zrtp_session *(*find_master)(void *arg, const uint8_t peer_zid[12]);
+	void *find_master_arg;
 	bool preshared;			/* try Prsh when a cached rs1 exists */
 	zrtp_rand_fn rand;		/* NULL: OpenSSL RAND_bytes */
 	void *rand_arg;
@@ -140,6 +149,12 @@ struct zrtp_event {
 	uint8_t exported_key_len;
 	bool aux_mismatch;		/* we had an aux secret, the peer's differed */
 	bool pbx_secret_used;		/* s3 (pbxsecret) matched */
+	/* The cache could not be read: cache is ZRTP_CACHE_MISMATCH (the SAS
+	 * must be compared) and nothing is written until it is verified. */
+	bool cache_read_failed;
+	/* Storing the new rs1 (or pbxsecret) failed (disk full...): the next
+	 * call may show a mismatch.  zrtp_cache_errmsg() says why. */
+	bool cache_write_failed;
 	/* ZRTP_EV_ERROR */
 	uint32_t error_code;
 	bool error_sent;		/* we detected it (true) or the peer did */
@@ -181,7 +196,9 @@ int zrtp_poll(struct zrtp_session *s, uint64_t now_ms, struct zrtp_output *out);
 /* The first valid SRTP packet from the peer was seen: as an initiator,
  * stop retransmitting Confirm2 (§4.6). */
 void zrtp_srtp_received(struct zrtp_session *s, uint64_t now_ms);
-/* Local user verified (or reset) the SAS: V flag in the cache (§4.6.1). */
+/* Local user verified (or reset) the SAS: V flag in the cache (§4.6.1).
+ * After a cache mismatch (§4.6.1.1) the new rs1 is written only now, by
+ * verifying the SAS while the session is still secure. */
 int zrtp_set_sas_verified(struct zrtp_session *s, bool verified);
 /* Ask the peer to go clear (§4.7.2); only in SECURE with A agreed. */
 int zrtp_go_clear(struct zrtp_session *s, uint64_t now_ms);
@@ -205,8 +222,21 @@ struct zrtp_cache_entry {
 	int64_t rs1_expires;		/* unix seconds; INT64_MAX: never */
 };
 
-/* Opens (creates) the cache; generates this endpoint's ZID on first use. */
+/* Opens (creates) the cache; generates this endpoint's ZID on first use.
+ * The file is created 0600 (an existing looser mode is tightened).
+ * NULL if it cannot be opened, or is not a usable database. */
 struct zrtp_cache *zrtp_cache_open(const char *path);
+enum {
+	/* a file that is not a usable database (corrupt, truncated, not
+	 * SQLite) is renamed PATH.corrupt-<unix time> and a fresh cache,
+	 * with a new ZID, is started in its place */
+	ZRTP_CACHE_RECOVER = 1,
+};
+/* zrtp_cache_open() with flags; `msg` (may be NULL) receives one line for
+ * the log: what was moved where, or why the open failed ("" if neither). */
+struct zrtp_cache *zrtp_cache_open_ex(const char *path, unsigned flags, char *msg, size_t cap);
+/* The last SQLite error of this cache (a failed get, rotate, set_pbx...). */
+const char *zrtp_cache_errmsg(const struct zrtp_cache *c);
 void zrtp_cache_close(struct zrtp_cache *c);
 void zrtp_cache_zid(const struct zrtp_cache *c, uint8_t zid[12]);
 /* 0 found, 1 not found, <0 error */

@@ -13,10 +13,18 @@
  * or the old rs1 that the rotating side kept as rs2), and §4.3's rs1/rs2
  * cross-comparison finds it: the next call matches, no false mismatch.
  * Documentation/zrtp-engine.md walks through the cases.
+ *
+ * The file holds rs1/rs2: it is created 0600 whatever the umask, and a
+ * looser mode found on an existing file (or its -wal/-shm) is fixed.
+ * SQLite creates the -wal and -shm files with the database file's mode.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <openssl/rand.h>
 #include <openssl/crypto.h>
@@ -26,7 +34,18 @@ struct zrtp_cache {
 	sqlite3 *db;
 	uint8_t zid[12];
 	int64_t (*now)(void);
+	char err[160];		/* the last failure, for zrtp_cache_errmsg() */
 };
+
+static void set_err(struct zrtp_cache *c)
+{
+	snprintf(c->err, sizeof(c->err), "%s", sqlite3_errmsg(c->db));
+}
+
+const char *zrtp_cache_errmsg(const struct zrtp_cache *c)
+{
+	return c->err[0] ? c->err : "no error";
+}
 
 static int64_t wall_now(void)
 {
@@ -78,26 +97,103 @@ static int load_or_make_zid(struct zrtp_cache *c)
 	return ret;
 }
 
-struct zrtp_cache *zrtp_cache_open(const char *path)
+static bool on_disk(const char *path)
+{
+	return strcmp(path, ":memory:") && strncmp(path, "file:", 5) && path[0];
+}
+
+/* Create the file 0600 (umask-independent) or tighten an existing one. */
+static void secure_mode(const char *path)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm" };
+	char p[4096];
+
+	for (unsigned i = 0; i < 3; i++) {
+		int fd;
+
+		snprintf(p, sizeof(p), "%s%s", path, sfx[i]);
+		fd = open(p, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (i ? 0 : O_CREAT), 0600);
+		if (fd < 0)
+			continue;
+		/* not ours to change: SQLite says so if it cannot open it */
+		(void)!fchmod(fd, 0600);
+		close(fd);
+	}
+}
+
+/* 0 opened, -1 failed, 1 the file is not a usable database. */
+static int try_open(struct zrtp_cache *c, const char *path)
+{
+	int rc;
+
+	if (on_disk(path))
+		secure_mode(path);
+	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(c->db, 2000);
+	if (sqlite3_exec(c->db, schema, NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	if (load_or_make_zid(c))
+		goto fail;
+	return 0;
+fail:
+	rc = c->db ? sqlite3_errcode(c->db) & 0xff : SQLITE_CANTOPEN;
+	if (c->db)
+		set_err(c);
+	sqlite3_close(c->db);
+	c->db = NULL;
+	return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB ? 1 : -1;
+}
+
+struct zrtp_cache *zrtp_cache_open_ex(const char *path, unsigned flags, char *msg, size_t cap)
 {
 	struct zrtp_cache *c = calloc(1, sizeof(*c));
+	int r;
 
+	if (msg && cap)
+		msg[0] = 0;
 	if (!c)
 		return NULL;
 	c->now = wall_now;
-	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-			    SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
-		goto err;
-	sqlite3_busy_timeout(c->db, 2000);
-	if (sqlite3_exec(c->db, schema, NULL, NULL, NULL) != SQLITE_OK)
-		goto err;
-	if (load_or_make_zid(c))
-		goto err;
+	r = try_open(c, path);
+	if (r == 1 && (flags & ZRTP_CACHE_RECOVER) && on_disk(path)) {
+		/* A gateway keeps taking calls: the damaged file is kept for a
+		 * post-mortem under another name, a fresh cache (and ZID)
+		 * starts; every peer will see a cache mismatch, not silence. */
+		char aside[4096], from[4096], to[4200];
+		static const char *const sfx[] = { "-wal", "-shm" };
+
+		snprintf(aside, sizeof(aside), "%s.corrupt-%lld", path, (long long)time(NULL));
+		if (rename(path, aside) == 0) {
+			for (unsigned i = 0; i < 2; i++) {
+				snprintf(from, sizeof(from), "%s%s", path, sfx[i]);
+				snprintf(to, sizeof(to), "%s%s", aside, sfx[i]);
+				(void)!rename(from, to);	/* absent: fine */
+			}
+			if (msg)
+				snprintf(msg, cap, "retained-secret cache %s is not a usable database (%s):"
+					 " moved to %s; started a fresh cache with a new ZID", path,
+					 c->err, aside);
+			r = try_open(c, path);
+		}
+	} else if (r == 1 && msg) {
+		snprintf(msg, cap, "retained-secret cache %s is not a usable database (%s)", path,
+			 c->err);
+	} else if (r < 0 && msg) {
+		snprintf(msg, cap, "cannot open retained-secret cache %s: %s", path,
+			 c->err[0] ? c->err : "failed");
+	}
+	if (r) {
+		free(c);
+		return NULL;
+	}
 	return c;
-err:
-	sqlite3_close(c->db);
-	free(c);
-	return NULL;
+}
+
+struct zrtp_cache *zrtp_cache_open(const char *path)
+{
+	return zrtp_cache_open_ex(path, 0, NULL, 0);
 }
 
 void zrtp_cache_close(struct zrtp_cache *c)
@@ -134,10 +230,14 @@ int zrtp_cache_get(struct zrtp_cache *c, const uint8_t peer[12], struct zrtp_cac
 
 	memset(e, 0, sizeof(*e));
 	if (sqlite3_prepare_v2(c->db, "SELECT rs1, rs2, rs1_expires, pbx, verified FROM peers"
-			       " WHERE zid = ?", -1, &st, NULL))
+			       " WHERE zid = ?", -1, &st, NULL)) {
+		set_err(c);
 		return -1;
+	}
 	sqlite3_bind_blob(st, 1, peer, 12, SQLITE_STATIC);
 	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		set_err(c);
 	if (rc == SQLITE_ROW) {
 		e->has_rs1 = blob32(st, 0, e->rs1);
 		e->has_rs2 = blob32(st, 1, e->rs2);
@@ -171,8 +271,10 @@ int zrtp_cache_rotate(struct zrtp_cache *c, const uint8_t peer[12], const uint8_
 			       " VALUES (?1, ?2, ?6, ?3, ?4, ?5)"
 			       " ON CONFLICT(zid) DO UPDATE SET rs2 = coalesce(?6, rs1), rs1 = excluded.rs1,"
 			       " rs1_expires = excluded.rs1_expires, verified = excluded.verified,"
-			       " updated = excluded.updated", -1, &st, NULL))
+			       " updated = excluded.updated", -1, &st, NULL)) {
+		set_err(c);
 		return -1;
+	}
 	sqlite3_bind_blob(st, 1, peer, 12, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, rs1, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, exp);
@@ -183,6 +285,8 @@ int zrtp_cache_rotate(struct zrtp_cache *c, const uint8_t peer[12], const uint8_
 	else
 		sqlite3_bind_null(st, 6);
 	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		set_err(c);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -193,14 +297,18 @@ static int exec_peer(struct zrtp_cache *c, const char *sql, const uint8_t peer[1
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL))
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL)) {
+		set_err(c);
 		return -1;
+	}
 	sqlite3_bind_blob(st, 1, peer, 12, SQLITE_STATIC);
 	if (blob)
 		sqlite3_bind_blob(st, 2, blob, blen, SQLITE_STATIC);
 	else
 		sqlite3_bind_int(st, 2, ival);
 	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		set_err(c);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -121,6 +121,7 @@ struct zrtp_session {
 	bool bad_confirm;		/* a Confirm failed its MAC: the timeout's reason */
 
 	uint32_t alg[ZRTP_ALG_KINDS];		/* negotiated */
+	const struct zrtp_session *master;	/* Multistream: see master_of() */
 	struct zrtp_dh *dh;
 	uint32_t dh_ka;
 	struct zrtp_keyset ks;
@@ -612,8 +613,22 @@ static void load_cache(struct zrtp_session *s)
 		return;
 	s->ce_loaded = true;
 	memset(&s->ce, 0, sizeof(s->ce));
-	if (s->cfg.cache && zrtp_cache_get(s->cfg.cache, s->ph.zid, &s->ce) != 0)
-		memset(&s->ce, 0, sizeof(s->ce));
+	if (!s->cfg.cache)
+		return;
+	switch (zrtp_cache_get(s->cfg.cache, s->ph.zid, &s->ce)) {
+	case 0:
+		return;
+	case 1:		/* no entry: a first call */
+		break;
+	default:
+		/* Not "no entry": we cannot tell whether this peer should
+		 * have matched, so this call is treated as a mismatch (the
+		 * user is told to compare the SAS) and the cache is not
+		 * written until the SAS is verified. */
+		s->cache_read_failed = true;
+		break;
+	}
+	memset(&s->ce, 0, sizeof(s->ce));
 }
 
 static const uint8_t *role_label(bool initiator, size_t *len)
@@ -658,20 +673,31 @@ static bool id_matches(struct zrtp_session *s, const uint8_t *secret, size_t sle
 	       zrtp_memeq(mine, id, 8);
 }
 
-/* §4.3: find s1 (rs1/rs2 cross-comparison), s2 (aux), s3 (pbx). */
+/*
+ * §4.3: find s1 (rs1/rs2 cross-comparison), s2 (aux), s3 (pbx).
+ * Each of our rs1, rs2 is compared with each of the peer's rs1ID, rs2ID:
+ * two DH streams to the same peer at once, or calls interrupted between
+ * the two sides' cache writes with the initiator changing, can leave the
+ * common secret as rs2 on both sides.  Both ends must pick the same pair
+ * when several match, so the order is stated in the initiator's and
+ * responder's terms: (rs1i, rs1r), (rs1i, rs2r), (rs2i, rs1r), (rs2i, rs2r).
+ */
 static void match_secrets(struct zrtp_session *s, const struct zrtp_dhpart *pd, struct secrets *x)
 {
 	size_t ll;
 	const uint8_t *pl = role_label(!s->initiator, &ll);
+	static const int order[4][2] = { { 1, 1 }, { 1, 2 }, { 2, 1 }, { 2, 2 } };
 
 	memset(x, 0, sizeof(*x));
 	load_cache(s);
-	if (s->ce.has_rs1 && id_matches(s, s->ce.rs1, 32, pl, ll, pd->rs1_id))
-		x->s1 = s->ce.rs1;
-	else if (s->ce.has_rs1 && id_matches(s, s->ce.rs1, 32, pl, ll, pd->rs2_id))
-		x->s1 = s->ce.rs1;
-	else if (s->ce.has_rs2 && id_matches(s, s->ce.rs2, 32, pl, ll, pd->rs1_id))
-		x->s1 = s->ce.rs2;
+	for (int i = 0; i < 4 && !x->s1; i++) {
+		int mine = order[i][s->initiator ? 0 : 1], theirs = order[i][s->initiator ? 1 : 0];
+		bool have = mine == 1 ? s->ce.has_rs1 : s->ce.has_rs2;
+		const uint8_t *rs = mine == 1 ? s->ce.rs1 : s->ce.rs2;
+
+		if (have && id_matches(s, rs, 32, pl, ll, theirs == 1 ? pd->rs1_id : pd->rs2_id))
+			x->s1 = rs;
+	}
 	if (x->s1) {
 		x->l1 = 32;
 		memcpy(s->matched_rs, x->s1, 32);
@@ -679,7 +705,7 @@ static void match_secrets(struct zrtp_session *s, const struct zrtp_dhpart *pd, 
 	}
 	if (x->s1)
 		s->cache_status = ZRTP_CACHE_MATCH;
-	else if (s->ce.has_rs1 || s->ce.has_rs2)
+	else if (s->ce.has_rs1 || s->ce.has_rs2 || s->cache_read_failed)
 		s->cache_status = ZRTP_CACHE_MISMATCH;
 	else
 		s->cache_status = ZRTP_CACHE_NONE;
@@ -740,6 +766,8 @@ static int derive_dh(struct zrtp_session *s, const uint8_t *dhres, size_t dhlen)
 	return r;
 }
 
+static const struct zrtp_session *master_of(struct zrtp_session *s);
+
 /* Mult and Prsh: total_hash = hash(responder's Hello || Commit). */
 static int derive_nondh(struct zrtp_session *s)
 {
@@ -756,8 +784,17 @@ static int derive_nondh(struct zrtp_session *s)
 	memcpy(ctx + 12, zid_r(s), 12);
 	memcpy(ctx + 24, th, hl);
 	if (mult) {
+		const struct zrtp_session *m = s->master ? s->master : master_of(s);
+
+		if (!m)
+			return -1;
+		s->master = m;
+		/* the SAS is the master's (§4.4.3): taken now, so the master
+		 * need not outlive this call */
+		memcpy(s->sas, m->sas, sizeof(s->sas));
+		s->sas_verified = m->sas_verified;
 		/* §4.4.3.2: s0 = KDF(ZRTPSess, "ZRTP MSK", KDF_Context, hl) */
-		r = zrtp_kdf(hash, s->cfg.master->ks.zrtp_sess, hl, "ZRTP MSK", ctx, 24 + hl,
+		r = zrtp_kdf(hash, m->ks.zrtp_sess, hl, "ZRTP MSK", ctx, 24 + hl,
 			     hl * 8, s->ks.s0);
 	} else {
 		/* §4.4.2: s0 = KDF(preshared_key, "ZRTP PSK", KDF_Context, hl) */
@@ -767,7 +804,8 @@ static int derive_nondh(struct zrtp_session *s)
 		r = zrtp_keyset_derive(&s->ks, hash, s->alg[ZRTP_ALG_CIPHER], zid_i(s), zid_r(s),
 				       th, mult);
 	if (!r && mult)
-		memcpy(s->ks.zrtp_sess, s->cfg.master->ks.zrtp_sess, hl);
+		memcpy(s->ks.zrtp_sess, s->master->ks.zrtp_sess, hl);
+	s->master = NULL;
 	zrtp_wipe(s->ks.s0, sizeof(s->ks.s0));
 	zrtp_wipe(s->psk, sizeof(s->psk));
 	s->keys_ready = r == 0;
@@ -901,10 +939,7 @@ static void emit_secure(struct zrtp_session *s)
 	const struct zrtp_keyset *k = &s->ks;
 	bool mult = s->alg[ZRTP_ALG_KA] == ZRTP_MULT;
 
-	if (mult) {
-		memcpy(s->sas, s->cfg.master->sas, sizeof(s->sas));
-		s->sas_verified = s->cfg.master->sas_verified;
-	} else {
+	if (!mult) {
 		zrtp_sas_render(s->alg[ZRTP_ALG_SAS], k->sashash, s->sas, sizeof(s->sas));
 		s->sas_verified = s->cache_status == ZRTP_CACHE_MATCH && s->ce.sas_verified && s->peer_v;
 	}
@@ -936,6 +971,8 @@ static void emit_secure(struct zrtp_session *s)
 	ev->peer_allow_clear = s->peer_a;
 	ev->peer_is_mitm = s->ph.flags & ZRTP_HELLO_M;
 	ev->aux_mismatch = s->aux_len && !s->aux_matched && !mult && s->alg[ZRTP_ALG_KA] != ZRTP_PRSH;
+	ev->cache_read_failed = s->cache_read_failed;
+	ev->cache_write_failed = s->cache_write_failed;
 	ev->pbx_secret_used = s->pbx_matched;
 	ev->exported_key_len = (uint8_t)k->hlen;
 	memcpy(ev->exported_key, k->exported, k->hlen);
@@ -953,20 +990,28 @@ static void cache_commit(struct zrtp_session *s)
 
 	if (!s->cfg.cache || s->alg[ZRTP_ALG_KA] == ZRTP_MULT || s->peer_expiry == 0)
 		return;
-	/* rs2 := the secret both sides proved they share in this exchange
-	 * (normally the old rs1).  After a call that matched through rs2 -
-	 * the peer missed our previous rotation - keeping that one rather
-	 * than our old rs1 (which the peer never stored) means a second
-	 * interrupted call still leaves a common secret. */
-	zrtp_cache_rotate(s->cfg.cache, s->ph.zid, s->ks.rs1,
-			  s->have_matched_rs ? s->matched_rs : NULL, s->peer_expiry, v);
+	if (s->cache_status == ZRTP_CACHE_MISMATCH) {
+		/* §4.6.1.1: after a cache mismatch the cache is left as it is
+		 * (old rs1, rs2, V flag) until the user verifies the SAS of
+		 * this call (zrtp_set_sas_verified); otherwise a MiTM's second
+		 * call would "match" the secret of its first.  The new rs1
+		 * stays in this session only. */
+		s->cache_pending = true;
+	} else if (zrtp_cache_rotate(s->cfg.cache, s->ph.zid, s->ks.rs1,
+				     s->have_matched_rs ? s->matched_rs : NULL, s->peer_expiry, v)) {
+		/* rs2 := the secret both sides proved they share in this
+		 * exchange (normally the old rs1): see zrtp_cache.c */
+		s->cache_write_failed = true;
+	}
 	/* PBX enrollment (§7.3.1): both ends keep pbxsecret for the other */
 	if (s->cfg.pbx_enroll && ((s->cfg.mitm && !(s->ph.flags & ZRTP_HELLO_M)) ||
 				  (s->peer_e && (s->ph.flags & ZRTP_HELLO_M)))) {
 		uint8_t pbx[32];
 
-		if (zrtp_pbxsecret(s->alg[ZRTP_ALG_HASH], s->ks.zrtp_sess, zid_i(s), zid_r(s), pbx) == 0 &&
-		    zrtp_cache_set_pbx(s->cfg.cache, s->ph.zid, pbx) == 0 && !s->cfg.mitm)
+		if (zrtp_pbxsecret(s->alg[ZRTP_ALG_HASH], s->ks.zrtp_sess, zid_i(s), zid_r(s), pbx) ||
+		    zrtp_cache_set_pbx(s->cfg.cache, s->ph.zid, pbx))
+			s->cache_write_failed = true;
+		else if (!s->cfg.mitm)
 			push_event(s, ZRTP_EV_ENROLLED);
 		zrtp_wipe(pbx, sizeof(pbx));
 	}
@@ -1019,6 +1064,27 @@ static int other_hello(const struct zrtp_session *s, const uint8_t h2[32])
 
 /* ---- Commit -------------------------------------------------------------- */
 
+/*
+ * §4.4.3: the session whose ZRTPSess keys this Multistream stream: it must
+ * be secure (DH or Preshared, not itself Mult) and with the same peer ZID
+ * as this stream's Hello.  cfg.master, else cfg.find_master(peer ZID).
+ * Used only synchronously (negotiation, key derivation): nothing of it is
+ * kept but ZRTPSess and its SAS.
+ */
+static const struct zrtp_session *master_of(struct zrtp_session *s)
+{
+	const struct zrtp_session *m = s->cfg.master;
+
+	if (!s->have_ph)
+		return NULL;
+	if (!m && s->cfg.find_master)
+		m = s->cfg.find_master(s->cfg.find_master_arg, s->ph.zid);
+	if (!m || m == s || !zrtp_is_secure(m) || !m->keys_ready || !m->have_ph ||
+	    m->alg[ZRTP_ALG_KA] == ZRTP_MULT || memcmp(m->ph.zid, s->ph.zid, 12))
+		return NULL;
+	return m;
+}
+
 static int negotiate(struct zrtp_session *s)
 {
 	uint32_t mine, theirs;
@@ -1030,12 +1096,14 @@ static int negotiate(struct zrtp_session *s)
 		if (!s->alg[k])
 			return -1;
 	}
-	if (s->cfg.master && zrtp_is_secure(s->cfg.master) && peer_has(s, ZRTP_ALG_KA, ZRTP_MULT)) {
+	s->master = master_of(s);
+	if (s->master && peer_has(s, ZRTP_ALG_KA, ZRTP_MULT)) {
 		/* §4.4.3: a Multistream session keeps the master's hash */
 		s->alg[ZRTP_ALG_KA] = ZRTP_MULT;
-		s->alg[ZRTP_ALG_HASH] = s->cfg.master->alg[ZRTP_ALG_HASH];
+		s->alg[ZRTP_ALG_HASH] = s->master->alg[ZRTP_ALG_HASH];
 		return 0;
 	}
+	s->master = NULL;
 	if (s->cfg.preshared && self_has(s, ZRTP_ALG_KA, ZRTP_PRSH) &&
 	    peer_has(s, ZRTP_ALG_KA, ZRTP_PRSH)) {
 		load_cache(s);
@@ -1239,8 +1307,8 @@ static void on_commit(struct zrtp_session *s, uint64_t now, const uint8_t *msg, 
 	s->commit_mac_ok = false;
 
 	if (ka == ZRTP_MULT) {
-		if (!s->cfg.master || !zrtp_is_secure(s->cfg.master) ||
-		    s->cfg.master->alg[ZRTP_ALG_HASH] != c->alg[ZRTP_ALG_HASH]) {
+		s->master = master_of(s);
+		if (!s->master || s->master->alg[ZRTP_ALG_HASH] != c->alg[ZRTP_ALG_HASH]) {
 			fail(s, now, ZRTP_ERR_PK_UNSUPP);
 			return;
 		}
@@ -1853,5 +1921,13 @@ int zrtp_set_sas_verified(struct zrtp_session *s, bool verified)
 	if (!s->have_ph || !s->cfg.cache)
 		return -1;
 	s->sas_verified = verified;
+	if (verified && s->cache_pending && zrtp_is_secure(s)) {
+		/* §4.6.1.1: the SAS of the call that mismatched is verified:
+		 * now its rs1 replaces the cached one */
+		if (zrtp_cache_rotate(s->cfg.cache, s->ph.zid, s->ks.rs1, NULL, s->peer_expiry, true))
+			return -1;
+		s->cache_pending = false;
+		return 0;
+	}
 	return zrtp_cache_set_verified(s->cfg.cache, s->ph.zid, verified);
 }
