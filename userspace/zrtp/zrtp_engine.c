@@ -1034,6 +1034,12 @@ static void adopt_hello(struct zrtp_session *s, int i)
 	s->peer_h_known[3] = true;
 	s->hello_mac_ok = false;
 	s->progress++;
+	/* retained secrets are per peer ZID: read again for this one */
+	if (s->ce_loaded) {
+		zrtp_wipe(&s->ce, sizeof(s->ce));
+		s->ce_loaded = false;
+		s->cache_read_failed = false;
+	}
 }
 
 /* Does candidate i belong to the chain of this H2: H3 = hash(H2), and the
