@@ -21,8 +21,10 @@
  * invariant: its MAC can only be checked once the next hash image is
  * revealed (§9), by then the exchange has used it; see zrtp-engine.md.
  *
- * Input: byte 0 = roles; then 5-byte records: op, at, type, variant/side,
- * seed.  op & 3: 0 forge, 1 altered copy, 2 drop, 3 ignored.
+ * Input: byte 0 = roles (bits 0-1), matching retained secrets in both
+ * caches (bit 2: a single forgery must then also leave a cache match);
+ * then 5-byte records: op, at, type, variant/side, seed.  op & 3: 0 forge,
+ * 1 altered copy, 2 drop, 3 ignored.
  */
 #include <stdint.h>
 #include <stddef.h>
@@ -127,6 +129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t sa = 5, sb = 9;
 	int forged = 0, others = 0;
 	uint64_t now;
+	struct zrtp_cache *xa = NULL, *xb = NULL;
+	bool cached;
 
 	if (size < 1)
 		return 0;
@@ -156,6 +160,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 ZRTP_CODE('H', 'S', '3', '2'), ZRTP_CODE('X', '2', '5', '5'), ZRTP_CODE('B', '3', '2', ' '));
 	cb.algs[ZRTP_ALG_KA][0] = ZRTP_CODE('X', '2', '5', '5');
 	cb.nalgs[ZRTP_ALG_KA] = 1;
+	cached = data[0] & 4;
+	if (cached) {
+		uint8_t rs[32];
+
+		memset(rs, 0x3c, sizeof(rs));
+		xa = zrtp_cache_open(":memory:");
+		xb = zrtp_cache_open(":memory:");
+		if (!xa || !xb || zrtp_cache_rotate(xa, cb.zid, rs, NULL, 0xffffffffu, true) ||
+		    zrtp_cache_rotate(xb, ca.zid, rs, NULL, 0xffffffffu, true))
+			abort();
+		ca.cache = xa;
+		cb.cache = xb;
+	}
 	if (zh_start(&a, "a", &ca, 0) || zh_start(&b, "b", &cb, 0))
 		abort();
 	at.a = &a;
@@ -178,11 +195,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (forged == 1 && !others &&
 	    (a.n_secure != 1 || b.n_secure != 1 || a.n_error || b.n_error ||
 	     (a.secure.initiator ? a.n_confirmed : b.n_confirmed) != 1 ||
-	     a.t_secure > T2_BUDGET_MS || b.t_secure > T2_BUDGET_MS))
+	     a.t_secure > T2_BUDGET_MS || b.t_secure > T2_BUDGET_MS ||
+	     (cached && (a.secure.cache != ZRTP_CACHE_MATCH || b.secure.cache != ZRTP_CACHE_MATCH))))
 		abort();	/* one forged packet cost more than a drop */
 	if (!quiet(&a, now) || !quiet(&b, now))
 		abort();	/* a state without a deadline */
 	zh_stop(&a);
 	zh_stop(&b);
+	zrtp_cache_close(xa);
+	zrtp_cache_close(xb);
 	return 0;
 }

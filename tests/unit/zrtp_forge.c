@@ -15,8 +15,9 @@
  * §6 (both secure before T2's whole schedule, 9450 ms, has run out).
  *
  * One test per forged message type; each runs every injection point x
- * variant x target side x role pairing (initiator/responder, and both
- * automatic: Commit contention).  Deterministic: engines and forgeries
+ * variant x target side x role pairing (initiator/responder; both
+ * automatic: Commit contention; both automatic with a verified rs1 in
+ * both caches: the call must also show a cache match, SAS verified).  Deterministic: engines and forgeries
  * draw from seeded generators.
  */
 #include <stdio.h>
@@ -70,19 +71,34 @@ static enum zh_fate inj_filter(void *arg, struct zh_peer *from, struct zh_pkt *p
 }
 
 /* One handshake with one forgery; returns a description of what went wrong or NULL. */
-static const char *one_case(struct inj *in, enum zrtp_role ra, enum zrtp_role rb, uint64_t *t_done)
+static const char *one_case(struct inj *in, enum zrtp_role ra, enum zrtp_role rb, bool cached,
+			    uint64_t *t_done)
 {
 	struct zh_peer a, b;
 	struct zrtp_config ca, cb;
 	uint32_t sa = 11 + in->seed, sb = 23 + in->seed;
 	const char *bad = NULL;
 	uint64_t now;
+	struct zrtp_cache *xa = NULL, *xb = NULL;
 
 	zh_config(&ca, ZID_A, 0xa11ce, ra);
 	zh_config(&cb, ZID_B, 0xb0b, rb);
 	ca.rand = cb.rand = prng;
 	ca.rand_arg = &sa;
 	cb.rand_arg = &sb;
+	if (cached) {
+		/* a second call: both hold the same verified rs1 */
+		uint8_t rs[32];
+
+		memset(rs, 0x5a, sizeof(rs));
+		xa = zrtp_cache_open(":memory:");
+		xb = zrtp_cache_open(":memory:");
+		if (!xa || !xb || zrtp_cache_rotate(xa, (const uint8_t *)ZID_B, rs, NULL, 0xffffffffu, true) ||
+		    zrtp_cache_rotate(xb, (const uint8_t *)ZID_A, rs, NULL, 0xffffffffu, true))
+			return "cache";
+		ca.cache = xa;
+		cb.cache = xb;
+	}
 	if (zh_start(&a, "a", &ca, 0) || zh_start(&b, "b", &cb, 0))
 		return "start";
 	in->a = &a;
@@ -112,9 +128,14 @@ static const char *one_case(struct inj *in, enum zrtp_role ra, enum zrtp_role rb
 		bad = "state not secure";
 	else if (a.t_secure > T2_BUDGET_MS || b.t_secure > T2_BUDGET_MS)
 		bad = "too slow";
+	else if (cached && (a.secure.cache != ZRTP_CACHE_MATCH || b.secure.cache != ZRTP_CACHE_MATCH ||
+			    a.n_mismatch || b.n_mismatch || !a.secure.sas_verified))
+		bad = "cache not matched";
 	*t_done = a.t_secure > b.t_secure ? a.t_secure : b.t_secure;
 	zh_stop(&a);
 	zh_stop(&b);
+	zrtp_cache_close(xa);
+	zrtp_cache_close(xb);
 	return bad;
 }
 
@@ -146,30 +167,32 @@ enum { AT_MAX = 16 };
 
 TEST_F(forge, one_forged_packet_costs_at_most_a_drop)
 {
-	static const enum zrtp_role roles[2][2] = {
+	static const enum zrtp_role roles[3][2] = {
 		{ ZRTP_ROLE_INITIATOR, ZRTP_ROLE_RESPONDER },
 		{ ZRTP_ROLE_AUTO, ZRTP_ROLE_AUTO },
+		{ ZRTP_ROLE_AUTO, ZRTP_ROLE_AUTO },	/* with matching caches */
 	};
+	static const char *const mode[3] = { "fixed roles", "auto roles", "auto roles, cached" };
 	int cases = 0, failed = 0;
 	uint64_t worst = 0;
 
-	for (int r = 0; r < 2; r++)
+	for (int r = 0; r < 3; r++)
 	for (int at = 0; at < AT_MAX; at++)
 	for (int v = 0; v < ZF_VARIANTS; v++)
 	for (int side = 0; side < 2; side++) {
 		struct inj in = { .at = at, .type = variant->type, .variant = v,
 				  .into_a = side, .seed = 1000u * at + 10u * v + side + 7u * r };
 		uint64_t t = 0;
-		const char *bad = one_case(&in, roles[r][0], roles[r][1], &t);
+		const char *bad = one_case(&in, roles[r][0], roles[r][1], r == 2, &t);
 
 		cases++;
 		if (t > worst)
 			worst = t;
 		if (bad) {
 			if (failed < 12)
-				TH_LOG("%s variant %d into %s before packet %d (%s roles): %s",
+				TH_LOG("%s variant %d into %s before packet %d (%s): %s",
 				       zrtp_msg_type_name(variant->type), v, side ? "alice" : "bob",
-				       at, r ? "auto" : "fixed", bad);
+				       at, mode[r], bad);
 			failed++;
 		}
 	}

@@ -155,7 +155,9 @@ struct zrtp_session {
 	/* an Error received during the key agreement, not yet honoured */
 	uint64_t err_at;
 	uint32_t peer_err;
-	enum zrtp_state err_state;
+	/* counts peer messages that authenticated (chained, or passed their
+	 * MAC): the exchange is alive, so an Error since then was forged */
+	uint32_t progress, err_progress;
 
 	struct zrtp_output q[QUEUE_LEN];
 	int qhead, qlen;
@@ -585,6 +587,7 @@ static enum chain_result learn_peer_h(struct zrtp_session *s, int k, const uint8
 		memcpy(s->peer_h[i], h[i], 32);
 		s->peer_h_known[i] = true;
 	}
+	s->progress++;
 	return CHAIN_OK;
 }
 
@@ -1030,6 +1033,13 @@ static void adopt_hello(struct zrtp_session *s, int i)
 	memcpy(s->peer_h[3], s->ph.h3, 32);
 	s->peer_h_known[3] = true;
 	s->hello_mac_ok = false;
+	s->progress++;
+	/* retained secrets are per peer ZID: read again for this one */
+	if (s->ce_loaded) {
+		zrtp_wipe(&s->ce, sizeof(s->ce));
+		s->ce_loaded = false;
+		s->cache_read_failed = false;
+	}
 }
 
 /* Does candidate i belong to the chain of this H2: H3 = hash(H2), and the
@@ -1479,6 +1489,7 @@ static void on_confirm(struct zrtp_session *s, uint64_t now, enum zrtp_msg_type 
 		s->bad_confirm = true;
 		return;
 	}
+	s->progress++;
 	if (zrtp_confirm_plain_parse(plain, n, &cp)) {
 		zrtp_wipe(plain, sizeof(plain));
 		fail(s, now, ZRTP_ERR_MALFORMED);
@@ -1524,6 +1535,7 @@ static void confirmed(struct zrtp_session *s)
 		return;
 	timer_stop(s);
 	s->state = ST_SECURE;
+	s->progress++;
 	push_event(s, ZRTP_EV_CONFIRMED);
 }
 
@@ -1761,7 +1773,7 @@ int zrtp_input(struct zrtp_session *s, uint64_t now, const uint8_t *pkt, size_t 
 		send_simple(s, ZRTP_MSG_ERRORACK);
 		if (!s->err_at) {
 			s->err_at = now + ERR_GRACE_MS;
-			s->err_state = s->state;
+			s->err_progress = s->progress;
 			s->peer_err = p.m.error_code;
 		}
 		break;
@@ -1836,7 +1848,7 @@ static void run_timer(struct zrtp_session *s, uint64_t now)
 
 	if (s->err_at && now >= s->err_at) {
 		s->err_at = 0;
-		if (s->state == s->err_state) {
+		if (s->progress == s->err_progress && s->state < ST_SECURE) {
 			/* no progress since the peer's Error: it was real */
 			struct zrtp_event *ev;
 
