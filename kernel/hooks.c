@@ -633,15 +633,29 @@ static unsigned int ksrtp_ingress(struct net *net, struct sk_buff *skb,
 	return ksrtp_in_flow(net, kn, flow, skb, &p, hook);
 }
 
+/*
+ * VRF: a datagram routed through an l3mdev passes LOCAL_OUT twice, first
+ * with the VRF device as output (vrf_ip_out), then with the real one.  It
+ * is protected once, on the second pass.
+ */
+static bool ksrtp_l3mdev_pass(const struct nf_hook_state *state)
+{
+	return state->out && netif_is_l3_master(state->out);
+}
+
 static unsigned int ksrtp_out4(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
+	if (unlikely(ksrtp_l3mdev_pass(state)))
+		return NF_ACCEPT;
 	return ksrtp_egress(state->net, skb, false);
 }
 
 static unsigned int ksrtp_out6(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
+	if (unlikely(ksrtp_l3mdev_pass(state)))
+		return NF_ACCEPT;
 	return ksrtp_egress(state->net, skb, true);
 }
 

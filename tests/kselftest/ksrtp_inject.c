@@ -21,6 +21,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/ethtool.h>
 #include <linux/if_ether.h>
 #include <linux/sockios.h>
@@ -32,6 +33,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -46,10 +48,12 @@ enum { PORT_A = 5000, PORT_B = 6000, MAXPKT = 2048, SSRC = 0x55aa0001 };
 
 static struct two_hosts hosts = { .fd_a = -1, .fd_b = -1 };
 static pid_t hosts_owner;
+static int init_ns = -1;
 
 static void __attribute__((constructor)) hosts_up(void)
 {
 	srand((unsigned int)getpid());
+	init_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	hosts_owner = getpid();
 	if (two_hosts_up(&hosts))
 		fprintf(stderr, "# could not create the namespaces\n");
@@ -909,6 +913,96 @@ TEST_F(inj, v4_gro_batch_refused)
 	ASSERT_EQ(0, veth_gro(0));
 	if (!refused)
 		SKIP(return, "no GRO batch formed on the veth");
+}
+
+/* Load a module file (e.g. vrf.ko handed in with the runner's --bin). */
+static int load_ko(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = (int)syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret == -EEXIST ? 0 : ret;
+}
+
+/*
+ * VRF: a socket bound to an l3mdev (a VRF) sends through LOCAL_OUT twice,
+ * once with the VRF device as output and once with the real one.  The RTP
+ * must be protected once: libsrtp in the peer decrypts it to exactly what
+ * was sent.  Needs CONFIG_NET_VRF: built in, or the cloud kernel's vrf.ko,
+ * which mk/core.mk hands the runner base64-encoded (vrf.ko.b64).
+ */
+TEST_F(inj, vrf_protected_once)
+{
+	struct two_hosts h = { .fd_a = -1, .fd_b = -1 };
+	uint8_t kk[30], pkt[MAXPKT], wire[MAXPKT];
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(PORT_A) };
+	struct ksrtp_nl nl;
+	srtp_policy_t pol;
+	uint32_t flow;
+	srtp_t rx;
+	size_t n;
+	int sa, sb, len, i;
+
+	/* the runner copies ELF files as programs: vrf.ko comes in base64 */
+	if (access("/sys/module/vrf", F_OK) &&
+	    (sh("base64 -d /bin/vrf.ko.b64 > /tmp/vrf.ko 2>/dev/null") ||
+	     load_ko("/tmp/vrf.ko")) &&
+	    sh("/sbin/ip link add vrf-probe type vrf table 9 2>/dev/null"))
+		SKIP(return, "no VRF in this kernel (CONFIG_NET_VRF)");
+	sh("/sbin/ip link del vrf-probe 2>/dev/null");
+	/* from where the device names va and vb are free */
+	ASSERT_EQ(0, enter(init_ns));
+	ASSERT_EQ(0, two_hosts_up(&h));
+	ASSERT_EQ(0, sh("/sbin/ip -n %s link add vrf-a type vrf table 10 && "
+			"/sbin/ip -n %s link set vrf-a up && "
+			"/sbin/ip -n %s link set va master vrf-a", h.a, h.a, h.a));
+	sb = udp_sock(h.fd_b, AF_INET, "10.99.0.2", PORT_B, "10.99.0.1", PORT_A);
+	ASSERT_LE(0, sb);
+	ASSERT_EQ(0, enter(h.fd_a));
+	sa = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, sa);
+	ASSERT_EQ(0, setsockopt(sa, SOL_SOCKET, SO_BINDTODEVICE, "vrf-a", 6));
+	inet_pton(AF_INET, "10.99.0.1", &a.sin_addr);
+	ASSERT_EQ(0, bind(sa, (struct sockaddr *)&a, sizeof(a)));
+	a.sin_port = htons(PORT_B);
+	inet_pton(AF_INET, "10.99.0.2", &a.sin_addr);
+	ASSERT_EQ(0, connect(sa, (struct sockaddr *)&a, sizeof(a)));
+	ASSERT_EQ(0, ksrtp_nl_open(&nl));
+	ASSERT_EQ(0, flow_add(&nl, "10.99.0.1:5000", "10.99.0.2:6000", &flow));
+
+	memset(&pol, 0, sizeof(pol));
+	srtp_crypto_policy_set_rtp_default(&pol.rtp);
+	srtp_crypto_policy_set_rtcp_default(&pol.rtcp);
+	pol.ssrc.type = ssrc_any_inbound;
+	memcpy(kk, master, sizeof(kk));
+	pol.key = kk;
+	pol.window_size = 128;
+	ASSERT_EQ(srtp_err_status_ok, srtp_create(&rx, &pol));
+	for (i = 0; i < 10; i++) {
+		n = make_rtp(pkt, (uint16_t)(100 + i), 0, -1, 160);
+		ASSERT_EQ((ssize_t)n, send(sa, pkt, n, 0))
+			TH_LOG("send: %s; tx_packets %llu, tx_errors %llu", strerror(errno),
+			       (unsigned long long)stat(&nl, flow, KSRTP_A_STATS_TX_PACKETS),
+			       (unsigned long long)stat(&nl, flow, KSRTP_A_STATS_TX_ERRORS));
+		len = (int)recv(sb, wire, sizeof(wire), 0);
+		ASSERT_EQ((int)n + 10, len) TH_LOG("packet %d: not one 10-byte tag", i);
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect(rx, wire, &len));
+		ASSERT_EQ(0, memcmp(pkt, wire, n));
+	}
+	EXPECT_EQ(10, stat(&nl, flow, KSRTP_A_STATS_TX_PACKETS));
+	srtp_dealloc(rx);
+	{
+		struct ksrtp_flow_info f = { .id = flow };
+
+		ksrtp_nl_flow_del(&nl, &f);
+	}
+	ksrtp_nl_close(&nl);
+	close(sa);
+	close(sb);
+	two_hosts_down(&h);
 }
 
 TEST_HARNESS_MAIN
