@@ -1005,4 +1005,46 @@ TEST_F(inj, vrf_protected_once)
 	two_hosts_down(&h);
 }
 
+/*
+ * The tag grows a datagram past the path MTU (PMTUDISC_DO, or IPv6 which
+ * routers never fragment): what does the sender see?  The hook protects
+ * it; ip_fragment()/ip6_fragment() then refuse it (DF) and send the
+ * kernel's own ICMP "fragmentation needed"/"packet too big" to the local
+ * sender, and send() returns EMSGSIZE.  Not silent.  A datagram that fits
+ * with its tag is delivered.  veth MTU 1500 for this test.
+ */
+TEST_F(inj, tag_past_the_mtu_is_emsgsize)
+{
+	int i;
+	uint8_t pkt[MAXPKT], wire[MAXPKT];
+	size_t n;
+	ssize_t r;
+
+	ASSERT_EQ(0, sh("/sbin/ip -n %s link set va mtu 1500 && /sbin/ip -n %s link set vb mtu 1500",
+			hosts.a, hosts.b));
+	for (i = 0; i < 2; i++) {
+		int fd = i ? self->sa6 : self->sa, peer = i ? self->sb6 : self->sb;
+		size_t room = 1500 - (i ? 40 : 20) - 8;	/* UDP payload that fits */
+		int pmtu = i ? IPV6_PMTUDISC_DO : IP_PMTUDISC_DO;
+
+		ASSERT_EQ(0, setsockopt(fd, i ? IPPROTO_IPV6 : IPPROTO_IP,
+					i ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER,
+					&pmtu, sizeof(pmtu)));
+		/* fits with its 10-byte tag: delivered */
+		n = make_rtp(pkt, self->seq++, 0, -1, room - 10 - 12);
+		ASSERT_EQ((ssize_t)n, send(fd, pkt, n, 0));
+		ASSERT_EQ((ssize_t)n + 10, recv(peer, wire, sizeof(wire), 0));
+		/* fits, but not with its tag: EMSGSIZE, nothing on the wire */
+		n = make_rtp(pkt, self->seq++, 0, -1, room - 12);
+		r = send(fd, pkt, n, 0);
+		TH_LOG("%s: %zu-byte RTP at MTU 1500: send() %zd (%s)", i ? "IPv6" : "IPv4",
+		       n, r, r < 0 ? strerror(errno) : "ok");
+		EXPECT_EQ(-1, r);
+		EXPECT_EQ(EMSGSIZE, errno);
+		EXPECT_EQ(-1, recv(peer, wire, sizeof(wire), MSG_DONTWAIT));
+	}
+	sh("/sbin/ip -n %s link set va mtu 9000; /sbin/ip -n %s link set vb mtu 9000",
+	   hosts.a, hosts.b);
+}
+
 TEST_HARNESS_MAIN
