@@ -23,6 +23,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/ethtool.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <linux/if_ether.h>
 #include <linux/sockios.h>
 #include <linux/if_packet.h>
@@ -384,6 +386,16 @@ static void moved(struct __test_metadata *_metadata, FIXTURE_DATA(inj) *self,
 			want += by;
 		EXPECT_EQ(want, now[i]) TH_LOG("counter %u", i);
 	}
+}
+
+static int got_cb(const struct ksrtp_nl_event *e, void *arg)
+{
+	struct ksrtp_nl_event **out = arg;
+
+	*out = malloc(sizeof(*e));
+	if (*out)
+		memcpy(*out, e, sizeof(*e));
+	return 1;
 }
 
 /* ---- IPv4: IP_HDRINCL from B ---- */
@@ -1045,6 +1057,111 @@ TEST_F(inj, tag_past_the_mtu_is_emsgsize)
 	}
 	sh("/sbin/ip -n %s link set va mtu 9000; /sbin/ip -n %s link set vb mtu 9000",
 	   hosts.a, hosts.b);
+}
+
+/* Load the module in base64 at /bin/NAME.ko.b64 (mk/core.mk), or built in. */
+static int load_b64(const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/tmp/%s.ko", name);
+	if (sh("base64 -d /bin/%s.ko.b64 > %s 2>/dev/null", name, path))
+		return -ENOENT;
+	return load_ko(path);
+}
+
+/*
+ * A UFO datagram written into a tap device with a virtio-net header: the
+ * skb is GSO (SKB_GSO_UDP), and its UDP length claims 1000 bytes where 40
+ * are.  On a flow it is refused whole (gso_refused) before anything reads
+ * the payload; the ZRTP listener gets nothing.  (The previous module
+ * skipped the length check for GSO skbs and diverted ZRTP with the
+ * claimed length: a copy past the packet.)
+ */
+TEST_F(inj, v4_tap_ufo_zrtp_refused)
+{
+	static const uint8_t zrtp[40] = "\x10\x00\x00\x01ZRTP\x01\x02\x03\x04"
+					"\x50\x5a\x00\x03HelloACK";
+	struct {
+		struct virtio_net_hdr vh;
+		uint8_t eth[14], ip[20], udp[8], pl[40];
+	} __attribute__((packed)) fr;
+	struct timeval tv = { .tv_sec = 1 };
+	struct ifreq ifr;
+	struct ksrtp_nl lnl;
+	struct ksrtp_nl_event *e = NULL;
+	uint32_t flow;
+	int tap, hdrsz = sizeof(fr.vh), got = 0;
+	uint64_t before;
+	uint32_t sum = 0;
+	unsigned int i;
+
+	if (access("/dev/net/tun", F_OK) && load_b64("tun"))
+		SKIP(return, "no tun in this kernel");
+	ASSERT_EQ(0, enter(hosts.fd_a));
+	tap = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, tap);
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "ktap0");
+	ASSERT_EQ(0, ioctl(tap, TUNSETIFF, &ifr));
+	ASSERT_EQ(0, ioctl(tap, TUNSETVNETHDRSZ, &hdrsz));
+	ASSERT_EQ(0, sh("/sbin/ip -n %s addr add 10.98.0.1/24 dev ktap0 && "
+			"/sbin/ip -n %s link set ktap0 up", hosts.a, hosts.a));
+	ASSERT_EQ(0, mac_of(hosts.fd_a, "ktap0", fr.eth));
+	ASSERT_EQ(0, enter(hosts.fd_a));
+	ASSERT_EQ(0, flow_add(&self->nl, "10.98.0.1:5000", "10.98.0.2:6000", &flow));
+	ASSERT_EQ(0, ksrtp_nl_open(&lnl));
+	setsockopt(ksrtp_nl_fd(&lnl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	ASSERT_EQ(0, ksrtp_nl_zrtp_listen(&lnl));
+	before = stat(&self->nl, flow, KSRTP_A_STATS_GSO_REFUSED);
+
+	memset(&fr, 0, sizeof(fr));
+	fr.vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	fr.vh.gso_type = VIRTIO_NET_HDR_GSO_UDP;
+	fr.vh.hdr_len = 14 + 20 + 8;
+	fr.vh.gso_size = 16;
+	fr.vh.csum_start = 14 + 20;
+	fr.vh.csum_offset = 6;
+	ASSERT_EQ(0, mac_of(hosts.fd_a, "ktap0", fr.eth));
+	fr.eth[6] = 0x02; fr.eth[7] = 0x11; fr.eth[8] = 0x22;
+	fr.eth[9] = 0x33; fr.eth[10] = 0x44; fr.eth[11] = 0x55;
+	fr.eth[12] = 0x08; fr.eth[13] = 0x00;
+	fr.ip[0] = 0x45;
+	fr.ip[3] = 20 + 8 + 40;
+	fr.ip[8] = 64;
+	fr.ip[9] = IPPROTO_UDP;
+	fr.ip[12] = 10; fr.ip[13] = 98; fr.ip[14] = 0; fr.ip[15] = 2;
+	fr.ip[16] = 10; fr.ip[17] = 98; fr.ip[18] = 0; fr.ip[19] = 1;
+	for (i = 0; i < 20; i += 2)
+		sum += (uint32_t)(fr.ip[i] << 8 | fr.ip[i + 1]);
+	fr.ip[10] = (uint8_t)(fold(sum) >> 8);
+	fr.ip[11] = (uint8_t)fold(sum);
+	fr.udp[0] = PORT_B >> 8; fr.udp[1] = PORT_B & 0xff;
+	fr.udp[2] = PORT_A >> 8; fr.udp[3] = PORT_A & 0xff;
+	fr.udp[4] = 1000 >> 8; fr.udp[5] = 1000 & 0xff;	/* 40 bytes follow */
+	memcpy(fr.pl, zrtp, sizeof(zrtp));
+	ASSERT_EQ((ssize_t)sizeof(fr), write(tap, &fr, sizeof(fr)))
+		TH_LOG("write: %s", strerror(errno));
+
+	/* nothing reaches the listener (1 s timeout) */
+	while (!ksrtp_nl_recv_events(&lnl, false, got_cb, &e)) {
+		if (e && e->cmd == KSRTP_CMD_ZRTP_RECV) {
+			got++;
+			TH_LOG("ZRTP_RECV of %zu bytes from a 40-byte payload", e->len);
+		}
+		free(e);
+		e = NULL;
+	}
+	EXPECT_EQ(0, got);
+	EXPECT_EQ(before + 1, stat(&self->nl, flow, KSRTP_A_STATS_GSO_REFUSED));
+	ksrtp_nl_close(&lnl);
+	{
+		struct ksrtp_flow_info f = { .id = flow };
+
+		ksrtp_nl_flow_del(&self->nl, &f);
+	}
+	close(tap);
 }
 
 TEST_HARNESS_MAIN
