@@ -10,6 +10,13 @@
  * process context and LOCAL_IN in softirq).  Nothing is allocated per
  * packet on the common path: skb_ensure_writable() and pskb_expand_head()
  * only copy a cloned, non-linear or tailroom-less skb.
+ *
+ * Fail closed.  Whether a packet is a flow's is decided by its 4-tuple
+ * alone; a flow's packet that is not one whole, consistent datagram is
+ * dropped and counted, never passed on for the IP or UDP layer to trim or
+ * reassemble into something this file never checked.  A packet reads the
+ * keys it uses once, under RCU; KEY_DEL may empty a slot meanwhile, but a
+ * key is freed only after a grace period (key.c).
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
