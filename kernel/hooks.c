@@ -10,6 +10,13 @@
  * process context and LOCAL_IN in softirq).  Nothing is allocated per
  * packet on the common path: skb_ensure_writable() and pskb_expand_head()
  * only copy a cloned, non-linear or tailroom-less skb.
+ *
+ * Fail closed.  Whether a packet is a flow's is decided by its 4-tuple
+ * alone; a flow's packet that is not one whole, consistent datagram is
+ * dropped and counted, never passed on for the IP or UDP layer to trim or
+ * reassemble into something this file never checked.  A packet reads the
+ * keys it uses once, under RCU; KEY_DEL may empty a slot meanwhile, but a
+ * key is freed only after a grace period (key.c).
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -633,15 +640,29 @@ static unsigned int ksrtp_ingress(struct net *net, struct sk_buff *skb,
 	return ksrtp_in_flow(net, kn, flow, skb, &p, hook);
 }
 
+/*
+ * VRF: a datagram routed through an l3mdev passes LOCAL_OUT twice, first
+ * with the VRF device as output (vrf_ip_out), then with the real one.  It
+ * is protected once, on the second pass.
+ */
+static bool ksrtp_l3mdev_pass(const struct nf_hook_state *state)
+{
+	return state->out && netif_is_l3_master(state->out);
+}
+
 static unsigned int ksrtp_out4(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
+	if (unlikely(ksrtp_l3mdev_pass(state)))
+		return NF_ACCEPT;
 	return ksrtp_egress(state->net, skb, false);
 }
 
 static unsigned int ksrtp_out6(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
+	if (unlikely(ksrtp_l3mdev_pass(state)))
+		return NF_ACCEPT;
 	return ksrtp_egress(state->net, skb, true);
 }
 

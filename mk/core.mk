@@ -62,6 +62,16 @@ $(B)/vmtests/ksrtp_inject: tests/kselftest/ksrtp_inject.c tests/kselftest/ksft_k
 
 VM_TESTS += $(B)/vmtests/ksrtp_inject
 
+# The cloud kernel's vrf.ko and tun.ko for ksrtp_inject's VRF and tap
+# cases, in base64: the VM runner copies ELF files as programs (and ldd's
+# them).
+$(B)/vmtests/%.ko.b64:
+	@mkdir -p $(@D)
+	ko=/lib/modules/$(KVER)/kernel/drivers/net/$*.ko; \
+	if [ -f $$ko ]; then base64 $$ko > $@; else : > $@; fi
+
+VM_BINS += $(B)/vmtests/vrf.ko.b64 $(B)/vmtests/tun.ko.b64
+
 # Races a second CPU can cause: key/flow churn, unload, netns exit (issue 10).
 $(B)/vmtests/ksrtp_race: tests/kselftest/ksrtp_race.c tests/kselftest/ksft_ksrtp.h tests/kselftest/ksft_netns.h $(NL_LIB) $(KSFT_HDR)
 	@mkdir -p $(@D)
