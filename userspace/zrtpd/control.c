@@ -77,7 +77,7 @@ static void session_json(struct zrtpd *d, struct sbuf *b, const struct zrtpd_ses
 	sbuf_printf(b, ",\"mode\":\"%s\",\"require_secure\":%s",
 		    s->flow.mode == KSRTP_FLOW_MODE_SECURE ? "secure" : "divert",
 		    s->flow.policy & KSRTP_POLICY_REQUIRE_SECURE ? "true" : "false");
-	sbuf_printf(b, ",\"role\":\"%s\"", s->state == ZS_SECURE ?
+	sbuf_printf(b, ",\"role\":\"%s\"", s->state == ZS_SECURE || s->state == ZS_SWITCHING ?
 		    (s->initiator ? "initiator" : "responder") : "");
 	sbuf_printf(b, ",\"peer_zid\":\"%s\"", s->have_peer_zid ? zid : "");
 	sbuf_printf(b, ",\"hash\":\"%s\",\"cipher\":\"%s\",\"auth\":\"%s\",\"key_agreement\":\"%s\","
@@ -109,7 +109,7 @@ static void session_text(struct sbuf *b, const struct zrtpd_session *s, bool det
 
 	zrtpd_flow_str(&s->flow, f, sizeof(f));
 	sbuf_printf(b, "flow %u: %s  %s", s->flow.id, f, zrtpd_state_str(s));
-	if (s->state == ZS_SECURE)
+	if (s->state == ZS_SECURE || s->state == ZS_SWITCHING)
 		sbuf_printf(b, "  %s/%s/%s  SAS %s%s", s->cipher, s->auth, s->ka,
 			    s->sas[0] ? s->sas : "?", s->verified ? " (verified)" : " (not verified)");
 	else if (s->queued)
@@ -123,7 +123,7 @@ static void session_text(struct sbuf *b, const struct zrtpd_session *s, bool det
 		return;
 	zrtpd_hex(s->peer_zid, sizeof(s->peer_zid), zid);
 	sbuf_printf(b, "  peer ZID:      %s\n", s->have_peer_zid ? zid : "-");
-	sbuf_printf(b, "  role:          %s\n", s->state == ZS_SECURE ?
+	sbuf_printf(b, "  role:          %s\n", s->state == ZS_SECURE || s->state == ZS_SWITCHING ?
 		    (s->initiator ? "initiator" : "responder") : "-");
 	sbuf_printf(b, "  algorithms:    hash %s cipher %s auth %s key agreement %s SAS %s\n",
 		    s->hash, s->cipher, s->auth, s->ka, s->sas_type);
@@ -433,7 +433,7 @@ static int c_status(struct req *r)
 {
 	struct zrtpd *d = r->d;
 	struct zrtpd_stats *st = &d->stats;
-	unsigned int b, by_state[4] = { 0 }, monitors = 0;
+	unsigned int b, by_state[5] = { 0 }, monitors = 0;
 	struct zrtpd_client *c;
 	char zid[25];
 
@@ -450,11 +450,11 @@ static int c_status(struct req *r)
 	zrtpd_hex(d->zid, sizeof(d->zid), zid);
 	if (r->json) {
 		sbuf_printf(r->b, "{\"pid\":%d,\"zid\":\"%s\",\"kernel\":\"%s\",\"policy\":\"%s\","
-			    "\"cache\":\"%s\",\"sessions\":%u,\"handshake\":%u,\"secure\":%u,"
-			    "\"clear\":%u,\"failed\":%u,\"queued\":%u,\"monitors\":%u,",
+			    "\"cache\":\"%s\",\"sessions\":%u,\"handshake\":%u,\"switching\":%u,"
+			    "\"secure\":%u,\"clear\":%u,\"failed\":%u,\"queued\":%u,\"monitors\":%u,",
 			    (int)getpid(), zid, d->k->ops->name,
 			    d->cfg.policy ? "require-secure" : "opportunistic", d->cfg.cache_path,
-			    d->nsessions, by_state[ZS_HANDSHAKE], by_state[ZS_SECURE],
+			    d->nsessions, by_state[ZS_HANDSHAKE], by_state[ZS_SWITCHING], by_state[ZS_SECURE],
 			    by_state[ZS_CLEAR], by_state[ZS_FAILED], d->nqueued, monitors);
 		sbuf_printf(r->b, "\"counters\":{\"started\":%llu,\"secure\":%llu,\"failed\":%llu,"
 			    "\"clear\":%llu,\"zrtp_rx\":%llu,\"zrtp_tx\":%llu,\"zrtp_unknown\":%llu,"
@@ -468,8 +468,9 @@ static int c_status(struct req *r)
 	sbuf_printf(r->b, "zrtpd pid %d, ZID %s, kernel link %s, policy %s\n", (int)getpid(), zid,
 		    d->k->ops->name, d->cfg.policy ? "require-secure" : "opportunistic");
 	sbuf_printf(r->b, "cache: %s\n", d->cfg.cache_path[0] ? d->cfg.cache_path : "(none)");
-	sbuf_printf(r->b, "sessions: %u (%u handshake, %u secure, %u clear, %u failed)\n",
-		    d->nsessions, by_state[ZS_HANDSHAKE], by_state[ZS_SECURE], by_state[ZS_CLEAR],
+	sbuf_printf(r->b, "sessions: %u (%u handshake, %u switching, %u secure, %u clear, %u failed)\n",
+		    d->nsessions, by_state[ZS_HANDSHAKE], by_state[ZS_SWITCHING], by_state[ZS_SECURE],
+		    by_state[ZS_CLEAR],
 		    by_state[ZS_FAILED]);
 	sbuf_printf(r->b, "since start: %llu started, %llu secure, %llu failed; ZRTP %llu in, %llu out\n",
 		    (unsigned long long)st->started, (unsigned long long)st->secure,

@@ -57,6 +57,12 @@ struct zrtpd_config {
 	char kernel[16];		/* "netlink" or "mock" */
 	unsigned int max_handshakes;	/* in discovery at once; 0: no limit */
 	unsigned int idle_timeout;	/* s: watch-created flows without traffic go; 0: never */
+	unsigned int switch_timeout;	/* s: switching, the peer still sends clear RTP: fail */
+	unsigned int handshake_timeout;	/* s: a handshake not secure by then fails */
+	unsigned int max_sessions;	/* sessions (and so flows) at most */
+	unsigned int max_per_source;	/* watch-created sessions per remote address */
+	unsigned int max_unverified;	/* watch sessions whose peer has not proved
+					 * it receives our packets, at most */
 	int verbose;
 };
 
@@ -74,7 +80,11 @@ int zrtpd_parse_algs(int kind, const char *list, uint32_t *out, uint8_t *n);
 
 enum zrtpd_sess_state {
 	ZS_HANDSHAKE,	/* the engine is running (see engine state) */
-	ZS_SECURE,	/* keys installed, flow in SECURE mode */
+	ZS_SWITCHING,	/* keys installed; the kernel still takes clear RTP
+			 * (initiator before Conf2ACK, or flow with RX_TRIAL
+			 * until the peer's first SRTP authenticates) */
+	ZS_SECURE,	/* flow SECURE, keys both ways, RX_TRIAL cleared:
+			 * the kernel accepts no clear RTP on it */
 	ZS_CLEAR,	/* no ZRTP from the peer, or GoClear */
 	ZS_FAILED,	/* protocol error or timeout */
 };
@@ -85,6 +95,8 @@ struct zrtpd_session {
 	enum zrtpd_sess_state state;
 	bool resumed;			/* found secure in the kernel at start */
 	bool armed;			/* keys in, SECURE on Conf2ACK (initiator) */
+	bool keys_in;			/* this session installed keys in the kernel */
+	bool abort;			/* key installation failed: drop the batch */
 	bool begun;			/* zrtp_start() done */
 	bool queued;			/* waiting for a handshake slot */
 	bool counted;			/* holds a handshake slot */
@@ -103,6 +115,9 @@ struct zrtpd_session {
 	char hello_hash[80];
 	uint32_t error_code;
 	uint64_t started_ms, secure_ms;
+	uint64_t switch_ms;		/* keys installed (ZS_SWITCHING since) */
+	uint64_t poll_ms;		/* next look at the kernel while switching */
+	uint64_t clear_seen;		/* clear RTP counters at the last look */
 	uint64_t zrtp_rx, zrtp_tx;
 
 	uint64_t activity;		/* kernel packet counters, summed (idle GC) */
@@ -116,6 +131,7 @@ struct zrtpd_client;
 
 struct zrtpd_stats {
 	uint64_t started, secure, failed, clear;
+	uint64_t keyed;			/* handshakes that put keys in the kernel */
 	uint64_t zrtp_rx, zrtp_tx, zrtp_unknown, key_errors;
 };
 
