@@ -28,6 +28,7 @@
 #include <linux/ksrtp.h>
 
 #include "zrtpd.h"
+#include "zrtp_wire.h"	/* the engine's strict packet parser, for the watch gate */
 #include "util.h"
 
 static unsigned int id_bucket(const struct zrtpd *d, uint32_t id)
@@ -138,6 +139,15 @@ static void unlink_session(struct zrtpd *d, struct zrtpd_session *s)
 			break;
 		}
 	d->nsessions--;
+}
+
+/* The peer answered beyond Hello (or the session left discovery). */
+static void set_verified(struct zrtpd *d, struct zrtpd_session *s)
+{
+	if (!s->unverified)
+		return;
+	s->unverified = false;
+	d->nunverified--;
 }
 
 static void free_session(struct zrtpd *d, struct zrtpd_session *s)
@@ -276,6 +286,8 @@ int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 
 	if (zrtpd_session_by_tuple(d, &flow->local, &flow->remote))
 		return -EEXIST;
+	if (d->cfg.max_sessions && d->nsessions >= d->cfg.max_sessions)
+		return -ENOSPC;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -283,6 +295,10 @@ int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 	s->deadline = UINT64_MAX;
 	s->active_ms = d->now;
 	s->from_watch = o && o->from_watch;
+	if (o && o->unverified) {
+		s->unverified = true;
+		d->nunverified++;
+	}
 	if (o && o->peer_hash) {
 		memcpy(s->peer_hash, o->peer_hash, 32);
 		s->have_peer_hash = true;
@@ -328,6 +344,9 @@ int zrtpd_session_del(struct zrtpd *d, struct zrtpd_session *s, bool del_flow)
 	unlink_session(d, s);
 	if (s->counted)
 		d->active--;
+	set_verified(d, s);
+	if (s->reap)
+		d->nreap--;
 	free_session(d, s);
 	admit_next(d);
 	return ret == -ENOENT ? 0 : ret;
@@ -666,11 +685,33 @@ void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 			next = UINT64_MAX;
 		}
 		for (i = 0; i < ntx; i++) {
+			/* an unverified peer (perhaps a spoofed source) gets at
+			 * most two packets per packet it sent (HelloACK and our
+			 * Hello): no T1 retransmissions towards a victim */
+			if (s->unverified && s->zrtp_tx >= 2 * s->zrtp_rx) {
+				d->stats.budget_drops++;
+				continue;
+			}
 			ret = d->k->ops->zrtp_xmit(d->k, &s->flow, d->txq[i].b, d->txq[i].len);
 			if (ret)
 				zrtpd_log(d, 2, "flow %u: ZRTP_XMIT: %s", s->flow.id, strerror(-ret));
 			else
 				s->zrtp_tx++, d->stats.zrtp_tx++;
+		}
+	}
+	/* every handshake has a deadline, whatever the engine's timers */
+	if (s->state == ZS_HANDSHAKE && s->begun && d->cfg.handshake_timeout) {
+		uint64_t end = s->started_ms + (uint64_t)d->cfg.handshake_timeout * 1000;
+
+		if (d->now >= end) {
+			zrtp_session_free(s->z);
+			s->z = NULL;
+			s->begun = false;
+			s->error_code = ZRTP_ERR_TIMEOUT;
+			session_fail(d, s, "handshake-timeout: the handshake did not end in time");
+			next = UINT64_MAX;
+		} else if (end < next) {
+			next = end;
 		}
 	}
 	if (s->state == ZS_SWITCHING && s->poll_ms < next)
@@ -682,6 +723,13 @@ void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 		s->state = ZS_CLEAR;
 		d->stats.failed--;
 		d->stats.clear++;
+	}
+	/* a watch session whose peer never got past Hello and that ended
+	 * without keys goes at once (flow too): a flood leaves nothing */
+	if (s->from_watch && s->unverified && !s->keys_in && !s->reap &&
+	    (s->state == ZS_FAILED || s->state == ZS_CLEAR)) {
+		s->reap = true;
+		d->nreap++;
 	}
 	account(d, s);
 }
@@ -696,6 +744,11 @@ void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t
 {
 	s->zrtp_rx++;
 	d->stats.zrtp_rx++;
+	/* a peer in key agreement (Commit, DHPart, Confirm...) talks to us;
+	 * Hello and HelloACK cost a spoofer nothing and prove nothing */
+	if (s->unverified && len >= 24 && memcmp(pkt + 16, "Hello   ", 8) &&
+	    memcmp(pkt + 16, "HelloACK", 8))
+		set_verified(d, s);
 	if (!s->z) {
 		/* resumed after a restart: the peer has started over (a new
 		 * Hello) only if its call restarted; answer with a fresh engine */
@@ -719,8 +772,9 @@ void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t
 		s->state = ZS_HANDSHAKE;
 		d->stats.clear--;
 		begun(d, s);
-	} else if (s->queued) {
-		/* the peer is already talking: admit now, whatever the limit */
+	} else if (s->queued && !s->unverified) {
+		/* the peer is already talking: admit now, whatever the limit
+		 * (not a watch session's unverified source: it waits) */
 		dequeue(d, s);
 		begin(d, s);
 	}
@@ -773,21 +827,82 @@ int zrtpd_session_set_peer_hash(struct zrtpd *d, struct zrtpd_session *s, const 
 
 /* ---- kernel notifications -------------------------------------------------- */
 
-static void on_unknown_tuple(struct zrtpd *d, const zrtpd_kevent *ev)
+/* Watch sessions of this remote address (bounded per source). */
+static unsigned int sessions_of_source(struct zrtpd *d, const struct ksrtp_sockaddr *r)
 {
-	struct zrtpd_session_opts o = { .from_watch = true };
+	unsigned int b, n = 0;
+
+	for (b = 0; b < d->nbuckets; b++)
+		for (struct zrtpd_session *s = d->by_id[b]; s; s = s->next_id)
+			if (s->from_watch && s->flow.remote.family == r->family &&
+			    !memcmp(&s->flow.remote.addr, &r->addr, sizeof(r->addr)))
+				n++;
+	return n;
+}
+
+/*
+ * An unknown 4-tuple on a watched port.  Anyone can send a datagram with a
+ * forged source, so creating a session (a kernel flow, an engine, Hellos
+ * sent back) is bounded: only a Hello that parses with a good CRC may
+ * create one (or our own application's RTP, kind RTP_OUT), within
+ * max-sessions in total, max-sessions-per-source per remote address and
+ * max-unverified watch sessions whose peer has sent nothing but Hello.
+ */
+static void on_unknown_tuple(struct zrtpd *d, const zrtpd_kevent *ev, bool hello_ok)
+{
+	struct zrtpd_session_opts o = { .from_watch = true, .unverified = hello_ok };
 	struct ksrtp_flow_info f = ev->flow;
 	struct zrtpd_session *s;
+	const char *why = NULL;
 	char buf[160];
 	int ret;
 
 	f.id = 0;
 	if (zrtpd_session_by_tuple(d, &f.local, &f.remote))
 		return;
+	if (d->cfg.max_sessions && d->nsessions >= d->cfg.max_sessions)
+		why = "max-sessions";
+	else if (hello_ok && d->cfg.max_unverified && d->nunverified >= d->cfg.max_unverified)
+		why = "max-unverified";
+	else if (d->cfg.max_per_source &&
+		 sessions_of_source(d, &f.remote) >= d->cfg.max_per_source)
+		why = "max-sessions-per-source";
+	if (why) {
+		if (!d->stats.refused++ || !(d->stats.refused & 1023))
+			zrtpd_log(d, 0, "watch: flow %s refused (%s reached; %llu refused so far)",
+				  zrtpd_flow_str(&f, buf, sizeof(buf)), why,
+				  (unsigned long long)d->stats.refused);
+		return;
+	}
 	ret = zrtpd_session_add(d, &f, &o, &s);
 	if (ret)
 		zrtpd_log(d, 0, "watch: flow %s: %s", zrtpd_flow_str(&f, buf, sizeof(buf)),
 			  strerror(-ret));
+}
+
+/* A whole, valid Hello (CRC, length, fields): the only ZRTP that may
+ * create a watch session. */
+static bool valid_hello(struct zrtpd *d, const uint8_t *pkt, size_t len)
+{
+	static struct zrtp_packet p;	/* large; the loop is single-threaded */
+
+	return !zrtp_packet_parse(pkt, len, &p) && p.m.type == ZRTP_MSG_HELLO;
+}
+
+/* Sessions marked reap (watch, never verified, ended without keys) go. */
+void zrtpd_sessions_reap(struct zrtpd *d)
+{
+	unsigned int b;
+
+	for (b = 0; b < d->nbuckets && d->nreap; b++) {
+		struct zrtpd_session *s = d->by_id[b], *next;
+
+		for (; s; s = next) {
+			next = s->next_id;
+			if (s->reap)
+				zrtpd_session_del(d, s, true);
+		}
+	}
 }
 
 int zrtpd_kernel_event(const zrtpd_kevent *ev, void *arg)
@@ -801,8 +916,12 @@ int zrtpd_kernel_event(const zrtpd_kevent *ev, void *arg)
 		if (!s)
 			s = zrtpd_session_by_tuple(d, &ev->flow.local, &ev->flow.remote);
 		if (!s && !ev->flow.id && d->nwatches) {
-			/* a Hello on a watched port: its FLOW_SEEN may be behind */
-			on_unknown_tuple(d, ev);
+			/* ZRTP on a watched port from an unknown 4-tuple */
+			if (!valid_hello(d, ev->pkt, ev->len)) {
+				d->stats.not_hello++;
+				return 0;
+			}
+			on_unknown_tuple(d, ev, true);
 			s = zrtpd_session_by_tuple(d, &ev->flow.local, &ev->flow.remote);
 		}
 		if (!s) {
@@ -812,8 +931,10 @@ int zrtpd_kernel_event(const zrtpd_kevent *ev, void *arg)
 		zrtpd_session_input(d, s, ev->pkt, ev->len);
 		break;
 	case KSRTP_CMD_FLOW_SEEN:
-		if (d->nwatches)
-			on_unknown_tuple(d, ev);
+		/* our application's RTP to a new peer starts a session; ZRTP
+		 * from one is judged on the ZRTP_RECV that follows (a Hello) */
+		if (d->nwatches && ev->kind != KSRTP_EVENT_ZRTP_IN)
+			on_unknown_tuple(d, ev, false);
 		break;
 	case KSRTP_CMD_FLOW_SECURED:
 		/* the peer's first SRTP authenticated; RX_TRIAL is gone */

@@ -97,6 +97,9 @@ struct zrtpd_session {
 	bool armed;			/* keys in, SECURE on Conf2ACK (initiator) */
 	bool keys_in;			/* this session installed keys in the kernel */
 	bool abort;			/* key installation failed: drop the batch */
+	bool unverified;		/* watch-created, the peer has sent only Hellos
+					 * (it may be a spoofed source): budgeted */
+	bool reap;			/* watch-created, ended without keys: goes */
 	bool begun;			/* zrtp_start() done */
 	bool queued;			/* waiting for a handshake slot */
 	bool counted;			/* holds a handshake slot */
@@ -132,6 +135,9 @@ struct zrtpd_client;
 struct zrtpd_stats {
 	uint64_t started, secure, failed, clear;
 	uint64_t keyed;			/* handshakes that put keys in the kernel */
+	uint64_t refused;		/* watch sessions refused by a bound */
+	uint64_t not_hello;		/* unknown 4-tuple, not a valid Hello: ignored */
+	uint64_t budget_drops;		/* packets not sent to an unverified peer */
 	uint64_t zrtp_rx, zrtp_tx, zrtp_unknown, key_errors;
 };
 
@@ -154,6 +160,8 @@ struct zrtpd {
 
 	/* admission (session.c): handshakes running, and those waiting */
 	unsigned int active, nqueued;
+	unsigned int nunverified;	/* watch sessions not yet answered by their peer */
+	unsigned int nreap;		/* sessions marked reap */
 	struct zrtpd_session *q_head, *q_tail;
 	bool admitting;
 
@@ -186,6 +194,7 @@ struct zrtpd_session_opts {
 	enum zrtp_role role;
 	const uint8_t *peer_hash;	/* 32 bytes or NULL */
 	bool from_watch;
+	bool unverified;		/* created by a peer's Hello: budgeted */
 };
 int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 		      const struct zrtpd_session_opts *o, struct zrtpd_session **out);
@@ -207,6 +216,8 @@ int zrtpd_watch_add(struct zrtpd *d, const struct zrtpd_port_range *r);
 int zrtpd_watch_del(struct zrtpd *d, const struct zrtpd_port_range *r);
 /* Removes watch-created sessions idle for cfg.idle_timeout; returns how many. */
 unsigned int zrtpd_sessions_gc(struct zrtpd *d);
+/* Deletes the sessions marked reap (flows too). */
+void zrtpd_sessions_reap(struct zrtpd *d);
 
 /* control.c */
 int zrtpd_ctl_open(struct zrtpd *d);
