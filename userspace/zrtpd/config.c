@@ -255,6 +255,18 @@ int zrtpd_config_set(struct zrtpd_config *c, const char *key, const char *v,
 		*(unsigned int *)((char *)c + num_settings[i].off) = (unsigned int)n;
 		return 0;
 	}
+	if (!strcmp(key, "test-drop")) {
+		/* for tests of the peer's behaviour only (e2e_switch.sh): the
+		 * ZRTP message type this daemon pretends to send and loses */
+		if (strlen(v) > 8) {
+			snprintf(err, errlen, "test-drop: a ZRTP message type, not '%s'", v);
+			return -1;
+		}
+		snprintf(c->test_drop, sizeof(c->test_drop), "%-8s", v);
+		if (!v[0] || !strcmp(v, "none"))
+			c->test_drop[0] = 0;
+		return 0;
+	}
 	if (!strcmp(key, "log-level")) {
 		unsigned long l;
 
@@ -365,5 +377,7 @@ void zrtpd_config_write(FILE *f, const struct zrtpd_config *c)
 	for (i = 0; i < sizeof(num_settings) / sizeof(num_settings[0]); i++)
 		fprintf(f, "%s = %u\n", num_settings[i].key,
 			*(const unsigned int *)((const char *)c + num_settings[i].off));
+	if (c->test_drop[0])
+		fprintf(f, "test-drop = %.8s\n", c->test_drop);
 	fprintf(f, "log-level = %d\n", c->verbose);
 }

@@ -692,6 +692,11 @@ void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 				d->stats.budget_drops++;
 				continue;
 			}
+			if (d->cfg.test_drop[0] && d->txq[i].len >= 24 &&
+			    !memcmp(d->txq[i].b + 16, d->cfg.test_drop, 8)) {
+				s->zrtp_tx++;	/* "sent", and lost on the way */
+				continue;
+			}
 			ret = d->k->ops->zrtp_xmit(d->k, &s->flow, d->txq[i].b, d->txq[i].len);
 			if (ret)
 				zrtpd_log(d, 2, "flow %u: ZRTP_XMIT: %s", s->flow.id, strerror(-ret));

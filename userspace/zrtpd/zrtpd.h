@@ -61,6 +61,7 @@ struct zrtpd_config {
 	unsigned int handshake_timeout;	/* s: a handshake not secure by then fails */
 	unsigned int max_sessions;	/* sessions (and so flows) at most */
 	unsigned int max_per_source;	/* watch-created sessions per remote address */
+	char test_drop[9];		/* tests only: never send this ZRTP message type */
 	unsigned int max_unverified;	/* watch sessions whose peer has not proved
 					 * it receives our packets, at most */
 	int verbose;
