@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include "kselftest_harness.h"
 #include "zrtpd_test.h"
+#include "zrtp_wire.h"
 
 enum { FLOOD = 10000, SAME_SRC = 200, BATCH = 100, MAX_SESS = 256, MAX_UNVER = 32, PER_SRC = 4 };
 
@@ -192,6 +193,67 @@ TEST(spoofed_flood_bounded_and_real_call_secure)
 	ASSERT_EQ(0, alice.secure_but_clear);
 	host_free(&alice);
 	host_free(&bob);
+	rm_rf(tmp);
+	free(tmp);
+}
+
+/*
+ * A spoofed Hello then HelloACK from each of 1,000 4-tuples: each pair
+ * would make alice's engine Commit, and a Commit costs a DH key pair.
+ * With max-dh-per-second 20, the Commits alice builds (counted on the
+ * mock, one per DH key generation) stay within the bucket: 20 at once and
+ * 20 per second after.
+ */
+TEST(spoofed_hello_helloack_dh_work_bounded)
+{
+	char *tmp = test_tmpdir();
+	struct host alice;
+	uint16_t wport = test_port(4);
+	struct zrtpd_port_range r = { wport, wport };
+	uint8_t hello[ZRTP_OUT_MAX_PKT], ack[64];
+	static const uint8_t ack_msg[12] = { 0x50, 0x5a, 0x00, 0x03, 'H', 'e', 'l', 'l',
+					     'o', 'A', 'C', 'K' };
+	size_t hlen = a_hello(hello);
+	int alen = zrtp_packet_build(1, 0x1234, ack_msg, sizeof(ack_msg), ack, sizeof(ack));
+	uint64_t t0, commits;
+	double secs, cpu0;
+	unsigned int i;
+
+	ASSERT_NE(0, hlen);
+	ASSERT_LT(0, alen);
+	host_init(&alice, "alice", tmp);
+	alice.cfg.max_unverified = 2000;
+	alice.cfg.max_sessions = 4000;
+	alice.cfg.max_dh_rate = 20;
+	ASSERT_EQ(0, host_start(&alice));
+	ASSERT_EQ(0, zrtpd_watch_add(&alice.d, &r));
+	zrtpd_mock_count_type(alice.m, "Commit");
+	t0 = zrtpd_now_ms();
+	cpu0 = cpu_s();
+	for (i = 0; i < 1000; i++) {
+		uint32_t src = 127u << 24 | 11u << 16 | (i / 200) << 8 | (i % 200 + 1);
+
+		spoof(src, (uint16_t)(30000 + i), wport, hello, hlen);
+		zrtpd_run_once(&alice.d, 0);
+		spoof(src, (uint16_t)(30000 + i), wport, ack, (size_t)alen);
+		zrtpd_run_once(&alice.d, 0);
+	}
+	for (i = 0; i < 50; i++)
+		zrtpd_run_once(&alice.d, 2);
+	secs = (zrtpd_now_ms() - t0) / 1000.0;
+	commits = zrtpd_mock_type_sent(alice.m);
+	fprintf(stderr, "# DH flood: 1000 spoofed Hello+HelloACK pairs in %.2f s: %llu sessions "
+		"let into key agreement (a DH key pair each), %llu Commit packets sent, %llu "
+		"HelloACKs dropped for want of a token; CPU %.2f s\n", secs,
+		(unsigned long long)alice.d.stats.dh_admitted, (unsigned long long)commits,
+		(unsigned long long)alice.d.stats.dh_deferred, cpu_s() - cpu0);
+	fflush(stderr);
+	ASSERT_LE(alice.d.stats.dh_admitted, 20 + (uint64_t)(secs * 20) + 1);
+	/* what left the host agrees: each such session sent its Commit and at
+	 * most one retransmission (an unverified peer's packet budget) */
+	ASSERT_LE(commits, 2 * alice.d.stats.dh_admitted);
+	ASSERT_LT(0, commits);		/* the bucket lets some through: not a blanket refusal */
+	host_free(&alice);
 	rm_rf(tmp);
 	free(tmp);
 }

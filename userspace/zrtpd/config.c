@@ -38,6 +38,7 @@ void zrtpd_config_defaults(struct zrtpd_config *c)
 	c->max_sessions = 4096;
 	c->max_per_source = 16;
 	c->max_unverified = 256;
+	c->max_dh_rate = 50;
 }
 
 /* Plain numeric settings: name, where, bound, what the error says. */
@@ -56,6 +57,8 @@ static const struct {
 	{ "max-sessions-per-source", offsetof(struct zrtpd_config, max_per_source), 1000000,
 	  "a number, 1 to 1000000" },
 	{ "max-unverified", offsetof(struct zrtpd_config, max_unverified), 1000000,
+	  "a number, 1 to 1000000" },
+	{ "max-dh-per-second", offsetof(struct zrtpd_config, max_dh_rate), 1000000,
 	  "a number, 1 to 1000000" },
 };
 

@@ -23,7 +23,7 @@ static const char *const key_flags[] = {
 	"cache", "state-file", "zid", "client-id", "hash", "cipher", "auth", "key-agreement",
 	"sas", "watch", "policy", "control-socket", "control-mode", "control-group", "kernel",
 	"max-handshakes", "idle-timeout", "log-level", "max-sessions", "max-sessions-per-source",
-	"max-unverified", "handshake-timeout", "switch-timeout", "test-drop",
+	"max-unverified", "max-dh-per-second", "handshake-timeout", "switch-timeout", "test-drop",
 };
 enum { NKEYS = sizeof(key_flags) / sizeof(key_flags[0]), KEY_BASE = 1000 };
 

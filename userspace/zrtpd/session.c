@@ -745,8 +745,45 @@ static bool is_hello(const uint8_t *pkt, size_t len)
 	return len >= 24 && !memcmp(pkt + 16, "Hello   ", 8);
 }
 
+/*
+ * A token bucket on the DH work watch sessions cost (a key pair and a
+ * shared secret each).  A HelloACK makes our engine Commit, a Commit makes
+ * it answer DHPart1: both are one forged packet away for a spoofer, so a
+ * watch session enters key agreement only with a token (max-dh-per-second,
+ * burst of one second).  Without one its packet is dropped; the peer
+ * retransmits (Commit on T2, RFC 6189 §6).
+ */
+static bool dh_token(struct zrtpd *d)
+{
+	uint64_t cap = (uint64_t)d->cfg.max_dh_rate * 1000;
+
+	if (!d->cfg.max_dh_rate)
+		return true;
+	if (!d->dh_refill_ms) {
+		d->dh_refill_ms = d->now;
+		d->dh_tokens_milli = cap;
+	}
+	d->dh_tokens_milli += (d->now - d->dh_refill_ms) * d->cfg.max_dh_rate;
+	d->dh_refill_ms = d->now;
+	if (d->dh_tokens_milli > cap)
+		d->dh_tokens_milli = cap;
+	if (d->dh_tokens_milli < 1000)
+		return false;
+	d->dh_tokens_milli -= 1000;
+	return true;
+}
+
 void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t *pkt, size_t len)
 {
+	if (s->from_watch && !s->dh_paid && s->state == ZS_HANDSHAKE && len >= 24 &&
+	    (!memcmp(pkt + 16, "HelloACK", 8) || !memcmp(pkt + 16, "Commit  ", 8))) {
+		if (!dh_token(d)) {
+			d->stats.dh_deferred++;
+			return;
+		}
+		s->dh_paid = true;
+		d->stats.dh_admitted++;
+	}
 	s->zrtp_rx++;
 	d->stats.zrtp_rx++;
 	/* a peer in key agreement (Commit, DHPart, Confirm...) talks to us;

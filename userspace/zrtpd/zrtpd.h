@@ -62,6 +62,7 @@ struct zrtpd_config {
 	unsigned int max_sessions;	/* sessions (and so flows) at most */
 	unsigned int max_per_source;	/* watch-created sessions per remote address */
 	char test_drop[9];		/* tests only: never send this ZRTP message type */
+	unsigned int max_dh_rate;	/* watch sessions entering key agreement per second */
 	unsigned int max_unverified;	/* watch sessions whose peer has not proved
 					 * it receives our packets, at most */
 	int verbose;
@@ -101,6 +102,7 @@ struct zrtpd_session {
 	bool unverified;		/* watch-created, the peer has sent only Hellos
 					 * (it may be a spoofed source): budgeted */
 	bool reap;			/* watch-created, ended without keys: goes */
+	bool dh_paid;			/* watch session: its DH work was admitted */
 	bool begun;			/* zrtp_start() done */
 	bool queued;			/* waiting for a handshake slot */
 	bool counted;			/* holds a handshake slot */
@@ -139,6 +141,8 @@ struct zrtpd_stats {
 	uint64_t refused;		/* watch sessions refused by a bound */
 	uint64_t not_hello;		/* unknown 4-tuple, not a valid Hello: ignored */
 	uint64_t budget_drops;		/* packets not sent to an unverified peer */
+	uint64_t dh_admitted;		/* watch sessions let into key agreement */
+	uint64_t dh_deferred;		/* their HelloACK/Commit dropped: no DH token */
 	uint64_t zrtp_rx, zrtp_tx, zrtp_unknown, key_errors;
 };
 
@@ -163,6 +167,8 @@ struct zrtpd {
 	unsigned int active, nqueued;
 	unsigned int nunverified;	/* watch sessions not yet answered by their peer */
 	unsigned int nreap;		/* sessions marked reap */
+	uint64_t dh_tokens_milli;	/* token bucket for watch sessions' DH work */
+	uint64_t dh_refill_ms;
 	struct zrtpd_session *q_head, *q_tail;
 	bool admitting;
 
