@@ -197,7 +197,9 @@ int main(int argc, char **argv)
 	t0 = zrtpd_now_ms();
 	if (write(go[1], "G", 1) != 1)
 		return 1;
-	while (a.d.stats.secure < n && zrtpd_now_ms() - t0 < (uint64_t)limit_s * 1000)
+	/* a handshake is done when its keys are in ("switching"): without
+	 * media the responder's kernel never sees the first SRTP */
+	while (a.d.stats.keyed < n && zrtpd_now_ms() - t0 < (uint64_t)limit_s * 1000)
 		zrtpd_run_once(&a.d, 5);
 	getrusage(RUSAGE_SELF, &ru_self);
 	cpu_a += ru_self.ru_utime.tv_sec + ru_self.ru_utime.tv_usec / 1e6 +
@@ -212,16 +214,16 @@ int main(int argc, char **argv)
 	t_end = t0;
 	for (i = 0; i < a.d.nbuckets; i++)
 		for (struct zrtpd_session *s = a.d.by_id[i]; s; s = s->next_id)
-			if (s->state == ZS_SECURE) {
-				lat[secure_a++] = s->secure_ms - t0;
-				if (s->secure_ms > t_end)
-					t_end = s->secure_ms;
+			if (s->state == ZS_SECURE || s->state == ZS_SWITCHING) {
+				lat[secure_a++] = s->switch_ms - t0;
+				if (s->switch_ms > t_end)
+					t_end = s->switch_ms;
 			}
 	qsort(lat, secure_a, sizeof(*lat), cmp_u64);
 	secs = (double)(t_end - t0) / 1000.0;
 	printf("zrtpd bench: %u concurrent sessions, %s, cache %s, one event loop, max-handshakes %u\n",
 	       n, ka, cache ? "on (SQLite, synchronous=FULL)" : "off", max_hs);
-	printf("  completed:        %u/%u secure (%.1f%%); failed %u, clear %u, still handshaking %u\n",
+	printf("  completed:        %u/%u keys in (%.1f%%); failed %u, clear %u, still handshaking %u\n",
 	       secure_a, n, 100.0 * secure_a / n, count_state(&a.d, ZS_FAILED),
 	       count_state(&a.d, ZS_CLEAR), count_state(&a.d, ZS_HANDSHAKE));
 	printf("  handshakes/s:     %.0f wall clock (%u in %.2f s, daemon used %.0f%% of a core)\n",
@@ -250,7 +252,7 @@ int main(int argc, char **argv)
 			for (struct zrtpd_session *s = a.d.by_id[i]; s; s = s->next_id) {
 				unsigned int k;
 
-				if (s->state == ZS_SECURE)
+				if (s->state == ZS_SECURE || s->state == ZS_SWITCHING)
 					continue;
 				for (k = 0; k < 8 && known[k] != s->error_code; k++)
 					;

@@ -73,6 +73,11 @@ static void assert_keys_cross(struct __test_metadata *_metadata, struct call *c)
 	ASSERT_EQ(0, zrtpd_mock_get_flow(c->bob.m, c->sb->flow.id, &fb));
 	ASSERT_EQ(KSRTP_FLOW_MODE_SECURE, fa.mode);
 	ASSERT_EQ(KSRTP_FLOW_MODE_SECURE, fb.mode);
+	/* and both show "secure" only with clear RTP refused by their kernel */
+	ASSERT_EQ(0, fa.policy & KSRTP_POLICY_RX_TRIAL);
+	ASSERT_EQ(0, fb.policy & KSRTP_POLICY_RX_TRIAL);
+	ASSERT_EQ(0, c->alice.secure_but_clear);
+	ASSERT_EQ(0, c->bob.secure_but_clear);
 }
 
 static void c_teardown(struct call *c)
@@ -246,8 +251,11 @@ TEST(require_secure_policy_on_the_flow)
 /*
  * RFC 6189 §4.6: the initiator may send SRTP only once the responder has
  * its keys.  zrtpd installs the initiator's keys on Confirm1 but switches
- * the flow to SECURE only on Conf2ACK: with every Conf2ACK lost, alice
- * stays "armed" (keys in, DIVERT); when one gets through, she switches.
+ * the flow to SECURE only on Conf2ACK: with every Conf2ACK lost (and the
+ * applications silent), alice stays "switching" (keys in, DIVERT) and so
+ * does bob (SECURE with RX_TRIAL: his kernel still takes clear RTP);
+ * neither shows "secure".  When a Conf2ACK gets through alice switches and
+ * is secure; bob is secure once her first SRTP has authenticated.
  */
 TEST(initiator_switches_on_conf2ack)
 {
@@ -260,6 +268,7 @@ TEST(initiator_switches_on_conf2ack)
 	int i;
 
 	c_setup(_metadata, &c);
+	c.alice.no_media = c.bob.no_media = true;
 	c_start(_metadata, &c);
 	ASSERT_EQ(0, zrtpd_session_add(&c.bob.d, &fb, &resp, &c.sb));
 	ASSERT_EQ(0, zrtpd_session_add(&c.alice.d, &fa, NULL, &c.sa));
@@ -276,19 +285,28 @@ TEST(initiator_switches_on_conf2ack)
 		zrtpd_run_once(&c.alice.d, 2);
 		zrtpd_run_once(&c.bob.d, 2);
 	}
-	/* bob is secure; alice has her keys but has not switched */
-	ASSERT_EQ(ZS_SECURE, c.sb->state);
-	ASSERT_EQ(ZS_HANDSHAKE, c.sa->state);
+	/* bob switched, alice has her keys but has not: neither is secure */
+	ASSERT_EQ(ZS_SWITCHING, c.sb->state);
+	ASSERT_EQ(ZS_SWITCHING, c.sa->state);
+	ASSERT_TRUE(zrtpd_mock_accepts_clear(c.bob.m, c.sb->flow.id));
 	ASSERT_EQ(0, zrtpd_mock_get_key(c.alice.m, c.sa->flow.id, KSRTP_KEY_DIR_TX, &k));
 	ASSERT_EQ(0, zrtpd_mock_get_flow(c.alice.m, c.sa->flow.id, &kf));
 	ASSERT_EQ(KSRTP_FLOW_MODE_DIVERT, kf.mode);
 	/* Confirm2 is retransmitted, bob answers it again, alice switches */
 	zrtpd_mock_set_blackhole(c.bob.m, false);
-	t = (struct two_sessions){ &c.alice.d, &c.bob.d, c.sa->flow.id, c.sb->flow.id, ZS_SECURE };
+	t = (struct two_sessions){ &c.alice.d, &c.alice.d, c.sa->flow.id, c.sa->flow.id, ZS_SECURE };
 	ASSERT_TRUE(run_until(c.hs, 2, both_in_state, &t, 10000));
 	ASSERT_EQ(0, zrtpd_mock_get_flow(c.alice.m, c.sa->flow.id, &kf));
 	ASSERT_EQ(KSRTP_FLOW_MODE_SECURE, kf.mode);
+	ASSERT_EQ(0, kf.policy & KSRTP_POLICY_RX_TRIAL);
+	ASSERT_EQ(ZS_SWITCHING, c.sb->state);	/* no media yet */
+	/* the applications talk: alice's first SRTP makes bob secure */
+	c.alice.no_media = c.bob.no_media = false;
+	t = (struct two_sessions){ &c.alice.d, &c.bob.d, c.sa->flow.id, c.sb->flow.id, ZS_SECURE };
+	ASSERT_TRUE(run_until(c.hs, 2, both_in_state, &t, 10000));
 	assert_keys_cross(_metadata, &c);
+	ASSERT_EQ(0, c.alice.secure_but_clear);
+	ASSERT_EQ(0, c.bob.secure_but_clear);
 	c_teardown(&c);
 }
 

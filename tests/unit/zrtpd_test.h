@@ -29,6 +29,10 @@ struct host {
 	struct zrtpd_config cfg;
 	struct zrtpd d;
 	bool running;
+	bool no_media;		/* run_until: this host's applications are silent */
+	/* times a session was shown "secure" while its kernel flow still
+	 * took clear RTP (or was not SECURE with keys both ways) */
+	unsigned int secure_but_clear;
 };
 
 /* A private directory for a host's cache, state and socket. */
@@ -113,7 +117,39 @@ static inline uint16_t test_port(unsigned int i)
 
 typedef bool (*host_cond)(void *arg);
 
-/* Runs the loops of the running hosts until cond holds or ms pass. */
+/*
+ * Fail closed: a session shown "secure" must have a kernel flow that takes
+ * no clear RTP: SECURE mode, keys both ways, RX_TRIAL gone.  Checked on
+ * every round of run_until.
+ */
+static inline void host_check_secure(struct host *h)
+{
+	unsigned int b;
+
+	if (!h->running)
+		return;
+	for (b = 0; b < h->d.nbuckets; b++)
+		for (struct zrtpd_session *s = h->d.by_id[b]; s; s = s->next_id) {
+			struct ksrtp_flow_info kf;
+			struct zrtpd_mock_key k;
+
+			if (s->state != ZS_SECURE)
+				continue;
+			if (zrtpd_mock_accepts_clear(h->m, s->flow.id) ||
+			    zrtpd_mock_get_flow(h->m, s->flow.id, &kf) ||
+			    kf.mode != KSRTP_FLOW_MODE_SECURE ||
+			    zrtpd_mock_get_key(h->m, s->flow.id, KSRTP_KEY_DIR_TX, &k) ||
+			    zrtpd_mock_get_key(h->m, s->flow.id, KSRTP_KEY_DIR_RX, &k))
+				h->secure_but_clear++;
+		}
+}
+
+/*
+ * Runs the loops of the running hosts until cond holds or ms pass.  The
+ * hosts' applications talk meanwhile: one RTP packet each way on every
+ * flow the two mocks share, per round (kernel_mock.h, zrtpd_mock_media),
+ * also on a host whose daemon is down (its kernel still works).
+ */
 static inline bool run_until(struct host **hs, int n, host_cond cond, void *arg, int ms)
 {
 	uint64_t end = zrtpd_now_ms() + (uint64_t)ms;
@@ -122,6 +158,12 @@ static inline bool run_until(struct host **hs, int n, host_cond cond, void *arg,
 		for (int i = 0; i < n; i++)
 			if (hs[i]->running)
 				zrtpd_run_once(&hs[i]->d, 2);
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < n; j++)
+				if (i != j && !hs[i]->no_media)
+					zrtpd_mock_media_all(hs[i]->m, hs[j]->m);
+		for (int i = 0; i < n; i++)
+			host_check_secure(hs[i]);
 		if (cond(arg))
 			return true;
 	}

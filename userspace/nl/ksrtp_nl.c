@@ -15,6 +15,9 @@
 
 #include "ksrtp_nl.h"
 
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
 #endif
@@ -58,6 +61,8 @@ static void keep_extack(struct ksrtp_nl *nl, const struct nlmsghdr *nlh)
  * Send one request and run cb over every reply until the ACK (or the end of
  * a dump).  Returns the kernel's error as a negative errno.
  */
+static void wipe(void *p, size_t n);
+
 static int transact(struct ksrtp_nl *nl, struct nlmsghdr *nlh,
 		    mnl_cb_t cb, void *arg)
 {
@@ -84,7 +89,13 @@ static int transact(struct ksrtp_nl *nl, struct nlmsghdr *nlh,
 					keep_extack(nl, m);
 			}
 		}
-		ret = mnl_cb_run(buf, ret, seq, nl->portid, cb, arg);
+		{
+			size_t got = (size_t)ret;
+
+			ret = mnl_cb_run(buf, got, seq, nl->portid, cb, arg);
+			/* a reply may echo a request that held a key: wipe */
+			wipe(buf, got);
+		}
 		if (ret < 0)
 			return -errno;
 		if (ret == MNL_CB_STOP)
@@ -119,6 +130,9 @@ int ksrtp_nl_open(struct ksrtp_nl *nl)
 		goto err;
 	}
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	/* An error ACK carries the request back unless capped: a refused
+	 * KEY_NEW would return its master key and salt to our buffer. */
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = (uint32_t)time(NULL);
 

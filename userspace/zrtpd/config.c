@@ -5,6 +5,7 @@
  * command line wins.  Repeatable keys (watch) accumulate.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <grp.h>
 #include <stdio.h>
@@ -32,7 +33,34 @@ void zrtpd_config_defaults(struct zrtpd_config *c)
 	c->verbose = 1;
 	c->max_handshakes = 128;
 	c->idle_timeout = 300;
+	c->switch_timeout = 15;
+	c->handshake_timeout = 60;
+	c->max_sessions = 4096;
+	c->max_per_source = 16;
+	c->max_unverified = 256;
+	c->max_dh_rate = 50;
 }
+
+/* Plain numeric settings: name, where, bound, what the error says. */
+static const struct {
+	const char *key;
+	size_t off;
+	unsigned long max;
+	const char *what;
+} num_settings[] = {
+	{ "switch-timeout", offsetof(struct zrtpd_config, switch_timeout), 3600,
+	  "seconds, 1 to 3600" },
+	{ "handshake-timeout", offsetof(struct zrtpd_config, handshake_timeout), 3600,
+	  "seconds, 1 to 3600" },
+	{ "max-sessions", offsetof(struct zrtpd_config, max_sessions), 10000000,
+	  "a number, 1 to 10000000" },
+	{ "max-sessions-per-source", offsetof(struct zrtpd_config, max_per_source), 1000000,
+	  "a number, 1 to 1000000" },
+	{ "max-unverified", offsetof(struct zrtpd_config, max_unverified), 1000000,
+	  "a number, 1 to 1000000" },
+	{ "max-dh-per-second", offsetof(struct zrtpd_config, max_dh_rate), 1000000,
+	  "a number, 1 to 1000000" },
+};
 
 static const char *const alg_names[ZRTPD_ALG_KINDS][8] = {
 	{ "S256", "S384", NULL },
@@ -218,6 +246,30 @@ int zrtpd_config_set(struct zrtpd_config *c, const char *key, const char *v,
 		c->idle_timeout = (unsigned int)t;
 		return 0;
 	}
+	for (size_t i = 0; i < sizeof(num_settings) / sizeof(num_settings[0]); i++) {
+		unsigned long n;
+
+		if (strcmp(key, num_settings[i].key))
+			continue;
+		if (zrtpd_parse_ulong(v, 10, num_settings[i].max, &n) || !n) {
+			snprintf(err, errlen, "%s: %s, not '%s'", key, num_settings[i].what, v);
+			return -1;
+		}
+		*(unsigned int *)((char *)c + num_settings[i].off) = (unsigned int)n;
+		return 0;
+	}
+	if (!strcmp(key, "test-drop")) {
+		/* for tests of the peer's behaviour only (e2e_switch.sh): the
+		 * ZRTP message type this daemon pretends to send and loses */
+		if (strlen(v) > 8) {
+			snprintf(err, errlen, "test-drop: a ZRTP message type, not '%s'", v);
+			return -1;
+		}
+		snprintf(c->test_drop, sizeof(c->test_drop), "%-8s", v);
+		if (!v[0] || !strcmp(v, "none"))
+			c->test_drop[0] = 0;
+		return 0;
+	}
 	if (!strcmp(key, "log-level")) {
 		unsigned long l;
 
@@ -325,5 +377,10 @@ void zrtpd_config_write(FILE *f, const struct zrtpd_config *c)
 	fprintf(f, "kernel = %s\n", c->kernel);
 	fprintf(f, "max-handshakes = %u\n", c->max_handshakes);
 	fprintf(f, "idle-timeout = %u\n", c->idle_timeout);
+	for (i = 0; i < sizeof(num_settings) / sizeof(num_settings[0]); i++)
+		fprintf(f, "%s = %u\n", num_settings[i].key,
+			*(const unsigned int *)((const char *)c + num_settings[i].off));
+	if (c->test_drop[0])
+		fprintf(f, "test-drop = %.8s\n", c->test_drop);
 	fprintf(f, "log-level = %d\n", c->verbose);
 }

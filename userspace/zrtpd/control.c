@@ -30,8 +30,23 @@ enum {
 	CTL_REQUEST_TIMEOUT_MS = 5000,	/* a client must send its line by then */
 };
 
+/* Who may do what (Documentation/control-protocol.md, "Authorisation"). */
+enum ctl_access {
+	CTL_NONE = 0,	/* refused: not root, no CAP_NET_ADMIN, not in control-group */
+	CTL_READ,	/* control-group member: queries and monitor */
+	CTL_ADMIN,	/* root or CAP_NET_ADMIN: everything */
+};
+
+struct ctl_peer {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	enum ctl_access access;
+};
+
 struct zrtpd_client {
 	int fd;
+	struct ctl_peer peer;
 	char in[CTL_MAX_LINE];
 	size_t inlen;
 	struct sbuf out;
@@ -43,6 +58,7 @@ struct zrtpd_client {
 
 struct req {
 	struct zrtpd *d;
+	const struct ctl_peer *peer;
 	bool json;
 	int argc;
 	char **argv;
@@ -77,7 +93,7 @@ static void session_json(struct zrtpd *d, struct sbuf *b, const struct zrtpd_ses
 	sbuf_printf(b, ",\"mode\":\"%s\",\"require_secure\":%s",
 		    s->flow.mode == KSRTP_FLOW_MODE_SECURE ? "secure" : "divert",
 		    s->flow.policy & KSRTP_POLICY_REQUIRE_SECURE ? "true" : "false");
-	sbuf_printf(b, ",\"role\":\"%s\"", s->state == ZS_SECURE ?
+	sbuf_printf(b, ",\"role\":\"%s\"", s->state == ZS_SECURE || s->state == ZS_SWITCHING ?
 		    (s->initiator ? "initiator" : "responder") : "");
 	sbuf_printf(b, ",\"peer_zid\":\"%s\"", s->have_peer_zid ? zid : "");
 	sbuf_printf(b, ",\"hash\":\"%s\",\"cipher\":\"%s\",\"auth\":\"%s\",\"key_agreement\":\"%s\","
@@ -109,7 +125,7 @@ static void session_text(struct sbuf *b, const struct zrtpd_session *s, bool det
 
 	zrtpd_flow_str(&s->flow, f, sizeof(f));
 	sbuf_printf(b, "flow %u: %s  %s", s->flow.id, f, zrtpd_state_str(s));
-	if (s->state == ZS_SECURE)
+	if (s->state == ZS_SECURE || s->state == ZS_SWITCHING)
 		sbuf_printf(b, "  %s/%s/%s  SAS %s%s", s->cipher, s->auth, s->ka,
 			    s->sas[0] ? s->sas : "?", s->verified ? " (verified)" : " (not verified)");
 	else if (s->queued)
@@ -123,7 +139,7 @@ static void session_text(struct sbuf *b, const struct zrtpd_session *s, bool det
 		return;
 	zrtpd_hex(s->peer_zid, sizeof(s->peer_zid), zid);
 	sbuf_printf(b, "  peer ZID:      %s\n", s->have_peer_zid ? zid : "-");
-	sbuf_printf(b, "  role:          %s\n", s->state == ZS_SECURE ?
+	sbuf_printf(b, "  role:          %s\n", s->state == ZS_SECURE || s->state == ZS_SWITCHING ?
 		    (s->initiator ? "initiator" : "responder") : "-");
 	sbuf_printf(b, "  algorithms:    hash %s cipher %s auth %s key agreement %s SAS %s\n",
 		    s->hash, s->cipher, s->auth, s->ka, s->sas_type);
@@ -433,7 +449,7 @@ static int c_status(struct req *r)
 {
 	struct zrtpd *d = r->d;
 	struct zrtpd_stats *st = &d->stats;
-	unsigned int b, by_state[4] = { 0 }, monitors = 0;
+	unsigned int b, by_state[5] = { 0 }, monitors = 0;
 	struct zrtpd_client *c;
 	char zid[25];
 
@@ -450,11 +466,11 @@ static int c_status(struct req *r)
 	zrtpd_hex(d->zid, sizeof(d->zid), zid);
 	if (r->json) {
 		sbuf_printf(r->b, "{\"pid\":%d,\"zid\":\"%s\",\"kernel\":\"%s\",\"policy\":\"%s\","
-			    "\"cache\":\"%s\",\"sessions\":%u,\"handshake\":%u,\"secure\":%u,"
-			    "\"clear\":%u,\"failed\":%u,\"queued\":%u,\"monitors\":%u,",
+			    "\"cache\":\"%s\",\"sessions\":%u,\"handshake\":%u,\"switching\":%u,"
+			    "\"secure\":%u,\"clear\":%u,\"failed\":%u,\"queued\":%u,\"monitors\":%u,",
 			    (int)getpid(), zid, d->k->ops->name,
 			    d->cfg.policy ? "require-secure" : "opportunistic", d->cfg.cache_path,
-			    d->nsessions, by_state[ZS_HANDSHAKE], by_state[ZS_SECURE],
+			    d->nsessions, by_state[ZS_HANDSHAKE], by_state[ZS_SWITCHING], by_state[ZS_SECURE],
 			    by_state[ZS_CLEAR], by_state[ZS_FAILED], d->nqueued, monitors);
 		sbuf_printf(r->b, "\"counters\":{\"started\":%llu,\"secure\":%llu,\"failed\":%llu,"
 			    "\"clear\":%llu,\"zrtp_rx\":%llu,\"zrtp_tx\":%llu,\"zrtp_unknown\":%llu,"
@@ -468,8 +484,9 @@ static int c_status(struct req *r)
 	sbuf_printf(r->b, "zrtpd pid %d, ZID %s, kernel link %s, policy %s\n", (int)getpid(), zid,
 		    d->k->ops->name, d->cfg.policy ? "require-secure" : "opportunistic");
 	sbuf_printf(r->b, "cache: %s\n", d->cfg.cache_path[0] ? d->cfg.cache_path : "(none)");
-	sbuf_printf(r->b, "sessions: %u (%u handshake, %u secure, %u clear, %u failed)\n",
-		    d->nsessions, by_state[ZS_HANDSHAKE], by_state[ZS_SECURE], by_state[ZS_CLEAR],
+	sbuf_printf(r->b, "sessions: %u (%u handshake, %u switching, %u secure, %u clear, %u failed)\n",
+		    d->nsessions, by_state[ZS_HANDSHAKE], by_state[ZS_SWITCHING], by_state[ZS_SECURE],
+		    by_state[ZS_CLEAR],
 		    by_state[ZS_FAILED]);
 	sbuf_printf(r->b, "since start: %llu started, %llu secure, %llu failed; ZRTP %llu in, %llu out\n",
 		    (unsigned long long)st->started, (unsigned long long)st->secure,
@@ -486,30 +503,37 @@ static int c_monitor(struct req *r)
 static const struct {
 	const char *name;
 	int (*fn)(struct req *r);
+	enum ctl_access need;	/* CTL_ADMIN: changes state, logged with the peer */
 } commands[] = {
-	{ "list", c_list },
-	{ "show", c_show },
-	{ "verify", c_verify },
-	{ "unverify", c_verify },
-	{ "flow-add", c_flow_add },
-	{ "flow-del", c_flow_del },
-	{ "hello-hash", c_hello_hash },
-	{ "peer-hash", c_peer_hash },
-	{ "watch-add", c_watch },
-	{ "watch-del", c_watch },
-	{ "watch-list", c_watch },
-	{ "status", c_status },
-	{ "monitor", c_monitor },
+	{ "list", c_list, CTL_READ },
+	{ "show", c_show, CTL_READ },
+	{ "verify", c_verify, CTL_ADMIN },
+	{ "unverify", c_verify, CTL_ADMIN },
+	{ "flow-add", c_flow_add, CTL_ADMIN },
+	{ "flow-del", c_flow_del, CTL_ADMIN },
+	{ "hello-hash", c_hello_hash, CTL_READ },
+	{ "peer-hash", c_peer_hash, CTL_ADMIN },
+	{ "watch-add", c_watch, CTL_ADMIN },
+	{ "watch-del", c_watch, CTL_ADMIN },
+	{ "watch-list", c_watch, CTL_READ },
+	{ "status", c_status, CTL_READ },
+	{ "monitor", c_monitor, CTL_READ },
 };
 
+/* The in-process caller (tests, zrtpd_ctl_request) is the daemon itself. */
+static const struct ctl_peer self_peer = { .pid = 0, .uid = 0, .gid = 0, .access = CTL_ADMIN };
+
 /* Splits line in place; runs it; *json and *monitor tell the caller. */
-static void run(struct zrtpd *d, char *line, struct sbuf *reply, bool *json, bool *monitor)
+static void run(struct zrtpd *d, const struct ctl_peer *peer, char *line, struct sbuf *reply,
+		bool *json, bool *monitor)
 {
-	char *argv[CTL_MAX_WORDS], *save = NULL, *w;
+	char *argv[CTL_MAX_WORDS], *save = NULL, *w, logline[CTL_MAX_LINE];
 	struct sbuf body = { 0 };
-	struct req r = { .d = d, .b = &body };
+	struct req r = { .d = d, .peer = peer, .b = &body };
 	size_t i;
 
+	snprintf(logline, sizeof(logline), "%s", line);
+	logline[strcspn(logline, "\r\n")] = 0;
 	for (w = strtok_r(line, " \t\r\n", &save); w; w = strtok_r(NULL, " \t\r\n", &save)) {
 		if (r.argc == CTL_MAX_WORDS) {
 			fail(&r, "too many words");
@@ -531,10 +555,24 @@ static void run(struct zrtpd *d, char *line, struct sbuf *reply, bool *json, boo
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(commands[i].name, r.argv[0]))
 			break;
-	if (i == sizeof(commands) / sizeof(commands[0]))
+	if (i == sizeof(commands) / sizeof(commands[0])) {
 		fail(&r, "unknown command '%s'", r.argv[0]);
-	else if (commands[i].fn(&r) == 0 && commands[i].fn == c_monitor)
-		*monitor = true;
+	} else if (peer->access < commands[i].need) {
+		fail(&r, "permission denied: '%s' needs %s", r.argv[0],
+		     commands[i].need == CTL_ADMIN ? "root or CAP_NET_ADMIN" :
+		     "root, CAP_NET_ADMIN or the control-group");
+		zrtpd_log(d, 1, "control: uid %u pid %d refused: %s", (unsigned int)peer->uid,
+			  (int)peer->pid, logline);
+	} else {
+		int ret = commands[i].fn(&r);
+
+		if (ret == 0 && commands[i].fn == c_monitor)
+			*monitor = true;
+		/* every state change, with who asked for it */
+		if (commands[i].need == CTL_ADMIN)
+			zrtpd_log(d, 0, "control: uid %u pid %d: %s: %s", (unsigned int)peer->uid,
+				  (int)peer->pid, logline, r.err[0] ? r.err : "done");
+	}
 out:
 	if (r.err[0] || body.oom) {
 		sbuf_printf(reply, "error %s\n", r.err[0] ? r.err : "out of memory");
@@ -554,7 +592,7 @@ int zrtpd_ctl_request(struct zrtpd *d, const char *line, char **reply, size_t *l
 
 	if (!copy)
 		return -ENOMEM;
-	run(d, copy, &out, &json, &monitor);
+	run(d, &self_peer, copy, &out, &json, &monitor);
 	free(copy);
 	if (out.oom) {
 		sbuf_free(&out);
@@ -642,9 +680,69 @@ void zrtpd_ctl_client_io(struct zrtpd *d, struct zrtpd_client *c, uint32_t event
 		return;
 	}
 	*nl = 0;
-	run(d, c->in, &c->out, &c->json, &c->monitor);
+	run(d, &c->peer, c->in, &c->out, &c->json, &c->monitor);
 	c->done = true;
 	client_flush(d, c);
+}
+
+/* Does the process hold CAP_NET_ADMIN, or belong to gid (any of its groups)? */
+static void proc_status(pid_t pid, gid_t gid, bool *net_admin, bool *in_group)
+{
+	char path[64], line[1024];
+	FILE *f;
+
+	*net_admin = *in_group = false;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "CapEff:", 7)) {
+			unsigned long long caps = strtoull(line + 7, NULL, 16);
+
+			*net_admin = caps & (1ULL << 12);	/* CAP_NET_ADMIN */
+		} else if (!strncmp(line, "Groups:", 7) && gid != (gid_t)-1) {
+			char *p = line + 7, *end;
+
+			for (;;) {
+				unsigned long g = strtoul(p, &end, 10);
+
+				if (end == p)
+					break;
+				if (g == gid)
+					*in_group = true;
+				p = end;
+			}
+		}
+	}
+	fclose(f);
+}
+
+/*
+ * SO_PEERCRED: who is at the other end.  Root or CAP_NET_ADMIN (the right
+ * the kernel asks for the same changes over netlink) may change state;
+ * members of control-group may read; anyone else is refused.  The socket's
+ * mode is the first gate, this the second.
+ */
+static void peer_identify(struct zrtpd *d, int fd, struct ctl_peer *p)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	bool net_admin, in_group;
+
+	p->access = CTL_NONE;
+	p->uid = (uid_t)-1;
+	p->pid = 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0)
+		return;
+	p->pid = cr.pid;
+	p->uid = cr.uid;
+	p->gid = cr.gid;
+	proc_status(cr.pid, d->cfg.ctl_gid, &net_admin, &in_group);
+	if (cr.uid == 0 || net_admin)
+		p->access = CTL_ADMIN;
+	else if (d->cfg.ctl_gid != (gid_t)-1 && (cr.gid == d->cfg.ctl_gid || in_group))
+		p->access = CTL_READ;
 }
 
 void zrtpd_ctl_accept(struct zrtpd *d)
@@ -661,6 +759,7 @@ void zrtpd_ctl_accept(struct zrtpd *d)
 		}
 		c->fd = fd;
 		c->accepted_ms = d->now;
+		peer_identify(d, fd, &c->peer);
 		ev.data.u64 = (uintptr_t)c;
 		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 			close(fd);

@@ -34,6 +34,8 @@ struct mock_flow {
 	struct zrtpd_mock_key keys[2][2];	/* [dir][slot] */
 	struct mock_port *port;
 	uint64_t zrtp_rx, zrtp_tx;
+	uint64_t c[KSRTP_NL_NSTATS];		/* media counters (zrtpd_mock_media) */
+	bool secured_sent;			/* FLOW_SECURED raised */
 	struct mock_flow *next;			/* tuple hash chain */
 };
 
@@ -56,6 +58,11 @@ struct zrtpd_mock {
 	zrtpd_kevent *pending;		/* synthetic events (RTP seen) */
 	unsigned int npending;
 	bool blackhole;
+	bool no_secured_event;		/* a kernel before API 3 */
+	char drop_type[9];		/* ZRTP message type dropped on xmit */
+	unsigned int fail_key_new;	/* the n-th next key_new fails (1: the next) */
+	uint64_t sent_type, dropped_type;	/* packets of drop_type / count_type */
+	char count_type[9];
 	char err[128];
 };
 
@@ -411,6 +418,11 @@ static int mock_key_new(struct zrtpd_kernel *k, struct ksrtp_key_req *req)
 
 	if (!f)
 		goto out;
+	if (M(k)->fail_key_new && !--M(k)->fail_key_new) {
+		ret = -ENOMEM;
+		snprintf(M(k)->err, sizeof(M(k)->err), "mock: key installation failed (test hook)");
+		goto out;
+	}
 	ret = -EINVAL;
 	if (req->dir > 1 || req->slot > 1 || (req->key_len != 16 && req->key_len != 32) ||
 	    (req->salt_len != 14 && req->salt_len != 12))
@@ -453,6 +465,12 @@ static int mock_zrtp_xmit(struct zrtpd_kernel *k, const struct ksrtp_flow_info *
 	if (len < 12 || len > 1500)
 		return -EINVAL;
 	f->zrtp_tx++;
+	if (m->count_type[0] && len >= 24 && !memcmp(pkt + 16, m->count_type, 8))
+		m->sent_type++;
+	if (m->drop_type[0] && len >= 24 && !memcmp(pkt + 16, m->drop_type, 8)) {
+		m->dropped_type++;
+		return 0;
+	}
 	if (m->blackhole)
 		return 0;
 	sl = zrtpd_sa_to_sockaddr(&f->info.remote, &ss);
@@ -524,6 +542,7 @@ static int mock_stats_get(struct zrtpd_kernel *k, const struct ksrtp_flow_info *
 		return -ENOENT;
 	memset(out, 0, sizeof(*out));
 	out->flow = f->info;
+	memcpy(out->c, f->c, sizeof(out->c));
 	out->c[KSRTP_A_STATS_ZRTP_RX] = f->zrtp_rx;
 	out->c[KSRTP_A_STATS_ZRTP_TX] = f->zrtp_tx;
 	for (d = 0; d < 2; d++)
@@ -622,4 +641,142 @@ int zrtpd_mock_rtp_out(struct zrtpd_mock *m, const struct ksrtp_sockaddr *local,
 void zrtpd_mock_set_blackhole(struct zrtpd_mock *m, bool on)
 {
 	m->blackhole = on;
+}
+
+void zrtpd_mock_set_secured_event(struct zrtpd_mock *m, bool on)
+{
+	m->no_secured_event = !on;
+}
+
+/* "Conf2ACK" -> the 8-byte, space-padded type block */
+static void type_block(char out[9], const char *type)
+{
+	snprintf(out, 9, "%-8s", type ? type : "");
+	if (!type || !type[0])
+		out[0] = 0;
+}
+
+void zrtpd_mock_drop_type(struct zrtpd_mock *m, const char *type)
+{
+	type_block(m->drop_type, type);
+}
+
+void zrtpd_mock_count_type(struct zrtpd_mock *m, const char *type)
+{
+	type_block(m->count_type, type);
+	m->sent_type = 0;
+}
+
+uint64_t zrtpd_mock_type_sent(const struct zrtpd_mock *m)
+{
+	return m->sent_type;
+}
+
+void zrtpd_mock_fail_key_new(struct zrtpd_mock *m, unsigned int nth)
+{
+	m->fail_key_new = nth;
+}
+
+static bool same_key(const struct zrtpd_mock_key *a, const struct zrtpd_mock_key *b)
+{
+	return a->set && b->set && a->key_len == b->key_len && a->salt_len == b->salt_len &&
+	       !memcmp(a->key, b->key, a->key_len) && !memcmp(a->salt, b->salt, a->salt_len);
+}
+
+/* The flow's policy decides what a clear packet does (kernel/hooks.c). */
+static enum zrtpd_mock_media_result clear_in(struct mock_flow *f)
+{
+	if (f->info.policy & KSRTP_POLICY_REQUIRE_SECURE) {
+		f->c[KSRTP_A_STATS_CLEAR_DROPPED]++;
+		return ZM_DROPPED;
+	}
+	f->c[KSRTP_A_STATS_CLEAR_PASSED]++;
+	return ZM_CLEAR;
+}
+
+/*
+ * One RTP packet on the wire from `from`'s flow (local -> remote) to
+ * `to`'s flow (remote -> local), with ksrtp's rules on both ends: SRTP
+ * under the sender's TX key if its flow is SECURE, else clear; the
+ * receiver takes it as kernel/hooks.c does (RX key, mode, RX_TRIAL,
+ * REQUIRE_SECURE), and on the first SRTP that authenticates on a SECURE
+ * flow with RX_TRIAL clears the bit and raises FLOW_SECURED (API 3).
+ */
+enum zrtpd_mock_media_result zrtpd_mock_media(struct zrtpd_mock *from, struct zrtpd_mock *to,
+					      const struct ksrtp_sockaddr *local,
+					      const struct ksrtp_sockaddr *remote)
+{
+	struct mock_flow *s = find_tuple(from, local, remote);
+	struct mock_flow *r = find_tuple(to, remote, local);
+	const struct zrtpd_mock_key *txk = NULL, *rxk;
+	bool trial;
+
+	if (s && s->info.mode == KSRTP_FLOW_MODE_SECURE && s->keys[KSRTP_KEY_DIR_TX][0].set) {
+		txk = &s->keys[KSRTP_KEY_DIR_TX][0];
+		s->c[KSRTP_A_STATS_TX_PACKETS]++;
+	}
+	if (!r)
+		return txk ? ZM_GARBLED : ZM_CLEAR;	/* no flow: the socket gets it as is */
+	rxk = &r->keys[KSRTP_KEY_DIR_RX][0];
+	trial = r->info.policy & KSRTP_POLICY_RX_TRIAL;
+	if (!rxk->set || (r->info.mode != KSRTP_FLOW_MODE_SECURE && !trial)) {
+		/* no unprotect: SRTP passes as if clear (garbled for the app) */
+		enum zrtpd_mock_media_result ret = clear_in(r);
+
+		return ret == ZM_CLEAR && txk ? ZM_GARBLED : ret;
+	}
+	if (!txk || !same_key(txk, rxk)) {
+		if (trial) {
+			enum zrtpd_mock_media_result ret = clear_in(r);
+
+			return ret == ZM_CLEAR && txk ? ZM_GARBLED : ret;
+		}
+		r->c[KSRTP_A_STATS_RX_AUTH_FAIL]++;
+		return ZM_DROPPED;
+	}
+	r->c[KSRTP_A_STATS_RX_PACKETS]++;
+	if (trial && r->info.mode == KSRTP_FLOW_MODE_SECURE) {
+		r->info.policy &= ~KSRTP_POLICY_RX_TRIAL;
+		if (!r->secured_sent && !to->no_secured_event) {
+			zrtpd_kevent ev;
+
+			r->secured_sent = true;
+			memset(&ev, 0, offsetof(zrtpd_kevent, pkt));
+			ev.cmd = KSRTP_CMD_FLOW_SECURED;
+			ev.flow = r->info;
+			push_event(to, &ev);
+		}
+	}
+	return ZM_SRTP;
+}
+
+/* Would the kernel pass a clear RTP packet from the peer on this flow? */
+bool zrtpd_mock_accepts_clear(struct zrtpd_mock *m, uint32_t flow_id)
+{
+	struct ksrtp_flow_info name = { .id = flow_id };
+	struct mock_flow *f = find_flow(m, &name);
+
+	if (!f || (f->info.policy & KSRTP_POLICY_REQUIRE_SECURE))
+		return false;
+	if (!f->keys[KSRTP_KEY_DIR_RX][0].set)
+		return true;
+	if (f->info.mode != KSRTP_FLOW_MODE_SECURE)
+		return true;
+	return f->info.policy & KSRTP_POLICY_RX_TRIAL;
+}
+
+unsigned int zrtpd_mock_media_all(struct zrtpd_mock *from, struct zrtpd_mock *to)
+{
+	unsigned int n = 0;
+	uint32_t i;
+
+	for (i = 0; i < from->nids; i++) {
+		struct mock_flow *f = from->by_id[i];
+
+		if (f && find_tuple(to, &f->info.remote, &f->info.local)) {
+			zrtpd_mock_media(from, to, &f->info.local, &f->info.remote);
+			n++;
+		}
+	}
+	return n;
 }

@@ -42,5 +42,35 @@ int zrtpd_mock_rtp_out(struct zrtpd_mock *m, const struct ksrtp_sockaddr *local,
 		       const struct ksrtp_sockaddr *remote);
 /* Drop every ZRTP packet sent from now on (a lost link). */
 void zrtpd_mock_set_blackhole(struct zrtpd_mock *m, bool on);
+/* Drop every ZRTP packet of one type ("Conf2ACK") sent from now on; NULL: none. */
+void zrtpd_mock_drop_type(struct zrtpd_mock *m, const char *type);
+/* Count the ZRTP packets of one type this mock is asked to send (even dropped). */
+void zrtpd_mock_count_type(struct zrtpd_mock *m, const char *type);
+uint64_t zrtpd_mock_type_sent(const struct zrtpd_mock *m);
+/* The nth next KEY_NEW fails with -ENOMEM (1: the next one; 0: none). */
+void zrtpd_mock_fail_key_new(struct zrtpd_mock *m, unsigned int nth);
+/* KSRTP_CMD_FLOW_SECURED on (the default, API 3) or off (an older kernel). */
+void zrtpd_mock_set_secured_event(struct zrtpd_mock *m, bool on);
+
+/*
+ * Media: one RTP packet from `from`'s flow local->remote to `to`'s flow
+ * remote->local, each end applying ksrtp's rules.  The sender protects it
+ * if its flow is SECURE with a TX key; the receiver unprotects, passes it
+ * as clear or drops it as the kernel would, and raises FLOW_SECURED on the
+ * first SRTP that authenticates on a SECURE flow with RX_TRIAL.
+ */
+enum zrtpd_mock_media_result {
+	ZM_DROPPED,	/* the receiving kernel refused it */
+	ZM_CLEAR,	/* clear RTP delivered to the application */
+	ZM_SRTP,	/* SRTP authenticated, delivered as RTP */
+	ZM_GARBLED,	/* SRTP delivered unprotected: garbage for the app */
+};
+enum zrtpd_mock_media_result zrtpd_mock_media(struct zrtpd_mock *from, struct zrtpd_mock *to,
+					      const struct ksrtp_sockaddr *local,
+					      const struct ksrtp_sockaddr *remote);
+/* One packet on every flow of `from` whose reverse is a flow of `to`. */
+unsigned int zrtpd_mock_media_all(struct zrtpd_mock *from, struct zrtpd_mock *to);
+/* Would the kernel deliver clear RTP from the peer on this flow? */
+bool zrtpd_mock_accepts_clear(struct zrtpd_mock *m, uint32_t flow_id);
 
 #endif

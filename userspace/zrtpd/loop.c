@@ -320,6 +320,8 @@ int zrtpd_run_once(struct zrtpd *d, int max_wait_ms)
 		}
 	}
 	run_timers(d);
+	if (d->nreap)
+		zrtpd_sessions_reap(d);
 	return 0;
 }
 

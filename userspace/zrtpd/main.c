@@ -22,7 +22,8 @@
 static const char *const key_flags[] = {
 	"cache", "state-file", "zid", "client-id", "hash", "cipher", "auth", "key-agreement",
 	"sas", "watch", "policy", "control-socket", "control-mode", "control-group", "kernel",
-	"max-handshakes", "idle-timeout", "log-level",
+	"max-handshakes", "idle-timeout", "log-level", "max-sessions", "max-sessions-per-source",
+	"max-unverified", "max-dh-per-second", "handshake-timeout", "switch-timeout", "test-drop",
 };
 enum { NKEYS = sizeof(key_flags) / sizeof(key_flags[0]), KEY_BASE = 1000 };
 
@@ -45,6 +46,9 @@ static void usage(FILE *f)
 		"      --kernel netlink|mock  the kernel link (mock: tests, no SRTP)\n"
 		"      --max-handshakes N     handshakes in discovery at once (default 128, 0: no limit)\n"
 		"      --idle-timeout S       drop watch-created flows idle this long (default 300, 0: never)\n"
+		"      --max-sessions N, --max-sessions-per-source N, --max-unverified N\n"
+		"                             bounds on sessions (watch mode: zrtpd.conf(5))\n"
+		"      --handshake-timeout S, --switch-timeout S   deadlines (default 60, 15)\n"
 		"  -v, --verbose              more log (repeat); --log-level 0-3\n"
 		"      --check                verify the kernel link, list the flows a restart resumes\n"
 		"      --dump-config          print the effective configuration and exit\n"

@@ -7,6 +7,17 @@
  * packet after the switch already leaves protected (RFC 6189 §4.6: the
  * responder may send SRTP after Confirm2, the initiator after Conf2ACK;
  * our kernel holds the RX key before either can arrive).
+ *
+ * Fail closed.  A session is shown "secure" only when its kernel flow takes
+ * no clear RTP any more: SECURE mode, keys both ways, RX_TRIAL cleared.
+ * Between the keys going in and that moment it is "switching".  The
+ * kernel clears RX_TRIAL itself when the peer's first SRTP authenticates
+ * and says so (KSRTP_CMD_FLOW_SECURED, API 3); a kernel without the event
+ * is asked (STATS_GET: the flow's policy and its SRTP counter) while a
+ * session switches.  The first SRTP from the responder also stands for a
+ * lost Conf2ACK (§4.6: zrtp_srtp_received()).  A handshake that fails
+ * after the keys went in takes them out again, and a key installation
+ * that fails lets neither Confirm2 nor Conf2ACK leave.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +28,7 @@
 #include <linux/ksrtp.h>
 
 #include "zrtpd.h"
+#include "zrtp_wire.h"	/* the engine's strict packet parser, for the watch gate */
 #include "util.h"
 
 static unsigned int id_bucket(const struct zrtpd *d, uint32_t id)
@@ -56,6 +68,8 @@ const char *zrtpd_state_str(const struct zrtpd_session *s)
 	switch (s->state) {
 	case ZS_HANDSHAKE:
 		return "handshake";
+	case ZS_SWITCHING:
+		return "switching";
 	case ZS_SECURE:
 		return "secure";
 	case ZS_CLEAR:
@@ -125,6 +139,15 @@ static void unlink_session(struct zrtpd *d, struct zrtpd_session *s)
 			break;
 		}
 	d->nsessions--;
+}
+
+/* The peer answered beyond Hello (or the session left discovery). */
+static void set_verified(struct zrtpd *d, struct zrtpd_session *s)
+{
+	if (!s->unverified)
+		return;
+	s->unverified = false;
+	d->nunverified--;
 }
 
 static void free_session(struct zrtpd *d, struct zrtpd_session *s)
@@ -263,6 +286,8 @@ int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 
 	if (zrtpd_session_by_tuple(d, &flow->local, &flow->remote))
 		return -EEXIST;
+	if (d->cfg.max_sessions && d->nsessions >= d->cfg.max_sessions)
+		return -ENOSPC;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -270,6 +295,10 @@ int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 	s->deadline = UINT64_MAX;
 	s->active_ms = d->now;
 	s->from_watch = o && o->from_watch;
+	if (o && o->unverified) {
+		s->unverified = true;
+		d->nunverified++;
+	}
 	if (o && o->peer_hash) {
 		memcpy(s->peer_hash, o->peer_hash, 32);
 		s->have_peer_hash = true;
@@ -315,6 +344,9 @@ int zrtpd_session_del(struct zrtpd *d, struct zrtpd_session *s, bool del_flow)
 	unlink_session(d, s);
 	if (s->counted)
 		d->active--;
+	set_verified(d, s);
+	if (s->reap)
+		d->nreap--;
 	free_session(d, s);
 	admit_next(d);
 	return ret == -ENOENT ? 0 : ret;
@@ -355,46 +387,111 @@ static int install_key(struct zrtpd *d, struct zrtpd_session *s, uint8_t dir,
 	return ret;
 }
 
+/* Takes this session's keys out of the kernel (a failed handshake). */
+static void remove_keys(struct zrtpd *d, struct zrtpd_session *s)
+{
+	struct ksrtp_flow_info set = s->flow;
+
+	if (!s->keys_in)
+		return;
+	d->k->ops->key_del(d->k, s->flow.id, KSRTP_KEY_DIR_TX, 0);
+	d->k->ops->key_del(d->k, s->flow.id, KSRTP_KEY_DIR_RX, 0);
+	s->keys_in = false;
+	s->armed = false;
+	if (s->flow.mode == KSRTP_FLOW_MODE_SECURE) {
+		/* back to DIVERT: the flow's policy decides what clear RTP does */
+		set.mode = KSRTP_FLOW_MODE_DIVERT;
+		set.policy |= KSRTP_POLICY_RX_TRIAL;
+		if (!d->k->ops->flow_set(d->k, &set))
+			s->flow = set;
+	}
+}
+
+/* The handshake (or the switch) failed: keys out, state and event. */
+static void session_fail(struct zrtpd *d, struct zrtpd_session *s, const char *why)
+{
+	int level = s->keys_in ? 0 : 1;	/* keys taken back out: the operator must know */
+
+	remove_keys(d, s);
+	if (s->state != ZS_FAILED)
+		d->stats.failed++;
+	s->state = ZS_FAILED;
+	zrtpd_log(d, level, "flow %u: not secure: %s", s->flow.id, why);
+	zrtpd_ctl_event(d, "failed", s, why);
+}
+
+/* The kernel takes no clear RTP on the flow any more: show it. */
+static void mark_secure(struct zrtpd *d, struct zrtpd_session *s, const char *how)
+{
+	char buf[160];
+
+	if (s->state == ZS_SECURE)
+		return;
+	s->state = ZS_SECURE;
+	s->secure_ms = d->now;
+	d->stats.secure++;
+	/* the SAS goes to the operator by zrtpctl, not to the log (level 3 only) */
+	zrtpd_log(d, 1, "flow %u %s: secure (%s), %s %s%s", s->flow.id,
+		  zrtpd_flow_str(&s->flow, buf, sizeof(buf)), how, s->profile, s->ka,
+		  s->verified ? ", SAS verified" : "");
+	zrtpd_log(d, 3, "flow %u: SAS %s", s->flow.id, s->sas);
+	zrtpd_state_save(d, s);
+	zrtpd_ctl_event(d, "secure", s, NULL);
+}
+
+enum { SWITCH_POLL_MS = 200, SWITCH_POLL_SLOW_MS = 1000, SWITCH_FAST_MS = 3000 };
+
+static void start_switching(struct zrtpd *d, struct zrtpd_session *s)
+{
+	if (s->state == ZS_SWITCHING)
+		return;
+	s->state = ZS_SWITCHING;
+	s->switch_ms = d->now;
+	s->poll_ms = d->now + SWITCH_POLL_MS;
+	s->clear_seen = UINT64_MAX;
+	d->stats.keyed++;
+	zrtpd_state_save(d, s);
+	zrtpd_ctl_event(d, "switching", s, NULL);
+}
+
 /*
  * Switching a flow to SECURE turns both directions to SRTP at once, so it
  * must happen when the peer's kernel holds our keys too (RFC 6189 §4.6):
  *
- *   responder: SECURE on Confirm2.  The initiator has had the keys since
- *              Confirm1: install both, switch, then Conf2ACK leaves.
- *   initiator: SECURE on Confirm1.  The responder gets them on Confirm2:
- *              install both now ("armed") but switch only on Conf2ACK
- *              (ZRTP_EV_CONFIRMED), so no SRTP reaches a peer without keys.
+ *   responder: on Confirm2.  The initiator has had the keys since
+ *              Confirm1: install both, switch, then Conf2ACK leaves.  The
+ *              flow keeps RX_TRIAL (the initiator's clear RTP still comes
+ *              until Conf2ACK reaches it): "switching" until the kernel
+ *              has authenticated the initiator's first SRTP.
+ *   initiator: on Confirm1 install both ("armed", flow still DIVERT, the
+ *              responder's SRTP already taken under RX_TRIAL) and switch
+ *              on Conf2ACK or the responder's first SRTP
+ *              (ZRTP_EV_CONFIRMED).  Either proves the responder sends
+ *              SRTP only, so RX_TRIAL goes in the same FLOW_SET.
  */
-static void switch_secure(struct zrtpd *d, struct zrtpd_session *s)
+static int set_secure(struct zrtpd *d, struct zrtpd_session *s, bool strict)
 {
 	struct ksrtp_flow_info set = s->flow;
-	char buf[160];
 	int ret;
 
 	set.mode = KSRTP_FLOW_MODE_SECURE;
+	if (strict)
+		set.policy &= ~KSRTP_POLICY_RX_TRIAL;
 	ret = d->k->ops->flow_set(d->k, &set);
 	if (ret) {
 		d->stats.key_errors++;
-		s->state = ZS_FAILED;
 		zrtpd_log(d, 0, "flow %u: switching to SECURE: %s", s->flow.id, strerror(-ret));
-		zrtpd_ctl_event(d, "failed", s, "the kernel refused to switch the flow to SECURE");
-		return;
+		return ret;
 	}
 	s->armed = false;
-	s->flow.mode = KSRTP_FLOW_MODE_SECURE;
-	s->state = ZS_SECURE;
-	s->secure_ms = d->now;
-	d->stats.secure++;
-	zrtpd_log(d, 1, "flow %u %s: secure, %s %s, SAS %s%s", s->flow.id,
-		  zrtpd_flow_str(&s->flow, buf, sizeof(buf)), s->profile, s->ka, s->sas,
-		  s->verified ? " (verified)" : "");
-	zrtpd_state_save(d, s);
-	zrtpd_ctl_event(d, "secure", s, NULL);
+	s->flow = set;
+	return 0;
 }
 
 static void on_secure(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp_event *ev)
 {
 	uint16_t profile = profile_id(ev->srtp_profile);
+	char why[200];
 	int ret;
 
 	s->initiator = ev->initiator;
@@ -415,23 +512,30 @@ static void on_secure(struct zrtpd *d, struct zrtpd_session *s, const struct zrt
 	ret = -EPROTONOSUPPORT;
 	if (!profile)
 		goto fail;
+	s->keys_in = true;	/* from the first attempt: a half install is undone too */
 	ret = install_key(d, s, KSRTP_KEY_DIR_RX, profile, &ev->rx);
 	if (!ret)
 		ret = install_key(d, s, KSRTP_KEY_DIR_TX, profile, &ev->tx);
 	if (ret)
 		goto fail;
-	if (!ev->tx_ready)
-		s->armed = true;	/* initiator: switch on Conf2ACK */
-	else
-		switch_secure(d, s);
+	if (!ev->tx_ready) {
+		s->armed = true;	/* initiator: switch on Conf2ACK or first SRTP */
+		start_switching(d, s);
+		return;
+	}
+	ret = set_secure(d, s, false);
+	if (ret)
+		goto fail;
+	start_switching(d, s);
 	return;
 fail:
 	d->stats.key_errors++;
-	s->state = ZS_FAILED;
-	zrtpd_log(d, 0, "flow %u: installing keys (%s): %s%s%s", s->flow.id, s->profile,
-		  strerror(-ret), d->k->ops->err_msg(d->k)[0] ? ": " : "",
-		  d->k->ops->err_msg(d->k));
-	zrtpd_ctl_event(d, "failed", s, "key installation failed");
+	/* nothing of this batch leaves: no Confirm2 or Conf2ACK may tell the
+	 * peer to send SRTP our kernel cannot take */
+	s->abort = true;
+	snprintf(why, sizeof(why), "installing keys (%s): %s%s%s", s->profile, strerror(-ret),
+		 d->k->ops->err_msg(d->k)[0] ? ": " : "", d->k->ops->err_msg(d->k));
+	session_fail(d, s, why);
 }
 
 static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp_event *ev)
@@ -443,25 +547,29 @@ static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp
 		on_secure(d, s, ev);
 		break;
 	case ZRTP_EV_CONFIRMED:
-		if (s->armed)
-			switch_secure(d, s);
+		if (s->armed) {
+			if (set_secure(d, s, true))
+				session_fail(d, s, "the kernel refused to switch the flow to SECURE");
+			else
+				mark_secure(d, s, "Conf2ACK or the peer's first SRTP");
+		}
 		break;
 	case ZRTP_EV_CACHE_MISMATCH:
 		s->cache = ZRTP_CACHE_MISMATCH;
 		zrtpd_ctl_event(d, "cache-mismatch", s, "retained secret did not match: verify the SAS");
 		break;
 	case ZRTP_EV_ERROR:
-		/* an error before SECURE ends the handshake; policy decides
-		 * what RTP does (the flow's REQUIRE_SECURE bit) */
+		/* an error before SECURE ends the handshake and takes its keys
+		 * out; policy decides what RTP does (REQUIRE_SECURE) */
 		s->error_code = ev->error_code;
-		if (s->state != ZS_SECURE) {
-			s->state = ZS_FAILED;
-			d->stats.failed++;
-		}
 		snprintf(detail, sizeof(detail), "error 0x%x (%s)", ev->error_code,
 			 ev->error_sent ? "ours" : "peer's");
-		zrtpd_log(d, 1, "flow %u: %s", s->flow.id, detail);
-		zrtpd_ctl_event(d, "failed", s, detail);
+		if (s->state != ZS_SECURE) {
+			session_fail(d, s, detail);
+		} else {
+			zrtpd_log(d, 1, "flow %u: %s", s->flow.id, detail);
+			zrtpd_ctl_event(d, "error", s, detail);
+		}
 		break;
 	case ZRTP_EV_GOCLEAR:
 	case ZRTP_EV_CLEAR:
@@ -473,9 +581,65 @@ static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp
 		memcpy(s->sas, ev->sas, sizeof(s->sas));
 		zrtpd_ctl_event(d, "sas-relayed", s, NULL);
 		break;
+	case ZRTP_EV_RELAY_REJECTED:
+		zrtpd_log(d, 0, "flow %u: a SASrelay from a MiTM we never enrolled was refused",
+			  s->flow.id);
+		zrtpd_ctl_event(d, "relay-rejected", s,
+				"SASrelay from a MiTM that is not an enrolled PBX: ignored");
+		break;
+	case ZRTP_EV_HELLO_HASH_MISMATCH:
+		zrtpd_log(d, 0, "flow %u: a Hello did not match a=zrtp-hash: discarded "
+			  "(a man in the middle, or signalling out of date)", s->flow.id);
+		zrtpd_ctl_event(d, "hello-hash-mismatch", s,
+				"a Hello did not match the signalled a=zrtp-hash: discarded");
+		break;
 	default:
 		break;
 	}
+}
+
+/*
+ * A session switching: has the kernel seen the peer's SRTP?  On an armed
+ * initiator (flow DIVERT, RX_TRIAL) an SRTP packet that authenticated shows
+ * in RX_PACKETS and stands for Conf2ACK; on a SECURE flow the kernel has
+ * cleared RX_TRIAL.  A peer that goes on sending clear RTP long after the
+ * switch never switched (killed, or it never got our Conf2ACK and gave
+ * up): the session fails and its keys go, so the call is visibly clear.
+ */
+static void check_switch(struct zrtpd *d, struct zrtpd_session *s)
+{
+	struct ksrtp_flow_stats st;
+	uint64_t clear;
+
+	s->poll_ms = d->now + (d->now - s->switch_ms < SWITCH_FAST_MS ? SWITCH_POLL_MS :
+			       SWITCH_POLL_SLOW_MS);
+	if (d->k->ops->stats_get(d->k, &s->flow, &st))
+		return;
+	if (s->armed) {
+		if (!st.c[KSRTP_A_STATS_RX_PACKETS])
+			return;
+		if (s->z) {
+			zrtp_srtp_received(s->z, d->now);	/* CONFIRMED follows */
+			return;
+		}
+		if (set_secure(d, s, true))
+			session_fail(d, s, "the kernel refused to switch the flow to SECURE");
+		else
+			mark_secure(d, s, "the peer's first SRTP");
+		return;
+	}
+	if (st.flow.mode == KSRTP_FLOW_MODE_SECURE && !(st.flow.policy & KSRTP_POLICY_RX_TRIAL)) {
+		s->flow.policy = st.flow.policy;
+		mark_secure(d, s, "the peer's first SRTP");
+		return;
+	}
+	clear = st.c[KSRTP_A_STATS_CLEAR_PASSED] + st.c[KSRTP_A_STATS_CLEAR_DROPPED];
+	if (s->clear_seen != UINT64_MAX && clear > s->clear_seen &&
+	    d->now - s->switch_ms >= (uint64_t)d->cfg.switch_timeout * 1000)
+		session_fail(d, s, "the peer still sends clear RTP long after the switch: "
+			     "it never turned SRTP on");
+	else
+		s->clear_seen = clear;
 }
 
 /*
@@ -487,43 +651,90 @@ void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 {
 	struct zrtp_output *out = &d->out;
 	unsigned int ntx = 0, i;
+	uint64_t next = UINT64_MAX;
 	int ret, n;
 
-	if (!s->z || !s->begun) {
-		s->deadline = UINT64_MAX;
-		zrtpd_timer_update(d, s);
-		return;
-	}
-	/* bounded: the engine's queue holds at most a few dozen outputs */
-	for (n = 0; n < 64; n++) {
-		int kind = zrtp_poll(s->z, d->now, out);
+	if (s->state == ZS_SWITCHING && d->now >= s->poll_ms)
+		check_switch(d, s);
+	if (s->z && s->begun) {
+		/* bounded: the engine's queue holds at most a few dozen outputs */
+		for (n = 0; n < 64 && !s->abort; n++) {
+			int kind = zrtp_poll(s->z, d->now, out);
 
-		if (kind == ZRTP_OUT_NONE)
-			break;
-		if (kind == ZRTP_OUT_PACKET) {
-			if (ntx < ZRTPD_TXQ) {
-				memcpy(d->txq[ntx].b, out->pkt, out->len);
-				d->txq[ntx++].len = out->len;
+			if (kind == ZRTP_OUT_NONE)
+				break;
+			if (kind == ZRTP_OUT_PACKET) {
+				if (ntx < ZRTPD_TXQ) {
+					memcpy(d->txq[ntx].b, out->pkt, out->len);
+					d->txq[ntx++].len = out->len;
+				}
+			} else {
+				on_event(d, s, &out->ev);
+				zrtpd_wipe(&out->ev, sizeof(out->ev));
 			}
-		} else {
-			on_event(d, s, &out->ev);
-			zrtpd_wipe(&out->ev, sizeof(out->ev));
+		}
+		next = out->next_timer_ms;
+		if (s->abort) {
+			/* the keys did not go in: the engine (and its Confirm2
+			 * or Conf2ACK, and their retransmissions) is dropped */
+			ntx = 0;
+			zrtp_session_free(s->z);
+			s->z = NULL;
+			s->begun = false;
+			s->abort = false;
+			next = UINT64_MAX;
+		}
+		for (i = 0; i < ntx; i++) {
+			/* an unverified peer (perhaps a spoofed source) gets at
+			 * most two packets per packet it sent (HelloACK and our
+			 * Hello): no T1 retransmissions towards a victim */
+			if (s->unverified && s->zrtp_tx >= 2 * s->zrtp_rx) {
+				d->stats.budget_drops++;
+				continue;
+			}
+			if (d->cfg.test_drop[0] && d->txq[i].len >= 24 &&
+			    !memcmp(d->txq[i].b + 16, d->cfg.test_drop, 8)) {
+				s->zrtp_tx++;	/* "sent", and lost on the way */
+				continue;
+			}
+			ret = d->k->ops->zrtp_xmit(d->k, &s->flow, d->txq[i].b, d->txq[i].len);
+			if (ret)
+				zrtpd_log(d, 2, "flow %u: ZRTP_XMIT: %s", s->flow.id, strerror(-ret));
+			else
+				s->zrtp_tx++, d->stats.zrtp_tx++;
 		}
 	}
-	for (i = 0; i < ntx; i++) {
-		ret = d->k->ops->zrtp_xmit(d->k, &s->flow, d->txq[i].b, d->txq[i].len);
-		if (ret)
-			zrtpd_log(d, 2, "flow %u: ZRTP_XMIT: %s", s->flow.id, strerror(-ret));
-		else
-			s->zrtp_tx++, d->stats.zrtp_tx++;
+	/* every handshake has a deadline, whatever the engine's timers */
+	if (s->state == ZS_HANDSHAKE && s->begun && d->cfg.handshake_timeout) {
+		uint64_t end = s->started_ms + (uint64_t)d->cfg.handshake_timeout * 1000;
+
+		if (d->now >= end) {
+			zrtp_session_free(s->z);
+			s->z = NULL;
+			s->begun = false;
+			s->error_code = ZRTP_ERR_TIMEOUT;
+			session_fail(d, s, "handshake-timeout: the handshake did not end in time");
+			next = UINT64_MAX;
+		} else if (end < next) {
+			next = end;
+		}
 	}
-	s->deadline = out->next_timer_ms;
+	if (s->state == ZS_SWITCHING && s->poll_ms < next)
+		next = s->poll_ms;
+	s->deadline = next;
 	zrtpd_timer_update(d, s);
 	/* no ZRTP from the peer after discovery gave up: the call is clear */
 	if (s->state == ZS_FAILED && s->error_code == ZRTP_ERR_TIMEOUT && !s->zrtp_rx) {
 		s->state = ZS_CLEAR;
 		d->stats.failed--;
 		d->stats.clear++;
+	}
+	/* a watch session whose peer never got past Hello and that ended
+	 * without keys goes at once (flow too): a flood leaves nothing */
+	if (s->from_watch && s->unverified && !s->keys_in && !s->reap &&
+	    (s->state == ZS_FAILED || s->state == ZS_CLEAR)) {
+		s->reap = true;
+		d->nreap++;
 	}
 	account(d, s);
 }
@@ -534,14 +745,59 @@ static bool is_hello(const uint8_t *pkt, size_t len)
 	return len >= 24 && !memcmp(pkt + 16, "Hello   ", 8);
 }
 
+/*
+ * A token bucket on the DH work watch sessions cost (a key pair and a
+ * shared secret each).  A HelloACK makes our engine Commit, a Commit makes
+ * it answer DHPart1: both are one forged packet away for a spoofer, so a
+ * watch session enters key agreement only with a token (max-dh-per-second,
+ * burst of one second).  Without one its packet is dropped; the peer
+ * retransmits (Commit on T2, RFC 6189 §6).
+ */
+static bool dh_token(struct zrtpd *d)
+{
+	uint64_t cap = (uint64_t)d->cfg.max_dh_rate * 1000;
+
+	if (!d->cfg.max_dh_rate)
+		return true;
+	if (!d->dh_refill_ms) {
+		d->dh_refill_ms = d->now;
+		d->dh_tokens_milli = cap;
+	}
+	d->dh_tokens_milli += (d->now - d->dh_refill_ms) * d->cfg.max_dh_rate;
+	d->dh_refill_ms = d->now;
+	if (d->dh_tokens_milli > cap)
+		d->dh_tokens_milli = cap;
+	if (d->dh_tokens_milli < 1000)
+		return false;
+	d->dh_tokens_milli -= 1000;
+	return true;
+}
+
 void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t *pkt, size_t len)
 {
+	if (s->from_watch && !s->dh_paid && s->state == ZS_HANDSHAKE && len >= 24 &&
+	    (!memcmp(pkt + 16, "HelloACK", 8) || !memcmp(pkt + 16, "Commit  ", 8))) {
+		if (!dh_token(d)) {
+			d->stats.dh_deferred++;
+			return;
+		}
+		s->dh_paid = true;
+		d->stats.dh_admitted++;
+	}
 	s->zrtp_rx++;
 	d->stats.zrtp_rx++;
+	/* a peer in key agreement (Commit, DHPart, Confirm...) talks to us;
+	 * Hello and HelloACK cost a spoofer nothing and prove nothing */
+	if (s->unverified && len >= 24 && memcmp(pkt + 16, "Hello   ", 8) &&
+	    memcmp(pkt + 16, "HelloACK", 8))
+		set_verified(d, s);
 	if (!s->z) {
 		/* resumed after a restart: the peer has started over (a new
 		 * Hello) only if its call restarted; answer with a fresh engine */
-		if (s->state == ZS_SECURE || !is_hello(pkt, len))
+		/* a resumed session has no engine, so no keys to check a
+		 * retransmitted Confirm2 with; the initiator does not need
+		 * our Conf2ACK: our first SRTP stands for it (§4.6) */
+		if (s->state == ZS_SECURE || s->state == ZS_SWITCHING || !is_hello(pkt, len))
 			return;
 		if (create_engine(d, s, ZRTP_ROLE_AUTO))
 			return;
@@ -558,8 +814,9 @@ void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t
 		s->state = ZS_HANDSHAKE;
 		d->stats.clear--;
 		begun(d, s);
-	} else if (s->queued) {
-		/* the peer is already talking: admit now, whatever the limit */
+	} else if (s->queued && !s->unverified) {
+		/* the peer is already talking: admit now, whatever the limit
+		 * (not a watch session's unverified source: it waits) */
 		dequeue(d, s);
 		begin(d, s);
 	}
@@ -612,21 +869,82 @@ int zrtpd_session_set_peer_hash(struct zrtpd *d, struct zrtpd_session *s, const 
 
 /* ---- kernel notifications -------------------------------------------------- */
 
-static void on_unknown_tuple(struct zrtpd *d, const zrtpd_kevent *ev)
+/* Watch sessions of this remote address (bounded per source). */
+static unsigned int sessions_of_source(struct zrtpd *d, const struct ksrtp_sockaddr *r)
 {
-	struct zrtpd_session_opts o = { .from_watch = true };
+	unsigned int b, n = 0;
+
+	for (b = 0; b < d->nbuckets; b++)
+		for (struct zrtpd_session *s = d->by_id[b]; s; s = s->next_id)
+			if (s->from_watch && s->flow.remote.family == r->family &&
+			    !memcmp(&s->flow.remote.addr, &r->addr, sizeof(r->addr)))
+				n++;
+	return n;
+}
+
+/*
+ * An unknown 4-tuple on a watched port.  Anyone can send a datagram with a
+ * forged source, so creating a session (a kernel flow, an engine, Hellos
+ * sent back) is bounded: only a Hello that parses with a good CRC may
+ * create one (or our own application's RTP, kind RTP_OUT), within
+ * max-sessions in total, max-sessions-per-source per remote address and
+ * max-unverified watch sessions whose peer has sent nothing but Hello.
+ */
+static void on_unknown_tuple(struct zrtpd *d, const zrtpd_kevent *ev, bool hello_ok)
+{
+	struct zrtpd_session_opts o = { .from_watch = true, .unverified = hello_ok };
 	struct ksrtp_flow_info f = ev->flow;
 	struct zrtpd_session *s;
+	const char *why = NULL;
 	char buf[160];
 	int ret;
 
 	f.id = 0;
 	if (zrtpd_session_by_tuple(d, &f.local, &f.remote))
 		return;
+	if (d->cfg.max_sessions && d->nsessions >= d->cfg.max_sessions)
+		why = "max-sessions";
+	else if (hello_ok && d->cfg.max_unverified && d->nunverified >= d->cfg.max_unverified)
+		why = "max-unverified";
+	else if (d->cfg.max_per_source &&
+		 sessions_of_source(d, &f.remote) >= d->cfg.max_per_source)
+		why = "max-sessions-per-source";
+	if (why) {
+		if (!d->stats.refused++ || !(d->stats.refused & 1023))
+			zrtpd_log(d, 0, "watch: flow %s refused (%s reached; %llu refused so far)",
+				  zrtpd_flow_str(&f, buf, sizeof(buf)), why,
+				  (unsigned long long)d->stats.refused);
+		return;
+	}
 	ret = zrtpd_session_add(d, &f, &o, &s);
 	if (ret)
 		zrtpd_log(d, 0, "watch: flow %s: %s", zrtpd_flow_str(&f, buf, sizeof(buf)),
 			  strerror(-ret));
+}
+
+/* A whole, valid Hello (CRC, length, fields): the only ZRTP that may
+ * create a watch session. */
+static bool valid_hello(struct zrtpd *d, const uint8_t *pkt, size_t len)
+{
+	static struct zrtp_packet p;	/* large; the loop is single-threaded */
+
+	return !zrtp_packet_parse(pkt, len, &p) && p.m.type == ZRTP_MSG_HELLO;
+}
+
+/* Sessions marked reap (watch, never verified, ended without keys) go. */
+void zrtpd_sessions_reap(struct zrtpd *d)
+{
+	unsigned int b;
+
+	for (b = 0; b < d->nbuckets && d->nreap; b++) {
+		struct zrtpd_session *s = d->by_id[b], *next;
+
+		for (; s; s = next) {
+			next = s->next_id;
+			if (s->reap)
+				zrtpd_session_del(d, s, true);
+		}
+	}
 }
 
 int zrtpd_kernel_event(const zrtpd_kevent *ev, void *arg)
@@ -640,8 +958,12 @@ int zrtpd_kernel_event(const zrtpd_kevent *ev, void *arg)
 		if (!s)
 			s = zrtpd_session_by_tuple(d, &ev->flow.local, &ev->flow.remote);
 		if (!s && !ev->flow.id && d->nwatches) {
-			/* a Hello on a watched port: its FLOW_SEEN may be behind */
-			on_unknown_tuple(d, ev);
+			/* ZRTP on a watched port from an unknown 4-tuple */
+			if (!valid_hello(d, ev->pkt, ev->len)) {
+				d->stats.not_hello++;
+				return 0;
+			}
+			on_unknown_tuple(d, ev, true);
 			s = zrtpd_session_by_tuple(d, &ev->flow.local, &ev->flow.remote);
 		}
 		if (!s) {
@@ -651,8 +973,20 @@ int zrtpd_kernel_event(const zrtpd_kevent *ev, void *arg)
 		zrtpd_session_input(d, s, ev->pkt, ev->len);
 		break;
 	case KSRTP_CMD_FLOW_SEEN:
-		if (d->nwatches)
-			on_unknown_tuple(d, ev);
+		/* our application's RTP to a new peer starts a session; ZRTP
+		 * from one is judged on the ZRTP_RECV that follows (a Hello) */
+		if (d->nwatches && ev->kind != KSRTP_EVENT_ZRTP_IN)
+			on_unknown_tuple(d, ev, false);
+		break;
+	case KSRTP_CMD_FLOW_SECURED:
+		/* the peer's first SRTP authenticated; RX_TRIAL is gone */
+		s = zrtpd_session_by_id(d, ev->flow.id);
+		if (s && s->state == ZS_SWITCHING && !s->armed &&
+		    ev->flow.mode == KSRTP_FLOW_MODE_SECURE) {
+			s->flow.policy = ev->flow.policy;
+			mark_secure(d, s, "the peer's first SRTP");
+			zrtpd_session_pump(d, s);
+		}
 		break;
 	case KSRTP_CMD_AUTH_FAIL:
 		s = zrtpd_session_by_id(d, ev->flow.id);
@@ -706,18 +1040,35 @@ static int resume_one(struct zrtpd *d, const struct ksrtp_flow_info *f)
 
 	if (zrtpd_session_by_tuple(d, &f->local, &f->remote))
 		return 0;
-	if (f->mode != KSRTP_FLOW_MODE_SECURE)
+	if (f->mode != KSRTP_FLOW_MODE_SECURE) {
+		/* in handshake when the old daemon died, perhaps an armed
+		 * initiator: its keys go, the handshake starts over */
+		d->k->ops->key_del(d->k, f->id, KSRTP_KEY_DIR_TX, 0);
+		d->k->ops->key_del(d->k, f->id, KSRTP_KEY_DIR_RX, 0);
 		return zrtpd_session_add(d, f, NULL, NULL);
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->heap_idx = -1;
 	s->deadline = UINT64_MAX;
 	s->flow = *f;
-	s->state = ZS_SECURE;
 	s->resumed = true;
+	s->keys_in = true;
 	s->started_ms = s->secure_ms = d->now;
 	link_session(d, s);
+	if (f->policy & KSRTP_POLICY_RX_TRIAL) {
+		/* switched, but the peer's SRTP never came: still switching,
+		 * and the kernel still takes clear RTP (fail closed) */
+		s->state = ZS_SWITCHING;
+		s->switch_ms = d->now;
+		s->poll_ms = d->now + SWITCH_POLL_MS;
+		s->clear_seen = UINT64_MAX;
+		s->deadline = s->poll_ms;
+		zrtpd_timer_update(d, s);
+	} else {
+		s->state = ZS_SECURE;
+	}
 	return 0;
 }
 

@@ -9,10 +9,12 @@
  *   local  remote  sas  hash  cipher  auth  ka  sas_type  profile
  *   peer_zid(hex)  verified(0|1)  cache  initiator(0|1)  watch(0|1)
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "zrtpd.h"
 #include "util.h"
@@ -29,13 +31,28 @@ static void write_line(FILE *f, const struct zrtpd_session *s)
 		s->profile, zid, s->verified, (int)s->cache, s->initiator, s->from_watch);
 }
 
+/* The SAS and peer ZIDs are for the operator only: 0600, whatever the umask. */
+static FILE *open_private(const char *path, int flags, const char *mode)
+{
+	int fd = open(path, flags | O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	fchmod(fd, 0600);	/* a file left by an older zrtpd */
+	f = fdopen(fd, mode);
+	if (!f)
+		close(fd);
+	return f;
+}
+
 void zrtpd_state_save(struct zrtpd *d, const struct zrtpd_session *s)
 {
 	FILE *f;
 
 	if (!d->cfg.state_path[0])
 		return;
-	f = fopen(d->cfg.state_path, "ae");
+	f = open_private(d->cfg.state_path, O_APPEND, "a");
 	if (!f) {
 		zrtpd_log(d, 0, "state file %s: %m", d->cfg.state_path);
 		return;
@@ -94,7 +111,7 @@ void zrtpd_state_restore(struct zrtpd *d)
 	}
 	/* rewrite: only the secure flows the kernel still has */
 	snprintf(tmp, sizeof(tmp), "%s.new", d->cfg.state_path);
-	f = fopen(tmp, "we");
+	f = open_private(tmp, O_TRUNC, "w");
 	if (!f)
 		return;
 	for (b = 0; b < d->nbuckets; b++) {

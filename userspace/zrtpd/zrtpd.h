@@ -57,6 +57,14 @@ struct zrtpd_config {
 	char kernel[16];		/* "netlink" or "mock" */
 	unsigned int max_handshakes;	/* in discovery at once; 0: no limit */
 	unsigned int idle_timeout;	/* s: watch-created flows without traffic go; 0: never */
+	unsigned int switch_timeout;	/* s: switching, the peer still sends clear RTP: fail */
+	unsigned int handshake_timeout;	/* s: a handshake not secure by then fails */
+	unsigned int max_sessions;	/* sessions (and so flows) at most */
+	unsigned int max_per_source;	/* watch-created sessions per remote address */
+	char test_drop[9];		/* tests only: never send this ZRTP message type */
+	unsigned int max_dh_rate;	/* watch sessions entering key agreement per second */
+	unsigned int max_unverified;	/* watch sessions whose peer has not proved
+					 * it receives our packets, at most */
 	int verbose;
 };
 
@@ -74,7 +82,11 @@ int zrtpd_parse_algs(int kind, const char *list, uint32_t *out, uint8_t *n);
 
 enum zrtpd_sess_state {
 	ZS_HANDSHAKE,	/* the engine is running (see engine state) */
-	ZS_SECURE,	/* keys installed, flow in SECURE mode */
+	ZS_SWITCHING,	/* keys installed; the kernel still takes clear RTP
+			 * (initiator before Conf2ACK, or flow with RX_TRIAL
+			 * until the peer's first SRTP authenticates) */
+	ZS_SECURE,	/* flow SECURE, keys both ways, RX_TRIAL cleared:
+			 * the kernel accepts no clear RTP on it */
 	ZS_CLEAR,	/* no ZRTP from the peer, or GoClear */
 	ZS_FAILED,	/* protocol error or timeout */
 };
@@ -85,6 +97,12 @@ struct zrtpd_session {
 	enum zrtpd_sess_state state;
 	bool resumed;			/* found secure in the kernel at start */
 	bool armed;			/* keys in, SECURE on Conf2ACK (initiator) */
+	bool keys_in;			/* this session installed keys in the kernel */
+	bool abort;			/* key installation failed: drop the batch */
+	bool unverified;		/* watch-created, the peer has sent only Hellos
+					 * (it may be a spoofed source): budgeted */
+	bool reap;			/* watch-created, ended without keys: goes */
+	bool dh_paid;			/* watch session: its DH work was admitted */
 	bool begun;			/* zrtp_start() done */
 	bool queued;			/* waiting for a handshake slot */
 	bool counted;			/* holds a handshake slot */
@@ -103,6 +121,9 @@ struct zrtpd_session {
 	char hello_hash[80];
 	uint32_t error_code;
 	uint64_t started_ms, secure_ms;
+	uint64_t switch_ms;		/* keys installed (ZS_SWITCHING since) */
+	uint64_t poll_ms;		/* next look at the kernel while switching */
+	uint64_t clear_seen;		/* clear RTP counters at the last look */
 	uint64_t zrtp_rx, zrtp_tx;
 
 	uint64_t activity;		/* kernel packet counters, summed (idle GC) */
@@ -116,6 +137,12 @@ struct zrtpd_client;
 
 struct zrtpd_stats {
 	uint64_t started, secure, failed, clear;
+	uint64_t keyed;			/* handshakes that put keys in the kernel */
+	uint64_t refused;		/* watch sessions refused by a bound */
+	uint64_t not_hello;		/* unknown 4-tuple, not a valid Hello: ignored */
+	uint64_t budget_drops;		/* packets not sent to an unverified peer */
+	uint64_t dh_admitted;		/* watch sessions let into key agreement */
+	uint64_t dh_deferred;		/* their HelloACK/Commit dropped: no DH token */
 	uint64_t zrtp_rx, zrtp_tx, zrtp_unknown, key_errors;
 };
 
@@ -138,6 +165,10 @@ struct zrtpd {
 
 	/* admission (session.c): handshakes running, and those waiting */
 	unsigned int active, nqueued;
+	unsigned int nunverified;	/* watch sessions not yet answered by their peer */
+	unsigned int nreap;		/* sessions marked reap */
+	uint64_t dh_tokens_milli;	/* token bucket for watch sessions' DH work */
+	uint64_t dh_refill_ms;
 	struct zrtpd_session *q_head, *q_tail;
 	bool admitting;
 
@@ -170,6 +201,7 @@ struct zrtpd_session_opts {
 	enum zrtp_role role;
 	const uint8_t *peer_hash;	/* 32 bytes or NULL */
 	bool from_watch;
+	bool unverified;		/* created by a peer's Hello: budgeted */
 };
 int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 		      const struct zrtpd_session_opts *o, struct zrtpd_session **out);
@@ -191,6 +223,8 @@ int zrtpd_watch_add(struct zrtpd *d, const struct zrtpd_port_range *r);
 int zrtpd_watch_del(struct zrtpd *d, const struct zrtpd_port_range *r);
 /* Removes watch-created sessions idle for cfg.idle_timeout; returns how many. */
 unsigned int zrtpd_sessions_gc(struct zrtpd *d);
+/* Deletes the sessions marked reap (flows too). */
+void zrtpd_sessions_reap(struct zrtpd *d);
 
 /* control.c */
 int zrtpd_ctl_open(struct zrtpd *d);

@@ -1,0 +1,139 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fail closed at the switch to SRTP (issue 11, finding 1), on the real
+# kernel: bob's zrtpd loses every Conf2ACK it sends (--test-drop Conf2ACK,
+# a test-only hook: the message is built and counted, never sent).
+#
+#   netns A ("alice", initiator)                    netns B ("bob", responder)
+#   zrtpd                                           zrtpd --test-drop Conf2ACK
+#   rtpapp 10.77.0.1:4000  va ======= veth ======= vb  rtpapp 10.77.0.2:5000
+#
+# Alice never gets Conf2ACK: bob's first SRTP must stand for it (RFC 6189
+# §4.6), so she switches; her SRTP then clears RX_TRIAL on bob's flow
+# (FLOW_SECURED, API 3, or read back by zrtpd from an older kernel).
+# Throughout, a watcher reads each side's session state, then its kernel
+# flow: a session shown "secure" must have a SECURE flow without
+# rx-trial (the kernel refuses clear RTP).  Both end secure, same SAS, the
+# apps get every packet.
+#
+# Kernel config: as e2e_call.sh.
+# busybox sh prefers its own applets: iproute2 is /sbin/ip.  Background
+# jobs run /sbin/ip itself (a backgrounded shell function is a subshell,
+# and $! would be the subshell, not the program).
+ip() { /sbin/ip "$@"; }
+
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n $*"; }
+check() { desc=$1; shift; if "$@"; then ok "$desc"; else nok "$desc"; fi; }
+skip_rest() { while [ "$n" -lt "$PLAN" ]; do n=$((n + 1)); echo "ok $n # SKIP $*"; done; exit 0; }
+
+PLAN=10
+echo "TAP version 13"
+echo "1..$PLAN"
+
+r=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+A=e2ea$r
+B=e2eb$r
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	ip netns del "$A" 2>/dev/null
+	ip netns del "$B" 2>/dev/null
+	rm -rf /tmp/A /tmp/B
+}
+trap cleanup EXIT
+
+inA() { ip netns exec "$A" "$@"; }
+inB() { ip netns exec "$B" "$@"; }
+ctlA() { inA zrtpctl -s /tmp/A/zrtpd.sock "$@"; }
+ctlB() { inB zrtpctl -s /tmp/B/zrtpd.sock "$@"; }
+
+# poll CMD... until it succeeds, 0.1 s apart, at most $1 tries
+poll() { tries=$1; shift; while [ "$tries" -gt 0 ]; do "$@" && return 0; tries=$((tries - 1)); sleep 0.1; done; return 1; }
+
+json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p" | head -1; }
+
+if ! modprobe ksrtp 2>/dev/null && ! insmod "$KSRTP_KO"; then
+	nok "ksrtp loads"
+	skip_rest "ksrtp did not load"
+fi
+ok "ksrtp loads"
+
+ip netns add "$A" && ip netns add "$B" &&
+ip link add va netns "$A" type veth peer name vb netns "$B" &&
+ip -n "$A" addr add 10.77.0.1/24 dev va && ip -n "$B" addr add 10.77.0.2/24 dev vb &&
+ip -n "$A" link set va up && ip -n "$B" link set vb up &&
+ip -n "$A" link set lo up && ip -n "$B" link set lo up
+check "two hosts joined by veth" [ $? = 0 ]
+
+mkdir -p /tmp/A /tmp/B
+start_zrtpd() { # ns dir extra-args...
+	ns=$1; dir=$2; shift 2
+	/sbin/ip netns exec "$ns" zrtpd --cache "$dir/cache.db" --state-file "$dir/state" \
+		-s "$dir/zrtpd.sock" "$@" >>"$dir/zrtpd.log" 2>&1 &
+	PIDS="$PIDS $!"
+	poll 100 ip netns exec "$ns" zrtpctl -s "$dir/zrtpd.sock" status >/dev/null 2>&1
+}
+start_zrtpd "$A" /tmp/A && start_zrtpd "$B" /tmp/B --test-drop Conf2ACK
+check "zrtpd runs on both hosts (bob loses every Conf2ACK)" [ $? = 0 ]
+
+FLOW_A="local 10.77.0.1:4000 remote 10.77.0.2:5000"
+FLOW_B="local 10.77.0.2:5000 remote 10.77.0.1:4000"
+state_of() { "$@" 2>/dev/null | json_field state; }
+
+# one look: "secure" in zrtpd, then the kernel flow must be strict
+look() { # ctl-function flow...
+	c=$1; shift
+	st=$(state_of $c -j show "$@")
+	[ "$st" = secure ] || return 0
+	f=$($c -j flow show "$@" 2>/dev/null)
+	echo "$f" | grep -q '"mode":"secure"' && echo "$f" | grep -q '"rx_trial":false' && return 0
+	echo "# VIOLATION: $c shows secure but its flow is $f"
+	return 1
+}
+watcher() {
+	v=0
+	while [ ! -e /tmp/A/stop ]; do
+		look ctlA $FLOW_A || v=$((v + 1))
+		look ctlB $FLOW_B || v=$((v + 1))
+		sleep 0.3	# each zrtpctl is a process: do not starve the guest
+	done
+	echo $v > /tmp/A/violations
+}
+watcher &
+WATCH=$!
+
+ctlB session add $FLOW_B role responder >/dev/null && ctlA session add $FLOW_A role initiator >/dev/null
+check "sessions added (alice initiator, bob responder)" [ $? = 0 ]
+keyed() { st=$(state_of "$@"); [ "$st" = secure -o "$st" = switching ]; }
+poll 300 keyed ctlA -j show $FLOW_A && poll 300 keyed ctlB -j show $FLOW_B
+check "both have their keys (switching or secure)" [ $? = 0 ]
+check "without media, bob is not secure: his kernel still takes clear RTP" \
+	[ "$(state_of ctlB -j show $FLOW_B)" = switching ]
+
+/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 300 --rate 100 --wait 5 --delay 500 >/tmp/B/app.out 2>&1 &
+APP_B=$!
+inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 300 --rate 100 --wait 5 --delay 500 >/tmp/A/app.out 2>&1
+rc_a=$?
+wait $APP_B
+rc_b=$?
+sed 's/^/# alice /' /tmp/A/app.out; sed 's/^/# bob   /' /tmp/B/app.out
+check "both apps got all 300 packets" [ $rc_a = 0 -a $rc_b = 0 ]
+secure() { [ "$(state_of "$@")" = secure ]; }
+poll 100 secure ctlA -j show $FLOW_A && poll 100 secure ctlB -j show $FLOW_B
+check "both secure once SRTP flowed, with every Conf2ACK lost" [ $? = 0 ]
+SA=$(ctlA -j show $FLOW_A); SB=$(ctlB -j show $FLOW_B)
+check "same SAS on both sides" [ -n "$(echo "$SA" | json_field sas)" -a "$(echo "$SA" | json_field sas)" = "$(echo "$SB" | json_field sas)" ]
+touch /tmp/A/stop
+wait $WATCH
+check "never shown secure while the kernel took clear RTP ($(cat /tmp/A/violations) violations)" \
+	[ "$(cat /tmp/A/violations)" = 0 ]
+
+if [ $fails -gt 0 ]; then
+	sed 's/^/# A: /' /tmp/A/zrtpd.log; sed 's/^/# B: /' /tmp/B/zrtpd.log
+fi
+exit $((fails > 0))
