@@ -153,7 +153,14 @@ int zrtpd_init(struct zrtpd *d, const struct zrtpd_config *cfg, struct zrtpd_ker
 		goto err;
 
 	if (cfg->cache_path[0]) {
-		d->cache = zrtp_cache_open(cfg->cache_path);
+		char msg[512] = "";
+
+		/* a corrupt file is moved aside and a fresh cache started: a
+		 * gateway keeps working, every peer sees one cache mismatch */
+		d->cache = zrtp_cache_open_ex(cfg->cache_path, ZRTP_CACHE_RECOVER, msg,
+					      sizeof(msg));
+		if (msg[0])
+			zrtpd_log(d, 0, "%s", msg);
 		if (!d->cache) {
 			fprintf(stderr, "zrtpd: cannot open the cache %s\n", cfg->cache_path);
 			ret = -EIO;

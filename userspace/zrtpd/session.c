@@ -491,7 +491,7 @@ static int set_secure(struct zrtpd *d, struct zrtpd_session *s, bool strict)
 static void on_secure(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp_event *ev)
 {
 	uint16_t profile = profile_id(ev->srtp_profile);
-	char why[200];
+	char why[400];
 	int ret;
 
 	s->initiator = ev->initiator;
@@ -509,6 +509,21 @@ static void on_secure(struct zrtpd *d, struct zrtpd_session *s, const struct zrt
 	for (char *c = s->sas_type + 3; c > s->sas_type && *c == ' '; c--)
 		*c = 0;
 	snprintf(s->profile, sizeof(s->profile), "%s", ev->srtp_profile ? ev->srtp_profile : "");
+	if (ev->cache_read_failed) {
+		/* the engine calls it a mismatch: the SAS must be compared */
+		snprintf(why, sizeof(why), "cannot read the retained-secret cache (%s): "
+			 "shown as a cache mismatch, compare the SAS",
+			 d->cache ? zrtp_cache_errmsg(d->cache) : "no cache");
+		zrtpd_log(d, 0, "flow %u: warning: %s", s->flow.id, why);
+		zrtpd_ctl_event(d, "cache-error", s, why);
+	}
+	if (ev->cache_write_failed) {
+		snprintf(why, sizeof(why), "storing the retained secret failed (%s): "
+			 "the next call with this peer may show a cache mismatch",
+			 d->cache ? zrtp_cache_errmsg(d->cache) : "no cache");
+		zrtpd_log(d, 0, "flow %u: %s", s->flow.id, why);
+		zrtpd_ctl_event(d, "cache-error", s, why);
+	}
 	ret = -EPROTONOSUPPORT;
 	if (!profile)
 		goto fail;

