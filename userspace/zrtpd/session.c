@@ -159,6 +159,30 @@ static void free_session(struct zrtpd *d, struct zrtpd_session *s)
 	free(s);
 }
 
+/*
+ * Multistream (RFC 6189 §4.4.3): a second stream with a peer we already
+ * have a secure call with (video next to audio) uses Mult, keyed from that
+ * call's ZRTPSess.  The engine asks with the peer's ZID when it negotiates,
+ * commits or gets a Mult Commit; it checks what we return (secure, has
+ * keys, not Mult itself, same peer ZID) and copies ZRTPSess and the SAS at
+ * once.  A session keeps its engine for as long as it exists (freed only
+ * by a failure, a restart of the handshake or zrtpd_session_del), so a
+ * secure session's engine is always there to be found.
+ */
+static const struct zrtp_session *find_master(void *arg, const uint8_t peer_zid[12])
+{
+	struct zrtpd *d = arg;
+	unsigned int b;
+
+	for (b = 0; b < d->nbuckets; b++)
+		for (struct zrtpd_session *s = d->by_id[b]; s; s = s->next_id)
+			if (s->z && (s->state == ZS_SECURE || s->state == ZS_SWITCHING) &&
+			    s->have_peer_zid && strcmp(s->ka, "Mult") &&
+			    !memcmp(s->peer_zid, peer_zid, 12) && zrtp_is_secure(s->z))
+				return s->z;
+	return NULL;
+}
+
 /* A fresh engine for s (first start, peer-hash, a peer restarting its call). */
 static int create_engine(struct zrtpd *d, struct zrtpd_session *s, enum zrtp_role role)
 {
@@ -174,6 +198,8 @@ static int create_engine(struct zrtpd *d, struct zrtpd_session *s, enum zrtp_rol
 	memcpy(zc.nalgs, d->cfg.nalgs, sizeof(zc.nalgs));
 	zc.cache = d->cache;
 	zc.peer_hello_hash = s->have_peer_hash ? s->peer_hash : NULL;
+	zc.find_master = find_master;
+	zc.find_master_arg = d;
 	zrtp_session_free(s->z);
 	s->z = zrtp_session_new(&zc);
 	if (!s->z)
