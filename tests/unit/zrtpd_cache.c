@@ -176,4 +176,113 @@ TEST_F(cache, write_error_logged)
 	EXPECT_EQ(ZRTP_CACHE_MATCH, sa->cache);
 }
 
+static char *req(struct zrtpd *d, const char *fmt, unsigned int id)
+{
+	char line[64], *reply = NULL;
+	size_t len;
+
+	snprintf(line, sizeof(line), fmt, id);
+	if (zrtpd_ctl_request(d, line, &reply, &len))
+		return NULL;
+	return reply;
+}
+
+/* Bob loses his retained secret for alice: her next call is a cache
+ * mismatch (she still holds the old secret). */
+static void bob_forgets(struct __test_metadata *_metadata, FIXTURE_DATA(cache) *self)
+{
+	sqlite3 *db;
+
+	ASSERT_EQ(SQLITE_OK, sqlite3_open(self->bob.cfg.cache_path, &db));
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(db, "DELETE FROM peers", NULL, NULL, NULL));
+	sqlite3_close(db);
+}
+
+/*
+ * After a cache mismatch (RFC 6189 §4.6.1.1) the new rs1 is stored only
+ * when the SAS of that call is verified while it is live: `zrtpctl verify`
+ * on the live session does it, and the next call matches.  Not verified:
+ * the next call mismatches again (a MiTM's second call is never a match).
+ * The verify may be given on the call's Multistream stream (video): it is
+ * the master's.
+ */
+/* verify: 0 none, 1 the call, 2 its Mult stream */
+static void verify_after_mismatch(struct __test_metadata *_metadata, FIXTURE_DATA(cache) *self,
+				  int verify)
+{
+	struct zrtpd_session *sa, *sb, *va, *vb;
+	char *r;
+
+	ASSERT_EQ(0, host_start(&self->alice));
+	ASSERT_EQ(0, host_start(&self->bob));
+	call(_metadata, self, &sa, &sb);
+	end_call(self, sa, sb);
+	bob_forgets(_metadata, self);
+	call(_metadata, self, &sa, &sb);
+	ASSERT_EQ(ZRTP_CACHE_MISMATCH, sa->cache);
+	ASSERT_EQ(ZRTP_CACHE_NONE, sb->cache);
+	if (verify == 1) {
+		r = req(&self->alice.d, "verify %u", sa->flow.id);
+		ASSERT_STREQ("ok\n", r);
+		free(r);
+		EXPECT_TRUE(sa->verified);
+	} else if (verify == 2) {
+		call(_metadata, self, &va, &vb);
+		ASSERT_STREQ("Mult", va->ka);
+		r = req(&self->alice.d, "verify %u", va->flow.id);
+		ASSERT_STREQ("ok\n", r);
+		free(r);
+		EXPECT_TRUE(va->verified);
+		EXPECT_TRUE(sa->verified);
+		end_call(self, va, vb);
+	}
+	end_call(self, sa, sb);
+	call(_metadata, self, &sa, &sb);
+	if (verify) {
+		EXPECT_EQ(ZRTP_CACHE_MATCH, sa->cache);
+		EXPECT_EQ(ZRTP_CACHE_MATCH, sb->cache);
+	} else {
+		EXPECT_EQ(ZRTP_CACHE_MISMATCH, sa->cache);
+	}
+}
+
+TEST_F(cache, mismatch_not_verified) { verify_after_mismatch(_metadata, self, 0); }
+TEST_F(cache, mismatch_verified) { verify_after_mismatch(_metadata, self, 1); }
+TEST_F(cache, mismatch_verified_on_mult_stream) { verify_after_mismatch(_metadata, self, 2); }
+
+/* zrtpd restarted after a mismatch: the call's new rs1 went with its
+ * engine; a verify now would mark the old, unmatched secret verified.
+ * Refused, and the next call still shows the mismatch. */
+TEST_F(cache, verify_after_restart_refused)
+{
+	struct zrtpd_session *sa, *sb;
+	uint32_t id;
+	char *r;
+
+	ASSERT_EQ(0, host_start(&self->alice));
+	ASSERT_EQ(0, host_start(&self->bob));
+	call(_metadata, self, &sa, &sb);
+	end_call(self, sa, sb);
+	bob_forgets(_metadata, self);
+	call(_metadata, self, &sa, &sb);
+	ASSERT_EQ(ZRTP_CACHE_MISMATCH, sa->cache);
+	id = sa->flow.id;
+	host_stop(&self->alice);
+	ASSERT_EQ(0, host_start(&self->alice));
+	sa = zrtpd_session_by_id(&self->alice.d, id);
+	ASSERT_NE(NULL, sa);
+	ASSERT_EQ(ZS_SECURE, sa->state);
+	ASSERT_EQ(ZRTP_CACHE_MISMATCH, sa->cache);
+	r = req(&self->alice.d, "verify %u", id);
+	ASSERT_NE(NULL, r);
+	EXPECT_EQ(0, strncmp(r, "error ", 6));
+	EXPECT_NE(NULL, strstr(r, "verify the SAS on the next call"));
+	free(r);
+	EXPECT_FALSE(sa->verified);
+	end_call(self, sa, sb);
+	call(_metadata, self, &sa, &sb);
+	EXPECT_EQ(ZRTP_CACHE_MISMATCH, sa->cache);
+	EXPECT_FALSE(sa->verified);
+}
+
 TEST_HARNESS_MAIN

@@ -288,9 +288,14 @@ static int c_verify(struct req *r)
 	if (ret == -EAGAIN)
 		return fail(r, "flow %u is not secure yet (state %s): no SAS to verify", s->flow.id,
 			    zrtpd_state_str(s));
-	if (ret)
-		return fail(r, "flow %u: cannot record the verification (no cache configured?)",
+	if (ret == -ESTALE)
+		return fail(r, "flow %u: the session holding this call's new retained secret is "
+			    "gone (zrtpd restarted after a cache mismatch, or the master of this "
+			    "Multistream session ended): compare and verify the SAS on the next call",
 			    s->flow.id);
+	if (ret)
+		return fail(r, "flow %u: cannot record the verification (%s)", s->flow.id,
+			    r->d->cache ? zrtp_cache_errmsg(r->d->cache) : "no cache configured");
 	if (r->json)
 		sbuf_printf(r->b, "{\"id\":%u,\"verified\":%s}\n", s->flow.id, v ? "true" : "false");
 	return 0;

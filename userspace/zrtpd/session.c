@@ -169,9 +169,8 @@ static void free_session(struct zrtpd *d, struct zrtpd_session *s)
  * by a failure, a restart of the handshake or zrtpd_session_del), so a
  * secure session's engine is always there to be found.
  */
-static const struct zrtp_session *find_master(void *arg, const uint8_t peer_zid[12])
+static struct zrtpd_session *master_session(struct zrtpd *d, const uint8_t peer_zid[12])
 {
-	struct zrtpd *d = arg;
 	unsigned int b;
 
 	for (b = 0; b < d->nbuckets; b++)
@@ -179,8 +178,15 @@ static const struct zrtp_session *find_master(void *arg, const uint8_t peer_zid[
 			if (s->z && (s->state == ZS_SECURE || s->state == ZS_SWITCHING) &&
 			    s->have_peer_zid && strcmp(s->ka, "Mult") &&
 			    !memcmp(s->peer_zid, peer_zid, 12) && zrtp_is_secure(s->z))
-				return s->z;
+				return s;
 	return NULL;
+}
+
+static const struct zrtp_session *find_master(void *arg, const uint8_t peer_zid[12])
+{
+	struct zrtpd_session *m = master_session(arg, peer_zid);
+
+	return m ? m->z : NULL;
 }
 
 /* A fresh engine for s (first start, peer-hash, a peer restarting its call). */
@@ -872,6 +878,29 @@ int zrtpd_session_verify(struct zrtpd *d, struct zrtpd_session *s, bool v)
 
 	if (s->state != ZS_SECURE || !s->have_peer_zid)
 		return -EAGAIN;
+	/* After a cache mismatch the cache still holds the old secret; the
+	 * engine stores this call's new rs1 only when its SAS is verified
+	 * while the session lives (§4.6.1.1).  A resumed session (zrtpd
+	 * restarted) lost that secret: setting V now would mark the old,
+	 * unmatched one verified.  Refused: verify on the next call. */
+	if (!s->z && v && s->cache == ZRTP_CACHE_MISMATCH)
+		return -ESTALE;
+	if (!strcmp(s->ka, "Mult")) {
+		/* a Multistream session has its master's SAS and no retained
+		 * secret of its own: the verification is the master's (which
+		 * stores its rs1 after a mismatch) */
+		struct zrtpd_session *m = master_session(d, s->peer_zid);
+
+		if (!m)
+			return -ESTALE;
+		ret = zrtpd_session_verify(d, m, v);
+		if (ret)
+			return ret;
+		s->verified = v;
+		zrtpd_state_save(d, s);
+		zrtpd_ctl_event(d, v ? "verified" : "unverified", s, NULL);
+		return 0;
+	}
 	if (s->z)
 		ret = zrtp_set_sas_verified(s->z, v);
 	else if (d->cache)
