@@ -47,6 +47,14 @@ $(addprefix $(B)/tests/,$(ZRTPD_UNIT)): $(B)/tests/%: tests/unit/%.c $(wildcard 
 	@mkdir -p $(@D)
 	$(CC) $(ZRTPD_CFLAGS) -Itests/unit -o $@ $< $(ZRTPD_LDLIBS)
 
+# zrtpd on the mock kernel against bzrtp (test-only dependency).
+ifneq ($(wildcard tests/interop/zrtpd_bzrtp.c),)
+UNIT_TESTS += $(B)/tests/zrtpd_bzrtp
+$(B)/tests/zrtpd_bzrtp: tests/interop/zrtpd_bzrtp.c tests/unit/zrtpd_test.h $(ZRTPD_LIB) $(ZRTP_LIB) $(NL_LIB) $(KSFT_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ZRTPD_CFLAGS) -Itests/unit -Wno-deprecated-declarations -o $@ $< $(ZRTPD_LDLIBS) -lbzrtp -lbctoolbox
+endif
+
 # End-to-end tests in the VM (two namespaces, a zrtpd in each).
 VM_TESTS += $(sort $(wildcard tests/kselftest/e2e_*.sh))
 
