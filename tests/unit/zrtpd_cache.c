@@ -13,6 +13,8 @@
 #include <glob.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "kselftest_harness.h"
 #include "zrtpd_test.h"
@@ -147,16 +149,46 @@ TEST_F(cache, corrupt_cache_moved_aside)
 	EXPECT_EQ(ZRTP_CACHE_MATCH, sa->cache);
 }
 
-/* Storing the new rs1 fails (disk full): the call is secure, and the
- * operator reads why in the log. */
+/* A monitor on alice's control socket (in this process). */
+static int monitor_open(struct host *h)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", h->cfg.ctl_path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    write(fd, "monitor\n", 8) != 8)
+		return -1;
+	return fd;
+}
+
+static bool monitor_saw(int fd, char *acc, size_t cap, const char *what)
+{
+	size_t len = strlen(acc);
+	ssize_t n;
+
+	while (len + 1 < cap && (n = read(fd, acc + len, cap - 1 - len)) > 0)
+		len += (size_t)n;
+	acc[len] = 0;
+	return strstr(acc, what) != NULL;
+}
+
+/* Storing the new rs1 fails (disk full): the call is secure, the
+ * operator reads why in the log, and monitors get a cache-error event. */
 TEST_F(cache, write_error_logged)
 {
 	struct zrtpd_session *sa, *sb;
 	struct capture cap;
 	sqlite3 *db;
-	char *log;
+	char *log, *mon = calloc(1, 65536);
+	int mfd;
 
+	ASSERT_NE(NULL, mon);
+	snprintf(self->alice.cfg.ctl_path, sizeof(self->alice.cfg.ctl_path), "%s/alice/ctl",
+		 self->tmp);
 	ASSERT_EQ(0, host_start(&self->alice));
+	mfd = monitor_open(&self->alice);
+	ASSERT_LE(0, mfd);
 	ASSERT_EQ(0, host_start(&self->bob));
 	call(_metadata, self, &sa, &sb);
 	end_call(self, sa, sb);
@@ -174,6 +206,11 @@ TEST_F(cache, write_error_logged)
 	EXPECT_NE(NULL, strstr(log, "disk full"));
 	free(log);
 	EXPECT_EQ(ZRTP_CACHE_MATCH, sa->cache);
+	/* the daemon flushed the event in the same round: no waiting */
+	EXPECT_TRUE(monitor_saw(mfd, mon, 65536, "cache-error"));
+	EXPECT_NE(NULL, strstr(mon, "storing the retained secret failed (disk full)"));
+	close(mfd);
+	free(mon);
 }
 
 static char *req(struct zrtpd *d, const char *fmt, unsigned int id)
