@@ -249,9 +249,12 @@ TEST(spoofed_hello_helloack_dh_work_bounded)
 		(unsigned long long)alice.d.stats.dh_deferred, cpu_s() - cpu0);
 	fflush(stderr);
 	ASSERT_LE(alice.d.stats.dh_admitted, 20 + (uint64_t)(secs * 20) + 1);
-	/* what left the host agrees: each such session sent its Commit and at
-	 * most one retransmission (an unverified peer's packet budget) */
-	ASSERT_LE(commits, 2 * alice.d.stats.dh_admitted);
+	/* what left the host agrees: an unverified peer's packet budget is
+	 * two packets per packet it sent, so Hello+HelloACK in, at most four
+	 * out, one of them our HelloACK: at most three Commits per admitted
+	 * session (two if our Hello left too; which, depends on when T1 and
+	 * T2 fire on a loaded machine, so the bound is the budget's) */
+	ASSERT_LE(commits, 3 * alice.d.stats.dh_admitted);
 	ASSERT_LT(0, commits);		/* the bucket lets some through: not a blanket refusal */
 	host_free(&alice);
 	rm_rf(tmp);
