@@ -17,7 +17,7 @@ nok() { n=$((n + 1)); echo "not ok $n $*"; }
 poll() { t=$1; shift; while [ "$t" -gt 0 ]; do "$@" && return 0; t=$((t - 1)); sleep 0.1; done; return 1; }
 PIDS=""
 trap 'for p in $PIDS; do kill $p 2>/dev/null; done' EXIT
-echo "1..7"
+echo "1..8"
 
 say "kernel $(uname -r); loading ksrtp"
 modprobe ksrtp && ok "modprobe ksrtp" || nok "modprobe ksrtp"
@@ -48,8 +48,11 @@ say "\$ zrtpctl session add local 10.0.0.1:4000 remote 10.0.0.2:5000     (on ali
 a session add local 10.0.0.1:4000 remote 10.0.0.2:5000 | sed 's/^/#     /'
 say "\$ zrtpctl session add local 10.0.0.2:5000 remote 10.0.0.1:4000     (on bob)"
 b session add local 10.0.0.2:5000 remote 10.0.0.1:4000 | sed 's/^/#     /'
+# Keys in: "switching" until the kernel has seen the peer's first SRTP
+# authenticate (until then it would still take clear RTP), "secure" after.
+keyed() { "$@" -j show 1 2>/dev/null | grep -q '"state":"\(secure\|switching\)"'; }
 sec() { "$@" -j show 1 2>/dev/null | grep -q '"state":"secure"'; }
-if poll 300 sec a && poll 300 sec b; then ok "ZRTP handshake: both sides secure"; else nok "ZRTP handshake: both sides secure"; fi
+if poll 300 keyed a && poll 300 keyed b; then ok "ZRTP handshake: both sides have their SRTP keys in the kernel"; else nok "ZRTP handshake: both sides have their SRTP keys in the kernel"; fi
 say ""
 say "Both users read their SAS aloud; it is the same on both screens:"
 run ip netns exec alice zrtpctl -s /tmp/alice/zrtpd.sock list
@@ -74,6 +77,12 @@ sed 's/^/#     alice: /' /tmp/alice/app; sed 's/^/#     bob:   /' /tmp/bob/app
 kill -TERM $SN; wait $SN
 sed 's/^/#     /' /tmp/alice/sniff
 grep -q ' 0 with the plaintext marker' /tmp/alice/sniff && ok "the wire never carried the plaintext" || nok "the wire never carried the plaintext"
+say ""
+say "A side says 'secure' only once its kernel refuses clear RTP: after the"
+say "peer's first SRTP packet authenticated (before that it says 'switching'):"
+run ip netns exec alice zrtpctl -s /tmp/alice/zrtpd.sock list
+run ip netns exec bob zrtpctl -s /tmp/bob/zrtpd.sock list
+poll 50 sec a && poll 50 sec b && ok "both sides secure once media flowed" || nok "both sides secure once media flowed"
 say "The kernel did the work (SRTP in and out, in place):"
 run ip netns exec alice zrtpctl stats
 
