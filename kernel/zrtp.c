@@ -53,8 +53,10 @@ static int ksrtp_xmit4(struct net *net, struct sk_buff *skb,
 	struct iphdr *iph;
 
 	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt))
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
 		return PTR_ERR(rt);
+	}
 	skb_dst_set(skb, &rt->dst);
 
 	uh->check = 0;
@@ -101,6 +103,7 @@ static int ksrtp_xmit6(struct net *net, struct sk_buff *skb,
 	ret = dst->error;
 	if (ret) {
 		dst_release(dst);
+		kfree_skb(skb);
 		return ret;
 	}
 	skb_dst_set(skb, dst);
@@ -152,7 +155,10 @@ int ksrtp_zrtp_xmit(struct net *net, struct ksrtp_flow *flow, const u8 *pkt,
 		ret = ksrtp_xmit4(net, skb, fk, ulen);
 	else
 		ret = ksrtp_xmit6(net, skb, fk, ulen);
-	/* ip_local_out() consumed the skb; NET_XMIT_CN is not an error. */
+	/*
+	 * The skb is gone either way: ip_local_out() consumed it, or the
+	 * route lookup failed and it was freed.  NET_XMIT_CN is not an error.
+	 */
 	ret = net_xmit_eval(ret);
 	if (!ret)
 		ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_ZRTP_TX);
