@@ -414,6 +414,15 @@ static int install_key(struct zrtpd *d, struct zrtpd_session *s, uint8_t dir,
 	memcpy(req.key, k->key, k->key_len);
 	req.salt_len = 14;
 	memcpy(req.salt, k->salt, 14);
+	/*
+	 * A ZRTP session's SRTP master key starts a new cryptographic
+	 * context (RFC 3711 §3.2.1: ROC 0), at both ends.  Say so: without
+	 * an explicit ROC the kernel carries each SSRC's ROC over from the
+	 * direction's current key, which is right for a rekey of the same
+	 * context but not for a new call on the same ports.
+	 */
+	req.has_roc = true;
+	req.roc = 0;
 	ret = d->k->ops->key_new(d->k, &req);
 	zrtpd_wipe(&req, sizeof(req));
 	return ret;

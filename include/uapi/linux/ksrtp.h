@@ -172,8 +172,10 @@
  * NF_INET_LOCAL_OUT.  SRTP/SRTCP arriving from the remote is unprotected at
  * NF_INET_LOCAL_IN before the socket sees it.  Packets that fail
  * authentication, are replayed, too old or malformed are dropped and
- * counted.  With KSRTP_POLICY_REQUIRE_SECURE, clear RTP is dropped while
- * the flow has no key for that direction.
+ * counted.  A SECURE flow fails closed: in a direction where it has no
+ * key, RTP/RTCP is dropped and counted (CLEAR_DROPPED; the sender gets
+ * EPERM).  On a DIVERT flow, clear RTP passes unless
+ * KSRTP_POLICY_REQUIRE_SECURE is set.
  *
  * The switch from clear to SRTP (KSRTP_POLICY_RX_TRIAL).  The two ends of
  * a call start sending SRTP at different moments (RFC 6189 §4.6: the ZRTP
