@@ -999,27 +999,51 @@ int ksrtp_nl_zrtp_recv(struct net *net, u32 portid, u32 flow_id,
 	return genlmsg_unicast(net, msg, portid);
 }
 
+/*
+ * Events go to the "events" group of the flow's namespace, from softirq
+ * as often as from process context: GFP_ATOMIC, and nothing is built when
+ * nobody listens.
+ */
+static struct sk_buff *ksrtp_event_new(struct net *net, u8 cmd, size_t size,
+				       void **hdr)
+{
+	struct sk_buff *msg;
+
+	if (!genl_has_listeners(&ksrtp_genl_family, net, KSRTP_MCGRP_EVENTS_ID))
+		return NULL;
+	msg = genlmsg_new(size, GFP_ATOMIC);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &ksrtp_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static void ksrtp_event_send(struct net *net, struct sk_buff *msg, void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&ksrtp_genl_family, net, msg, 0,
+				KSRTP_MCGRP_EVENTS_ID, GFP_ATOMIC);
+}
+
 void ksrtp_nl_event_flow_seen(struct net *net, const struct ksrtp_flow_key *fk,
 			      u8 kind)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&ksrtp_genl_family, net, KSRTP_MCGRP_EVENTS_ID))
-		return;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	msg = ksrtp_event_new(net, KSRTP_CMD_FLOW_SEEN, NLMSG_DEFAULT_SIZE, &hdr);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &ksrtp_genl_family, 0,
-			  KSRTP_CMD_FLOW_SEEN);
-	if (!hdr || ksrtp_put_tuple(msg, 0, fk, NULL) ||
+	if (ksrtp_put_tuple(msg, 0, fk, NULL) ||
 	    nla_put_u8(msg, KSRTP_A_EVENT_KIND, kind)) {
 		nlmsg_free(msg);
 		return;
 	}
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&ksrtp_genl_family, net, msg, 0,
-				KSRTP_MCGRP_EVENTS_ID, GFP_ATOMIC);
+	ksrtp_event_send(net, msg, hdr);
 }
 
 void ksrtp_nl_event_auth_fail(struct net *net, const struct ksrtp_flow *flow)
@@ -1027,20 +1051,14 @@ void ksrtp_nl_event_auth_fail(struct net *net, const struct ksrtp_flow *flow)
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&ksrtp_genl_family, net, KSRTP_MCGRP_EVENTS_ID))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	msg = ksrtp_event_new(net, KSRTP_CMD_AUTH_FAIL, NLMSG_GOODSIZE, &hdr);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &ksrtp_genl_family, 0,
-			  KSRTP_CMD_AUTH_FAIL);
-	if (!hdr || ksrtp_put_flow(msg, flow) || ksrtp_put_stats(msg, flow)) {
+	if (ksrtp_put_flow(msg, flow) || ksrtp_put_stats(msg, flow)) {
 		nlmsg_free(msg);
 		return;
 	}
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&ksrtp_genl_family, net, msg, 0,
-				KSRTP_MCGRP_EVENTS_ID, GFP_ATOMIC);
+	ksrtp_event_send(net, msg, hdr);
 }
 
 void ksrtp_nl_event_key_limit(struct net *net, const struct ksrtp_flow *flow,
@@ -1050,13 +1068,10 @@ void ksrtp_nl_event_key_limit(struct net *net, const struct ksrtp_flow *flow,
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&ksrtp_genl_family, net, KSRTP_MCGRP_EVENTS_ID))
-		return;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	msg = ksrtp_event_new(net, KSRTP_CMD_KEY_LIMIT, NLMSG_DEFAULT_SIZE, &hdr);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &ksrtp_genl_family, 0, KSRTP_CMD_KEY_LIMIT);
-	nest = hdr ? nla_nest_start(msg, KSRTP_A_KEY) : NULL;
+	nest = nla_nest_start(msg, KSRTP_A_KEY);
 	if (!nest || nla_put_u32(msg, KSRTP_A_KEY_FLOW_ID, flow->id) ||
 	    nla_put_u8(msg, KSRTP_A_KEY_DIR, dir) ||
 	    nla_put_u8(msg, KSRTP_A_KEY_SLOT, slot)) {
@@ -1064,9 +1079,7 @@ void ksrtp_nl_event_key_limit(struct net *net, const struct ksrtp_flow *flow,
 		return;
 	}
 	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&ksrtp_genl_family, net, msg, 0,
-				KSRTP_MCGRP_EVENTS_ID, GFP_ATOMIC);
+	ksrtp_event_send(net, msg, hdr);
 }
 
 /* RX_TRIAL of a SECURE flow ended: its first SRTP/SRTCP authenticated. */
@@ -1075,20 +1088,15 @@ void ksrtp_nl_event_flow_secured(struct net *net, const struct ksrtp_flow *flow)
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&ksrtp_genl_family, net, KSRTP_MCGRP_EVENTS_ID))
-		return;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	msg = ksrtp_event_new(net, KSRTP_CMD_FLOW_SECURED, NLMSG_DEFAULT_SIZE,
+			      &hdr);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &ksrtp_genl_family, 0,
-			  KSRTP_CMD_FLOW_SECURED);
-	if (!hdr || ksrtp_put_flow(msg, flow)) {
+	if (ksrtp_put_flow(msg, flow)) {
 		nlmsg_free(msg);
 		return;
 	}
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&ksrtp_genl_family, net, msg, 0,
-				KSRTP_MCGRP_EVENTS_ID, GFP_ATOMIC);
+	ksrtp_event_send(net, msg, hdr);
 }
 
 /*
