@@ -12,6 +12,10 @@
 # Alice never gets Conf2ACK: bob's first SRTP must stand for it (RFC 6189
 # §4.6), so she switches; her SRTP then clears RX_TRIAL on bob's flow
 # (FLOW_SECURED, API 3, or read back by zrtpd from an older kernel).
+# A second call (ports 4002/5002) has bob's zrtpd SIGKILLed while it is
+# switching, before any media, and restarted: the kernel keeps both flows
+# keyed, alice takes bob's first SRTP for the Conf2ACK, and bob's new
+# zrtpd sees his flow turn strict when alice's SRTP arrives.
 # Throughout, a watcher reads each side's session state, then its kernel
 # flow: a session shown "secure" must have a SECURE flow without
 # rx-trial (the kernel refuses clear RTP).  Both end secure, same SAS, the
@@ -30,7 +34,7 @@ nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n $*"; }
 check() { desc=$1; shift; if "$@"; then ok "$desc"; else nok "$desc"; fi; }
 skip_rest() { while [ "$n" -lt "$PLAN" ]; do n=$((n + 1)); echo "ok $n # SKIP $*"; done; exit 0; }
 
-PLAN=10
+PLAN=14
 echo "TAP version 13"
 echo "1..$PLAN"
 
@@ -83,6 +87,8 @@ check "zrtpd runs on both hosts (bob loses every Conf2ACK)" [ $? = 0 ]
 
 FLOW_A="local 10.77.0.1:4000 remote 10.77.0.2:5000"
 FLOW_B="local 10.77.0.2:5000 remote 10.77.0.1:4000"
+FLOW_A2="local 10.77.0.1:4002 remote 10.77.0.2:5002"
+FLOW_B2="local 10.77.0.2:5002 remote 10.77.0.1:4002"
 state_of() { "$@" 2>/dev/null | json_field state; }
 
 # one look: "secure" in zrtpd, then the kernel flow must be strict
@@ -100,6 +106,8 @@ watcher() {
 	while [ ! -e /tmp/A/stop ]; do
 		look ctlA $FLOW_A || v=$((v + 1))
 		look ctlB $FLOW_B || v=$((v + 1))
+		look ctlA $FLOW_A2 || v=$((v + 1))
+		look ctlB $FLOW_B2 || v=$((v + 1))
 		sleep 0.3	# each zrtpctl is a process: do not starve the guest
 	done
 	echo $v > /tmp/A/violations
@@ -128,6 +136,26 @@ poll 100 secure ctlA -j show $FLOW_A && poll 100 secure ctlB -j show $FLOW_B
 check "both secure once SRTP flowed, with every Conf2ACK lost" [ $? = 0 ]
 SA=$(ctlA -j show $FLOW_A); SB=$(ctlB -j show $FLOW_B)
 check "same SAS on both sides" [ -n "$(echo "$SA" | json_field sas)" -a "$(echo "$SA" | json_field sas)" = "$(echo "$SB" | json_field sas)" ]
+
+# The second call: bob's zrtpd dies while switching (keys in, no media yet).
+ZB=${PIDS##* }
+ctlB session add $FLOW_B2 role responder >/dev/null && ctlA session add $FLOW_A2 role initiator >/dev/null &&
+	poll 300 keyed ctlA -j show $FLOW_A2 && poll 300 keyed ctlB -j show $FLOW_B2
+check "second call: both have their keys (switching or secure)" [ $? = 0 ]
+kill -9 "$ZB"; wait "$ZB" 2>/dev/null
+start_zrtpd "$B" /tmp/B &&
+	poll 100 keyed ctlB -j show $FLOW_B2
+check "bob's zrtpd SIGKILLed while switching; the new one resumes the call as keyed" [ $? = 0 ]
+/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5002 --remote 10.77.0.1:4002 --count 300 --rate 100 --wait 5 --delay 500 >/tmp/B/app2.out 2>&1 &
+APP_B=$!
+inA rtpapp call --local 10.77.0.1:4002 --remote 10.77.0.2:5002 --count 300 --rate 100 --wait 5 --delay 500 >/tmp/A/app2.out 2>&1
+rc_a=$?
+wait $APP_B
+rc_b=$?
+sed 's/^/# alice /' /tmp/A/app2.out; sed 's/^/# bob   /' /tmp/B/app2.out
+check "second call: both apps got all 300 packets" [ $rc_a = 0 -a $rc_b = 0 ]
+poll 100 secure ctlA -j show $FLOW_A2 && poll 100 secure ctlB -j show $FLOW_B2
+check "second call: both secure once SRTP flowed (bob's zrtpd restarted)" [ $? = 0 ]
 touch /tmp/A/stop
 wait $WATCH
 check "never shown secure while the kernel took clear RTP ($(cat /tmp/A/violations) violations)" \
