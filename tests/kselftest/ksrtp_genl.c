@@ -122,6 +122,7 @@ TEST_F(genl, get_info)
 	EXPECT_NE(0, info.version);
 	EXPECT_TRUE(info.features & KSRTP_F_FLOWS);
 	EXPECT_TRUE(info.features & KSRTP_F_IPV6);
+	EXPECT_TRUE(info.has_flow_count);
 	EXPECT_EQ(0, info.flow_count);
 }
 

@@ -99,7 +99,7 @@ static int info_without_count(struct ksrtp_nl *nl, const char *who)
 	struct ksrtp_info info;
 	int ret = ksrtp_nl_get_info(nl, &info);
 
-	if (ret || info.api_version != KSRTP_API_VERSION || info.flow_count) {
+	if (ret || info.api_version != KSRTP_API_VERSION || info.has_flow_count) {
 		fprintf(stderr, "# %s: GET_INFO returned %d, api %u, %u flows\n",
 			who, ret, info.api_version, info.flow_count);
 		return 1;

@@ -175,6 +175,7 @@ static int info_cb(const struct nlmsghdr *nlh, void *arg)
 			break;
 		case KSRTP_A_FLOW_COUNT:
 			info->flow_count = mnl_attr_get_u32(a);
+			info->has_flow_count = true;
 			break;
 		}
 	}

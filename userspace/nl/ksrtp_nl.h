@@ -45,6 +45,7 @@ struct ksrtp_info {
 	uint32_t api_version;
 	uint64_t features;
 	uint32_t flow_count;
+	bool has_flow_count;	/* the kernel tells it to CAP_NET_ADMIN only */
 };
 
 /* Opens a socket and resolves the family; -ENOENT if ksrtp is not loaded. */

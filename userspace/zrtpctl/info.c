@@ -27,10 +27,13 @@ int cmd_info(int argc, char **argv, const struct ctl_opts *o)
 	}
 	if (o->json) {
 		printf("{\"family\":\"%s\",\"family_id\":%u,\"version\":\"%u.%u.%u\","
-		       "\"api_version\":%u,\"features\":%" PRIu64 ",\"flows\":%u}\n",
+		       "\"api_version\":%u,\"features\":%" PRIu64,
 		       KSRTP_GENL_NAME, nl.family_id, info.version >> 16,
 		       (info.version >> 8) & 0xff, info.version & 0xff,
-		       info.api_version, info.features, info.flow_count);
+		       info.api_version, info.features);
+		if (info.has_flow_count)
+			printf(",\"flows\":%u", info.flow_count);
+		printf("}\n");
 	} else {
 		printf("family:      %s (id %u)\n", KSRTP_GENL_NAME, nl.family_id);
 		printf("version:     %u.%u.%u\n", info.version >> 16,
@@ -39,7 +42,10 @@ int cmd_info(int argc, char **argv, const struct ctl_opts *o)
 		printf("features:   %s%s\n",
 		       info.features & KSRTP_F_FLOWS ? " flows" : "",
 		       info.features & KSRTP_F_IPV6 ? " ipv6" : "");
-		printf("flows:       %u\n", info.flow_count);
+		if (info.has_flow_count)
+			printf("flows:       %u\n", info.flow_count);
+		else
+			printf("flows:       (shown to CAP_NET_ADMIN only)\n");
 	}
 	ret = 0;
 out:
