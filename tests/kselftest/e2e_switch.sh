@@ -13,9 +13,11 @@
 # §4.6), so she switches; her SRTP then clears RX_TRIAL on bob's flow
 # (FLOW_SECURED, API 3, or read back by zrtpd from an older kernel).
 # A second call (ports 4002/5002) has bob's zrtpd SIGKILLed while it is
-# switching, before any media, and restarted: the kernel keeps both flows
-# keyed, alice takes bob's first SRTP for the Conf2ACK, and bob's new
-# zrtpd sees his flow turn strict when alice's SRTP arrives.
+# switching, as the media starts, and restarted: the kernel keeps both
+# flows keyed, alice takes bob's first SRTP for the Conf2ACK, and bob's new
+# zrtpd finds his flow turned strict by alice's SRTP.  (Killed long before
+# any media, alice would rightly give up when her Confirm2 retransmissions
+# run out: visibly not secure, keys removed.)
 # Throughout, a watcher reads each side's session state, then its kernel
 # flow: a session shown "secure" must have a SECURE flow without
 # rx-trial (the kernel refuses clear RTP).  Both end secure, same SAS, the
@@ -142,13 +144,17 @@ ZB=${PIDS##* }
 ctlB session add $FLOW_B2 role responder >/dev/null && ctlA session add $FLOW_A2 role initiator >/dev/null &&
 	poll 300 keyed ctlA -j show $FLOW_A2 && poll 300 keyed ctlB -j show $FLOW_B2
 check "second call: both have their keys (switching or secure)" [ $? = 0 ]
-kill -9 "$ZB"; wait "$ZB" 2>/dev/null
-start_zrtpd "$B" /tmp/B &&
-	poll 100 keyed ctlB -j show $FLOW_B2
-check "bob's zrtpd SIGKILLed while switching; the new one resumes the call as keyed" [ $? = 0 ]
+# Media starts (after --delay), then bob's zrtpd dies before its first
+# packet: alice must take bob's SRTP for the lost Conf2ACK on her own.
 /sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5002 --remote 10.77.0.1:4002 --count 300 --rate 100 --wait 5 --delay 500 >/tmp/B/app2.out 2>&1 &
 APP_B=$!
-inA rtpapp call --local 10.77.0.1:4002 --remote 10.77.0.2:5002 --count 300 --rate 100 --wait 5 --delay 500 >/tmp/A/app2.out 2>&1
+/sbin/ip netns exec "$A" rtpapp call --local 10.77.0.1:4002 --remote 10.77.0.2:5002 --count 300 --rate 100 --wait 5 --delay 500 >/tmp/A/app2.out 2>&1 &
+APP_A=$!
+kill -9 "$ZB"; wait "$ZB" 2>/dev/null
+start_zrtpd "$B" /tmp/B &&
+	poll 100 ctlB -j show $FLOW_B2 >/dev/null 2>&1
+check "bob's zrtpd SIGKILLed while switching; a new one runs and knows the call" [ $? = 0 ]
+wait $APP_A
 rc_a=$?
 wait $APP_B
 rc_b=$?
