@@ -22,8 +22,11 @@ CC ?= cc
 CLANG ?= clang
 USER_CFLAGS := -O2 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	-Wno-unused-parameter -fno-strict-aliasing \
-	-Iinclude/uapi -Iinclude -Iuserspace/include -isystem $(B)/kselftest
-USER_LDFLAGS :=
+	-Iinclude/uapi -Iinclude -Iuserspace/include -isystem $(B)/kselftest \
+	$(CPPFLAGS) $(CFLAGS)
+# CPPFLAGS/CFLAGS/LDFLAGS from the environment (dpkg-buildflags: hardening)
+# reach the product's programs; LDFLAGS is used by their link lines.
+USER_LDFLAGS := $(LDFLAGS)
 FUZZ_CFLAGS := -O1 -g -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -Iinclude/uapi -Iinclude -Iuserspace/include
 
@@ -35,7 +38,8 @@ VM_BINS :=
 BENCHES :=
 
 .PHONY: all module userspace deps check demo bench fuzz clean help \
-	checkpatch sparse vm-shell kselftest-header
+	checkpatch sparse vm-shell kselftest-header install install-userspace \
+	install-dkms-src deb
 
 all: module userspace
 
@@ -48,6 +52,8 @@ help:
 	@echo "make fuzz       long fuzzing runs (FUZZ_TIME=seconds per fuzzer, default 600)"
 	@echo "make checkpatch / sparse    kernel code hygiene"
 	@echo "make vm-shell   boot the VM with the module and an interactive shell"
+	@echo "make deb        Debian packages ksrtp-dkms and zrtpd into build/deb/ (+ lintian)"
+	@echo "make install    zrtpd, zrtpctl, man pages, unit, config; the module through DKMS"
 
 deps:
 	@tools/deps.sh
@@ -122,6 +128,46 @@ fuzz: fuzzers
 
 vm-shell: all tests
 	tools/vm/run.sh --shell
+
+# ---- installation -------------------------------------------------------------
+# `make install` is what the packages do, for machines without them:
+# userspace + unit + config (kept if present), the module's source for
+# DKMS (built now and on every kernel upgrade), the zrtpd system user.
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= /lib/systemd/system
+PKG_VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+DKMS_SRC = /usr/src/ksrtp-$(PKG_VERSION)
+
+install-userspace: $(B)/bin/zrtpd $(B)/bin/zrtpctl
+	install -D -m 0755 $(B)/bin/zrtpd $(DESTDIR)$(SBINDIR)/zrtpd
+	install -D -m 0755 $(B)/bin/zrtpctl $(DESTDIR)$(SBINDIR)/zrtpctl
+	install -D -m 0644 Documentation/man/zrtpd.8 $(DESTDIR)$(MANDIR)/man8/zrtpd.8
+	install -D -m 0644 Documentation/man/zrtpctl.8 $(DESTDIR)$(MANDIR)/man8/zrtpctl.8
+	install -D -m 0644 Documentation/man/zrtpd.conf.5 $(DESTDIR)$(MANDIR)/man5/zrtpd.conf.5
+	install -D -m 0644 tools/systemd/zrtpd.service $(DESTDIR)$(UNITDIR)/zrtpd.service
+	@if [ -n "$(DESTDIR)" ] || [ ! -e /etc/zrtpd.conf ]; then \
+		install -D -m 0644 tools/systemd/zrtpd.conf $(DESTDIR)/etc/zrtpd.conf; \
+	else echo "install: /etc/zrtpd.conf exists, kept (new one: tools/systemd/zrtpd.conf)"; fi
+
+install-dkms-src:
+	install -d $(DESTDIR)$(DKMS_SRC)
+	cp -r Kbuild kernel include $(DESTDIR)$(DKMS_SRC)/
+	sed 's/#MODULE_VERSION#/$(PKG_VERSION)/' debian/ksrtp-dkms.dkms >$(DESTDIR)$(DKMS_SRC)/dkms.conf
+
+install: install-userspace install-dkms-src
+	@test -z "$(DESTDIR)" || { echo "install: DESTDIR set, stopping before dkms/users" >&2; exit 0; }
+	getent group zrtpd >/dev/null || addgroup --system zrtpd
+	getent passwd zrtpd >/dev/null || adduser --system --ingroup zrtpd \
+		--home /var/lib/zrtpd --no-create-home --disabled-login zrtpd
+	dkms status -m ksrtp -v $(PKG_VERSION) | grep -q . || dkms add -m ksrtp -v $(PKG_VERSION)
+	dkms install -m ksrtp -v $(PKG_VERSION)
+	-systemctl daemon-reload
+
+# Debian packages with the distribution's tooling, then lintian on them.
+deb:
+	@tools/deb.sh
 
 clean:
 	rm -rf $(B)

@@ -19,12 +19,13 @@ $(ZRTPD_LIB): $(ZRTPD_OBJS)
 
 $(B)/bin/zrtpd: userspace/zrtpd/main.c $(ZRTPD_LIB) $(ZRTP_LIB) $(NL_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ZRTPD_CFLAGS) -o $@ $< $(ZRTPD_LDLIBS)
+	$(CC) $(ZRTPD_CFLAGS) $(shell pkg-config --cflags libsystemd) $(USER_LDFLAGS) -o $@ $< \
+		$(ZRTPD_LDLIBS) $(shell pkg-config --libs libsystemd)
 
 ZRTPCTL_SRCS := $(sort $(wildcard userspace/zrtpctl/*.c))
 $(B)/bin/zrtpctl: $(ZRTPCTL_SRCS) userspace/zrtpctl/zrtpctl.h $(NL_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(NL_CFLAGS) -Iuserspace/zrtpctl -o $@ $(ZRTPCTL_SRCS) $(NL_LIB) $(NL_LIBS)
+	$(CC) $(NL_CFLAGS) -Iuserspace/zrtpctl $(USER_LDFLAGS) -o $@ $(ZRTPCTL_SRCS) $(NL_LIB) $(NL_LIBS)
 
 $(B)/bin/rtpapp: tools/rtpapp/rtpapp.c
 	@mkdir -p $(@D)

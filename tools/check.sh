@@ -58,6 +58,9 @@ echo "== kernel code hygiene"
 suite checkpatch tools/checkpatch.sh --tap
 suite sparse tools/sparse.sh --tap
 
+echo "== packaging (make deb, lintian, DKMS, the unit, packaged call in the VM)"
+suite packaging tools/pkg-check.sh
+
 # VM runs: the runner frames each test itself; keep its sections as they are.
 vm_tests=$(mk VM_TESTS)
 vm_bins=$(mk VM_BINS)

@@ -15,6 +15,8 @@ pkgs="
 	clang libclang-rt-14-dev
 	valgrind
 	libsrtp2-dev libbzrtp-dev tshark
+	libsystemd-dev
+	debhelper dh-dkms dkms lintian adduser
 "
 # build-essential..sqlite: the product (zrtpd/zrtpctl link OpenSSL, libmnl, SQLite)
 # linux-*: ksrtp.ko is built against cloud headers and tested by booting that
@@ -25,6 +27,8 @@ pkgs="
 # clang + libclang-rt: libFuzzer harnesses
 # valgrind: callgrind instruction counts in `make bench`
 # libsrtp2-dev, libbzrtp-dev, tshark: test oracles only, never linked by the product
+# libsystemd-dev: zrtpd reports readiness/reload/stop with sd_notify(3)
+# debhelper..adduser: `make deb` (packages, lintian) and the DKMS build check
 
 missing=
 for p in $pkgs; do

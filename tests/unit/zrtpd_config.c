@@ -35,7 +35,7 @@ FIXTURE_TEARDOWN(conf)
 TEST_F(conf, defaults)
 {
 	ASSERT_STREQ("/var/lib/zrtpd/cache.db", self->c.cache_path);
-	ASSERT_STREQ("/run/zrtpd.sock", self->c.ctl_path);
+	ASSERT_STREQ("/run/zrtpd/zrtpd.sock", self->c.ctl_path);
 	ASSERT_EQ(0600, self->c.ctl_mode);
 	ASSERT_EQ(ZRTPD_POLICY_OPPORTUNISTIC, self->c.policy);
 	ASSERT_STREQ("netlink", self->c.kernel);

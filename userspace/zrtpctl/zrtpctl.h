@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#define ZRTPD_DEFAULT_SOCKET "/run/zrtpd.sock"
+#define ZRTPD_DEFAULT_SOCKET "/run/zrtpd/zrtpd.sock"
 
 struct ctl_opts {
 	bool json;

@@ -19,9 +19,9 @@ void zrtpd_config_defaults(struct zrtpd_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(c->cache_path, sizeof(c->cache_path), "/var/lib/zrtpd/cache.db");
-	snprintf(c->state_path, sizeof(c->state_path), "/run/zrtpd.state");
+	snprintf(c->state_path, sizeof(c->state_path), "/run/zrtpd/zrtpd.state");
 	snprintf(c->client_id, sizeof(c->client_id), "ksrtp zrtpd");
-	snprintf(c->ctl_path, sizeof(c->ctl_path), "/run/zrtpd.sock");
+	snprintf(c->ctl_path, sizeof(c->ctl_path), "/run/zrtpd/zrtpd.sock");
 	snprintf(c->kernel, sizeof(c->kernel), "netlink");
 	c->ctl_mode = 0600;
 	c->ctl_gid = (gid_t)-1;

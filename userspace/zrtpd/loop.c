@@ -5,6 +5,7 @@
  * round costs O(log n) per due timer however many sessions exist.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,9 @@ void zrtpd_log(const struct zrtpd *d, int level, const char *fmt, ...)
 	if (level > d->cfg.verbose)
 		return;
 	va_start(ap, fmt);
+	/* sd-daemon(3) prefixes: 0 warnings and errors, 1 notices, 2+ debug */
+	if (d->journal)
+		fputs(level <= 0 ? "<4>" : level == 1 ? "<5>" : "<7>", stderr);
 	fputs("zrtpd: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
@@ -143,6 +147,7 @@ int zrtpd_init(struct zrtpd *d, const struct zrtpd_config *cfg, struct zrtpd_ker
 	d->k = k;
 	d->ctl_fd = -1;
 	d->sig_fd = -1;
+	d->journal = getenv("JOURNAL_STREAM") != NULL;
 	d->now = zrtpd_now_ms();
 	d->nbuckets = 1 << 14;
 	d->by_id = calloc(d->nbuckets, sizeof(*d->by_id));
@@ -316,8 +321,12 @@ int zrtpd_run_once(struct zrtpd *d, int max_wait_ms)
 		case ZP_SIGNAL: {
 			struct signalfd_siginfo si;
 
-			if (read(d->sig_fd, &si, sizeof(si)) == sizeof(si))
+			if (read(d->sig_fd, &si, sizeof(si)) != sizeof(si))
+				break;
+			if (si.ssi_signo != SIGHUP)
 				d->stop = true;
+			else if (d->reload)
+				d->reload(d);
 			break;
 		}
 		default:
@@ -332,6 +341,59 @@ int zrtpd_run_once(struct zrtpd *d, int max_wait_ms)
 	return 0;
 }
 
+#define CHANGED(f) (memcmp(&d->cfg.f, &n->f, sizeof(n->f)) != 0)
+
+void zrtpd_reconfigure(struct zrtpd *d, const struct zrtpd_config *n)
+{
+	static const struct {
+		const char *name;
+		size_t off, len;
+	} fixed[] = {
+#define F(key, f) { key, offsetof(struct zrtpd_config, f), sizeof(((struct zrtpd_config *)0)->f) }
+		F("cache", cache_path), F("state-file", state_path), F("zid", have_zid),
+		F("zid", zid), F("watch", watches), F("watch", nwatches),
+		F("control-socket", ctl_path), F("control-mode", ctl_mode),
+		F("control-group", ctl_gid), F("kernel", kernel), F("test-drop", test_drop),
+#undef F
+	};
+	const char *last = NULL;
+	unsigned int i;
+
+	/* These need a restart (which keeps the calls: flows and keys stay in
+	 * the kernel and are resumed): say so, keep the running value. */
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		if (!memcmp((const char *)&d->cfg + fixed[i].off,
+			    (const char *)n + fixed[i].off, fixed[i].len) ||
+		    (last && !strcmp(last, fixed[i].name)))
+			continue;
+		last = fixed[i].name;
+		zrtpd_log(d, 0, "reload: '%s' changed; it takes effect at the next restart",
+			  fixed[i].name);
+	}
+	if (CHANGED(algs) || CHANGED(nalgs) || CHANGED(client_id) || CHANGED(policy) ||
+	    CHANGED(max_handshakes) || CHANGED(idle_timeout) || CHANGED(switch_timeout) ||
+	    CHANGED(handshake_timeout) || CHANGED(max_sessions) || CHANGED(max_per_source) ||
+	    CHANGED(max_dh_rate) || CHANGED(max_unverified) || CHANGED(verbose)) {
+		memcpy(d->cfg.algs, n->algs, sizeof(n->algs));
+		memcpy(d->cfg.nalgs, n->nalgs, sizeof(n->nalgs));
+		memcpy(d->cfg.client_id, n->client_id, sizeof(n->client_id));
+		d->cfg.policy = n->policy;
+		d->cfg.max_handshakes = n->max_handshakes;
+		d->cfg.idle_timeout = n->idle_timeout;
+		d->cfg.switch_timeout = n->switch_timeout;
+		d->cfg.handshake_timeout = n->handshake_timeout;
+		d->cfg.max_sessions = n->max_sessions;
+		d->cfg.max_per_source = n->max_per_source;
+		d->cfg.max_dh_rate = n->max_dh_rate;
+		d->cfg.max_unverified = n->max_unverified;
+		d->cfg.verbose = n->verbose;
+		zrtpd_log(d, 0, "reload: applied: algorithms and policy to new sessions (the %u in "
+			  "progress keep theirs), limits and timeouts from now on", d->nsessions);
+	} else {
+		zrtpd_log(d, 1, "reload: nothing to change");
+	}
+}
+
 int zrtpd_run(struct zrtpd *d)
 {
 	sigset_t set;
@@ -340,6 +402,7 @@ int zrtpd_run(struct zrtpd *d)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	d->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -2,7 +2,8 @@
 /*
  * zrtpd: the ZRTP daemon (zrtpd(8)).  Reads zrtpd.conf, applies the flags
  * over it, opens the kernel link and runs the loop in the foreground
- * (systemd or the test harness supervise it).
+ * (systemd or the test harness supervise it).  Under systemd (Type=notify)
+ * it reports readiness, reloads (SIGHUP) and stopping with sd_notify().
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <limits.h>
+#include <sys/stat.h>
+
+#include <systemd/sd-daemon.h>
 
 #include "zrtpd.h"
 #include "kernel_mock.h"
@@ -33,7 +38,7 @@ static void usage(FILE *f)
 		"Usage: zrtpd [options]\n"
 		"  -c, --config FILE          configuration file (default " DEFAULT_CONFIG " if present)\n"
 		"  -w, --watch udp:MIN-MAX    start ZRTP on every new flow on these local ports\n"
-		"  -s, --control-socket PATH  control socket (default /run/zrtpd.sock; 'none')\n"
+		"  -s, --control-socket PATH  control socket (default /run/zrtpd/zrtpd.sock; 'none')\n"
 		"      --cache PATH           retained-secret cache, SQLite ('none': no cache)\n"
 		"      --state-file PATH      session details kept across restarts ('none')\n"
 		"      --zid HEX24            this endpoint's ZID (default: the cache's)\n"
@@ -90,16 +95,23 @@ static int check(void)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* What the command line asked for besides settings. */
+struct zrtpd_args {
+	const char *config_path;
+	int verbose, want_check, want_dump;
+};
+
+/*
+ * The configuration: defaults, then the file, then the flags over it.  Run
+ * at start and again on SIGHUP, so a reload sees what a restart would.
+ * Returns 0, -1 to exit 0 (--version, --help), or the exit status.
+ */
+static int build_config(int argc, char **argv, struct zrtpd_config *cfg,
+			struct zrtpd_args *a)
 {
 	struct option longopts[NKEYS + 9];
-	const char *config_path = NULL;
-	struct zrtpd_mock *mock = NULL;
-	struct zrtpd_config cfg;
-	struct zrtpd_kernel *k;
-	static struct zrtpd d;
 	char err[512];
-	int c, i, ret, verbose = 0, want_check = 0, want_dump = 0;
+	int c, i;
 
 	for (i = 0; i < NKEYS; i++)
 		longopts[i] = (struct option){ key_flags[i], required_argument, NULL, KEY_BASE + i };
@@ -111,14 +123,16 @@ int main(int argc, char **argv)
 	longopts[i++] = (struct option){ "help", no_argument, NULL, 'h' };
 	longopts[i] = (struct option){ NULL, 0, NULL, 0 };
 
+	memset(a, 0, sizeof(*a));
 	/* first pass: the config file, so the flags can override it */
 	opterr = 0;
+	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:w:s:vVh", longopts, NULL)) != -1)
 		if (c == 'c')
-			config_path = optarg;
-	zrtpd_config_defaults(&cfg);
-	if (config_path || access(DEFAULT_CONFIG, R_OK) == 0) {
-		if (zrtpd_config_load(&cfg, config_path ? config_path : DEFAULT_CONFIG, err,
+			a->config_path = optarg;
+	zrtpd_config_defaults(cfg);
+	if (a->config_path || access(DEFAULT_CONFIG, R_OK) == 0) {
+		if (zrtpd_config_load(cfg, a->config_path ? a->config_path : DEFAULT_CONFIG, err,
 				      sizeof(err))) {
 			fprintf(stderr, "zrtpd: %s\n", err);
 			return 2;
@@ -139,20 +153,20 @@ int main(int argc, char **argv)
 			key = "control-socket";
 			break;
 		case 'v':
-			verbose++;
+			a->verbose++;
 			break;
 		case 'C':
-			want_check = 1;
+			a->want_check = 1;
 			break;
 		case 'D':
-			want_dump = 1;
+			a->want_dump = 1;
 			break;
 		case 'V':
 			puts("zrtpd " ZRTPD_VERSION);
-			return 0;
+			return -1;
 		case 'h':
 			usage(stdout);
-			return 0;
+			return -1;
 		default:
 			if (c >= KEY_BASE && c < KEY_BASE + NKEYS) {
 				key = key_flags[c - KEY_BASE];
@@ -161,7 +175,7 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
-		if (key && zrtpd_config_set(&cfg, key, optarg, err, sizeof(err))) {
+		if (key && zrtpd_config_set(cfg, key, optarg, err, sizeof(err))) {
 			fprintf(stderr, "zrtpd: --%s: %s\n", key, err);
 			return 2;
 		}
@@ -170,12 +184,66 @@ int main(int argc, char **argv)
 		fprintf(stderr, "zrtpd: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	cfg.verbose += verbose;
-	if (want_dump) {
+	cfg->verbose += a->verbose;
+	return 0;
+}
+
+static int saved_argc;
+static char **saved_argv;
+
+/* SIGHUP: the file and flags again; what can change live does. */
+static void reload(struct zrtpd *d)
+{
+	struct zrtpd_config cfg;
+	struct zrtpd_args a;
+
+	sd_notify(0, "RELOADING=1");
+	if (build_config(saved_argc, saved_argv, &cfg, &a))
+		zrtpd_log(d, 0, "reload: configuration refused, the running one stays");
+	else
+		zrtpd_reconfigure(d, &cfg);
+	sd_notify(0, "READY=1");
+}
+
+/*
+ * The default control socket and state file live in /run/zrtpd/, which
+ * systemd's RuntimeDirectory= makes; run by hand, make it (one level only).
+ */
+static void make_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	if (!path[0] || strlen(path) >= sizeof(dir))
+		return;
+	strcpy(dir, path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		fprintf(stderr, "zrtpd: cannot create %s: %s\n", dir, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	struct zrtpd_mock *mock = NULL;
+	struct zrtpd_config cfg;
+	struct zrtpd_kernel *k;
+	struct zrtpd_args a;
+	static struct zrtpd d;
+	int ret;
+
+	ret = build_config(argc, argv, &cfg, &a);
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	saved_argc = argc;
+	saved_argv = argv;
+	if (a.want_dump) {
 		zrtpd_config_write(stdout, &cfg);
 		return 0;
 	}
-	if (want_check)
+	if (a.want_check)
 		return check();
 
 	if (!strcmp(cfg.kernel, "mock")) {
@@ -192,6 +260,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "zrtpd: kernel link (%s): %s\n", cfg.kernel, strerror(-ret));
 		return 1;
 	}
+	make_parent(cfg.ctl_path);
+	make_parent(cfg.state_path);
 	ret = zrtpd_init(&d, &cfg, k);
 	if (ret) {
 		fprintf(stderr, "zrtpd: cannot start: %s\n", strerror(-ret));
@@ -199,9 +269,12 @@ int main(int argc, char **argv)
 		zrtpd_mock_free(mock);
 		return 1;
 	}
+	d.reload = reload;
 	zrtpd_log(&d, 1, "running: kernel link %s, control socket %s, %u sessions, %u watches",
 		  k->ops->name, cfg.ctl_path[0] ? cfg.ctl_path : "(none)", d.nsessions, d.nwatches);
+	sd_notifyf(0, "READY=1\nSTATUS=%u sessions, %u watches", d.nsessions, d.nwatches);
 	ret = zrtpd_run(&d);
+	sd_notify(0, "STOPPING=1");
 	zrtpd_fini(&d);
 	k->ops->close(k);
 	zrtpd_mock_free(mock);

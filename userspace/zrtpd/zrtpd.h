@@ -182,6 +182,9 @@ struct zrtpd {
 	uint64_t now;
 	uint64_t next_gc;
 	bool stop;
+	bool journal;		/* stderr goes to journald: <N> priority prefixes */
+	/* SIGHUP (main.c: re-reads the configuration); NULL: ignored */
+	void (*reload)(struct zrtpd *d);
 };
 
 /* loop.c */
@@ -191,6 +194,12 @@ void zrtpd_fini(struct zrtpd *d);	/* leaves the kernel's flows and keys */
 int zrtpd_run_once(struct zrtpd *d, int max_wait_ms);
 int zrtpd_run(struct zrtpd *d);
 void zrtpd_timer_update(struct zrtpd *d, struct zrtpd_session *s);
+/*
+ * A new configuration on a running daemon (SIGHUP): algorithm preferences,
+ * policy, limits, timeouts and log level apply to what happens next, calls
+ * in progress keep their keys; the rest needs a restart and is logged.
+ */
+void zrtpd_reconfigure(struct zrtpd *d, const struct zrtpd_config *n);
 void zrtpd_log(const struct zrtpd *d, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
