@@ -14,7 +14,7 @@ pkgs="
 	sparse
 	clang libclang-rt-14-dev
 	valgrind
-	libsrtp2-dev libbzrtp-dev tshark
+	libsrtp2-dev libbzrtp-dev tshark python3-prometheus-client
 	libsystemd-dev
 	debhelper dh-dkms dkms lintian adduser
 "
@@ -26,7 +26,8 @@ pkgs="
 # sparse: `make sparse` on the module
 # clang + libclang-rt: libFuzzer harnesses
 # valgrind: callgrind instruction counts in `make bench`
-# libsrtp2-dev, libbzrtp-dev, tshark: test oracles only, never linked by the product
+# libsrtp2-dev, libbzrtp-dev, tshark, python3-prometheus-client: test oracles
+#   only (SRTP, ZRTP, wire format, metrics text format), never linked by the product
 # libsystemd-dev: zrtpd reports readiness/reload/stop with sd_notify(3)
 # debhelper..adduser: `make deb` (packages, lintian) and the DKMS build check
 

@@ -12,6 +12,7 @@
  *    priority prefix so journald files it at the right level.
  */
 #include <signal.h>
+#include <stdarg.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -193,6 +194,77 @@ TEST_F(svc, notify_reload_and_stop)
 		ASSERT_NE(NULL, strstr(log, "sometimes")) TH_LOG("%s", log);
 		ASSERT_NE(NULL, strstr(log, "<5>zrtpd: stopping")) TH_LOG("%s", log);
 	}
+}
+
+/* Runs a shell command, its stdout+stderr into out; returns the exit status. */
+static int run(char *out, size_t cap, const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	FILE *f;
+	size_t n;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	n = fread(out, 1, cap - 1, f);
+	out[n] = '\0';
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/*
+ * zrtpctl metrics: zrtpd's part from the control socket, the kernel's over
+ * netlink (this host has no ksrtp: "ksrtp_up 0" and exit 1, never a silent
+ * half), the whole parsed by an independent Prometheus text parser.
+ */
+TEST_F(svc, metrics_prometheus_text)
+{
+	char msg[512], out[16384], args[256];
+	const char *py = "/usr/bin/python3 -c 'import sys\n"
+			 "from prometheus_client.parser import text_string_to_metric_families as p\n"
+			 "for f in p(sys.stdin.read()):\n"
+			 "  for s in f.samples: print(f.type, s.name, sorted(s.labels.items()), s.value)'";
+
+	ASSERT_TRUE(notified(&self->s, msg, sizeof(msg)));
+	snprintf(args, sizeof(args), "-s %s session add local 127.0.0.1:%u remote 127.0.0.1:%u",
+		 self->s.sock, test_port(40), test_port(41));
+	ASSERT_EQ(0, run(out, sizeof(out), "build/bin/zrtpctl %s 2>&1", args)) TH_LOG("%s", out);
+
+	ASSERT_EQ(1, run(out, sizeof(out), "build/bin/zrtpctl -s %s metrics 2>/dev/null",
+			 self->s.sock)) TH_LOG("%s", out);
+	ASSERT_NE(NULL, strstr(out, "\nksrtp_up 0\n")) TH_LOG("%s", out);
+	ASSERT_NE(NULL, strstr(out, "\nzrtpd_up 1\n")) TH_LOG("%s", out);
+	ASSERT_NE(NULL, strstr(out, "\nzrtpd_sessions{state=\"handshake\"} 1\n")) TH_LOG("%s", out);
+	ASSERT_NE(NULL, strstr(out, "\nzrtpd_sessions_started_total 1\n")) TH_LOG("%s", out);
+	{
+		char path[160], parsed[16384];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/metrics.txt", self->s.tmp);
+		f = fopen(path, "w");
+		fputs(out, f);
+		fclose(f);
+		ASSERT_EQ(0, run(parsed, sizeof(parsed), "%s <%s 2>&1", py, path))
+			TH_LOG("%s", parsed);
+		ASSERT_NE(NULL, strstr(parsed, "gauge zrtpd_sessions [('state', 'secure')] 0.0\n"))
+			TH_LOG("%s", parsed);
+		ASSERT_NE(NULL, strstr(parsed, "counter zrtpd_sessions_started_total [] 1.0\n"))
+			TH_LOG("%s", parsed);
+		ASSERT_NE(NULL, strstr(parsed, "gauge ksrtp_up [] 0.0\n")) TH_LOG("%s", parsed);
+	}
+
+	/* zrtpd gone: said in the output and the exit status */
+	kill(self->s.pid, SIGTERM);
+	waitpid(self->s.pid, NULL, 0);
+	self->s.pid = 0;
+	ASSERT_EQ(1, run(out, sizeof(out), "build/bin/zrtpctl -s %s metrics 2>/dev/null",
+			 self->s.sock));
+	ASSERT_NE(NULL, strstr(out, "\nzrtpd_up 0\n")) TH_LOG("%s", out);
 }
 
 TEST_HARNESS_MAIN

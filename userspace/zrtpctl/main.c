@@ -37,6 +37,8 @@ static const struct subcommand subcommands[] = {
 	  "start ZRTP automatically on new flows in a port range" },
 	{ "monitor", cmd_monitor, "monitor",
 	  "stream zrtpd's session events" },
+	{ "metrics", cmd_metrics, "metrics [--per-flow]",
+	  "kernel and zrtpd counters in Prometheus text format" },
 };
 
 static void usage(FILE *f)

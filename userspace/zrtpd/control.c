@@ -500,6 +500,77 @@ static int c_status(struct req *r)
 	return 0;
 }
 
+/*
+ * Prometheus text exposition (format 0.0.4) of the daemon's own numbers;
+ * zrtpctl metrics adds the kernel's and serves both (operations.md).
+ */
+static int c_metrics(struct req *r)
+{
+	static const char *const state_names[] = {
+		[ZS_HANDSHAKE] = "handshake", [ZS_SWITCHING] = "switching", [ZS_SECURE] = "secure",
+		[ZS_CLEAR] = "clear", [ZS_FAILED] = "failed",
+	};
+	const struct {
+		const char *name, *help;
+		uint64_t v;
+	} counters[] = {
+		{ "zrtpd_sessions_started_total", "ZRTP sessions started", r->d->stats.started },
+		{ "zrtpd_sessions_secured_total", "Sessions that became secure", r->d->stats.secure },
+		{ "zrtpd_sessions_failed_total", "Sessions that failed (error or timeout)",
+		  r->d->stats.failed },
+		{ "zrtpd_sessions_clear_total", "Sessions that ended clear (no ZRTP peer, GoClear)",
+		  r->d->stats.clear },
+		{ "zrtpd_sessions_keyed_total", "Handshakes that installed keys in the kernel",
+		  r->d->stats.keyed },
+		{ "zrtpd_sessions_refused_total", "Watch sessions refused by a bound",
+		  r->d->stats.refused },
+		{ "zrtpd_zrtp_received_packets_total", "ZRTP packets received", r->d->stats.zrtp_rx },
+		{ "zrtpd_zrtp_sent_packets_total", "ZRTP packets sent", r->d->stats.zrtp_tx },
+		{ "zrtpd_zrtp_ignored_packets_total",
+		  "ZRTP packets ignored: for no session, or not a valid Hello on a watched port",
+		  r->d->stats.zrtp_unknown + r->d->stats.not_hello },
+		{ "zrtpd_unverified_budget_drops_total",
+		  "Packets not sent to a peer that has not answered yet", r->d->stats.budget_drops },
+		{ "zrtpd_dh_admitted_total", "Watch sessions let into key agreement",
+		  r->d->stats.dh_admitted },
+		{ "zrtpd_dh_deferred_total", "Commits deferred by the key agreement rate limit",
+		  r->d->stats.dh_deferred },
+		{ "zrtpd_key_errors_total", "Kernel refusals of a key or flow change",
+		  r->d->stats.key_errors },
+	};
+	struct zrtpd *d = r->d;
+	unsigned int b, i, by_state[5] = { 0 }, monitors = 0;
+	struct zrtpd_client *c;
+
+	if (no_more(r, 1))
+		return -1;
+	for (c = d->clients; c; c = c->next)
+		monitors += c->monitor;
+	for (b = 0; b < d->nbuckets; b++) {
+		const struct zrtpd_session *s;
+
+		for (s = d->by_id[b]; s; s = s->next_id)
+			by_state[s->state]++;
+	}
+	sbuf_printf(r->b, "# HELP zrtpd_up Whether zrtpd answered.\n# TYPE zrtpd_up gauge\n"
+		    "zrtpd_up 1\n");
+	sbuf_printf(r->b, "# HELP zrtpd_info zrtpd's policy and kernel link.\n"
+		    "# TYPE zrtpd_info gauge\nzrtpd_info{policy=\"%s\",kernel=\"%s\"} 1\n",
+		    d->cfg.policy ? "require-secure" : "opportunistic", d->k->ops->name);
+	sbuf_printf(r->b, "# HELP zrtpd_sessions Sessions by state.\n# TYPE zrtpd_sessions gauge\n");
+	for (i = 0; i < 5; i++)
+		sbuf_printf(r->b, "zrtpd_sessions{state=\"%s\"} %u\n", state_names[i], by_state[i]);
+	sbuf_printf(r->b, "# HELP zrtpd_sessions_queued Sessions waiting for a handshake slot.\n"
+		    "# TYPE zrtpd_sessions_queued gauge\nzrtpd_sessions_queued %u\n", d->nqueued);
+	sbuf_printf(r->b, "# HELP zrtpd_monitors Clients following events.\n"
+		    "# TYPE zrtpd_monitors gauge\nzrtpd_monitors %u\n", monitors);
+	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
+		sbuf_printf(r->b, "# HELP %s %s.\n# TYPE %s counter\n%s %llu\n", counters[i].name,
+			    counters[i].help, counters[i].name, counters[i].name,
+			    (unsigned long long)counters[i].v);
+	return 0;
+}
+
 static int c_monitor(struct req *r)
 {
 	return no_more(r, 1);	/* the caller keeps the connection */
@@ -522,6 +593,7 @@ static const struct {
 	{ "watch-del", c_watch, CTL_ADMIN },
 	{ "watch-list", c_watch, CTL_READ },
 	{ "status", c_status, CTL_READ },
+	{ "metrics", c_metrics, CTL_READ },
 	{ "monitor", c_monitor, CTL_READ },
 };
 
