@@ -15,15 +15,16 @@
 #include "flow.h"
 #include "key.h"
 #include "netlink.h"
+#include "netlink-gen.h"
 #include "zrtp.h"
 #include "srtp/srtp.h"
 
 static struct genl_family ksrtp_genl_family;
 
-enum { KSRTP_MCGRP_EVENTS_ID = 0 };
-
 /* ZRTP messages are at most ~1 KiB (RFC 6189 §5); leave room for Hello. */
 enum { KSRTP_ZRTP_MIN = 12, KSRTP_ZRTP_MAX = 1500 };
+
+enum { KSRTP_REPLAY_WINDOW_MAX = 32768 };
 
 /*
  * A required attribute: report which one is missing both as the extack
@@ -36,67 +37,15 @@ enum { KSRTP_ZRTP_MIN = 12, KSRTP_ZRTP_MAX = 1500 };
 	__miss;								\
 })
 
-static const struct nla_policy ksrtp_addr_policy[KSRTP_A_ADDR_MAX + 1] = {
-	[KSRTP_A_ADDR_FAMILY]	= { .type = NLA_U16 },
-	[KSRTP_A_ADDR_IN]	= { .type = NLA_BE32 },
-	[KSRTP_A_ADDR_IN6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[KSRTP_A_ADDR_PORT]	= { .type = NLA_BE16 },
-};
-
-static const struct nla_policy ksrtp_flow_policy[KSRTP_A_FLOW_MAX + 1] = {
-	[KSRTP_A_FLOW_ID]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[KSRTP_A_FLOW_LOCAL]	= NLA_POLICY_NESTED(ksrtp_addr_policy),
-	[KSRTP_A_FLOW_REMOTE]	= NLA_POLICY_NESTED(ksrtp_addr_policy),
-	[KSRTP_A_FLOW_MODE]	= NLA_POLICY_MAX(NLA_U8, KSRTP_FLOW_MODE_MAX),
-	[KSRTP_A_FLOW_POLICY]	= NLA_POLICY_MASK(NLA_U32, KSRTP_POLICY_MASK),
-};
-
-/* Policy bounds wider than the s16 min/max of a plain NLA_POLICY_RANGE. */
-static struct netlink_range_validation ksrtp_window_range = {
-	.min = 128,
-	.max = 32768,
-};
-
-static struct netlink_range_validation ksrtp_ssrcs_range = {
-	.min = 1,
-	.max = 4096,
-};
-
-static const struct nla_policy ksrtp_key_policy[KSRTP_A_KEY_MAX + 1] = {
-	[KSRTP_A_KEY_FLOW_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
-	[KSRTP_A_KEY_DIR]		= NLA_POLICY_MAX(NLA_U8, KSRTP_KEY_DIR_RX),
-	[KSRTP_A_KEY_SLOT]		= NLA_POLICY_MAX(NLA_U8, KSRTP_SLOTS - 1),
-	[KSRTP_A_KEY_PROFILE]		= { .type = NLA_U16 },
-	/* The exact lengths depend on the profile; checked in key_new. */
-	[KSRTP_A_KEY_MASTER_KEY]	= { .type = NLA_BINARY, .len = 32 },
-	[KSRTP_A_KEY_MASTER_SALT]	= { .type = NLA_BINARY, .len = 14 },
-	[KSRTP_A_KEY_ROC]		= { .type = NLA_U32 },
-	[KSRTP_A_KEY_SEQ]		= { .type = NLA_U16 },
-	[KSRTP_A_KEY_REPLAY_WINDOW]	= NLA_POLICY_FULL_RANGE(NLA_U32, &ksrtp_window_range),
-	[KSRTP_A_KEY_MAX_SSRCS]		= NLA_POLICY_FULL_RANGE(NLA_U32, &ksrtp_ssrcs_range),
-	[KSRTP_A_KEY_ACTIVE]		= { .type = NLA_REJECT },
-	[KSRTP_A_KEY_PACKETS]		= { .type = NLA_REJECT },
-};
-
-static const struct nla_policy ksrtp_watch_policy[KSRTP_A_WATCH_MAX + 1] = {
-	[KSRTP_A_WATCH_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
-	[KSRTP_A_WATCH_PORT_MIN]	= NLA_POLICY_MIN(NLA_U16, 1),
-	[KSRTP_A_WATCH_PORT_MAX]	= NLA_POLICY_MIN(NLA_U16, 1),
-};
-
-/* Reply-only attributes are rejected in requests. */
-static const struct nla_policy ksrtp_policy[KSRTP_A_MAX + 1] = {
-	[KSRTP_A_VERSION]	= { .type = NLA_REJECT },
-	[KSRTP_A_API_VERSION]	= { .type = NLA_REJECT },
-	[KSRTP_A_FEATURES]	= { .type = NLA_REJECT },
-	[KSRTP_A_FLOW_COUNT]	= { .type = NLA_REJECT },
-	[KSRTP_A_FLOW]		= NLA_POLICY_NESTED(ksrtp_flow_policy),
-	[KSRTP_A_KEY]		= NLA_POLICY_NESTED(ksrtp_key_policy),
-	[KSRTP_A_STATS]		= { .type = NLA_REJECT },
-	[KSRTP_A_PACKET]	= { .type = NLA_BINARY, .len = KSRTP_ZRTP_MAX },
-	[KSRTP_A_WATCH]		= NLA_POLICY_NESTED(ksrtp_watch_policy),
-	[KSRTP_A_EVENT_KIND]	= { .type = NLA_REJECT },
-};
+/*
+ * The request policies, one per command, and the ops table are generated
+ * from Documentation/netlink/specs/ksrtp.yaml (netlink-gen.c, by the
+ * kernel's ynl-gen-c.py: tools/ynl/gen.sh).  GET_INFO and ZRTP_LISTEN take
+ * no attributes; ynl-gen's per-op mode cannot say so, so they are small ops
+ * under the family's policy, which admits nothing (strict validation
+ * refuses every attribute whose policy type is NLA_UNSPEC).
+ */
+static const struct nla_policy ksrtp_none_policy[KSRTP_A_MAX + 1] = {};
 
 /* Parse one address nest into the side of @key it describes. */
 static int ksrtp_parse_addr(struct nlattr *nest, bool local,
@@ -109,7 +58,7 @@ static int ksrtp_parse_addr(struct nlattr *nest, bool local,
 	u16 family;
 	int ret;
 
-	ret = nla_parse_nested(tb, KSRTP_A_ADDR_MAX, nest, ksrtp_addr_policy,
+	ret = nla_parse_nested(tb, KSRTP_A_ADDR_MAX, nest, ksrtp_addr_nl_policy,
 			       extack);
 	if (ret)
 		return ret;
@@ -346,7 +295,7 @@ static int ksrtp_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-static int ksrtp_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
+int ksrtp_nl_flow_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
 	struct nlattr *tb[KSRTP_A_FLOW_MAX + 1];
@@ -360,7 +309,7 @@ static int ksrtp_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 			  "flow (KSRTP_A_FLOW)"))
 		return -EINVAL;
 	ret = nla_parse_nested(tb, KSRTP_A_FLOW_MAX, info->attrs[KSRTP_A_FLOW],
-			       ksrtp_flow_policy, info->extack);
+			       ksrtp_flow_nl_policy, info->extack);
 	if (ret)
 		return ret;
 	if (tb[KSRTP_A_FLOW_ID]) {
@@ -406,7 +355,7 @@ static struct ksrtp_flow *ksrtp_find_flow(struct ksrtp_net *kn,
 	if (KSRTP_REQUIRE(info->extack, NULL, info->attrs, KSRTP_A_FLOW,
 			  "flow (KSRTP_A_FLOW)"))
 		return ERR_PTR(-EINVAL);
-	ret = nla_parse_nested(tb, KSRTP_A_FLOW_MAX, nest, ksrtp_flow_policy,
+	ret = nla_parse_nested(tb, KSRTP_A_FLOW_MAX, nest, ksrtp_flow_nl_policy,
 			       info->extack);
 	if (ret)
 		return ERR_PTR(ret);
@@ -431,7 +380,7 @@ static struct ksrtp_flow *ksrtp_find_flow(struct ksrtp_net *kn,
 	return flow ?: ERR_PTR(-ENOENT);
 }
 
-static int ksrtp_nl_flow_del(struct sk_buff *skb, struct genl_info *info)
+int ksrtp_nl_flow_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
 	struct ksrtp_flow *flow;
@@ -447,7 +396,7 @@ static int ksrtp_nl_flow_del(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int ksrtp_nl_flow_get(struct sk_buff *skb, struct genl_info *info)
+int ksrtp_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
 	struct ksrtp_flow *flow;
@@ -468,7 +417,7 @@ static int ksrtp_nl_flow_get(struct sk_buff *skb, struct genl_info *info)
  * generation counter marks the dump NLM_F_DUMP_INTR if the table changed
  * between two parts of it.
  */
-static int ksrtp_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int ksrtp_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ksrtp_net *kn = ksrtp_net(sock_net(skb->sk));
 	unsigned long id = cb->args[0];
@@ -496,7 +445,7 @@ static int ksrtp_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 
-static int ksrtp_nl_flow_set(struct sk_buff *skb, struct genl_info *info)
+int ksrtp_nl_flow_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
 	struct nlattr *tb[KSRTP_A_FLOW_MAX + 1];
@@ -511,7 +460,7 @@ static int ksrtp_nl_flow_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	/* Validated by ksrtp_find_flow() already. */
 	ret = nla_parse_nested(tb, KSRTP_A_FLOW_MAX, info->attrs[KSRTP_A_FLOW],
-			       ksrtp_flow_policy, info->extack);
+			       ksrtp_flow_nl_policy, info->extack);
 	if (ret)
 		goto out;
 	if (!tb[KSRTP_A_FLOW_MODE] && !tb[KSRTP_A_FLOW_POLICY]) {
@@ -544,10 +493,17 @@ static int ksrtp_parse_key(struct genl_info *info, bool full, bool need_slot,
 	if (KSRTP_REQUIRE(extack, NULL, info->attrs, KSRTP_A_KEY,
 			  "key (KSRTP_A_KEY)"))
 		return -EINVAL;
-	ret = nla_parse_nested(tb, KSRTP_A_KEY_MAX, nest, ksrtp_key_policy,
+	ret = nla_parse_nested(tb, KSRTP_A_KEY_MAX, nest, ksrtp_key_nl_policy,
 			       extack);
 	if (ret)
 		return ret;
+	/* The spec's key set is shared with replies; these never come in. */
+	if (tb[KSRTP_A_KEY_ACTIVE] || tb[KSRTP_A_KEY_PACKETS]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KSRTP_A_KEY_ACTIVE] ?:
+				    tb[KSRTP_A_KEY_PACKETS],
+				    "reply-only attribute in a request");
+		return -EINVAL;
+	}
 	if (KSRTP_REQUIRE(extack, nest, tb, KSRTP_A_KEY_FLOW_ID,
 			  "flow id (KSRTP_A_KEY_FLOW_ID)") ||
 	    KSRTP_REQUIRE(extack, nest, tb, KSRTP_A_KEY_DIR,
@@ -608,8 +564,15 @@ static int ksrtp_parse_key(struct genl_info *info, bool full, bool need_slot,
 		p->has_seq = true;
 		p->seq = nla_get_u16(tb[KSRTP_A_KEY_SEQ]);
 	}
-	if (tb[KSRTP_A_KEY_REPLAY_WINDOW])
+	if (tb[KSRTP_A_KEY_REPLAY_WINDOW]) {
 		p->replay_window = nla_get_u32(tb[KSRTP_A_KEY_REPLAY_WINDOW]);
+		/* the policy has the minimum (the spec says why not both) */
+		if (p->replay_window > KSRTP_REPLAY_WINDOW_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSRTP_A_KEY_REPLAY_WINDOW],
+					    "replay window above 32768 packets");
+			return -ERANGE;
+		}
+	}
 	if (tb[KSRTP_A_KEY_MAX_SSRCS])
 		p->max_ssrcs = nla_get_u32(tb[KSRTP_A_KEY_MAX_SSRCS]);
 	return 0;
@@ -656,7 +619,7 @@ static void ksrtp_key_create_msg(struct netlink_ext_ack *extack, int err)
  * the namespace's lock is taken; under it the flow is looked up again (it
  * may have been deleted meanwhile) and the key published.
  */
-static int ksrtp_nl_key_new(struct sk_buff *skb, struct genl_info *info)
+int ksrtp_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
 	struct nlattr *tb[KSRTP_A_KEY_MAX + 1];
@@ -697,7 +660,7 @@ out:
 	return ret;
 }
 
-static int ksrtp_nl_key_del(struct sk_buff *skb, struct genl_info *info)
+int ksrtp_nl_key_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
 	struct nlattr *tb[KSRTP_A_KEY_MAX + 1];
@@ -718,7 +681,7 @@ static int ksrtp_nl_key_del(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int ksrtp_nl_key_swap(struct sk_buff *skb, struct genl_info *info)
+int ksrtp_nl_key_swap_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
 	struct nlattr *tb[KSRTP_A_KEY_MAX + 1];
@@ -760,7 +723,7 @@ static int ksrtp_fill_stats(struct sk_buff *skb, u32 portid, u32 seq,
 	return 0;
 }
 
-static int ksrtp_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+int ksrtp_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
 	struct ksrtp_flow *flow;
@@ -785,7 +748,7 @@ static int ksrtp_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-static int ksrtp_nl_stats_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int ksrtp_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ksrtp_net *kn = ksrtp_net(sock_net(skb->sk));
 	unsigned long id = cb->args[0];
@@ -811,7 +774,7 @@ static int ksrtp_nl_zrtp_listen(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int ksrtp_nl_zrtp_xmit(struct sk_buff *skb, struct genl_info *info)
+int ksrtp_nl_zrtp_xmit_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct ksrtp_net *kn = ksrtp_net(net);
@@ -822,8 +785,12 @@ static int ksrtp_nl_zrtp_xmit(struct sk_buff *skb, struct genl_info *info)
 	if (KSRTP_REQUIRE(info->extack, NULL, info->attrs, KSRTP_A_PACKET,
 			  "packet (KSRTP_A_PACKET)"))
 		return -EINVAL;
-	if (nla_len(pkt) < KSRTP_ZRTP_MIN ||
-	    ksrtp_classify(nla_data(pkt), nla_len(pkt)) != KSRTP_PKT_ZRTP) {
+	if (nla_len(pkt) < KSRTP_ZRTP_MIN || nla_len(pkt) > KSRTP_ZRTP_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, pkt,
+				    "ZRTP packet length outside 12..1500 bytes");
+		return -EINVAL;
+	}
+	if (ksrtp_classify(nla_data(pkt), nla_len(pkt)) != KSRTP_PKT_ZRTP) {
 		NL_SET_ERR_MSG_ATTR(info->extack, pkt,
 				    "not a ZRTP packet (RFC 6189 section 5 header)");
 		return -EINVAL;
@@ -840,7 +807,7 @@ static int ksrtp_nl_zrtp_xmit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int ksrtp_nl_watch_new(struct sk_buff *skb, struct genl_info *info)
+int ksrtp_nl_watch_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
 	struct nlattr *tb[KSRTP_A_WATCH_MAX + 1];
@@ -855,7 +822,7 @@ static int ksrtp_nl_watch_new(struct sk_buff *skb, struct genl_info *info)
 	if (KSRTP_REQUIRE(info->extack, NULL, info->attrs, KSRTP_A_WATCH,
 			  "watch (KSRTP_A_WATCH)"))
 		return -EINVAL;
-	ret = nla_parse_nested(tb, KSRTP_A_WATCH_MAX, nest, ksrtp_watch_policy,
+	ret = nla_parse_nested(tb, KSRTP_A_WATCH_MAX, nest, ksrtp_watch_nl_policy,
 			       info->extack);
 	if (ret)
 		return ret;
@@ -925,7 +892,7 @@ err_unlock:
 	return ret;
 }
 
-static int ksrtp_nl_watch_del(struct sk_buff *skb, struct genl_info *info)
+int ksrtp_nl_watch_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
 	struct nlattr *tb[KSRTP_A_WATCH_MAX + 1];
@@ -938,7 +905,7 @@ static int ksrtp_nl_watch_del(struct sk_buff *skb, struct genl_info *info)
 	if (KSRTP_REQUIRE(info->extack, NULL, info->attrs, KSRTP_A_WATCH,
 			  "watch (KSRTP_A_WATCH)"))
 		return -EINVAL;
-	ret = nla_parse_nested(tb, KSRTP_A_WATCH_MAX, nest, ksrtp_watch_policy,
+	ret = nla_parse_nested(tb, KSRTP_A_WATCH_MAX, nest, ksrtp_watch_nl_policy,
 			       info->extack);
 	if (ret)
 		return ret;
@@ -1009,7 +976,7 @@ static struct sk_buff *ksrtp_event_new(struct net *net, u8 cmd, size_t size,
 {
 	struct sk_buff *msg;
 
-	if (!genl_has_listeners(&ksrtp_genl_family, net, KSRTP_MCGRP_EVENTS_ID))
+	if (!genl_has_listeners(&ksrtp_genl_family, net, KSRTP_NLGRP_EVENTS))
 		return NULL;
 	msg = genlmsg_new(size, GFP_ATOMIC);
 	if (!msg)
@@ -1026,7 +993,7 @@ static void ksrtp_event_send(struct net *net, struct sk_buff *msg, void *hdr)
 {
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&ksrtp_genl_family, net, msg, 0,
-				KSRTP_MCGRP_EVENTS_ID, GFP_ATOMIC);
+				KSRTP_NLGRP_EVENTS, GFP_ATOMIC);
 }
 
 void ksrtp_nl_event_flow_seen(struct net *net, const struct ksrtp_flow_key *fk,
@@ -1111,59 +1078,13 @@ void ksrtp_nl_event_flow_secured(struct net *net, const struct ksrtp_flow *flow)
  * (what a tool needs to say "ksrtp is there"), the flow count only to an
  * administrator.
  */
-static const struct genl_ops ksrtp_genl_ops[] = {
+static const struct genl_small_ops ksrtp_small_ops[] = {
 	{
 		.cmd = KSRTP_CMD_GET_INFO,
 		.doit = ksrtp_nl_get_info,
 	}, {
-		.cmd = KSRTP_CMD_FLOW_NEW,
-		.doit = ksrtp_nl_flow_new,
-		.flags = GENL_ADMIN_PERM,
-	}, {
-		.cmd = KSRTP_CMD_FLOW_DEL,
-		.doit = ksrtp_nl_flow_del,
-		.flags = GENL_ADMIN_PERM,
-	}, {
-		.cmd = KSRTP_CMD_FLOW_GET,
-		.doit = ksrtp_nl_flow_get,
-		.dumpit = ksrtp_nl_flow_dump,
-		.flags = GENL_ADMIN_PERM,
-	}, {
-		.cmd = KSRTP_CMD_FLOW_SET,
-		.doit = ksrtp_nl_flow_set,
-		.flags = GENL_ADMIN_PERM,
-	}, {
-		.cmd = KSRTP_CMD_KEY_NEW,
-		.doit = ksrtp_nl_key_new,
-		.flags = GENL_ADMIN_PERM,
-	}, {
-		.cmd = KSRTP_CMD_KEY_DEL,
-		.doit = ksrtp_nl_key_del,
-		.flags = GENL_ADMIN_PERM,
-	}, {
-		.cmd = KSRTP_CMD_KEY_SWAP,
-		.doit = ksrtp_nl_key_swap,
-		.flags = GENL_ADMIN_PERM,
-	}, {
-		.cmd = KSRTP_CMD_STATS_GET,
-		.doit = ksrtp_nl_stats_get,
-		.dumpit = ksrtp_nl_stats_dump,
-		.flags = GENL_ADMIN_PERM,
-	}, {
 		.cmd = KSRTP_CMD_ZRTP_LISTEN,
 		.doit = ksrtp_nl_zrtp_listen,
-		.flags = GENL_ADMIN_PERM,
-	}, {
-		.cmd = KSRTP_CMD_ZRTP_XMIT,
-		.doit = ksrtp_nl_zrtp_xmit,
-		.flags = GENL_ADMIN_PERM,
-	}, {
-		.cmd = KSRTP_CMD_WATCH_NEW,
-		.doit = ksrtp_nl_watch_new,
-		.flags = GENL_ADMIN_PERM,
-	}, {
-		.cmd = KSRTP_CMD_WATCH_DEL,
-		.doit = ksrtp_nl_watch_del,
 		.flags = GENL_ADMIN_PERM,
 	},
 };
@@ -1177,7 +1098,7 @@ static const struct genl_ops ksrtp_genl_ops[] = {
  * group stays silent unless the host's administrator puts flows there.
  */
 static const struct genl_multicast_group ksrtp_mcgrps[] = {
-	[KSRTP_MCGRP_EVENTS_ID] = {
+	[KSRTP_NLGRP_EVENTS] = {
 		.name = KSRTP_MCGRP_EVENTS,
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
 	},
@@ -1187,7 +1108,7 @@ static struct genl_family ksrtp_genl_family __ro_after_init = {
 	.name = KSRTP_GENL_NAME,
 	.version = KSRTP_GENL_VERSION,
 	.maxattr = KSRTP_A_MAX,
-	.policy = ksrtp_policy,
+	.policy = ksrtp_none_policy,
 	.netnsok = true,
 	/*
 	 * No genl_mutex around the commands: each takes its namespace's
@@ -1196,8 +1117,10 @@ static struct genl_family ksrtp_genl_family __ro_after_init = {
 	 */
 	.parallel_ops = true,
 	.module = THIS_MODULE,
-	.ops = ksrtp_genl_ops,
-	.n_ops = ARRAY_SIZE(ksrtp_genl_ops),
+	.ops = ksrtp_nl_ops,
+	.n_ops = ARRAY_SIZE(ksrtp_nl_ops),
+	.small_ops = ksrtp_small_ops,
+	.n_small_ops = ARRAY_SIZE(ksrtp_small_ops),
 	.mcgrps = ksrtp_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(ksrtp_mcgrps),
 };

@@ -57,6 +57,7 @@ done
 echo "== kernel code hygiene"
 suite checkpatch tools/checkpatch.sh --tap
 suite sparse tools/sparse.sh --tap
+suite netlink-spec tools/ynl/gen.sh --check
 
 echo "== packaging (make deb, lintian, DKMS, the unit, packaged call in the VM)"
 suite packaging tools/pkg-check.sh

@@ -17,6 +17,7 @@ pkgs="
 	libsrtp2-dev libbzrtp-dev tshark python3-prometheus-client
 	libsystemd-dev
 	debhelper dh-dkms dkms lintian adduser
+	python3-yaml python3-jsonschema
 "
 # build-essential..sqlite: the product (zrtpd/zrtpctl link OpenSSL, libmnl, SQLite)
 # linux-*: ksrtp.ko is built against cloud headers and tested by booting that
@@ -30,6 +31,7 @@ pkgs="
 #   only (SRTP, ZRTP, wire format, metrics text format), never linked by the product
 # libsystemd-dev: zrtpd reports readiness/reload/stop with sd_notify(3)
 # debhelper..adduser: `make deb` (packages, lintian) and the DKMS build check
+# python3-yaml, python3-jsonschema: the kernel's ynl-gen-c.py (tools/ynl/gen.sh)
 
 missing=
 for p in $pkgs; do

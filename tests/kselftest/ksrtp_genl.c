@@ -315,6 +315,77 @@ TEST_F(genl, flow_malformed_requests_refused)
 	EXPECT_EQ(0, flow_count(&self->nl));
 }
 
+/*
+ * Per-command policies (generated from Documentation/netlink/specs/ksrtp.yaml):
+ * a command refuses a top-level attribute that is not its own, instead of
+ * ignoring it as the family-wide policy did; ZRTP_XMIT's packet is bounded.
+ */
+TEST_F(genl, per_command_policies)
+{
+	struct ksrtp_flow_info f, got;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	static char big[1501];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	/* FLOW_NEW with a (valid) watch nest: not FLOW_NEW's attribute */
+	nlh = ksrtp_nl_msg(&self->nl, buf, KSRTP_CMD_FLOW_NEW, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_FLOW);
+	put_v4(nlh, KSRTP_A_FLOW_LOCAL, "10.0.0.1", 4000, true);
+	put_v4(nlh, KSRTP_A_FLOW_REMOTE, "10.0.0.2", 4000, true);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_WATCH);
+	mnl_attr_put_u16(nlh, KSRTP_A_WATCH_PORT_MIN, 4000);
+	mnl_attr_put_u16(nlh, KSRTP_A_WATCH_PORT_MAX, 4001);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-EINVAL, ksrtp_nl_send(&self->nl, nlh));
+	EXPECT_EQ(0, flow_count(&self->nl));
+
+	/* ZRTP_LISTEN (a small op under the admit-nothing family policy) */
+	nlh = ksrtp_nl_msg(&self->nl, buf, KSRTP_CMD_ZRTP_LISTEN, 0);
+	mnl_attr_put_u32(nlh, KSRTP_A_FLOW_COUNT, 1);
+	EXPECT_EQ(-EINVAL, ksrtp_nl_send(&self->nl, nlh));
+
+	make_flow(&f, "10.0.0.1:4000", "10.0.0.2:4000");
+	ASSERT_EQ(0, ksrtp_nl_flow_new(&self->nl, &f, &got));
+	/* KEY_DEL with a packet: not KEY_DEL's attribute */
+	nlh = ksrtp_nl_msg(&self->nl, buf, KSRTP_CMD_KEY_DEL, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_KEY);
+	mnl_attr_put_u32(nlh, KSRTP_A_KEY_FLOW_ID, got.id);
+	mnl_attr_put_u8(nlh, KSRTP_A_KEY_DIR, KSRTP_KEY_DIR_TX);
+	mnl_attr_put_u8(nlh, KSRTP_A_KEY_SLOT, 0);
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put(nlh, KSRTP_A_PACKET, 12, "012345678901");
+	EXPECT_EQ(-EINVAL, ksrtp_nl_send(&self->nl, nlh));
+
+	/* a ZRTP packet past 1500 bytes: the handler's bound, with a message */
+	memset(big, 0, sizeof(big));
+	big[0] = 0x10;
+	memcpy(big + 4, "ZRTP", 4);
+	nlh = ksrtp_nl_msg(&self->nl, buf, KSRTP_CMD_ZRTP_XMIT, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_FLOW);
+	mnl_attr_put_u32(nlh, KSRTP_A_FLOW_ID, got.id);
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put(nlh, KSRTP_A_PACKET, sizeof(big), big);
+	EXPECT_EQ(-EINVAL, ksrtp_nl_send(&self->nl, nlh));
+	EXPECT_STREQ("ZRTP packet length outside 12..1500 bytes", self->nl.err_msg);
+
+	/* a window past 32768: the handler's bound (the policy has the minimum) */
+	{
+		struct ksrtp_key_req k = {
+			.flow_id = got.id, .dir = KSRTP_KEY_DIR_RX,
+			.profile = KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80,
+			.key_len = 16, .salt_len = 14, .replay_window = 32769,
+		};
+
+		EXPECT_EQ(-ERANGE, ksrtp_nl_key_new(&self->nl, &k));
+		EXPECT_STREQ("replay window above 32768 packets", self->nl.err_msg);
+		k.replay_window = 127;
+		EXPECT_EQ(-ERANGE, ksrtp_nl_key_new(&self->nl, &k));
+	}
+	EXPECT_EQ(0, ksrtp_nl_flow_del(&self->nl, &got));
+}
+
 /* KEY_NEW: every malformed, missing or inconsistent attribute refused. */
 TEST_F(genl, key_new_rejections)
 {
