@@ -92,7 +92,7 @@ struct bz_side {
 	uint16_t peer_port;
 	uint32_t ssrc;
 	bool secrets, started, mismatch;
-	int drop_every, sent;
+	int drop_every, sent, commits;
 	int32_t verified;
 	int aux_mismatch;
 	uint8_t self_key[32], self_salt[14], peer_key[32], peer_salt[14];
@@ -145,6 +145,8 @@ static int bz_send(void *cd, const uint8_t *p, uint16_t len)
 {
 	struct bz_side *b = cd;
 
+	if (len > 24 && !memcmp(p + 16, "Commit  ", 8))
+		b->commits++;
 	if (b->drop_every && ++b->sent % b->drop_every == 0)
 		return 0;		/* "lost" on the wire */
 	pcap_write(b->port, b->peer_port, p, len);
@@ -270,6 +272,8 @@ static uint8_t bz_code(uint32_t c)
 	case ZRTP_X255: return ZRTP_KEYAGREEMENT_X255;
 	case ZRTP_X448: return ZRTP_KEYAGREEMENT_X448;
 	case ZRTP_EC25: return ZRTP_KEYAGREEMENT_EC25;
+	case ZRTP_EC38: return ZRTP_KEYAGREEMENT_EC38;
+	case ZRTP_EC52: return ZRTP_KEYAGREEMENT_EC52;
 	case ZRTP_B32: return ZRTP_SAS_B32;
 	case ZRTP_B256: return ZRTP_SAS_B256;
 	}
@@ -283,9 +287,16 @@ struct call {
 	struct zrtp_config cfg;
 };
 
+/* Key agreement lists (preference order) replacing prefs[3] on each side. */
+struct ka_lists {
+	const uint32_t *bz, *ours;
+	int nbz, nours;
+	enum zrtp_role role;		/* ours, when set (else from ours_initiates) */
+};
+
 /* Set up one call: bzrtp (optionally with a sqlite cache) and ours. */
-static int call_setup(struct call *c, const uint32_t prefs[5], bool ours_initiates,
-		      sqlite3 *bzdb, struct zrtp_cache *cache)
+static int call_setup_ka(struct call *c, const uint32_t prefs[5], bool ours_initiates,
+			 sqlite3 *bzdb, struct zrtp_cache *cache, const struct ka_lists *kl)
 {
 	static const uint8_t types[5] = { ZRTP_HASH_TYPE, ZRTP_CIPHERBLOCK_TYPE, ZRTP_AUTHTAG_TYPE,
 					  ZRTP_KEYAGREEMENT_TYPE, ZRTP_SAS_TYPE };
@@ -306,8 +317,13 @@ static int call_setup(struct call *c, const uint32_t prefs[5], bool ours_initiat
 	bzrtp_setCallbacks(c->bz, &bz_cbs);
 	for (int k = 0; k < 5; k++) {
 		uint8_t t[7] = { bz_code(prefs[k]) };
+		int n = 1;
 
-		bzrtp_setSupportedCryptoTypes(c->bz, types[k], t, 1);
+		if (k == 3 && kl && kl->nbz) {
+			for (n = 0; n < kl->nbz; n++)
+				t[n] = bz_code(kl->bz[n]);
+		}
+		bzrtp_setSupportedCryptoTypes(c->bz, types[k], t, n);
 	}
 	if (bzrtp_initBzrtpContext(c->bz, c->b.ssrc))
 		return -1;
@@ -325,6 +341,12 @@ static int call_setup(struct call *c, const uint32_t prefs[5], bool ours_initiat
 		c->cfg.algs[k][0] = prefs[k];
 		c->cfg.nalgs[k] = 1;
 	}
+	if (kl && kl->nours) {
+		memcpy(c->cfg.algs[3], kl->ours, kl->nours * sizeof(uint32_t));
+		c->cfg.nalgs[3] = kl->nours;
+	}
+	if (kl && kl->role)
+		c->cfg.role = kl->role;
 	c->o.drop_helloack = ours_initiates;
 	c->o.s = zrtp_session_new(&c->cfg);
 	if (!c->o.s)
@@ -332,6 +354,12 @@ static int call_setup(struct call *c, const uint32_t prefs[5], bool ours_initiat
 	if (bzrtp_startChannelEngine(c->bz, c->b.ssrc) || zrtp_start(c->o.s, now_ms()))
 		return -1;
 	return 0;
+}
+
+static int call_setup(struct call *c, const uint32_t prefs[5], bool ours_initiates,
+		      sqlite3 *bzdb, struct zrtp_cache *cache)
+{
+	return call_setup_ka(c, prefs, ours_initiates, bzdb, cache, NULL);
 }
 
 static void call_teardown(struct call *c)
@@ -463,6 +491,62 @@ TEST(commit_contention_with_bzrtp)
 	}
 	TH_LOG("we were initiator in %d of %d runs, yielded a Commit in %d", ours_init, runs,
 	       yielded);
+}
+
+/*
+ * Commit contention for every pair of key agreements each side may prefer
+ * (issue 12 item 3).  bzrtp lists {a, b}, we list {b, a} (a == b: that one
+ * alone); both start at once and both Commit.  RFC 6189 §4.1.2 makes both
+ * pick the faster of the two first choices -- bzrtp 5.1.64's ranking is
+ * DH2k, X255, EC25, X448, DH3k, EC38, EC52 -- so the two Commits name the
+ * same key agreement and §4.2 (larger hvi) decides who initiates.  bzrtp
+ * never yields to a Commit of another key agreement than its own: with a
+ * different ranking (ours used to put X448 after DH3k) the call stays
+ * clear whenever our hvi is the larger.  Our role auto and initiator both.
+ */
+static int bz_rank(uint32_t ka)
+{
+	return bz_code(ka);	/* bzrtp's codes are in its speed order */
+}
+
+TEST(contention_every_ka_pair)
+{
+	static const uint32_t kas[] = { ZRTP_DH2K, ZRTP_X255, ZRTP_X448, ZRTP_DH3K };
+	int n = 0, ours_init = 0, both_committed = 0;
+
+	for (unsigned i = 0; i < 4; i++)
+	for (unsigned j = 0; j < 4; j++)
+	for (int r = 0; r < 2; r++)
+	for (int rep = 0; rep < 2; rep++) {
+		uint32_t prefs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS32, kas[i], ZRTP_B32 };
+		uint32_t bz[2] = { kas[i], kas[j] }, ours[2] = { kas[j], kas[i] };
+		struct ka_lists kl = { bz, ours, i == j ? 1 : 2, i == j ? 1 : 2,
+				       r ? ZRTP_ROLE_INITIATOR : ZRTP_ROLE_AUTO };
+		uint32_t want = bz_rank(kas[i]) < bz_rank(kas[j]) ? kas[i] : kas[j];
+		struct call c;
+		char ka[5], pa[5], pb[5];
+
+		zrtp_put32((uint8_t *)ka, want);
+		zrtp_put32((uint8_t *)pa, kas[i]);
+		zrtp_put32((uint8_t *)pb, kas[j]);
+		ka[4] = pa[4] = pb[4] = 0;
+		ASSERT_EQ(0, call_setup_ka(&c, prefs, true, NULL, NULL, &kl));
+		c.o.drop_helloack = false;		/* both will Commit */
+		pump(c.bz, &c.b, &c.o, 8000);
+		if (c.o.n_secure != 1 || !c.b.started || strcmp(ka, c.o.secure.ka))
+			TH_LOG("bzrtp prefers %s, we prefer %s, role %s: expected %s", pa, pb,
+			       r ? "initiator" : "auto", ka);
+		expect_same(_metadata, &c, c.o.secure.initiator);
+		EXPECT_STREQ(ka, c.o.secure.ka);
+		n++;
+		ours_init += c.o.secure.initiator;
+		both_committed += c.o.commits_sent > 0 && c.b.commits > 0;
+		call_teardown(&c);
+	}
+	TH_LOG("%d calls: we initiated %d, both sides sent Commit in %d", n, ours_init,
+	       both_committed);
+	EXPECT_LT(0, ours_init);
+	EXPECT_GT(n, ours_init);
 }
 
 /* Packet loss both ways (every 3rd datagram of each side dropped): the
