@@ -292,6 +292,7 @@ struct ka_lists {
 	const uint32_t *bz, *ours;
 	int nbz, nours;
 	enum zrtp_role role;		/* ours, when set (else from ours_initiates) */
+	bool our_defaults;		/* ours: the engine's default lists */
 };
 
 /* Set up one call: bzrtp (optionally with a sqlite cache) and ours. */
@@ -347,6 +348,8 @@ static int call_setup_ka(struct call *c, const uint32_t prefs[5], bool ours_init
 	}
 	if (kl && kl->role)
 		c->cfg.role = kl->role;
+	if (kl && kl->our_defaults)
+		memset(c->cfg.nalgs, 0, sizeof(c->cfg.nalgs));
 	c->o.drop_helloack = ours_initiates;
 	c->o.s = zrtp_session_new(&c->cfg);
 	if (!c->o.s)
@@ -521,7 +524,7 @@ TEST(contention_every_ka_pair)
 		uint32_t prefs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS32, kas[i], ZRTP_B32 };
 		uint32_t bz[2] = { kas[i], kas[j] }, ours[2] = { kas[j], kas[i] };
 		struct ka_lists kl = { bz, ours, i == j ? 1 : 2, i == j ? 1 : 2,
-				       r ? ZRTP_ROLE_INITIATOR : ZRTP_ROLE_AUTO };
+				       r ? ZRTP_ROLE_INITIATOR : ZRTP_ROLE_AUTO, false };
 		uint32_t want = bz_rank(kas[i]) < bz_rank(kas[j]) ? kas[i] : kas[j];
 		struct call c;
 		char ka[5], pa[5], pb[5];
@@ -547,6 +550,28 @@ TEST(contention_every_ka_pair)
 	       both_committed);
 	EXPECT_LT(0, ours_init);
 	EXPECT_GT(n, ours_init);
+}
+
+/*
+ * The case of issue 12 as it happened: a peer offering X448 and DH3k (not
+ * X255), our default lists, both sides Commit.  Both must pick X448.
+ */
+TEST(x448_peer_against_our_defaults)
+{
+	static const uint32_t bz[] = { ZRTP_X448, ZRTP_DH3K };
+	uint32_t prefs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS32, ZRTP_X448, ZRTP_B32 };
+
+	for (int i = 0; i < 8; i++) {
+		struct ka_lists kl = { bz, NULL, 2, 0, ZRTP_ROLE_AUTO, true };
+		struct call c;
+
+		ASSERT_EQ(0, call_setup_ka(&c, prefs, true, NULL, NULL, &kl));
+		c.o.drop_helloack = false;		/* both will Commit */
+		pump(c.bz, &c.b, &c.o, 8000);
+		expect_same(_metadata, &c, c.o.secure.initiator);
+		EXPECT_STREQ("X448", c.o.secure.ka);
+		call_teardown(&c);
+	}
 }
 
 /* Packet loss both ways (every 3rd datagram of each side dropped): the
