@@ -1385,12 +1385,12 @@ static void on_commit(struct zrtp_session *s, uint64_t now, const uint8_t *msg, 
 	if (!chain_ok(s, now, 2, c->h2))
 		return;
 	if (s->state == ST_DISCOVERY && s->cfg.role == ZRTP_ROLE_INITIATOR && !s->cfg.passive &&
-	    ka != ZRTP_MULT) {
+	    ka != ZRTP_MULT && !master_of(s)) {
 		/* Role initiator: the peer's Commit came before ours could
 		 * leave (it also acknowledges our Hello, §4.1).  Send ours now
 		 * and let §4.2 decide, as if they had crossed: we yield only
-		 * to a Commit that wins.  (Not against Multistream: that
-		 * contention is an error, §4.2, and Mult follows a DH call.) */
+		 * to a Commit that wins.  Not when either Commit would be
+		 * Multistream: Mult against non-Mult is an error (§4.2). */
 		s->got_helloack = true;
 		if (s->tkind == TIMER_T1)
 			timer_stop(s);
