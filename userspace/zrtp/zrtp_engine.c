@@ -520,7 +520,9 @@ static const char *error_reason(uint32_t code)
 {
 	switch (code) {
 	case ZRTP_ERR_MALFORMED: return "malformed packet";
-	case ZRTP_ERR_SOFTWARE: return "software error (e.g. Multistream Commit against a non-Multistream one, RFC 6189 4.2)";
+	case ZRTP_ERR_SOFTWARE:
+		return "software error (internal, or a Multistream Commit crossing "
+		       "a non-Multistream one, RFC 6189 4.2)";
 	case ZRTP_ERR_VERSION: return "only Hellos of an unsupported protocol version came";
 	case ZRTP_ERR_HELLO_MISMATCH: return "the peer's Hello failed its MAC";
 	case ZRTP_ERR_HASH_UNSUPP: return "the peer's Commit names a hash we do not have";
