@@ -84,6 +84,21 @@ static void pcap_write(uint16_t sport, uint16_t dport, const uint8_t *data, size
 	fwrite(pkt, tot, 1, pcap);
 }
 
+/* ---- a log of the moments that matter for the switch to SRTP ---------- */
+
+enum moment {
+	M_NONE, M_BZ_RX_KEY, M_BZ_TX_KEY, M_BZ_SENDS_CONFIRM2, M_BZ_SENDS_CONF2ACK,
+	M_OURS_SECURE_TX, M_OURS_SECURE_RX_ONLY, M_OURS_SENDS_CONFIRM2, M_OURS_SENDS_CONF2ACK,
+	M_OURS_CONFIRMED, M_COUNT,
+};
+static int moment_seq, moment_at[M_COUNT];
+
+static void moment(enum moment m)
+{
+	if (!moment_at[m])
+		moment_at[m] = ++moment_seq;
+}
+
 /* ---- the two endpoints ------------------------------------------------- */
 
 struct bz_side {
@@ -147,6 +162,10 @@ static int bz_send(void *cd, const uint8_t *p, uint16_t len)
 
 	if (len > 24 && !memcmp(p + 16, "Commit  ", 8))
 		b->commits++;
+	if (len > 24 && !memcmp(p + 16, "Confirm2", 8))
+		moment(M_BZ_SENDS_CONFIRM2);
+	if (len > 24 && !memcmp(p + 16, "Conf2ACK", 8))
+		moment(M_BZ_SENDS_CONF2ACK);
 	if (b->drop_every && ++b->sent % b->drop_every == 0)
 		return 0;		/* "lost" on the wire */
 	pcap_write(b->port, b->peer_port, p, len);
@@ -157,6 +176,10 @@ static int bz_secrets(void *cd, const bzrtpSrtpSecrets_t *s, uint8_t part)
 {
 	struct bz_side *b = cd;
 
+	if (part & ZRTP_SRTP_SECRETS_FOR_RECEIVER)
+		moment(M_BZ_RX_KEY);
+	if (part & ZRTP_SRTP_SECRETS_FOR_SENDER)
+		moment(M_BZ_TX_KEY);
 	if (part & ZRTP_SRTP_SECRETS_FOR_SENDER) {
 		memcpy(b->self_key, s->selfSrtpKey, s->selfSrtpKeyLength);
 		memcpy(b->self_salt, s->selfSrtpSalt, s->selfSrtpSaltLength);
@@ -208,12 +231,19 @@ static void our_drain(struct our_side *o, uint16_t peer_port)
 				continue;
 			if (out.len > 24 && !memcmp(out.pkt + 16, "Commit  ", 8))
 				o->commits_sent++;
+			if (out.len > 24 && !memcmp(out.pkt + 16, "Confirm2", 8))
+				moment(M_OURS_SENDS_CONFIRM2);
+			if (out.len > 24 && !memcmp(out.pkt + 16, "Conf2ACK", 8))
+				moment(M_OURS_SENDS_CONF2ACK);
 			if (o->drop_every && ++o->sent % o->drop_every == 0)
 				continue;	/* "lost" on the wire */
 			pcap_write(o->port, peer_port, out.pkt, out.len);
 			if (send(o->fd, out.pkt, out.len, 0) < 0)
 				continue;
+		} else if (out.ev.type == ZRTP_EV_CONFIRMED) {
+			moment(M_OURS_CONFIRMED);
 		} else if (out.ev.type == ZRTP_EV_SECURE) {
+			moment(out.ev.tx_ready ? M_OURS_SECURE_TX : M_OURS_SECURE_RX_ONLY);
 			o->secure = out.ev;
 			o->n_secure++;
 		} else if (out.ev.type == ZRTP_EV_ERROR) {
@@ -570,6 +600,52 @@ TEST(x448_peer_against_our_defaults)
 		pump(c.bz, &c.b, &c.o, 8000);
 		expect_same(_metadata, &c, c.o.secure.initiator);
 		EXPECT_STREQ("X448", c.o.secure.ka);
+		call_teardown(&c);
+	}
+}
+
+/*
+ * When each side may send SRTP (issue 12 item 4; RFC 6189 §4.6: the
+ * responder after Confirm2, the initiator after Conf2ACK or the
+ * responder's first SRTP), measured on bzrtp's callbacks: bzrtp installs
+ * its receive key on Confirm1 as initiator and on Confirm2 as responder,
+ * its send key on Conf2ACK as initiator and right after sending Conf2ACK
+ * as responder.  Our engine hands zrtpd the keys at the same moments:
+ *  - ours responder: SECURE with tx_ready on the Confirm2, before our
+ *    Conf2ACK leaves (bzrtp had its receive key since Confirm1);
+ *  - ours initiator: SECURE (receive key) on Confirm1, before Confirm2
+ *    leaves (bzrtp sends SRTP after Conf2ACK), CONFIRMED (send) on
+ *    Conf2ACK.  bzrtp, responder, expects our SRTP from its Confirm2 on:
+ *    the only window where our clear RTP meets its receive key is the
+ *    Conf2ACK's trip back, one network transit plus processing.
+ */
+TEST(srtp_switch_moments)
+{
+	uint32_t prefs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS80, ZRTP_X255, ZRTP_B32 };
+
+	for (int ours_init = 0; ours_init < 2; ours_init++) {
+		struct call c;
+		int *at = moment_at;
+
+		moment_seq = 0;
+		memset(moment_at, 0, sizeof(moment_at));
+		ASSERT_EQ(0, call_setup(&c, prefs, ours_init, NULL, NULL));
+		pump(c.bz, &c.b, &c.o, 5000);
+		expect_same(_metadata, &c, ours_init);
+		if (ours_init) {
+			EXPECT_LT(at[M_OURS_SECURE_RX_ONLY], at[M_OURS_SENDS_CONFIRM2]);
+			EXPECT_LT(at[M_OURS_SENDS_CONFIRM2], at[M_BZ_RX_KEY]);
+			EXPECT_LT(at[M_BZ_RX_KEY], at[M_BZ_SENDS_CONF2ACK]);
+			EXPECT_LT(at[M_BZ_SENDS_CONF2ACK], at[M_OURS_CONFIRMED]);
+			EXPECT_LT(at[M_BZ_SENDS_CONF2ACK], at[M_BZ_TX_KEY]);
+			EXPECT_EQ(0, at[M_OURS_SECURE_TX]);
+		} else {
+			EXPECT_LT(at[M_BZ_RX_KEY], at[M_BZ_SENDS_CONFIRM2]);
+			EXPECT_LT(at[M_BZ_SENDS_CONFIRM2], at[M_OURS_SECURE_TX]);
+			EXPECT_LT(at[M_OURS_SECURE_TX], at[M_OURS_SENDS_CONF2ACK]);
+			EXPECT_LT(at[M_OURS_SENDS_CONF2ACK], at[M_BZ_TX_KEY]);
+			EXPECT_EQ(0, at[M_OURS_CONFIRMED]);
+		}
 		call_teardown(&c);
 	}
 }

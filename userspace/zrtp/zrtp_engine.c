@@ -1631,16 +1631,20 @@ static void on_confirm(struct zrtp_session *s, uint64_t now, enum zrtp_msg_type 
 			fail(s, now, ZRTP_ERR_SOFTWARE);
 			return;
 		}
+		/* §4.6: the SECURE event (our receive key) is queued before
+		 * the Confirm2 that lets the responder send SRTP, and for the
+		 * responder before its Conf2ACK: a caller that acts on outputs
+		 * in order has the keys in before the peer may use them. */
 		cache_commit(s);
 		s->state = ST_CONFIRM2_SENT;
+		emit_secure(s);
 		send_msg(s, &s->confirm);
 		timer_start(s, TIMER_T2, &s->confirm, now);
-		emit_secure(s);
 	} else {
 		cache_commit(s);
 		s->state = ST_SECURE;
-		send_simple(s, ZRTP_MSG_CONF2ACK);
 		emit_secure(s);
+		send_simple(s, ZRTP_MSG_CONF2ACK);
 	}
 }
 
