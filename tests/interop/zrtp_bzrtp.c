@@ -84,6 +84,21 @@ static void pcap_write(uint16_t sport, uint16_t dport, const uint8_t *data, size
 	fwrite(pkt, tot, 1, pcap);
 }
 
+/* ---- a log of the moments that matter for the switch to SRTP ---------- */
+
+enum moment {
+	M_NONE, M_BZ_RX_KEY, M_BZ_TX_KEY, M_BZ_SENDS_CONFIRM2, M_BZ_SENDS_CONF2ACK,
+	M_OURS_SECURE_TX, M_OURS_SECURE_RX_ONLY, M_OURS_SENDS_CONFIRM2, M_OURS_SENDS_CONF2ACK,
+	M_OURS_CONFIRMED, M_COUNT,
+};
+static int moment_seq, moment_at[M_COUNT];
+
+static void moment(enum moment m)
+{
+	if (!moment_at[m])
+		moment_at[m] = ++moment_seq;
+}
+
 /* ---- the two endpoints ------------------------------------------------- */
 
 struct bz_side {
@@ -92,7 +107,7 @@ struct bz_side {
 	uint16_t peer_port;
 	uint32_t ssrc;
 	bool secrets, started, mismatch;
-	int drop_every, sent;
+	int drop_every, sent, commits;
 	int32_t verified;
 	int aux_mismatch;
 	uint8_t self_key[32], self_salt[14], peer_key[32], peer_salt[14];
@@ -145,6 +160,12 @@ static int bz_send(void *cd, const uint8_t *p, uint16_t len)
 {
 	struct bz_side *b = cd;
 
+	if (len > 24 && !memcmp(p + 16, "Commit  ", 8))
+		b->commits++;
+	if (len > 24 && !memcmp(p + 16, "Confirm2", 8))
+		moment(M_BZ_SENDS_CONFIRM2);
+	if (len > 24 && !memcmp(p + 16, "Conf2ACK", 8))
+		moment(M_BZ_SENDS_CONF2ACK);
 	if (b->drop_every && ++b->sent % b->drop_every == 0)
 		return 0;		/* "lost" on the wire */
 	pcap_write(b->port, b->peer_port, p, len);
@@ -155,6 +176,10 @@ static int bz_secrets(void *cd, const bzrtpSrtpSecrets_t *s, uint8_t part)
 {
 	struct bz_side *b = cd;
 
+	if (part & ZRTP_SRTP_SECRETS_FOR_RECEIVER)
+		moment(M_BZ_RX_KEY);
+	if (part & ZRTP_SRTP_SECRETS_FOR_SENDER)
+		moment(M_BZ_TX_KEY);
 	if (part & ZRTP_SRTP_SECRETS_FOR_SENDER) {
 		memcpy(b->self_key, s->selfSrtpKey, s->selfSrtpKeyLength);
 		memcpy(b->self_salt, s->selfSrtpSalt, s->selfSrtpSaltLength);
@@ -206,12 +231,19 @@ static void our_drain(struct our_side *o, uint16_t peer_port)
 				continue;
 			if (out.len > 24 && !memcmp(out.pkt + 16, "Commit  ", 8))
 				o->commits_sent++;
+			if (out.len > 24 && !memcmp(out.pkt + 16, "Confirm2", 8))
+				moment(M_OURS_SENDS_CONFIRM2);
+			if (out.len > 24 && !memcmp(out.pkt + 16, "Conf2ACK", 8))
+				moment(M_OURS_SENDS_CONF2ACK);
 			if (o->drop_every && ++o->sent % o->drop_every == 0)
 				continue;	/* "lost" on the wire */
 			pcap_write(o->port, peer_port, out.pkt, out.len);
 			if (send(o->fd, out.pkt, out.len, 0) < 0)
 				continue;
+		} else if (out.ev.type == ZRTP_EV_CONFIRMED) {
+			moment(M_OURS_CONFIRMED);
 		} else if (out.ev.type == ZRTP_EV_SECURE) {
+			moment(out.ev.tx_ready ? M_OURS_SECURE_TX : M_OURS_SECURE_RX_ONLY);
 			o->secure = out.ev;
 			o->n_secure++;
 		} else if (out.ev.type == ZRTP_EV_ERROR) {
@@ -270,6 +302,8 @@ static uint8_t bz_code(uint32_t c)
 	case ZRTP_X255: return ZRTP_KEYAGREEMENT_X255;
 	case ZRTP_X448: return ZRTP_KEYAGREEMENT_X448;
 	case ZRTP_EC25: return ZRTP_KEYAGREEMENT_EC25;
+	case ZRTP_EC38: return ZRTP_KEYAGREEMENT_EC38;
+	case ZRTP_EC52: return ZRTP_KEYAGREEMENT_EC52;
 	case ZRTP_B32: return ZRTP_SAS_B32;
 	case ZRTP_B256: return ZRTP_SAS_B256;
 	}
@@ -283,9 +317,17 @@ struct call {
 	struct zrtp_config cfg;
 };
 
+/* Key agreement lists (preference order) replacing prefs[3] on each side. */
+struct ka_lists {
+	const uint32_t *bz, *ours;
+	int nbz, nours;
+	enum zrtp_role role;		/* ours, when set (else from ours_initiates) */
+	bool our_defaults;		/* ours: the engine's default lists */
+};
+
 /* Set up one call: bzrtp (optionally with a sqlite cache) and ours. */
-static int call_setup(struct call *c, const uint32_t prefs[5], bool ours_initiates,
-		      sqlite3 *bzdb, struct zrtp_cache *cache)
+static int call_setup_ka(struct call *c, const uint32_t prefs[5], bool ours_initiates,
+			 sqlite3 *bzdb, struct zrtp_cache *cache, const struct ka_lists *kl)
 {
 	static const uint8_t types[5] = { ZRTP_HASH_TYPE, ZRTP_CIPHERBLOCK_TYPE, ZRTP_AUTHTAG_TYPE,
 					  ZRTP_KEYAGREEMENT_TYPE, ZRTP_SAS_TYPE };
@@ -306,8 +348,13 @@ static int call_setup(struct call *c, const uint32_t prefs[5], bool ours_initiat
 	bzrtp_setCallbacks(c->bz, &bz_cbs);
 	for (int k = 0; k < 5; k++) {
 		uint8_t t[7] = { bz_code(prefs[k]) };
+		int n = 1;
 
-		bzrtp_setSupportedCryptoTypes(c->bz, types[k], t, 1);
+		if (k == 3 && kl && kl->nbz) {
+			for (n = 0; n < kl->nbz; n++)
+				t[n] = bz_code(kl->bz[n]);
+		}
+		bzrtp_setSupportedCryptoTypes(c->bz, types[k], t, n);
 	}
 	if (bzrtp_initBzrtpContext(c->bz, c->b.ssrc))
 		return -1;
@@ -325,6 +372,14 @@ static int call_setup(struct call *c, const uint32_t prefs[5], bool ours_initiat
 		c->cfg.algs[k][0] = prefs[k];
 		c->cfg.nalgs[k] = 1;
 	}
+	if (kl && kl->nours) {
+		memcpy(c->cfg.algs[3], kl->ours, kl->nours * sizeof(uint32_t));
+		c->cfg.nalgs[3] = kl->nours;
+	}
+	if (kl && kl->role)
+		c->cfg.role = kl->role;
+	if (kl && kl->our_defaults)
+		memset(c->cfg.nalgs, 0, sizeof(c->cfg.nalgs));
 	c->o.drop_helloack = ours_initiates;
 	c->o.s = zrtp_session_new(&c->cfg);
 	if (!c->o.s)
@@ -332,6 +387,12 @@ static int call_setup(struct call *c, const uint32_t prefs[5], bool ours_initiat
 	if (bzrtp_startChannelEngine(c->bz, c->b.ssrc) || zrtp_start(c->o.s, now_ms()))
 		return -1;
 	return 0;
+}
+
+static int call_setup(struct call *c, const uint32_t prefs[5], bool ours_initiates,
+		      sqlite3 *bzdb, struct zrtp_cache *cache)
+{
+	return call_setup_ka(c, prefs, ours_initiates, bzdb, cache, NULL);
 }
 
 static void call_teardown(struct call *c)
@@ -463,6 +524,130 @@ TEST(commit_contention_with_bzrtp)
 	}
 	TH_LOG("we were initiator in %d of %d runs, yielded a Commit in %d", ours_init, runs,
 	       yielded);
+}
+
+/*
+ * Commit contention for every pair of key agreements each side may prefer
+ * (issue 12 item 3).  bzrtp lists {a, b}, we list {b, a} (a == b: that one
+ * alone); both start at once and both Commit.  RFC 6189 §4.1.2 makes both
+ * pick the faster of the two first choices -- bzrtp 5.1.64's ranking is
+ * DH2k, X255, EC25, X448, DH3k, EC38, EC52 -- so the two Commits name the
+ * same key agreement and §4.2 (larger hvi) decides who initiates.  bzrtp
+ * never yields to a Commit of another key agreement than its own: with a
+ * different ranking (ours used to put X448 after DH3k) the call stays
+ * clear whenever our hvi is the larger.  Our role auto and initiator both.
+ */
+static int bz_rank(uint32_t ka)
+{
+	return bz_code(ka);	/* bzrtp's codes are in its speed order */
+}
+
+TEST(contention_every_ka_pair)
+{
+	static const uint32_t kas[] = { ZRTP_DH2K, ZRTP_X255, ZRTP_X448, ZRTP_DH3K };
+	int n = 0, ours_init = 0, both_committed = 0;
+
+	for (unsigned i = 0; i < 4; i++)
+	for (unsigned j = 0; j < 4; j++)
+	for (int r = 0; r < 2; r++)
+	for (int rep = 0; rep < 2; rep++) {
+		uint32_t prefs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS32, kas[i], ZRTP_B32 };
+		uint32_t bz[2] = { kas[i], kas[j] }, ours[2] = { kas[j], kas[i] };
+		struct ka_lists kl = { bz, ours, i == j ? 1 : 2, i == j ? 1 : 2,
+				       r ? ZRTP_ROLE_INITIATOR : ZRTP_ROLE_AUTO, false };
+		uint32_t want = bz_rank(kas[i]) < bz_rank(kas[j]) ? kas[i] : kas[j];
+		struct call c;
+		char ka[5], pa[5], pb[5];
+
+		zrtp_put32((uint8_t *)ka, want);
+		zrtp_put32((uint8_t *)pa, kas[i]);
+		zrtp_put32((uint8_t *)pb, kas[j]);
+		ka[4] = pa[4] = pb[4] = 0;
+		ASSERT_EQ(0, call_setup_ka(&c, prefs, true, NULL, NULL, &kl));
+		c.o.drop_helloack = false;		/* both will Commit */
+		pump(c.bz, &c.b, &c.o, 8000);
+		if (c.o.n_secure != 1 || !c.b.started || strcmp(ka, c.o.secure.ka))
+			TH_LOG("bzrtp prefers %s, we prefer %s, role %s: expected %s", pa, pb,
+			       r ? "initiator" : "auto", ka);
+		expect_same(_metadata, &c, c.o.secure.initiator);
+		EXPECT_STREQ(ka, c.o.secure.ka);
+		n++;
+		ours_init += c.o.secure.initiator;
+		both_committed += c.o.commits_sent > 0 && c.b.commits > 0;
+		call_teardown(&c);
+	}
+	TH_LOG("%d calls: we initiated %d, both sides sent Commit in %d", n, ours_init,
+	       both_committed);
+	EXPECT_LT(0, ours_init);
+	EXPECT_GT(n, ours_init);
+}
+
+/*
+ * The case of issue 12 as it happened: a peer offering X448 and DH3k (not
+ * X255), our default lists, both sides Commit.  Both must pick X448.
+ */
+TEST(x448_peer_against_our_defaults)
+{
+	static const uint32_t bz[] = { ZRTP_X448, ZRTP_DH3K };
+	uint32_t prefs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS32, ZRTP_X448, ZRTP_B32 };
+
+	for (int i = 0; i < 8; i++) {
+		struct ka_lists kl = { bz, NULL, 2, 0, ZRTP_ROLE_AUTO, true };
+		struct call c;
+
+		ASSERT_EQ(0, call_setup_ka(&c, prefs, true, NULL, NULL, &kl));
+		c.o.drop_helloack = false;		/* both will Commit */
+		pump(c.bz, &c.b, &c.o, 8000);
+		expect_same(_metadata, &c, c.o.secure.initiator);
+		EXPECT_STREQ("X448", c.o.secure.ka);
+		call_teardown(&c);
+	}
+}
+
+/*
+ * When each side may send SRTP (issue 12 item 4; RFC 6189 §4.6: the
+ * responder after Confirm2, the initiator after Conf2ACK or the
+ * responder's first SRTP), measured on bzrtp's callbacks: bzrtp installs
+ * its receive key on Confirm1 as initiator and on Confirm2 as responder,
+ * its send key on Conf2ACK as initiator and right after sending Conf2ACK
+ * as responder.  Our engine hands zrtpd the keys at the same moments:
+ *  - ours responder: SECURE with tx_ready on the Confirm2, before our
+ *    Conf2ACK leaves (bzrtp had its receive key since Confirm1);
+ *  - ours initiator: SECURE (receive key) on Confirm1, before Confirm2
+ *    leaves (bzrtp sends SRTP after Conf2ACK), CONFIRMED (send) on
+ *    Conf2ACK.  bzrtp, responder, expects our SRTP from its Confirm2 on:
+ *    the only window where our clear RTP meets its receive key is the
+ *    Conf2ACK's trip back, one network transit plus processing.
+ */
+TEST(srtp_switch_moments)
+{
+	uint32_t prefs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS80, ZRTP_X255, ZRTP_B32 };
+
+	for (int ours_init = 0; ours_init < 2; ours_init++) {
+		struct call c;
+		int *at = moment_at;
+
+		moment_seq = 0;
+		memset(moment_at, 0, sizeof(moment_at));
+		ASSERT_EQ(0, call_setup(&c, prefs, ours_init, NULL, NULL));
+		pump(c.bz, &c.b, &c.o, 5000);
+		expect_same(_metadata, &c, ours_init);
+		if (ours_init) {
+			EXPECT_LT(at[M_OURS_SECURE_RX_ONLY], at[M_OURS_SENDS_CONFIRM2]);
+			EXPECT_LT(at[M_OURS_SENDS_CONFIRM2], at[M_BZ_RX_KEY]);
+			EXPECT_LT(at[M_BZ_RX_KEY], at[M_BZ_SENDS_CONF2ACK]);
+			EXPECT_LT(at[M_BZ_SENDS_CONF2ACK], at[M_OURS_CONFIRMED]);
+			EXPECT_LT(at[M_BZ_SENDS_CONF2ACK], at[M_BZ_TX_KEY]);
+			EXPECT_EQ(0, at[M_OURS_SECURE_TX]);
+		} else {
+			EXPECT_LT(at[M_BZ_RX_KEY], at[M_BZ_SENDS_CONFIRM2]);
+			EXPECT_LT(at[M_BZ_SENDS_CONFIRM2], at[M_OURS_SECURE_TX]);
+			EXPECT_LT(at[M_OURS_SECURE_TX], at[M_OURS_SENDS_CONF2ACK]);
+			EXPECT_LT(at[M_OURS_SENDS_CONF2ACK], at[M_BZ_TX_KEY]);
+			EXPECT_EQ(0, at[M_OURS_CONFIRMED]);
+		}
+		call_teardown(&c);
+	}
 }
 
 /* Packet loss both ways (every 3rd datagram of each side dropped): the

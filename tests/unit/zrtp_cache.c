@@ -668,6 +668,83 @@ TEST_F(c, preshared_mode)
 	zh_stop(&b);
 }
 
+/* Both sides start at once and both Commit: their Commits cross (§4.2). */
+static void crossing_commits(struct __test_metadata *_metadata, struct zh_peer *a,
+			     struct zh_peer *b, struct zrtp_config *ca, struct zrtp_config *cb,
+			     struct zrtp_commit *pa, struct zrtp_commit *pb)
+{
+	struct zh_pkt ka, kb;
+	struct zrtp_packet p;
+
+	ASSERT_EQ(0, zh_start(a, "a", ca, 0));
+	ASSERT_EQ(0, zh_start(b, "b", cb, 0));
+	ASSERT_EQ(ZRTP_MSG_HELLO, zh_step(a, b, 0));
+	ASSERT_EQ(ZRTP_MSG_HELLO, zh_step(b, a, 0));
+	ASSERT_EQ(ZRTP_MSG_HELLOACK, zh_step(b, a, 0));
+	ASSERT_EQ(ZRTP_MSG_HELLOACK, zh_step(a, b, 0));
+	zh_drain(a, 0);
+	zh_drain(b, 0);
+	ASSERT_TRUE(zh_take(a, &ka));
+	ASSERT_TRUE(zh_take(b, &kb));
+	ASSERT_EQ(0, zrtp_packet_parse(ka.b, ka.len, &p));
+	ASSERT_EQ(ZRTP_MSG_COMMIT, p.m.type);
+	*pa = p.m.commit;
+	ASSERT_EQ(0, zrtp_packet_parse(kb.b, kb.len, &p));
+	ASSERT_EQ(ZRTP_MSG_COMMIT, p.m.type);
+	*pb = p.m.commit;
+	zrtp_input(b->s, 0, ka.b, ka.len);
+	zrtp_input(a->s, 0, kb.b, kb.len);
+	zh_run(a, b, 0, 60000, NULL, NULL);
+}
+
+/*
+ * RFC 6189 §4.2 for two Preshared Commits: when exactly one side set the
+ * MiTM flag in its Hello, its Commit is discarded whatever the nonces (the
+ * phone initiates, the PBX responds); otherwise the larger nonce wins.
+ * Eight calls each way: with Alice the PBX, Bob initiates all of them
+ * (by nonce alone he would win about half).
+ */
+TEST_F(c, preshared_contention_mitm_responds)
+{
+	struct zh_peer a, b;
+	int bob_init = 0, by_nonce = 0;
+
+	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));	/* rs1 */
+	zh_stop(&a);
+	zh_stop(&b);
+	for (int k = 0; k < 2; k++) {
+		struct zrtp_config *x = k ? &self->cfb : &self->cfa;
+
+		x->algs[ZRTP_ALG_KA][0] = ZRTP_PRSH;
+		x->algs[ZRTP_ALG_KA][1] = ZRTP_X255;
+		x->nalgs[ZRTP_ALG_KA] = 2;
+		x->preshared = true;
+		x->role = ZRTP_ROLE_AUTO;
+	}
+	for (int i = 0; i < 16; i++) {
+		struct zrtp_commit pa, pb;
+		bool pbx = i < 8;
+
+		self->cfa.mitm = pbx;
+		crossing_commits(_metadata, &a, &b, &self->cfa, &self->cfb, &pa, &pb);
+		ASSERT_EQ(ZRTP_PRSH, pa.alg[ZRTP_ALG_KA]);
+		ASSERT_EQ(ZRTP_PRSH, pb.alg[ZRTP_ALG_KA]);
+		expect_agree(_metadata, &a, &b);
+		EXPECT_STREQ("Prsh", a.secure.ka);
+		if (pbx) {
+			EXPECT_TRUE(b.secure.initiator) TH_LOG("call %d", i);
+			bob_init += b.secure.initiator;
+		} else {
+			EXPECT_EQ(memcmp(pb.nonce, pa.nonce, 16) > 0, b.secure.initiator);
+			by_nonce += memcmp(pb.nonce, pa.nonce, 16) > 0;
+		}
+		zh_stop(&a);
+		zh_stop(&b);
+	}
+	TH_LOG("PBX Alice: Bob initiated %d of 8; no PBX: Bob's nonce larger in %d of 8",
+	       bob_init, by_nonce);
+}
+
 TEST_F(c, aux_secret)
 {
 	struct zh_peer a, b;

@@ -180,6 +180,27 @@ TEST(ka_faster_first_choice)
 	EXPECT_STREQ("EC25", a.secure.ka);
 	zh_stop(&a);
 	zh_stop(&b);
+	/* Alice: DH3k, X448; Bob: X448, DH3k -> X448: bzrtp 5.1.64 ranks
+	 * X448 faster than DH3k (issue 12: ranked the other way, the two
+	 * sides committed different key agreements and never met) */
+	ca.algs[ZRTP_ALG_KA][0] = ZRTP_DH3K; ca.algs[ZRTP_ALG_KA][1] = ZRTP_X448;
+	cb.algs[ZRTP_ALG_KA][0] = ZRTP_X448; cb.algs[ZRTP_ALG_KA][1] = ZRTP_DH3K;
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	zh_run(&a, &b, 0, 100000, NULL, NULL);
+	expect_keys_agree(_metadata, &a, &b);
+	EXPECT_STREQ("X448", a.secure.ka);
+	zh_stop(&a);
+	zh_stop(&b);
+	/* the full order, pairwise: the faster of the two first choices */
+	{
+		static const uint32_t order[] = { ZRTP_DH2K, ZRTP_X255, ZRTP_EC25, ZRTP_X448,
+						  ZRTP_DH3K, ZRTP_EC38, ZRTP_EC52 };
+
+		for (int i = 0; i < 7; i++)
+			for (int j = i + 1; j < 7; j++)
+				EXPECT_LT(zrtp_ka_speed_rank(order[i]), zrtp_ka_speed_rank(order[j]));
+	}
 	/* Alice: EC38 only (+ implied DH3k); Bob: DH2k first -> DH2k is
 	 * not in Alice's list, so the intersection is DH3k */
 	ca.algs[ZRTP_ALG_KA][0] = ZRTP_EC38;
@@ -441,7 +462,7 @@ static enum zh_fate cut_from(void *arg, struct zh_peer *from, struct zh_pkt *pk)
 
 FIXTURE(deadline) {};
 FIXTURE_VARIANT(deadline) { enum zrtp_msg_type cut; enum zrtp_role rb; const char *b_state; };
-/* Bob only responds; Alice is passive: nobody commits, both wait */
+/* Bob only responds; both are passive: nobody commits, both wait */
 FIXTURE_VARIANT_ADD(deadline, waiting_for_commit) { ZRTP_MSG_INVALID, ZRTP_ROLE_RESPONDER, "discovery" };
 FIXTURE_VARIANT_ADD(deadline, commit_lost) { ZRTP_MSG_COMMIT, ZRTP_ROLE_RESPONDER, "discovery" };
 FIXTURE_VARIANT_ADD(deadline, dhpart1_sent) { ZRTP_MSG_DHPART1, ZRTP_ROLE_RESPONDER, "dhpart1-sent" };
@@ -460,7 +481,10 @@ TEST_F(deadline, every_state_gives_up)
 
 	zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
 	zh_config(&cb, ZID_B, 2, variant->rb);
+	/* both passive: nobody ever commits (a responder alone would,
+	 * after ZRTP_RESPONDER_WAIT_MS) */
 	ca.passive = variant->cut == ZRTP_MSG_INVALID;
+	cb.passive = ca.passive;
 	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
 	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
 	/* up to the cut, no timer: Bob is in the state under test */
@@ -1118,6 +1142,240 @@ TEST(commit_with_wrong_h2_discarded)
 	zh_stop(&b);
 }
 
+/* ---- a scripted peer: contention, late Commit, role initiator ---------- */
+
+/* Feed one hand-made message to b (MAC keyed with `key`, if any). */
+static void fake_send(struct zh_peer *b, uint64_t now, const struct zrtp_msg *m, const uint8_t *key)
+{
+	uint8_t pkt[ZRTP_OUT_MAX_PKT];
+	int n = fake_packet(m, key, pkt);
+
+	zrtp_input(b->s, now, pkt, n);
+	zh_drain(b, now);
+}
+
+/* The fake peer's Hello, offering X255 (and the implied DH3k, Mult). */
+static void fake_hello(struct zh_peer *b, struct fake *f, uint64_t now)
+{
+	struct zrtp_msg m;
+
+	fake_init(f, &m, "1.10");
+	m.hello.n[ZRTP_ALG_KA] = 1;
+	m.hello.alg[ZRTP_ALG_KA][0] = ZRTP_X255;
+	fake_send(b, now, &m, f->h[2]);
+}
+
+static void fake_commit(struct zh_peer *b, struct fake *f, uint64_t now, uint32_t ka, uint8_t fill)
+{
+	uint32_t algs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS32, ka, ZRTP_B32 };
+	struct zrtp_msg m = { .type = ZRTP_MSG_COMMIT };
+
+	memcpy(m.commit.h2, f->h[2], 32);
+	memcpy(m.commit.zid, "fake-peer-zid", 12);
+	memcpy(m.commit.alg, algs, sizeof(algs));
+	memset(m.commit.hvi, fill, 32);
+	memset(m.commit.nonce, fill, 16);
+	fake_send(b, now, &m, f->h[1]);
+}
+
+/* The pv length of the last DHPart1 b sent (0: none). */
+static int last_dhpart1_pv(struct zh_peer *b)
+{
+	int pv = 0;
+
+	for (int i = 0; i < b->nout; i++) {
+		struct zrtp_packet p;
+
+		if (!zrtp_packet_parse(b->out[i].b, b->out[i].len, &p) &&
+		    p.m.type == ZRTP_MSG_DHPART1)
+			pv = p.m.dhpart.pv_len;
+	}
+	return pv;
+}
+
+/*
+ * RFC 6189 §4.2 between Commits of two different DH key agreements: Bob
+ * committed X255; the peer (ranking key agreements otherwise) commits
+ * DH3k.  The larger hvi wins whatever the types: with the peer's larger,
+ * Bob yields and answers with a DH3k share (a new one: his X25519 share
+ * does not fit, §4.2 last paragraph); with his larger, he keeps his
+ * Commit and sends no DHPart1.  A Multistream Commit against his DH
+ * Commit is the "software error" of §4.2: Error 0x20.
+ */
+TEST(contention_other_key_agreement)
+{
+	static const struct { uint32_t ka; uint8_t fill; int pv; const char *state; uint32_t err; } c[] = {
+		{ ZRTP_DH3K, 0xff, 384, "dhpart1-sent", 0 },	/* theirs wins */
+		{ ZRTP_DH3K, 0x00, 0, "commit-sent", 0 },	/* ours wins */
+		{ ZRTP_X255, 0xff, 32, "dhpart1-sent", 0 },	/* same type */
+		{ ZRTP_MULT, 0xff, 0, "error", ZRTP_ERR_SOFTWARE },
+	};
+
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct zh_peer b;
+		struct zrtp_config cb;
+		struct fake f;
+		struct zrtp_msg ack = { .type = ZRTP_MSG_HELLOACK };
+
+		zh_config(&cb, ZID_B, 2, ZRTP_ROLE_AUTO);
+		ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+		fake_hello(&b, &f, 0);
+		fake_send(&b, 0, &ack, NULL);		/* Bob commits (X255) */
+		ASSERT_EQ(1, b.sent[ZRTP_MSG_COMMIT]);
+		b.nout = 0;
+		fake_commit(&b, &f, 0, c[i].ka, c[i].fill);
+		EXPECT_STREQ(c[i].state, zrtp_state_name(b.s)) TH_LOG("case %u", i);
+		EXPECT_EQ(c[i].pv, last_dhpart1_pv(&b)) TH_LOG("case %u", i);
+		if (c[i].err) {
+			EXPECT_EQ(1, b.n_error);
+			EXPECT_EQ(c[i].err, b.last_error.error_code);
+			EXPECT_EQ(1, b.sent[ZRTP_MSG_ERROR]);
+		}
+		zh_stop(&b);
+	}
+}
+
+/*
+ * Issue 12 item 6: in role responder, against a peer that acknowledges
+ * our Hello and then waits for our Commit.  Bob commits himself after
+ * ZRTP_RESPONDER_WAIT_MS of (virtual) time; when the peer answers nothing
+ * at all either, his Commit's T2 schedule runs out and the session fails
+ * visibly: Error event 0xB0 with its reason, and no timer left.
+ */
+TEST(responder_commits_when_peer_waits)
+{
+	struct zh_peer b;
+	struct zrtp_config cb;
+	struct fake f;
+	struct zrtp_msg ack = { .type = ZRTP_MSG_HELLOACK };
+	struct zrtp_output o;
+	uint64_t now = 100, t_commit = 0;
+	int ticks = 0;
+
+	zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	fake_hello(&b, &f, now);
+	fake_send(&b, now, &ack, NULL);		/* both Hellos acknowledged */
+	EXPECT_EQ(0, b.sent[ZRTP_MSG_COMMIT]);
+	EXPECT_STREQ("discovery", zrtp_state_name(b.s));
+	/* follow Bob's timer, tick by tick, until he stops arming one */
+	for (ticks = 0; ticks < 100; ticks++) {
+		zrtp_poll(b.s, now, &o);
+		if (o.kind != ZRTP_OUT_NONE || o.next_timer_ms == UINT64_MAX)
+			break;
+		now = o.next_timer_ms;
+		zh_drain(&b, now);
+		if (!t_commit && b.sent[ZRTP_MSG_COMMIT])
+			t_commit = now;
+	}
+	EXPECT_EQ(100 + ZRTP_RESPONDER_WAIT_MS, t_commit);
+	EXPECT_EQ(1 + 10, b.sent[ZRTP_MSG_COMMIT]);	/* T2: 10 retransmissions */
+	EXPECT_GE(12, ticks);		/* the wait, then the T2 schedule */
+	ASSERT_EQ(1, b.n_error);
+	EXPECT_EQ(ZRTP_ERR_TIMEOUT, b.last_error.error_code);
+	EXPECT_STREQ("our Commit was never answered", b.last_error.reason);
+	EXPECT_STREQ("error", zrtp_state_name(b.s));
+	EXPECT_EQ(UINT64_MAX, o.next_timer_ms);
+	zh_stop(&b);
+}
+
+/*
+ * Issue 12 item 7: role initiator.  The peer's Commit reaches Bob before
+ * he could commit (he never got a HelloACK; the Commit acknowledges his
+ * Hello).  In role auto he answers it as responder; in role initiator he
+ * sends his own Commit and §4.2 decides: with the peer's hvi lower he
+ * stays initiator, with it higher he yields.
+ */
+TEST(role_initiator_commits)
+{
+	static const struct { enum zrtp_role role; uint8_t fill; int commits; const char *state; } c[] = {
+		{ ZRTP_ROLE_AUTO, 0x00, 0, "dhpart1-sent" },
+		{ ZRTP_ROLE_INITIATOR, 0x00, 1, "commit-sent" },
+		{ ZRTP_ROLE_INITIATOR, 0xff, 1, "dhpart1-sent" },
+	};
+
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct zh_peer b;
+		struct zrtp_config cb;
+		struct fake f;
+
+		zh_config(&cb, ZID_B, 2, c[i].role);
+		ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+		fake_hello(&b, &f, 0);
+		EXPECT_EQ(0, b.sent[ZRTP_MSG_COMMIT]);	/* no HelloACK yet */
+		fake_commit(&b, &f, 0, ZRTP_X255, c[i].fill);
+		EXPECT_EQ(c[i].commits, b.sent[ZRTP_MSG_COMMIT]) TH_LOG("case %u", i);
+		EXPECT_STREQ(c[i].state, zrtp_state_name(b.s)) TH_LOG("case %u", i);
+		zh_stop(&b);
+	}
+}
+
+/*
+ * Issue 12 item 5, RFC 6189 §5.1.2/§5.1.5: with EC38 or EC52 the
+ * initiator names S384 (and AES3) when both sides have them, although
+ * both prefer S256 and AES1; with another key agreement, or a peer
+ * without S384, its first preference stands.
+ */
+TEST(hash_follows_key_agreement)
+{
+	static const struct {
+		uint32_t ka; int peer_has_s384;
+		const char *hash, *cipher;
+	} c[] = {
+		{ ZRTP_EC38, 1, "S384", "AES3" },
+		{ ZRTP_EC52, 1, "S384", "AES3" },
+		{ ZRTP_EC38, 0, "S256", "AES3" },
+		{ ZRTP_X255, 1, "S256", "AES1" },
+		{ ZRTP_EC25, 1, "S256", "AES1" },
+	};
+
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct zh_peer a, b;
+		struct zrtp_config ca, cb;
+		struct zrtp_packet p;
+		struct zh_pkt pk;
+		char h[5], ci[5];
+		uint64_t now = 0;
+
+		zh_config(&ca, ZID_A, 1, ZRTP_ROLE_INITIATOR);
+		zh_config(&cb, ZID_B, 2, ZRTP_ROLE_RESPONDER);
+		for (int k = 0; k < 2; k++) {
+			struct zrtp_config *x = k ? &cb : &ca;
+
+			x->algs[ZRTP_ALG_HASH][0] = ZRTP_S256;
+			x->algs[ZRTP_ALG_HASH][1] = ZRTP_S384;
+			x->nalgs[ZRTP_ALG_HASH] = k && !c[i].peer_has_s384 ? 1 : 2;
+			x->algs[ZRTP_ALG_CIPHER][0] = ZRTP_AES1;
+			x->algs[ZRTP_ALG_CIPHER][1] = ZRTP_AES3;
+			x->nalgs[ZRTP_ALG_CIPHER] = 2;
+			x->algs[ZRTP_ALG_KA][0] = c[i].ka;
+			x->nalgs[ZRTP_ALG_KA] = 1;
+		}
+		ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+		ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+		STEP(&a, &b, ZRTP_MSG_HELLO);
+		STEP(&b, &a, ZRTP_MSG_HELLO);
+		STEP(&b, &a, ZRTP_MSG_HELLOACK);
+		STEP(&a, &b, ZRTP_MSG_HELLOACK);
+		zh_drain(&a, now);
+		ASSERT_TRUE(zh_take(&a, &pk));		/* Alice's Commit */
+		ASSERT_EQ(0, zrtp_packet_parse(pk.b, pk.len, &p));
+		ASSERT_EQ(ZRTP_MSG_COMMIT, p.m.type);
+		zrtp_put32((uint8_t *)h, p.m.commit.alg[ZRTP_ALG_HASH]);
+		zrtp_put32((uint8_t *)ci, p.m.commit.alg[ZRTP_ALG_CIPHER]);
+		h[4] = ci[4] = 0;
+		EXPECT_STREQ(c[i].hash, h) TH_LOG("case %u", i);
+		EXPECT_STREQ(c[i].cipher, ci) TH_LOG("case %u", i);
+		zrtp_input(b.s, now, pk.b, pk.len);
+		zh_run(&a, &b, now, 60000, NULL, NULL);
+		expect_keys_agree(_metadata, &a, &b);
+		EXPECT_STREQ(c[i].hash, a.secure.hash);
+		EXPECT_STREQ(c[i].hash, b.secure.hash);
+		zh_stop(&a);
+		zh_stop(&b);
+	}
+}
+
 /* Hello P flag: a passive endpoint never commits; Confirm D and A flags
  * reach the peer; Hello M flag is reported. */
 TEST(passive_and_flags)
@@ -1130,10 +1388,32 @@ TEST(passive_and_flags)
 	ca.passive = true;
 	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
 	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
-	zh_run(&a, &b, 0, 60000, NULL, NULL);
-	EXPECT_EQ(0, a.sent[ZRTP_MSG_COMMIT]);		/* nobody commits */
+	/* nobody commits before the responder's wait runs out ... */
+	zh_run(&a, &b, 0, ZRTP_RESPONDER_WAIT_MS - 1, NULL, NULL);
+	EXPECT_EQ(0, a.sent[ZRTP_MSG_COMMIT]);
 	EXPECT_EQ(0, b.sent[ZRTP_MSG_COMMIT]);
 	EXPECT_EQ(0, a.n_secure);
+	/* ... then the responder does (issue 12): the passive one never */
+	zh_run(&a, &b, 0, 60000, NULL, NULL);
+	EXPECT_EQ(0, a.sent[ZRTP_MSG_COMMIT]);
+	EXPECT_EQ(1, b.sent[ZRTP_MSG_COMMIT]);
+	expect_keys_agree(_metadata, &a, &b);
+	EXPECT_TRUE(b.secure.initiator);
+	EXPECT_EQ(ZRTP_RESPONDER_WAIT_MS, b.t_secure);
+	zh_stop(&a);
+	zh_stop(&b);
+
+	/* two passive endpoints: nobody commits, both give up visibly */
+	cb.passive = true;
+	ASSERT_EQ(0, zh_start(&a, "a", &ca, 0));
+	ASSERT_EQ(0, zh_start(&b, "b", &cb, 0));
+	zh_run(&a, &b, 0, 60000, NULL, NULL);
+	EXPECT_EQ(0, a.sent[ZRTP_MSG_COMMIT] + b.sent[ZRTP_MSG_COMMIT]);
+	EXPECT_EQ(1, a.n_error);
+	EXPECT_EQ(1, b.n_error);
+	EXPECT_EQ(ZRTP_ERR_TIMEOUT, b.last_error.error_code);
+	EXPECT_STREQ("no Commit came (our Hello was acknowledged)", b.last_error.reason);
+	cb.passive = false;
 	zh_stop(&a);
 	zh_stop(&b);
 

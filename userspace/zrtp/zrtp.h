@@ -28,9 +28,17 @@
 	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
 
 enum zrtp_role {
-	ZRTP_ROLE_AUTO = 0,	/* commit when possible; contention decides */
-	ZRTP_ROLE_INITIATOR,	/* same as AUTO: commit as soon as possible */
-	ZRTP_ROLE_RESPONDER,	/* never commit first, wait for the peer's */
+	/* commit as soon as we hold the peer's Hello and ours is
+	 * acknowledged; a peer's Commit that comes first makes us responder */
+	ZRTP_ROLE_AUTO = 0,
+	/* as AUTO, and a peer's Commit that comes before we could commit is
+	 * answered with our own Commit: RFC 6189 §4.2 then decides (we lose
+	 * only if the peer's Commit wins it) */
+	ZRTP_ROLE_INITIATOR,
+	/* wait for the peer's Commit; if none comes within
+	 * ZRTP_RESPONDER_WAIT_MS of both Hellos being acknowledged, commit
+	 * (unless passive: then the session fails with 0xB0) */
+	ZRTP_ROLE_RESPONDER,
 };
 
 /* RFC 6189 §5.9 error codes */
@@ -56,6 +64,10 @@ enum zrtp_error_code {
 	ZRTP_ERR_TIMEOUT = 0xB0,
 	ZRTP_ERR_GOCLEAR_NOT_ALLOWED = 0x100,
 };
+
+/* How long a responder waits for the peer's Commit before sending its own
+ * (issue 12: a peer that waits for our Commit must not park both sides). */
+enum { ZRTP_RESPONDER_WAIT_MS = 2000 };
 
 typedef int (*zrtp_rand_fn)(void *arg, uint8_t *buf, size_t len);
 
@@ -158,6 +170,7 @@ struct zrtp_event {
 	/* ZRTP_EV_ERROR */
 	uint32_t error_code;
 	bool error_sent;		/* we detected it (true) or the peer did */
+	const char *reason;		/* one line for the log (static string) */
 };
 
 enum zrtp_output_kind {

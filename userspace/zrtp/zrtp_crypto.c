@@ -206,8 +206,13 @@ int zrtp_ka_pv_len(uint32_t ka)
  * the ZRTP drafts that define them put them. */
 int zrtp_ka_speed_rank(uint32_t ka)
 {
+	/* RFC 6189 §4.1.2 ranks DH-2048, ECDH-256, DH-3072, ECDH-384,
+	 * ECDH-521 from fastest to slowest; X25519 and X448 are placed
+	 * where bzrtp 5.1.64 (the deployed implementation that defines
+	 * them) places them, or two endpoints would pick different key
+	 * agreements and their Commits would never meet (issue 12). */
 	static const uint32_t order[] = {
-		ZRTP_DH2K, ZRTP_X255, ZRTP_EC25, ZRTP_DH3K, ZRTP_EC38, ZRTP_X448, ZRTP_EC52,
+		ZRTP_DH2K, ZRTP_X255, ZRTP_EC25, ZRTP_X448, ZRTP_DH3K, ZRTP_EC38, ZRTP_EC52,
 	};
 
 	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++)

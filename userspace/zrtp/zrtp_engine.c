@@ -516,6 +516,30 @@ int zrtp_hello_hash(const struct zrtp_session *s, char *out, size_t cap)
 
 /* ---- errors (§5.9) --------------------------------------------------- */
 
+static const char *error_reason(uint32_t code)
+{
+	switch (code) {
+	case ZRTP_ERR_MALFORMED: return "malformed packet";
+	case ZRTP_ERR_SOFTWARE:
+		return "software error (internal, or a Multistream Commit crossing "
+		       "a non-Multistream one, RFC 6189 4.2)";
+	case ZRTP_ERR_VERSION: return "only Hellos of an unsupported protocol version came";
+	case ZRTP_ERR_HELLO_MISMATCH: return "the peer's Hello failed its MAC";
+	case ZRTP_ERR_HASH_UNSUPP: return "the peer's Commit names a hash we do not have";
+	case ZRTP_ERR_CIPHER_UNSUPP: return "the peer's Commit names a cipher we do not have";
+	case ZRTP_ERR_PK_UNSUPP: return "no key agreement in common (or Multistream without a master)";
+	case ZRTP_ERR_AUTH_UNSUPP: return "the peer's Commit names an auth tag we do not have";
+	case ZRTP_ERR_SAS_UNSUPP: return "the peer's Commit names a SAS type we do not have";
+	case ZRTP_ERR_NO_SHARED_SECRET: return "Preshared Commit without a shared secret";
+	case ZRTP_ERR_DH_BAD_PV: return "the peer's DH public value is invalid";
+	case ZRTP_ERR_DH_HVI: return "DHPart2 does not match the Commit's hvi";
+	case ZRTP_ERR_CONFIRM_MAC: return "a MAC of the exchange failed";
+	case ZRTP_ERR_EQUAL_ZID: return "only Hellos with our own ZID came";
+	case ZRTP_ERR_GOCLEAR_NOT_ALLOWED: return "GoClear not allowed";
+	}
+	return "protocol error";
+}
+
 static void fail(struct zrtp_session *s, uint64_t now, uint32_t code)
 {
 	struct zrtp_msg m = { .type = ZRTP_MSG_ERROR, .error_code = code };
@@ -534,6 +558,7 @@ static void fail(struct zrtp_session *s, uint64_t now, uint32_t code)
 	if (ev) {
 		ev->error_code = code;
 		ev->error_sent = true;
+		ev->reason = error_reason(code);
 	}
 }
 
@@ -1095,6 +1120,37 @@ static const struct zrtp_session *master_of(struct zrtp_session *s)
 	return m;
 }
 
+/* Both sides implement (or list) algorithm a of this kind. */
+static bool common(const struct zrtp_session *s, int kind, uint32_t a)
+{
+	return self_has(s, kind, a) && peer_has(s, kind, a);
+}
+
+/*
+ * RFC 6189 §4.1.2 ends: "the DH key size influences the Hash Type and the
+ * size of the symmetric cipher key, as explained in Section 5.1.5"; §5.1.2
+ * and §5.1.5 tie SHA-384 and a 256-bit (or 192-bit) AES key to the 384-bit
+ * curve: a hash weaker than the key agreement would cap its strength.  So
+ * with EC38 (and the stronger EC52) the initiator takes S384 and AES3
+ * (else AES2) when both sides have them, whatever its own order; bzrtp
+ * does the same for EC38, and another deployed implementation refuses an
+ * EC38 Commit that names S256 with Error 0x51 (issue 12).  Other key
+ * agreements keep the initiator's first preference the peer also lists.
+ */
+static void strengthen_for_ka(struct zrtp_session *s)
+{
+	uint32_t ka = s->alg[ZRTP_ALG_KA];
+
+	if (ka != ZRTP_EC38 && ka != ZRTP_EC52)
+		return;
+	if (common(s, ZRTP_ALG_HASH, ZRTP_S384))
+		s->alg[ZRTP_ALG_HASH] = ZRTP_S384;
+	if (common(s, ZRTP_ALG_CIPHER, ZRTP_AES3))
+		s->alg[ZRTP_ALG_CIPHER] = ZRTP_AES3;
+	else if (common(s, ZRTP_ALG_CIPHER, ZRTP_AES2))
+		s->alg[ZRTP_ALG_CIPHER] = ZRTP_AES2;
+}
+
 static int negotiate(struct zrtp_session *s)
 {
 	uint32_t mine, theirs;
@@ -1122,12 +1178,17 @@ static int negotiate(struct zrtp_session *s)
 			return 0;
 		}
 	}
-	/* §4.1.2: each side's first DH choice; the faster of the two */
+	/* §4.1.2: each endpoint takes the first key agreement of its own
+	 * list that the other also has, compares it with the other's first
+	 * choice and takes the faster (zrtp_ka_speed_rank): both ends reach
+	 * the same answer from the two Hellos, so crossing Commits name the
+	 * same key agreement and the loser of §4.2 keeps its DH share. */
 	mine = first_common(s, ZRTP_ALG_KA, false, true);
 	theirs = first_common(s, ZRTP_ALG_KA, true, true);
 	if (!mine || !theirs)
 		return -1;
 	s->alg[ZRTP_ALG_KA] = zrtp_ka_speed_rank(theirs) < zrtp_ka_speed_rank(mine) ? theirs : mine;
+	strengthen_for_ka(s);
 	return 0;
 }
 
@@ -1192,17 +1253,46 @@ static void maybe_commit(struct zrtp_session *s, uint64_t now)
 		send_commit(s, now, NULL);
 }
 
-/* §4.2: which of two crossing Commits wins. */
-static bool my_commit_wins(const struct zrtp_commit *mine, const struct zrtp_commit *theirs)
-{
-	bool md = zrtp_ka_is_dh(mine->alg[ZRTP_ALG_KA]);
-	bool td = zrtp_ka_is_dh(theirs->alg[ZRTP_ALG_KA]);
+/*
+ * RFC 6189 §4.2, Commit contention: both sides sent a Commit.
+ *  - One for Multistream and the other not: "a software error has
+ *    occurred and the ZRTP negotiation should be terminated" (Error 0x20).
+ *  - DH against Preshared: the Preshared Commit is discarded.
+ *  - Both Preshared, and exactly one side set M in its Hello: that side's
+ *    Commit is discarded, whatever the nonces (the phone initiates, the
+ *    PBX responds).
+ *  - Both DH, or both non-DH: the Commit with the lower hvi (DH) or nonce
+ *    (non-DH), compared as unsigned big-endian integers, is discarded.
+ *    This holds for two DH Commits of different key agreements too: §4.2
+ *    ends "the responder's DH public value should only be discarded if it
+ *    does not match the initiator's DH key size", i.e. the loser answers
+ *    the winner's key agreement with a new share (ensure_dh()).  §4.1.2
+ *    makes that case rare: both sides derive the same choice from the two
+ *    Hellos.  (bzrtp 5.1.64 departs from this: it never yields to a
+ *    Commit of another key agreement than its own; with the same ranking
+ *    as bzrtp, its Commits and ours always name the same one.)
+ */
+enum contention { MINE_WINS, THEIRS_WINS, CONTENTION_ERROR };
 
+static enum contention contend(const struct zrtp_session *s, const struct zrtp_commit *mine,
+			       const struct zrtp_commit *theirs)
+{
+	uint32_t mk = mine->alg[ZRTP_ALG_KA], tk = theirs->alg[ZRTP_ALG_KA];
+	bool md = zrtp_ka_is_dh(mk), td = zrtp_ka_is_dh(tk);
+
+	if ((mk == ZRTP_MULT) != (tk == ZRTP_MULT))
+		return CONTENTION_ERROR;
 	if (md != td)
-		return md;		/* a DH Commit beats Mult/Prsh */
+		return md ? MINE_WINS : THEIRS_WINS;
+	if (mk == ZRTP_PRSH && tk == ZRTP_PRSH) {
+		bool my_m = s->cfg.mitm, their_m = s->ph.flags & ZRTP_HELLO_M;
+
+		if (my_m != their_m)
+			return my_m ? THEIRS_WINS : MINE_WINS;
+	}
 	if (md)
-		return memcmp(mine->hvi, theirs->hvi, 32) > 0;
-	return memcmp(mine->nonce, theirs->nonce, 16) > 0;
+		return memcmp(mine->hvi, theirs->hvi, 32) > 0 ? MINE_WINS : THEIRS_WINS;
+	return memcmp(mine->nonce, theirs->nonce, 16) > 0 ? MINE_WINS : THEIRS_WINS;
 }
 
 /*
@@ -1219,7 +1309,11 @@ static bool rebuild_commit(struct zrtp_session *s, uint64_t now, const struct zr
 	uint32_t keep[ZRTP_ALG_KINDS];
 	bool same = true;
 
-	if (theirs && !my_commit_wins(&s->mc, theirs)) {
+	if (theirs && contend(s, &s->mc, theirs) == CONTENTION_ERROR) {
+		fail(s, now, ZRTP_ERR_SOFTWARE);
+		return false;
+	}
+	if (theirs && contend(s, &s->mc, theirs) == THEIRS_WINS) {
 		timer_stop(s);		/* the peer keeps its Commit: we yield */
 		s->state = ST_DISCOVERY;
 		s->keys_ready = false;
@@ -1292,9 +1386,30 @@ static void on_commit(struct zrtp_session *s, uint64_t now, const uint8_t *msg, 
 		return;		/* cannot check it yet: the peer will repeat */
 	if (!chain_ok(s, now, 2, c->h2))
 		return;
+	if (s->state == ST_DISCOVERY && s->cfg.role == ZRTP_ROLE_INITIATOR && !s->cfg.passive &&
+	    ka != ZRTP_MULT && !master_of(s)) {
+		/* Role initiator: the peer's Commit came before ours could
+		 * leave (it also acknowledges our Hello, §4.1).  Send ours now
+		 * and let §4.2 decide, as if they had crossed: we yield only
+		 * to a Commit that wins.  Not when either Commit would be
+		 * Multistream: Mult against non-Mult is an error (§4.2). */
+		s->got_helloack = true;
+		if (s->tkind == TIMER_T1)
+			timer_stop(s);
+		send_commit(s, now, NULL);
+		if (s->state != ST_COMMIT_SENT)
+			return;
+	}
 	if (s->state == ST_COMMIT_SENT) {
-		if (my_commit_wins(&s->mc, c))
+		switch (contend(s, &s->mc, c)) {
+		case CONTENTION_ERROR:
+			fail(s, now, ZRTP_ERR_SOFTWARE);
+			return;
+		case MINE_WINS:
 			return;		/* they will become responder */
+		case THEIRS_WINS:
+			break;
+		}
 		timer_stop(s);		/* we yield: responder now */
 		s->state = ST_DISCOVERY;
 		s->keys_ready = false;
@@ -1516,16 +1631,20 @@ static void on_confirm(struct zrtp_session *s, uint64_t now, enum zrtp_msg_type 
 			fail(s, now, ZRTP_ERR_SOFTWARE);
 			return;
 		}
+		/* §4.6: the SECURE event (our receive key) is queued before
+		 * the Confirm2 that lets the responder send SRTP, and for the
+		 * responder before its Conf2ACK: a caller that acts on outputs
+		 * in order has the keys in before the peer may use them. */
 		cache_commit(s);
 		s->state = ST_CONFIRM2_SENT;
+		emit_secure(s);
 		send_msg(s, &s->confirm);
 		timer_start(s, TIMER_T2, &s->confirm, now);
-		emit_secure(s);
 	} else {
 		cache_commit(s);
 		s->state = ST_SECURE;
-		send_simple(s, ZRTP_MSG_CONF2ACK);
 		emit_secure(s);
+		send_simple(s, ZRTP_MSG_CONF2ACK);
 	}
 }
 
@@ -1816,6 +1935,20 @@ static bool waiting(const struct zrtp_session *s)
 	       (s->state == ST_DISCOVERY || s->state == ST_DHPART1_SENT || s->state == ST_CONFIRM1_SENT);
 }
 
+/*
+ * A responder in discovery with both Hellos acknowledged waits for the
+ * peer's Commit.  A peer may wait for ours instead (it had its Hello
+ * acknowledged and ignores our role; issue 12): after
+ * ZRTP_RESPONDER_WAIT_MS we commit ourselves, and §4.2 settles it if the
+ * peer commits at the same moment.  A passive endpoint promised never to
+ * commit (Hello P flag): it gives up after WAIT_MS instead.
+ */
+static bool may_commit_late(const struct zrtp_session *s)
+{
+	return s->state == ST_DISCOVERY && s->have_ph && s->got_helloack && !s->cfg.passive &&
+	       s->cfg.role == ZRTP_ROLE_RESPONDER;
+}
+
 /* §6: give up; a protocol timeout, visible as an error event (keys wiped). */
 static void timed_out(struct zrtp_session *s, uint64_t now)
 {
@@ -1832,12 +1965,28 @@ static void timed_out(struct zrtp_session *s, uint64_t now)
 		fail(s, now, ZRTP_ERR_CONFIRM_MAC);
 		return;
 	}
-	wipe_keys(s);
-	s->state = ST_ERROR;
-	ev = push_event(s, ZRTP_EV_ERROR);
-	if (ev) {
-		ev->error_code = ZRTP_ERR_TIMEOUT;
-		ev->error_sent = true;
+	{
+		static const char *const why[] = {
+			[ST_DISCOVERY] = "no Commit came (our Hello was acknowledged)",
+			[ST_COMMIT_SENT] = "our Commit was never answered",
+			[ST_DHPART2_SENT] = "our DHPart2 was never answered (no Confirm1)",
+			[ST_CONFIRM2_SENT] = "our Confirm2 was never acknowledged",
+			[ST_DHPART1_SENT] = "no DHPart2 came after our DHPart1",
+			[ST_CONFIRM1_SENT] = "no Confirm2 came after our Confirm1",
+			[ST_GOCLEAR_SENT] = "our GoClear was never acknowledged",
+		};
+		enum zrtp_state st = s->state;
+
+		wipe_keys(s);
+		s->state = ST_ERROR;
+		ev = push_event(s, ZRTP_EV_ERROR);
+		if (ev) {
+			ev->error_code = ZRTP_ERR_TIMEOUT;
+			ev->error_sent = true;
+			ev->reason = s->discovery_timed_out ? "no Hello from the peer" :
+				     st < sizeof(why) / sizeof(why[0]) && why[st] ? why[st] :
+				     "protocol timeout";
+		}
 	}
 }
 
@@ -1856,13 +2005,19 @@ static void run_timer(struct zrtp_session *s, uint64_t now)
 			s->state = ST_ERROR;
 			timer_stop(s);
 			ev = push_event(s, ZRTP_EV_ERROR);
-			if (ev)
+			if (ev) {
 				ev->error_code = s->peer_err;
+				ev->reason = "the peer sent Error and the exchange stalled";
+			}
 			return;
 		}
 	}
 	if (waiting(s)) {
-		if (now >= s->give_up_at)
+		if (now < s->give_up_at)
+			return;
+		if (may_commit_late(s))
+			send_commit(s, now, NULL);	/* the peer waits for us */
+		else
 			timed_out(s, now);
 		return;
 	}
@@ -1905,7 +2060,7 @@ int zrtp_poll(struct zrtp_session *s, uint64_t now, struct zrtp_output *out)
 {
 	if (waiting(s) && s->wait_for != s->state) {
 		s->wait_for = s->state;		/* entered a waiting state: arm */
-		s->give_up_at = now + WAIT_MS;
+		s->give_up_at = now + (may_commit_late(s) ? ZRTP_RESPONDER_WAIT_MS : WAIT_MS);
 	}
 	if (!s->qlen)
 		run_timer(s, now);
