@@ -6,7 +6,7 @@
 #
 # Two VM runs, each a table with its own baseline: under Debian's QEMU 7.2,
 # whose `-cpu max` has AES-NI, PCLMULQDQ and AVX2 but no SHA extensions, and
-# under QEMU 10 from bookworm-backports (tools/bench/qemu-bpo.sh), whose
+# under QEMU 10 from bookworm-backports (tools/vm/qemu-bpo.sh), whose
 # `-cpu max` adds sha_ni as on current server CPUs.  KBENCH_SHA_NI=0 skips
 # the second.
 set -euo pipefail
@@ -52,7 +52,7 @@ rc=0
 run_one "guest CPU without SHA extensions (QEMU $(qemu-system-x86_64 --version |
 	sed -n 's/^QEMU emulator version \([0-9.]*\).*/\1/p'), -cpu max)" || rc=1
 if [ "${KBENCH_SHA_NI:-1}" != 0 ]; then
-	if qenv=$("$top/tools/bench/qemu-bpo.sh"); then
+	if qenv=$("$top/tools/vm/qemu-bpo.sh"); then
 		# shellcheck disable=SC2086 # two VAR=VALUE words
 		run_one "guest CPU with SHA-NI (QEMU from bookworm-backports, -cpu max)" $qenv || rc=1
 	else
