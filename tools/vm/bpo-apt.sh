@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # Sourced by tools/vm/qemu-bpo.sh and tools/vm/kernel-bpo.sh: packages from
 # Debian's bookworm-backports through a private apt configuration.  The

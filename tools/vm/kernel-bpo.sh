@@ -23,6 +23,7 @@
 # point release, if any, is fetched next to the old one.
 # Exits 1 with the reason on stderr when nothing can be had.
 set -euo pipefail
+# shellcheck source=tools/vm/bpo-apt.sh
 . "$(dirname "$0")/bpo-apt.sh"
 
 series=6.12
@@ -80,7 +81,7 @@ if [ -e "$d/.ksrtp-done" ]; then
 fi
 hdr=linux-headers-$kver
 # linux-headers-<abi>-common and linux-kbuild-<abi>, from the headers' Depends.
-deps=$(bpo_field "$lists" "$hdr" Depends | tr ',|' '\n\n' | sed 's/^ *//; s/ .*//' |
+deps=$(bpo_field "$lists" "$hdr" Depends | tr ',|' '\n' | sed 's/^ *//; s/ .*//' |
 	grep -E '^linux-(headers-.*-common|kbuild-)' | sort -u)
 [ "$(echo "$deps" | wc -w)" = 2 ] || {
 	echo "kernel-bpo: cannot find the common headers and kbuild of $hdr (got: $deps)" >&2

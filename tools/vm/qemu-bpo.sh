@@ -19,6 +19,7 @@
 # Prints "KSRTP_QEMU=... KSRTP_QEMU_DATA=..." on success; exits 1 with the
 # reason on stderr otherwise.
 set -euo pipefail
+# shellcheck source=tools/vm/bpo-apt.sh
 . "$(dirname "$0")/bpo-apt.sh"
 
 cache=${KSRTP_CACHE:-/var/cache/ksrtp}/qemu-bpo
