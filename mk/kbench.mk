@@ -1,6 +1,7 @@
 # The kernel data-path benchmark (tests/bench/kbench.c): plain UDP, ksrtp per
 # profile and a userspace libsrtp relay over veth between two namespaces, in
-# the VM with -icount (guest time proportional to instructions; ratios only).
+# the VM with -icount (guest time proportional to instructions; ratios only),
+# on Linux 6.1 and 6.12 (tools/bench/kbench.sh).
 # `make bench-kernel` prints the table; Documentation/benchmarks.md explains it.
 
 KBENCH_ICOUNT ?= 0
@@ -14,5 +15,7 @@ $(B)/bench/kbench: tests/bench/kbench.c tests/kselftest/ksft_ksrtp.h tests/kself
 	@mkdir -p $(@D)
 	$(CC) $(NL_CFLAGS) -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) $(shell pkg-config --libs libsrtp2)
 
-bench-kernel: $(B)/bench/kbench $(B)/kmod/cloud/ksrtp.ko
+# KBENCH_SHA_NI=0 (no QEMU 10 runs) or KBENCH_612=0: no 6.12 run, no 6.12 module.
+bench-kernel: $(B)/bench/kbench $(B)/kmod/cloud/ksrtp.ko \
+	$(if $(filter 0,$(KBENCH_SHA_NI) $(KBENCH_612)),,$(B)/kmod/cloud612/ksrtp.ko)
 	tools/bench/kbench.sh $(KBENCH_ICOUNT) $(KBENCH_TIMEOUT) $(B)/bench/kbench $(KBENCH_PACKETS)

@@ -2,9 +2,10 @@
 # Run every test suite and print one closing line: "N passed, N failed, N skipped".
 #   native unit tests (UNIT_TESTS), each fuzzer for a short budget (FUZZERS),
 #   kernel hygiene (checkpatch, sparse), and the kernel tests (VM_TESTS) in
-#   the VM on Debian's cloud kernel and on the debug kernel.
+#   the VM on Debian 12's cloud kernel (6.1), on 6.12 (Debian 13's series,
+#   from bookworm-backports, under QEMU 10) and on the debug kernel (6.1).
 # Logs: build/check/.  Environment: FUZZ_CHECK_TIME (seconds per fuzzer, 10),
-# CHECK_KERNELS ("cloud debug"), DEBUG_PROFILES (limit the data-path
+# CHECK_KERNELS ("cloud cloud612 debug"), DEBUG_PROFILES (limit the data-path
 # profiles run on the debug kernel, e.g. "aes_cm_128_hmac_sha1_80,aead_aes_128_gcm";
 # default: all six, as on the cloud kernel).
 set -uo pipefail
@@ -67,7 +68,7 @@ vm_tests=$(mk VM_TESTS)
 vm_bins=$(mk VM_BINS)
 binargs=()
 for b in $vm_bins; do binargs+=(--bin "$b"); done
-for k in ${CHECK_KERNELS:-cloud debug}; do
+for k in ${CHECK_KERNELS:-cloud cloud612 debug}; do
 	echo "== kernel tests in the VM: $k kernel"
 	log=$logdir/vm-$k.log
 	envargs=()

@@ -11,7 +11,7 @@ pkgs="
 	linux-headers-cloud-amd64 linux-image-cloud-amd64 linux-source-6.1
 	bc flex bison libelf-dev cpio kmod rsync xz-utils zstd
 	qemu-system-x86 busybox-static iproute2
-	sparse
+	sparse pahole
 	clang libclang-rt-14-dev
 	valgrind
 	libsrtp2-dev libbzrtp-dev tshark python3-prometheus-client
@@ -25,6 +25,10 @@ pkgs="
 # bc..zstd: building the debug kernel and the VM initramfs
 # qemu/busybox/iproute2: the VM runner and its guests
 # sparse: `make sparse` on the module
+# pahole: the BTF step of the module build against the 6.12 headers (they ship
+#   vmlinux); those headers, the 6.12 image and QEMU 10 come from
+#   bookworm-backports unpacked, not installed (tools/vm/kernel-bpo.sh,
+#   tools/vm/qemu-bpo.sh)
 # clang + libclang-rt: libFuzzer harnesses
 # valgrind: callgrind instruction counts in `make bench`
 # libsrtp2-dev, libbzrtp-dev, tshark, python3-prometheus-client: test oracles
