@@ -19,66 +19,13 @@
 #
 # Kernel config: CONFIG_NET_NS, CONFIG_VETH, CONFIG_NETFILTER, CONFIG_PACKET,
 # the AES/CTR/HMAC/SHA1 crypto.
-# busybox sh prefers its own applets: iproute2 is /sbin/ip.  Background
-# jobs run /sbin/ip itself (a backgrounded shell function is a subshell,
-# and $! would be the subshell, not the program).
-ip() { /sbin/ip "$@"; }
+lib=$(dirname "$0")/lib.sh; [ -r "$lib" ] || lib=$(command -v lib.sh); . "$lib"
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n $*"; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else nok "$desc"; fi; }
-skip_rest() { while [ "$n" -lt "$PLAN" ]; do n=$((n + 1)); echo "ok $n # SKIP $*"; done; exit 0; }
-
-PLAN=13
-echo "TAP version 13"
-echo "1..$PLAN"
-
-r=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-A=e2ea$r
-B=e2eb$r
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	rm -rf /tmp/A /tmp/B
-}
-trap cleanup EXIT
-
-inA() { ip netns exec "$A" "$@"; }
-inB() { ip netns exec "$B" "$@"; }
-ctlA() { inA zrtpctl -s /tmp/A/zrtpd.sock "$@"; }
-ctlB() { inB zrtpctl -s /tmp/B/zrtpd.sock "$@"; }
-
-# poll CMD... until it succeeds, 0.1 s apart, at most $1 tries
-poll() { tries=$1; shift; while [ "$tries" -gt 0 ]; do "$@" && return 0; tries=$((tries - 1)); sleep 0.1; done; return 1; }
-
-json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p" | head -1; }
-
-if ! modprobe ksrtp 2>/dev/null && ! insmod "$KSRTP_KO"; then
-	nok "ksrtp loads"
-	skip_rest "ksrtp did not load"
-fi
-ok "ksrtp loads"
-
-ip netns add "$A" && ip netns add "$B" &&
-ip link add va netns "$A" type veth peer name vb netns "$B" &&
-ip -n "$A" addr add 10.77.0.1/24 dev va && ip -n "$B" addr add 10.77.0.2/24 dev vb &&
-ip -n "$A" link set va up && ip -n "$B" link set vb up &&
-ip -n "$A" link set lo up && ip -n "$B" link set lo up
+ksft_plan 14
+e2e_names e2e
+e2e_load_ksrtp
+e2e_veth
 check "two hosts joined by veth" [ $? = 0 ]
-
-mkdir -p /tmp/A /tmp/B
-start_zrtpd() { # ns dir extra-args...
-	ns=$1; dir=$2; shift 2
-	/sbin/ip netns exec "$ns" zrtpd --cache "$dir/cache.db" --state-file "$dir/state" \
-		-s "$dir/zrtpd.sock" "$@" >>"$dir/zrtpd.log" 2>&1 &
-	PIDS="$PIDS $!"
-	poll 100 ip netns exec "$ns" zrtpctl -s "$dir/zrtpd.sock" status >/dev/null 2>&1
-}
 start_zrtpd "$A" /tmp/A && start_zrtpd "$B" /tmp/B
 check "zrtpd runs on both hosts" [ $? = 0 ]
 
@@ -96,12 +43,7 @@ call() { # local-port remote-port: both sides add their end, wait until keyed
 }
 # a capture on alice's side of the wire, from before the handshake to the
 # end of the media; the host runs tshark on it (tools/vm/check-pcap.sh)
-/sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 600 --pcap /tmp/A/call.pcap -j \
-	>/tmp/A/sniff.json 2>&1 &
-SNIFF=$!
-# the capture is ready once its packet socket exists in A (the only one there)
-sniffing() { [ "$(/sbin/ip netns exec "$A" cat /proc/net/packet | wc -l)" -gt 1 ]; }
-poll 300 sniffing || echo "# the capture socket did not appear in 30 s"
+sniff_start /tmp/A/call.pcap /tmp/A/sniff.json
 check "handshake completes, both sides have their keys in (secure or switching)" call 4000 5000
 
 SA=$(ctlA -j show $FLOW_A)
@@ -156,6 +98,6 @@ else
 fi
 
 if [ $fails -gt 0 ]; then
-	echo "# zrtpd logs:"; sed 's/^/# A: /' /tmp/A/zrtpd.log; sed 's/^/# B: /' /tmp/B/zrtpd.log
+	echo "# zrtpd logs:"; e2e_dump_logs
 fi
 exit $((fails > 0))

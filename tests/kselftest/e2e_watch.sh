@@ -10,63 +10,15 @@
 #   rtpapp 10.77.0.1:4000  va ========= veth ========= vb  rtpapp 10.77.0.2:5000
 #
 # Kernel config: CONFIG_NET_NS, CONFIG_VETH, CONFIG_NETFILTER.
-# busybox sh prefers its own applets: iproute2 is /sbin/ip.  Background
-# jobs run /sbin/ip itself (a backgrounded shell function is a subshell,
-# and $! would be the subshell, not the program).
-ip() { /sbin/ip "$@"; }
+lib=$(dirname "$0")/lib.sh; [ -r "$lib" ] || lib=$(command -v lib.sh); . "$lib"
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n $*"; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else nok "$desc"; fi; }
-skip_rest() { while [ "$n" -lt "$PLAN" ]; do n=$((n + 1)); echo "ok $n # SKIP $*"; done; exit 0; }
-
-PLAN=7
-echo "TAP version 13"
-echo "1..$PLAN"
-
-r=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-A=e2wa$r
-B=e2wb$r
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	rm -rf /tmp/A /tmp/B
-}
-trap cleanup EXIT
-
-inA() { ip netns exec "$A" "$@"; }
-inB() { ip netns exec "$B" "$@"; }
-ctlA() { inA zrtpctl -s /tmp/A/zrtpd.sock "$@"; }
-ctlB() { inB zrtpctl -s /tmp/B/zrtpd.sock "$@"; }
-poll() { tries=$1; shift; while [ "$tries" -gt 0 ]; do "$@" && return 0; tries=$((tries - 1)); sleep 0.1; done; return 1; }
-json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p" | head -1; }
+ksft_plan 7
+e2e_names e2w
 is_state() { want=$1; shift; "$@" -j show $FLOW 2>/dev/null | grep -q "\"state\":\"$want\""; }
+e2e_load_ksrtp
+e2e_veth || { nok "two hosts"; skip_rest "no topology"; }
 
-if ! modprobe ksrtp 2>/dev/null && ! insmod "$KSRTP_KO"; then
-	nok "ksrtp loads"
-	skip_rest "ksrtp did not load"
-fi
-ok "ksrtp loads"
-
-ip netns add "$A" && ip netns add "$B" &&
-ip link add va netns "$A" type veth peer name vb netns "$B" &&
-ip -n "$A" addr add 10.77.0.1/24 dev va && ip -n "$B" addr add 10.77.0.2/24 dev vb &&
-ip -n "$A" link set va up && ip -n "$B" link set vb up &&
-ip -n "$A" link set lo up && ip -n "$B" link set lo up || { nok "two hosts"; skip_rest "no topology"; }
-
-mkdir -p /tmp/A /tmp/B
-start_zrtpd() { # ns dir watch
-	/sbin/ip netns exec "$1" zrtpd --cache "$2/cache.db" --state-file "$2/state" \
-		-s "$2/zrtpd.sock" --watch "$3" >>"$2/zrtpd.log" 2>&1 &
-	PIDS="$PIDS $!"
-	poll 100 ip netns exec "$1" zrtpctl -s "$2/zrtpd.sock" status >/dev/null 2>&1
-}
-start_zrtpd "$A" /tmp/A udp:4000-4099 && start_zrtpd "$B" /tmp/B udp:5000-5099
+start_zrtpd "$A" /tmp/A --watch udp:4000-4099 && start_zrtpd "$B" /tmp/B --watch udp:5000-5099
 check "zrtpd watching on both hosts, no sessions" \
 	[ "$(ctlA -j status | json_field sessions)" = 0 -a "$(ctlB -j watch list)" = '[{"min":5000,"max":5099}]' ]
 
@@ -104,6 +56,6 @@ check "the call went SRTP once secure (kernel protected packets)" [ "${tx:-0}" -
 
 if [ $fails -gt 0 ]; then
 	inA zrtpctl stats | sed 's/^/# A stats: /'; inB zrtpctl stats | sed 's/^/# B stats: /'
-	sed 's/^/# A: /' /tmp/A/zrtpd.log; sed 's/^/# B: /' /tmp/B/zrtpd.log
+	e2e_dump_logs
 fi
 exit $((fails > 0))
