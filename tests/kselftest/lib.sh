@@ -26,7 +26,8 @@
 #   start_zrtpd NS DIR ARG...  a zrtpd, waited for; its pid in $ZPID
 #   inA/inB/ctlA/ctlB      run in alice's/bob's namespace, zrtpctl there
 #   state_of CMD...        "state" of the JSON printed by CMD
-#   sniff_start PCAP JSON  rtpapp sniff on va, waited for; pid in $SNIFF
+#   sniff_start PCAP JSON [PORT]  rtpapp sniff on va (PORT: also counted
+#                          apart), waited for; pid in $SNIFF
 #   e2e_dump_logs          the zrtpd logs as TAP comments
 #
 # busybox sh prefers its own applets: iproute2 is /sbin/ip.  Background
@@ -99,10 +100,12 @@ start_zrtpd() {
 	poll 100 ip netns exec "$ns" zrtpctl -s "$dir/zrtpd.sock" status >/dev/null 2>&1
 }
 
-# sniff_start PCAP JSON: capture on alice's va (PCAP may be empty); ready
-# once its packet socket exists in A (the only one there)
+# sniff_start PCAP JSON [PORT]: capture on alice's va (PCAP may be empty),
+# the packets from or to PORT also counted apart; ready once its packet
+# socket exists in A (the only one there)
 sniff_start() {
-	/sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 600 ${1:+--pcap "$1"} -j >"$2" 2>&1 &
+	/sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 600 ${1:+--pcap "$1"} ${3:+--port "$3"} \
+		-j >"$2" 2>&1 &
 	SNIFF=$!
 	sniffing() { [ "$(/sbin/ip netns exec "$A" cat /proc/net/packet | wc -l)" -gt 1 ]; }
 	poll 300 sniffing || echo "# the capture socket did not appear in 30 s"
