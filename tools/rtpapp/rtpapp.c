@@ -266,7 +266,9 @@ static int cmd_call(int argc, char **argv)
 					 (int)((deadline - t) / 1000);
 		if (poll(pfd, rfd >= 0 ? 2 : 1, timeout) <= 0)
 			continue;
-		if (rfd >= 0 && (pfd[1].revents & POLLIN)) {
+		/* a pending ICMP error (the peer's port not bound yet) is read
+		 * and dropped here, or the next sendto() would fail with it */
+		if (rfd >= 0 && (pfd[1].revents & (POLLIN | POLLERR))) {
 			ssize_t n = recv(rfd, pkt, sizeof(pkt), 0);
 			uint32_t k = 0;
 
@@ -281,7 +283,7 @@ static int cmd_call(int argc, char **argv)
 				rtcp_recvd++;
 			}
 		}
-		if (pfd[0].revents & POLLIN) {
+		if (pfd[0].revents & (POLLIN | POLLERR)) {
 			ssize_t n = recv(fd, pkt, sizeof(pkt), 0);
 			uint16_t seq;
 			uint32_t pssrc;
