@@ -71,9 +71,9 @@ check "both have their keys (switching or secure)" [ $? = 0 ]
 check "without media, bob is not secure: his kernel still takes clear RTP" \
 	[ "$(state_of ctlB -j show $FLOW_B)" = switching ]
 
-/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 300 --rate 100 --wait 5 --delay 500 >/tmp/B/app.out 2>&1 &
+/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 300 --rate 100 --wait 5 --delay 1500 >/tmp/B/app.out 2>&1 &
 APP_B=$!
-inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 300 --rate 100 --wait 5 --delay 500 >/tmp/A/app.out 2>&1
+inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 300 --rate 100 --wait 5 --delay 1500 >/tmp/A/app.out 2>&1
 rc_a=$?
 wait $APP_B
 rc_b=$?

@@ -152,6 +152,45 @@ TEST(redial_after_hangup)
 	c_teardown(&c);
 }
 
+static bool alice_failed(void *arg)
+{
+	struct call *c = arg;
+
+	return c->sa->state == ZS_FAILED;
+}
+
+/*
+ * A session that ended (failed: the peer spoke ZRTP, the handshake did not
+ * finish) takes the peer's next call on the same ports: a new Hello starts
+ * a new handshake at once.  (Before: the failed engine ignored it.)
+ */
+TEST(redial_after_failure)
+{
+	struct call c;
+	struct resecured w;
+
+	c_setup(_metadata, &c);
+	c.alice.cfg.handshake_timeout = c.bob.cfg.handshake_timeout = 2;
+	zrtpd_mock_drop_type(c.alice.m, "DHPart1");	/* whoever responds, it is lost */
+	zrtpd_mock_drop_type(c.bob.m, "DHPart1");
+	ASSERT_EQ(0, host_start(&c.alice));
+	ASSERT_EQ(0, host_start(&c.bob));
+	ASSERT_EQ(0, zrtpd_session_add(&c.alice.d, &c.fa, NULL, &c.sa));
+	ASSERT_EQ(0, zrtpd_session_add(&c.bob.d, &c.fb, NULL, &c.sb));
+	ASSERT_TRUE(run_until(c.hs, 2, alice_failed, &c, 15000));
+	ASSERT_LT(0, c.sa->zrtp_rx);
+	/* the line is good again; bob calls again on the same ports */
+	zrtpd_mock_drop_type(c.alice.m, NULL);
+	zrtpd_mock_drop_type(c.bob.m, NULL);
+	ASSERT_EQ(0, zrtpd_session_del(&c.bob.d, c.sb, true));
+	ASSERT_EQ(0, zrtpd_session_add(&c.bob.d, &c.fb, NULL, &c.sb));
+	w = (struct resecured){ &c, &c.bob, 1, 0 };
+	ASSERT_TRUE(run_until(c.hs, 2, alice_resecured, &w, 20000));
+	assert_keys_crossed(_metadata, &c, &c.bob);
+	ASSERT_EQ(0, c.alice.secure_but_clear);
+	c_teardown(&c);
+}
+
 /*
  * Another endpoint (another ZID) takes bob's ports and calls alice: a new
  * session with the new peer, its ZID and SAS shown.

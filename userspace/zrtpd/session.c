@@ -193,15 +193,22 @@ static void free_session(struct zrtpd *d, struct zrtpd_session *s)
  * by a failure, a restart of the handshake or zrtpd_session_del), so a
  * secure session's engine is always there to be found.
  */
+/* The engine of the call the session shows (the old one while a new ZRTP
+ * session runs beside it: redial). */
+static struct zrtp_session *call_engine(const struct zrtpd_session *s)
+{
+	return s->rekey ? s->z_prev : s->z;
+}
+
 static struct zrtpd_session *master_session(struct zrtpd *d, const uint8_t peer_zid[12])
 {
 	unsigned int b;
 
 	for (b = 0; b < d->nbuckets; b++)
 		for (struct zrtpd_session *s = d->by_id[b]; s; s = s->next_id)
-			if (s->z && (s->state == ZS_SECURE || s->state == ZS_SWITCHING) &&
+			if (call_engine(s) && (s->state == ZS_SECURE || s->state == ZS_SWITCHING) &&
 			    s->have_peer_zid && strcmp(s->ka, "Mult") &&
-			    !memcmp(s->peer_zid, peer_zid, 12) && zrtp_is_secure(s->z))
+			    !memcmp(s->peer_zid, peer_zid, 12) && zrtp_is_secure(call_engine(s)))
 				return s;
 	return NULL;
 }
@@ -210,7 +217,7 @@ static const struct zrtp_session *find_master(void *arg, const uint8_t peer_zid[
 {
 	struct zrtpd_session *m = master_session(arg, peer_zid);
 
-	return m ? m->z : NULL;
+	return m ? call_engine(m) : NULL;
 }
 
 /* A fresh engine for s (first start, peer-hash, a peer restarting its call). */
@@ -1209,12 +1216,18 @@ static bool hello_on_call(struct zrtpd *d, struct zrtpd_session *s, const uint8_
 			return false;
 		live = call_live(d, s);
 		if (live) {
-			if (live > 0 && !d->stats.hellos_ignored++)
+			if (live > 0)
+				d->stats.hellos_ignored++;
+			/* one log line and event per 5 s at most: a forger sends
+			 * as many Hellos as it likes */
+			if (live > 0 && (!s->hello_event_ms ||
+					 d->now - s->hello_event_ms >= REDIAL_MARK_STALE_MS)) {
+				s->hello_event_ms = d->now;
 				zrtpd_log(d, 1, "flow %u: a Hello of another ZRTP session while this "
 					  "call's SRTP authenticates: ignored", s->flow.id);
-			if (live > 0)
 				zrtpd_ctl_event(d, "hello-ignored", s, "a new Hello while the call's "
 						"SRTP authenticates (forged, or a stale peer)");
+			}
 			return true;
 		}
 		d->stats.redials++;
@@ -1311,7 +1324,7 @@ int zrtpd_session_verify(struct zrtpd *d, struct zrtpd_session *s, bool v)
 	 * while the session lives (§4.6.1.1).  A resumed session (zrtpd
 	 * restarted) lost that secret: setting V now would mark the old,
 	 * unmatched one verified.  Refused: verify on the next call. */
-	if (!s->z && v && s->cache == ZRTP_CACHE_MISMATCH)
+	if (!call_engine(s) && v && s->cache == ZRTP_CACHE_MISMATCH)
 		return -ESTALE;
 	if (!strcmp(s->ka, "Mult")) {
 		/* a Multistream session has its master's SAS and no retained
@@ -1329,8 +1342,8 @@ int zrtpd_session_verify(struct zrtpd *d, struct zrtpd_session *s, bool v)
 		zrtpd_ctl_event(d, v ? "verified" : "unverified", s, NULL);
 		return 0;
 	}
-	if (s->z)
-		ret = zrtp_set_sas_verified(s->z, v);
+	if (call_engine(s))
+		ret = zrtp_set_sas_verified(call_engine(s), v);
 	else if (d->cache)
 		ret = zrtp_cache_set_verified(d->cache, s->peer_zid, v);
 	else
@@ -1683,7 +1696,7 @@ int zrtpd_sessions_resume(struct zrtpd *d)
 	free(taken);
 	free(l.f);
 	if (d->nsessions)
-		zrtpd_log(d, 1, "resumed %u flows from the kernel", d->nsessions);
+		zrtpd_log(d, 1, "resumed %u sessions (%u kernel flows)", d->nsessions, l.n);
 	zrtpd_state_restore(d);
 	return 0;
 }

@@ -154,6 +154,7 @@ struct zrtpd_session {
 	uint8_t peer_h3[32];		/* H3 of the current call's peer Hello */
 	uint64_t rekey_ms;
 	uint64_t hello_mark_rx, hello_mark_ms;
+	uint64_t hello_event_ms;	/* last hello-ignored event (rate limit) */
 	unsigned int redials;		/* new ZRTP sessions on this flow */
 
 	uint64_t activity;		/* kernel packet counters, summed (idle GC) */
