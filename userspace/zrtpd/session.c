@@ -18,6 +18,13 @@
  * lost Conf2ACK (§4.6: zrtp_srtp_received()).  A handshake that fails
  * after the keys went in takes them out again, and a key installation
  * that fails lets neither Confirm2 nor Conf2ACK leave.
+ *
+ * A session covers its stream's RTCP: on its own ports (port+1 by
+ * default) a second kernel flow with the same keys, switched and made
+ * strict with the RTP flow, never a ZRTP session of its own.  A new ZRTP
+ * session from the peer on the same ports (a redial) runs beside a secure
+ * call, whose old keys serve until the new ones are in the other key slot
+ * (KEY_SWAP); a Hello alone, unauthenticated, never ends a call.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -183,6 +190,13 @@ static void free_session(struct zrtpd *d, struct zrtpd_session *s)
 	free(s);
 }
 
+/* The engine of the call the session shows (the old one while a new ZRTP
+ * session runs beside it: redial). */
+static struct zrtp_session *call_engine(const struct zrtpd_session *s)
+{
+	return s->rekey ? s->z_prev : s->z;
+}
+
 /*
  * Multistream (RFC 6189 §4.4.3): a second stream with a peer we already
  * have a secure call with (video next to audio) uses Mult, keyed from that
@@ -193,13 +207,6 @@ static void free_session(struct zrtpd *d, struct zrtpd_session *s)
  * by a failure, a restart of the handshake or zrtpd_session_del), so a
  * secure session's engine is always there to be found.
  */
-/* The engine of the call the session shows (the old one while a new ZRTP
- * session runs beside it: redial). */
-static struct zrtp_session *call_engine(const struct zrtpd_session *s)
-{
-	return s->rekey ? s->z_prev : s->z;
-}
-
 static struct zrtpd_session *master_session(struct zrtpd *d, const uint8_t peer_zid[12])
 {
 	unsigned int b;
