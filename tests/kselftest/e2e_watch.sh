@@ -102,7 +102,6 @@ check "after the redial the media goes under the new keys both ways (>= 100 exac
 	[ "${1:-0}" -ge 100 -a "${3:-0}" -ge 100 ]
 
 if [ $fails -gt 0 ]; then
-	inA zrtpctl stats | sed 's/^/# A stats: /'; inB zrtpctl stats | sed 's/^/# B stats: /'
 	e2e_dump_logs
 fi
 exit $((fails > 0))

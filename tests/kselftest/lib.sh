@@ -28,7 +28,7 @@
 #   state_of CMD...        "state" of the JSON printed by CMD
 #   sniff_start PCAP JSON [PORT]  rtpapp sniff on va (PORT: also counted
 #                          apart), waited for; pid in $SNIFF
-#   e2e_dump_logs          the zrtpd logs as TAP comments
+#   e2e_dump_logs          the zrtpd logs and kernel counters as TAP comments
 #
 # busybox sh prefers its own applets: iproute2 is /sbin/ip.  Background
 # jobs run /sbin/ip itself (a backgrounded shell function is a subshell,
@@ -111,8 +111,11 @@ sniff_start() {
 	poll 300 sniffing || echo "# the capture socket did not appear in 30 s"
 }
 
+# the zrtpd logs and both kernels' counters, as TAP comments (after a failure)
 e2e_dump_logs() {
 	for d in A B; do
+		ns=$A; [ $d = B ] && ns=$B
+		ip netns exec "$ns" zrtpctl stats 2>/dev/null | sed "s/^/# $d stats: /"
 		[ -r /tmp/$d/zrtpd.log ] && sed "s/^/# $d: /" /tmp/$d/zrtpd.log
 	done
 	return 0
