@@ -171,6 +171,30 @@ TEST_F(rtcp, watch_mode_covers_port_plus_one)
 	ASSERT_EQ(0, zrtpd_mock_zrtp_sent(p->bob.m, p->sb->rtcp.id));
 }
 
+/* A watch that would take another call's 4-tuple for port+1 RTCP does not:
+ * the new session goes without an RTCP flow (muxed), the other call keeps
+ * its flow */
+TEST_F(rtcp, watch_leaves_another_calls_ports_alone)
+{
+	struct pair *p = &self->p;
+	struct zrtpd_port_range ra = { test_port(0), test_port(1) };
+	struct zrtpd_session_opts mux = { .rtcp = ZRTPD_RTCP_MUX };
+	struct ksrtp_flow_info other = flow_of(test_port(1), test_port(3));
+	struct zrtpd_session *o, *s;
+
+	ASSERT_EQ(0, host_start(&p->alice));
+	ASSERT_EQ(0, zrtpd_session_add(&p->alice.d, &other, &mux, &o));
+	ASSERT_EQ(0, zrtpd_watch_add(&p->alice.d, &ra));
+	ASSERT_EQ(0, zrtpd_mock_rtp_out(p->alice.m, &p->fa.local, &p->fa.remote));
+	zrtpd_run_once(&p->alice.d, 10);
+	s = zrtpd_session_by_tuple(&p->alice.d, &p->fa.local, &p->fa.remote);
+	ASSERT_NE(NULL, s);
+	ASSERT_EQ(0, s->rtcp.id);
+	ASSERT_EQ(o, zrtpd_session_by_tuple(&p->alice.d, &other.local, &other.remote));
+	ASSERT_EQ(2, p->alice.d.nsessions);
+	ASSERT_EQ(2, zrtpd_mock_flow_count(p->alice.m));
+}
+
 /* A restarted zrtpd takes the port+1 flow back as the session's RTCP */
 TEST_F(rtcp, restart_pairs_the_rtcp_flow)
 {

@@ -394,8 +394,13 @@ int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 				  zrtpd_sa_equal(&rtcp.remote, &flow->remote)))
 			want_rtcp = false;	/* "rtcp" naming the RTP ports: muxed */
 		if (want_rtcp && (zrtpd_session_by_tuple(d, &rtcp.local, &rtcp.remote) ||
-				  zrtpd_session_by_rtcp(d, &rtcp.local, &rtcp.remote)))
-			return -EADDRINUSE;
+				  zrtpd_session_by_rtcp(d, &rtcp.local, &rtcp.remote))) {
+			/* a watch guessed port+1: that 4-tuple is another
+			 * call's, so this one muxes (or has no RTCP) */
+			if (!o || !o->from_watch)
+				return -EADDRINUSE;
+			want_rtcp = false;
+		}
 	}
 	if (d->cfg.max_sessions && d->nsessions >= d->cfg.max_sessions)
 		return -ENOSPC;
@@ -435,7 +440,9 @@ int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 			rtcp.mode = req.mode;
 			rtcp.policy = req.policy;
 			ret = d->k->ops->flow_add(d->k, &rtcp, &s->rtcp);
-			if (ret) {
+			if (ret == -EEXIST && o && o->from_watch) {
+				memset(&s->rtcp, 0, sizeof(s->rtcp));	/* as above */
+			} else if (ret) {
 				d->k->ops->flow_del(d->k, &s->flow);
 				free(s);
 				return ret == -EEXIST ? -EADDRINUSE : ret;
