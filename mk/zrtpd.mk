@@ -38,7 +38,7 @@ $(B)/bin/bzrtp_peer: tools/rtpapp/bzrtp_peer.c
 		-lbzrtp -lbctoolbox $(shell pkg-config --libs libsrtp2)
 
 PROGRAMS += $(B)/bin/zrtpctl $(B)/bin/zrtpd $(if $(wildcard tools/rtpapp/rtpapp.c),$(B)/bin/rtpapp)
-VM_BINS += $(B)/bin/zrtpctl $(B)/bin/zrtpd $(if $(wildcard tools/rtpapp/rtpapp.c),$(B)/bin/rtpapp) \
+VM_BINS += tests/kselftest/lib.sh $(B)/bin/zrtpctl $(B)/bin/zrtpd $(if $(wildcard tools/rtpapp/rtpapp.c),$(B)/bin/rtpapp) \
 	$(if $(wildcard tools/rtpapp/bzrtp_peer.c),$(B)/bin/bzrtp_peer)
 
 # Native tests: daemons on the mock kernel link.

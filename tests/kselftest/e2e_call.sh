@@ -14,71 +14,24 @@
 # 2. each app receives exactly the packets the other sent, both ways
 # 3. the capture on the veth holds ZRTP and SRTP, never the clear payload
 # 4. the kernel counted the protected packets (zrtpctl stats, netlink)
-# 5. second call: rs1 matches (cache "match"), the SAS verified in the
+# 5. RTCP on port+1 (4001 <-> 5001, RFC 3550 §11): a second kernel flow
+#    per side, keyed and switched with the session: SRTCP on the wire, no
+#    ZRTP there, every RTCP packet delivered exact (issue 12, item 1)
+# 6. bob hangs up and redials on the same ports while alice's session is
+#    still secure: a new ZRTP session, a new SAS, the media goes on under
+#    the new keys (issue 12, item 2)
+# 7. second call: rs1 matches (cache "match"), the SAS verified in the
 #    first call is still verified
 #
 # Kernel config: CONFIG_NET_NS, CONFIG_VETH, CONFIG_NETFILTER, CONFIG_PACKET,
 # the AES/CTR/HMAC/SHA1 crypto.
-# busybox sh prefers its own applets: iproute2 is /sbin/ip.  Background
-# jobs run /sbin/ip itself (a backgrounded shell function is a subshell,
-# and $! would be the subshell, not the program).
-ip() { /sbin/ip "$@"; }
+lib=$(dirname "$0")/lib.sh; [ -r "$lib" ] || lib=$(command -v lib.sh); . "$lib"
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n $*"; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else nok "$desc"; fi; }
-skip_rest() { while [ "$n" -lt "$PLAN" ]; do n=$((n + 1)); echo "ok $n # SKIP $*"; done; exit 0; }
-
-PLAN=13
-echo "TAP version 13"
-echo "1..$PLAN"
-
-r=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-A=e2ea$r
-B=e2eb$r
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	rm -rf /tmp/A /tmp/B
-}
-trap cleanup EXIT
-
-inA() { ip netns exec "$A" "$@"; }
-inB() { ip netns exec "$B" "$@"; }
-ctlA() { inA zrtpctl -s /tmp/A/zrtpd.sock "$@"; }
-ctlB() { inB zrtpctl -s /tmp/B/zrtpd.sock "$@"; }
-
-# poll CMD... until it succeeds, 0.1 s apart, at most $1 tries
-poll() { tries=$1; shift; while [ "$tries" -gt 0 ]; do "$@" && return 0; tries=$((tries - 1)); sleep 0.1; done; return 1; }
-
-json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p" | head -1; }
-
-if ! modprobe ksrtp 2>/dev/null && ! insmod "$KSRTP_KO"; then
-	nok "ksrtp loads"
-	skip_rest "ksrtp did not load"
-fi
-ok "ksrtp loads"
-
-ip netns add "$A" && ip netns add "$B" &&
-ip link add va netns "$A" type veth peer name vb netns "$B" &&
-ip -n "$A" addr add 10.77.0.1/24 dev va && ip -n "$B" addr add 10.77.0.2/24 dev vb &&
-ip -n "$A" link set va up && ip -n "$B" link set vb up &&
-ip -n "$A" link set lo up && ip -n "$B" link set lo up
+ksft_plan 23
+e2e_names e2e
+e2e_load_ksrtp
+e2e_veth
 check "two hosts joined by veth" [ $? = 0 ]
-
-mkdir -p /tmp/A /tmp/B
-start_zrtpd() { # ns dir extra-args...
-	ns=$1; dir=$2; shift 2
-	/sbin/ip netns exec "$ns" zrtpd --cache "$dir/cache.db" --state-file "$dir/state" \
-		-s "$dir/zrtpd.sock" "$@" >>"$dir/zrtpd.log" 2>&1 &
-	PIDS="$PIDS $!"
-	poll 100 ip netns exec "$ns" zrtpctl -s "$dir/zrtpd.sock" status >/dev/null 2>&1
-}
 start_zrtpd "$A" /tmp/A && start_zrtpd "$B" /tmp/B
 check "zrtpd runs on both hosts" [ $? = 0 ]
 
@@ -96,13 +49,11 @@ call() { # local-port remote-port: both sides add their end, wait until keyed
 }
 # a capture on alice's side of the wire, from before the handshake to the
 # end of the media; the host runs tshark on it (tools/vm/check-pcap.sh)
-/sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 600 --pcap /tmp/A/call.pcap -j \
-	>/tmp/A/sniff.json 2>&1 &
-SNIFF=$!
-# the capture is ready once its packet socket exists in A (the only one there)
-sniffing() { [ "$(/sbin/ip netns exec "$A" cat /proc/net/packet | wc -l)" -gt 1 ]; }
-poll 300 sniffing || echo "# the capture socket did not appear in 30 s"
+sniff_start /tmp/A/call.pcap /tmp/A/sniff.json 4001
 check "handshake completes, both sides have their keys in (secure or switching)" call 4000 5000
+check "each session has its RTCP flow on port+1 (4001 <-> 5001)" \
+	[ "$(ctlA -j show $FLOW_A | json_field rtcp_local)" = 10.77.0.1:4001 -a \
+	  "$(ctlB -j show $FLOW_B | json_field rtcp_remote)" = 10.77.0.1:4001 ]
 
 SA=$(ctlA -j show $FLOW_A)
 SB=$(ctlB -j show $FLOW_B)
@@ -111,26 +62,67 @@ cip_a=$(echo "$SA" | json_field srtp_profile); cip_b=$(echo "$SB" | json_field s
 echo "# alice: SAS '$sas_a' $cip_a; bob: SAS '$sas_b' $cip_b"
 check "same SAS and SRTP profile on both sides" [ -n "$sas_a" -a "$sas_a" = "$sas_b" -a -n "$cip_a" -a "$cip_a" = "$cip_b" ]
 
-# media both ways
-/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 200 --rate 100 --wait 5 --delay 1500 >/tmp/B/app.out 2>&1 &
-APP_B=$!
-inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 200 --rate 100 --wait 5 --delay 1500 >/tmp/A/app.out 2>&1
-rc_a=$?
-wait $APP_B
-rc_b=$?
-sed 's/^/# alice /' /tmp/A/app.out; sed 's/^/# bob   /' /tmp/B/app.out
-check "alice received exactly bob's 200 packets" [ $rc_a = 0 ]
-check "bob received exactly alice's 200 packets" [ $rc_b = 0 ]
+# media both ways, RTP and (one packet in 10) RTCP on port+1
+media() { # count tag: both apps, RTP on 4000/5000, RTCP on 4001/5001
+	/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count $1 \
+		--rate 100 --wait 5 --delay 1500 --rtcp 10 >/tmp/B/app$2.out 2>&1 &
+	APP_B=$!
+	inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count $1 --rate 100 --wait 5 \
+		--delay 1500 --rtcp 10 >/tmp/A/app$2.out 2>&1
+	rc_a=$?
+	wait $APP_B
+	rc_b=$?
+	sed 's/^/# alice /' /tmp/A/app$2.out; sed 's/^/# bob   /' /tmp/B/app$2.out
+}
+rtp_exact() { grep -q ' received \([0-9]*\) verified .* bad 0 duplicate 0 missing 0' "$1"; }
+rtcp_exact() { grep -q "RTCP sent $2 received $2 bad 0" "$1"; }
+media 200 ""
+check "alice received exactly bob's 200 packets" rtp_exact /tmp/A/app.out
+check "bob received exactly alice's 200 packets" rtp_exact /tmp/B/app.out
+check "RTCP on port+1: each side received the other's 20 RTCP packets exact (SRTCP through both kernels)" \
+	eval 'rtcp_exact /tmp/A/app.out 20 && rtcp_exact /tmp/B/app.out 20'
 # after the first SRTP both kernels refuse clear RTP: only now "secure"
 FLOW=$FLOW_A; secure ctlA; rc_a=$?
 FLOW=$FLOW_B; secure ctlB; rc_b=$?
 check "both sides secure once SRTP flowed (RX_TRIAL cleared by the kernel)" [ $rc_a = 0 -a $rc_b = 0 ]
+check "both RTCP flows are SECURE and strict too" \
+	[ "$(ctlA -j show $FLOW_A | json_field rtcp_mode)" = secure -a "$(ctlA -j show $FLOW_A | json_field rtcp_rx_trial)" = false \
+	  -a "$(ctlB -j show $FLOW_B | json_field rtcp_mode)" = secure -a "$(ctlB -j show $FLOW_B | json_field rtcp_rx_trial)" = false ]
+rtx=$(inA zrtpctl -j stats local 10.77.0.1:4001 remote 10.77.0.2:5001 | json_field tx_packets)
+rrx=$(inA zrtpctl -j stats local 10.77.0.1:4001 remote 10.77.0.2:5001 | json_field rx_packets)
+echo "# alice's RTCP flow: $rtx protected, $rrx unprotected"
+check "alice's kernel protected 20 and unprotected 20 RTCP packets on the RTCP flow" [ "${rtx:-0}" -ge 20 -a "${rrx:-0}" -ge 20 ]
+
+# bob hangs up and calls again on the same ports; alice's session (her
+# application did not hang up yet) is still secure under the old keys
+SAS1=$sas_a
+ID_A=$(ctlA -j show $FLOW_A | json_field id)
+redialled() {
+	S=$(ctlA -j show $FLOW_A 2>/dev/null)
+	[ "$(echo "$S" | json_field redials)" = 1 -a "$(echo "$S" | json_field rekeying)" = false ] &&
+		FLOW=$FLOW_B keyed ctlB
+}
+ctlB session del $FLOW_B && ctlB session add $FLOW_B >/dev/null && poll 300 redialled
+check "bob redials on the same ports: alice's zrtpd runs a new ZRTP session, both have new keys" [ $? = 0 ]
+sas_a=$(ctlA -j show $FLOW_A | json_field sas); sas_b=$(ctlB -j show $FLOW_B | json_field sas)
+echo "# after the redial: alice SAS '$sas_a', bob '$sas_b' (first call: '$SAS1')"
+check "after the redial: the same new SAS on both sides" [ -n "$sas_a" -a "$sas_a" = "$sas_b" -a "$sas_a" != "$SAS1" ]
+media 100 2
+check "after the redial: every RTP and RTCP packet arrives exact, both ways" \
+	eval 'rtp_exact /tmp/A/app2.out && rtp_exact /tmp/B/app2.out && rtcp_exact /tmp/A/app2.out 10 && rtcp_exact /tmp/B/app2.out 10'
+FLOW=$FLOW_A; secure ctlA; rc_a=$?
+FLOW=$FLOW_B; secure ctlB; rc_b=$?
+check "after the redial: both secure, alice's session the same (flow $ID_A)" \
+	[ $rc_a = 0 -a $rc_b = 0 -a "$(ctlA -j show $FLOW_A | json_field id)" = "$ID_A" ]
 
 kill -TERM $SNIFF; wait $SNIFF
 sed 's/^/# capture on va: /' /tmp/A/sniff.json
 # the capture leaves the VM as an artifact line (run.sh decodes it)
 [ -s /tmp/A/call.pcap ] && echo "# ksrtp-vm artifact e2e_call.pcap $(base64 -w 0 /tmp/A/call.pcap)"
 udp=$(json_field udp </tmp/A/sniff.json); plain=$(json_field plaintext </tmp/A/sniff.json)
+check "the RTCP port 4001 carried SRTCP only: >= 60 packets, none with the plaintext, no ZRTP" \
+	[ "$(json_field port_udp </tmp/A/sniff.json)" -ge 60 -a "$(json_field port_plaintext </tmp/A/sniff.json)" = 0 \
+	  -a "$(json_field port_zrtp </tmp/A/sniff.json)" = 0 ]
 check "the wire carried the call (>= 400 UDP packets)" [ "${udp:-0}" -ge 400 ]
 check "no plaintext payload on the wire" [ "${plain:-1}" = 0 ]
 
@@ -156,6 +148,6 @@ else
 fi
 
 if [ $fails -gt 0 ]; then
-	echo "# zrtpd logs:"; sed 's/^/# A: /' /tmp/A/zrtpd.log; sed 's/^/# B: /' /tmp/B/zrtpd.log
+	echo "# zrtpd logs:"; e2e_dump_logs
 fi
 exit $((fails > 0))

@@ -12,65 +12,16 @@
 #   (and 10.77.0.1:4010 -> 10.77.0.2:5999: no peer, in handshake at the kill)
 #
 # Kernel config: CONFIG_NET_NS, CONFIG_VETH, CONFIG_NETFILTER, CONFIG_PACKET.
-# busybox sh prefers its own applets: iproute2 is /sbin/ip.  Background
-# jobs run /sbin/ip itself (a backgrounded shell function is a subshell,
-# and $! would be the subshell, not the program).
-ip() { /sbin/ip "$@"; }
+lib=$(dirname "$0")/lib.sh; [ -r "$lib" ] || lib=$(command -v lib.sh); . "$lib"
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n $*"; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else nok "$desc"; fi; }
-skip_rest() { while [ "$n" -lt "$PLAN" ]; do n=$((n + 1)); echo "ok $n # SKIP $*"; done; exit 0; }
-
-PLAN=8
-echo "TAP version 13"
-echo "1..$PLAN"
-
-r=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-A=e2ra$r
-B=e2rb$r
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	rm -rf /tmp/A /tmp/B
-}
-trap cleanup EXIT
-
-inA() { ip netns exec "$A" "$@"; }
-inB() { ip netns exec "$B" "$@"; }
-ctlA() { inA zrtpctl -s /tmp/A/zrtpd.sock "$@"; }
-ctlB() { inB zrtpctl -s /tmp/B/zrtpd.sock "$@"; }
-poll() { tries=$1; shift; while [ "$tries" -gt 0 ]; do "$@" && return 0; tries=$((tries - 1)); sleep 0.1; done; return 1; }
-json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p" | head -1; }
+ksft_plan 8
+e2e_names e2r
 alive() { kill -0 "$1" 2>/dev/null; }
 is_state() { want=$1; shift; "$@" -j show $FLOW 2>/dev/null | grep -q "\"state\":\"$want\""; }
 is_keyed() { "$@" -j show $FLOW 2>/dev/null | grep -q "\"state\":\"\(secure\|switching\)\""; }
+e2e_load_ksrtp
+e2e_veth || { nok "two hosts"; skip_rest "no topology"; }
 
-if ! modprobe ksrtp 2>/dev/null && ! insmod "$KSRTP_KO"; then
-	nok "ksrtp loads"
-	skip_rest "ksrtp did not load"
-fi
-ok "ksrtp loads"
-
-ip netns add "$A" && ip netns add "$B" &&
-ip link add va netns "$A" type veth peer name vb netns "$B" &&
-ip -n "$A" addr add 10.77.0.1/24 dev va && ip -n "$B" addr add 10.77.0.2/24 dev vb &&
-ip -n "$A" link set va up && ip -n "$B" link set vb up &&
-ip -n "$A" link set lo up && ip -n "$B" link set lo up || { nok "two hosts"; skip_rest "no topology"; }
-
-mkdir -p /tmp/A /tmp/B
-start_zrtpd() { # ns dir -> ZPID
-	/sbin/ip netns exec "$1" zrtpd --cache "$2/cache.db" --state-file "$2/state" \
-		-s "$2/zrtpd.sock" >>"$2/zrtpd.log" 2>&1 &
-	ZPID=$!
-	PIDS="$PIDS $ZPID"
-	poll 100 ip netns exec "$1" zrtpctl -s "$2/zrtpd.sock" status >/dev/null 2>&1
-}
 start_zrtpd "$A" /tmp/A; ZA=$ZPID
 start_zrtpd "$B" /tmp/B
 FLOW_A="local 10.77.0.1:4000 remote 10.77.0.2:5000"
@@ -83,9 +34,7 @@ check "call keyed, secure or switching (and one flow negotiating with nobody)" [
 SAS=$(ctlA -j show $FLOW_A | json_field sas)
 
 # 8 s of media both ways; alice's zrtpd is killed after 2 s and restarted
-/sbin/ip netns exec "$A" rtpapp sniff --dev va --seconds 120 -j >/tmp/A/sniff.json 2>&1 &
-SNIFF=$!
-sleep 0.5
+sniff_start "" /tmp/A/sniff.json
 /sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 800 --rate 100 --wait 5 --delay 1500 >/tmp/B/app.out 2>&1 &
 APP_B=$!
 /sbin/ip netns exec "$A" rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 800 --rate 100 --wait 5 --delay 1500 >/tmp/A/app.out 2>&1 &
@@ -123,6 +72,6 @@ check "the restarted zrtpd lists the call as secure (resumed, same SAS)" \
 	[ "$(echo "$S" | json_field state)" = secure -a "$(echo "$S" | json_field resumed)" = true \
 	  -a "$(echo "$S" | json_field sas)" = "$SAS" ]
 if [ $fails -gt 0 ]; then
-	sed 's/^/# A: /' /tmp/A/zrtpd.log; sed 's/^/# B: /' /tmp/B/zrtpd.log
+	e2e_dump_logs
 fi
 exit $((fails > 0))

@@ -24,66 +24,13 @@
 # apps get every packet.
 #
 # Kernel config: as e2e_call.sh.
-# busybox sh prefers its own applets: iproute2 is /sbin/ip.  Background
-# jobs run /sbin/ip itself (a backgrounded shell function is a subshell,
-# and $! would be the subshell, not the program).
-ip() { /sbin/ip "$@"; }
+lib=$(dirname "$0")/lib.sh; [ -r "$lib" ] || lib=$(command -v lib.sh); . "$lib"
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n $*"; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else nok "$desc"; fi; }
-skip_rest() { while [ "$n" -lt "$PLAN" ]; do n=$((n + 1)); echo "ok $n # SKIP $*"; done; exit 0; }
-
-PLAN=14
-echo "TAP version 13"
-echo "1..$PLAN"
-
-r=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-A=e2ea$r
-B=e2eb$r
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	rm -rf /tmp/A /tmp/B
-}
-trap cleanup EXIT
-
-inA() { ip netns exec "$A" "$@"; }
-inB() { ip netns exec "$B" "$@"; }
-ctlA() { inA zrtpctl -s /tmp/A/zrtpd.sock "$@"; }
-ctlB() { inB zrtpctl -s /tmp/B/zrtpd.sock "$@"; }
-
-# poll CMD... until it succeeds, 0.1 s apart, at most $1 tries
-poll() { tries=$1; shift; while [ "$tries" -gt 0 ]; do "$@" && return 0; tries=$((tries - 1)); sleep 0.1; done; return 1; }
-
-json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p" | head -1; }
-
-if ! modprobe ksrtp 2>/dev/null && ! insmod "$KSRTP_KO"; then
-	nok "ksrtp loads"
-	skip_rest "ksrtp did not load"
-fi
-ok "ksrtp loads"
-
-ip netns add "$A" && ip netns add "$B" &&
-ip link add va netns "$A" type veth peer name vb netns "$B" &&
-ip -n "$A" addr add 10.77.0.1/24 dev va && ip -n "$B" addr add 10.77.0.2/24 dev vb &&
-ip -n "$A" link set va up && ip -n "$B" link set vb up &&
-ip -n "$A" link set lo up && ip -n "$B" link set lo up
+ksft_plan 14
+e2e_names e2e
+e2e_load_ksrtp
+e2e_veth
 check "two hosts joined by veth" [ $? = 0 ]
-
-mkdir -p /tmp/A /tmp/B
-start_zrtpd() { # ns dir extra-args...
-	ns=$1; dir=$2; shift 2
-	/sbin/ip netns exec "$ns" zrtpd --cache "$dir/cache.db" --state-file "$dir/state" \
-		-s "$dir/zrtpd.sock" "$@" >>"$dir/zrtpd.log" 2>&1 &
-	PIDS="$PIDS $!"
-	poll 100 ip netns exec "$ns" zrtpctl -s "$dir/zrtpd.sock" status >/dev/null 2>&1
-}
 start_zrtpd "$A" /tmp/A && start_zrtpd "$B" /tmp/B --test-drop Conf2ACK
 check "zrtpd runs on both hosts (bob loses every Conf2ACK)" [ $? = 0 ]
 
@@ -91,7 +38,6 @@ FLOW_A="local 10.77.0.1:4000 remote 10.77.0.2:5000"
 FLOW_B="local 10.77.0.2:5000 remote 10.77.0.1:4000"
 FLOW_A2="local 10.77.0.1:4002 remote 10.77.0.2:5002"
 FLOW_B2="local 10.77.0.2:5002 remote 10.77.0.1:4002"
-state_of() { "$@" 2>/dev/null | json_field state; }
 
 # one look: "secure" in zrtpd, then the kernel flow must be strict
 look() { # ctl-function flow...
@@ -125,9 +71,9 @@ check "both have their keys (switching or secure)" [ $? = 0 ]
 check "without media, bob is not secure: his kernel still takes clear RTP" \
 	[ "$(state_of ctlB -j show $FLOW_B)" = switching ]
 
-/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 300 --rate 100 --wait 5 --delay 500 >/tmp/B/app.out 2>&1 &
+/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 300 --rate 100 --wait 5 --delay 1500 >/tmp/B/app.out 2>&1 &
 APP_B=$!
-inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 300 --rate 100 --wait 5 --delay 500 >/tmp/A/app.out 2>&1
+inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 300 --rate 100 --wait 5 --delay 1500 >/tmp/A/app.out 2>&1
 rc_a=$?
 wait $APP_B
 rc_b=$?
@@ -168,6 +114,6 @@ check "never shown secure while the kernel took clear RTP ($(cat /tmp/A/violatio
 	[ "$(cat /tmp/A/violations)" = 0 ]
 
 if [ $fails -gt 0 ]; then
-	sed 's/^/# A: /' /tmp/A/zrtpd.log; sed 's/^/# B: /' /tmp/B/zrtpd.log
+	e2e_dump_logs
 fi
 exit $((fails > 0))

@@ -8,73 +8,32 @@
 #   netns A ("alice")                                   netns B ("bob")
 #   zrtpd --watch udp:4000-4099                         zrtpd --watch udp:5000-5099
 #   rtpapp 10.77.0.1:4000  va ========= veth ========= vb  rtpapp 10.77.0.2:5000
+#   (RTCP on port+1:  4001 <----------------------------------->  5001)
+#
+# Each watch session covers its RTCP on port+1 (issue 12, item 1): one
+# session per call, its RTCP flow keyed with it, SRTCP both ways.  Then
+# bob's phone hangs up (his session goes) and calls again on the same
+# ports while alice's session is still secure: a new ZRTP session, a new
+# SAS, the media under the new keys (item 2).
 #
 # Kernel config: CONFIG_NET_NS, CONFIG_VETH, CONFIG_NETFILTER.
-# busybox sh prefers its own applets: iproute2 is /sbin/ip.  Background
-# jobs run /sbin/ip itself (a backgrounded shell function is a subshell,
-# and $! would be the subshell, not the program).
-ip() { /sbin/ip "$@"; }
+lib=$(dirname "$0")/lib.sh; [ -r "$lib" ] || lib=$(command -v lib.sh); . "$lib"
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n $*"; }
-nok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n $*"; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else nok "$desc"; fi; }
-skip_rest() { while [ "$n" -lt "$PLAN" ]; do n=$((n + 1)); echo "ok $n # SKIP $*"; done; exit 0; }
-
-PLAN=7
-echo "TAP version 13"
-echo "1..$PLAN"
-
-r=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-A=e2wa$r
-B=e2wb$r
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	rm -rf /tmp/A /tmp/B
-}
-trap cleanup EXIT
-
-inA() { ip netns exec "$A" "$@"; }
-inB() { ip netns exec "$B" "$@"; }
-ctlA() { inA zrtpctl -s /tmp/A/zrtpd.sock "$@"; }
-ctlB() { inB zrtpctl -s /tmp/B/zrtpd.sock "$@"; }
-poll() { tries=$1; shift; while [ "$tries" -gt 0 ]; do "$@" && return 0; tries=$((tries - 1)); sleep 0.1; done; return 1; }
-json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p" | head -1; }
+ksft_plan 12
+e2e_names e2w
 is_state() { want=$1; shift; "$@" -j show $FLOW 2>/dev/null | grep -q "\"state\":\"$want\""; }
+e2e_load_ksrtp
+e2e_veth || { nok "two hosts"; skip_rest "no topology"; }
 
-if ! modprobe ksrtp 2>/dev/null && ! insmod "$KSRTP_KO"; then
-	nok "ksrtp loads"
-	skip_rest "ksrtp did not load"
-fi
-ok "ksrtp loads"
-
-ip netns add "$A" && ip netns add "$B" &&
-ip link add va netns "$A" type veth peer name vb netns "$B" &&
-ip -n "$A" addr add 10.77.0.1/24 dev va && ip -n "$B" addr add 10.77.0.2/24 dev vb &&
-ip -n "$A" link set va up && ip -n "$B" link set vb up &&
-ip -n "$A" link set lo up && ip -n "$B" link set lo up || { nok "two hosts"; skip_rest "no topology"; }
-
-mkdir -p /tmp/A /tmp/B
-start_zrtpd() { # ns dir watch
-	/sbin/ip netns exec "$1" zrtpd --cache "$2/cache.db" --state-file "$2/state" \
-		-s "$2/zrtpd.sock" --watch "$3" >>"$2/zrtpd.log" 2>&1 &
-	PIDS="$PIDS $!"
-	poll 100 ip netns exec "$1" zrtpctl -s "$2/zrtpd.sock" status >/dev/null 2>&1
-}
-start_zrtpd "$A" /tmp/A udp:4000-4099 && start_zrtpd "$B" /tmp/B udp:5000-5099
+start_zrtpd "$A" /tmp/A --watch udp:4000-4099 && start_zrtpd "$B" /tmp/B --watch udp:5000-5099
 check "zrtpd watching on both hosts, no sessions" \
 	[ "$(ctlA -j status | json_field sessions)" = 0 -a "$(ctlB -j watch list)" = '[{"min":5000,"max":5099}]' ]
 
 # the applications just start talking; the first packets may go clear
 # (opportunistic) until the handshake ends, then SRTP
-/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 300 --rate 100 --wait 5 --delay 1500 >/tmp/B/app.out 2>&1 &
+/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 300 --rate 100 --wait 5 --delay 1500 --rtcp 10 >/tmp/B/app.out 2>&1 &
 APP_B=$!
-inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 300 --rate 100 --wait 5 --delay 1500 >/tmp/A/app.out 2>&1
+inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 300 --rate 100 --wait 5 --delay 1500 --rtcp 10 >/tmp/A/app.out 2>&1
 rc_a=$?
 wait $APP_B; rc_b=$?
 sed 's/^/# alice /' /tmp/A/app.out; sed 's/^/# bob   /' /tmp/B/app.out
@@ -86,7 +45,10 @@ lost() { sed -n 's/.*received \([0-9]*\) verified.*bad \([0-9]*\).*/\1 \2/p' "$1
 set -- $(lost /tmp/A/app.out) $(lost /tmp/B/app.out)
 echo "# switch window: alice got $1 (+$2 garbled), bob got $3 (+$4 garbled) of 300"
 check "both apps got all 300 packets, none garbled, across the switch to SRTP" \
-	[ $rc_a = 0 -a $rc_b = 0 -a "${1:-0}" = 300 -a "${2:-1}" = 0 -a "${3:-0}" = 300 -a "${4:-1}" = 0 ]
+	[ "${1:-0}" = 300 -a "${2:-1}" = 0 -a "${3:-0}" = 300 -a "${4:-1}" = 0 ]
+check "RTCP on port+1: both apps got the other's 30 RTCP packets exact, across the switch" \
+	eval 'grep -q "RTCP sent 30 received 30 bad 0" /tmp/A/app.out && grep -q "RTCP sent 30 received 30 bad 0" /tmp/B/app.out'
+echo "# exit codes: alice $rc_a, bob $rc_b"
 
 FLOW="local 10.77.0.1:4000 remote 10.77.0.2:5000"
 check "alice's zrtpd started a session by itself and it is secure" poll 50 is_state secure ctlA
@@ -101,9 +63,45 @@ check "same SAS, both sessions created by the watch" \
 tx=$(inA zrtpctl -j stats local 10.77.0.1:4000 remote 10.77.0.2:5000 | json_field tx_packets)
 echo "# alice's kernel protected $tx packets"
 check "the call went SRTP once secure (kernel protected packets)" [ "${tx:-0}" -ge 1 ]
+rtx=$(inA zrtpctl -j stats local 10.77.0.1:4001 remote 10.77.0.2:5001 | json_field tx_packets)
+check "one session per side, its RTCP flow on port+1 keyed and used (alice's kernel protected $rtx RTCP packets)" \
+	[ "$(ctlA -j status | json_field sessions)" = 1 -a "$(ctlB -j status | json_field sessions)" = 1 \
+	  -a "$(echo "$SA" | json_field rtcp_local)" = 10.77.0.1:4001 -a "$(echo "$SB" | json_field rtcp_local)" = 10.77.0.2:5001 \
+	  -a "${rtx:-0}" -ge 1 ]
+
+# bob's phone hangs up (the operator, or its own zrtpd, ends his session)
+# and calls again from the same ports: his watch starts a new session
+SAS1=$(echo "$SA" | json_field sas)
+FA="local 10.77.0.1:4000 remote 10.77.0.2:5000"
+FB="local 10.77.0.2:5000 remote 10.77.0.1:4000"
+ctlB session del $FB
+/sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 800 --rate 100 --wait 5 --delay 500 >/tmp/B/app2.out 2>&1 &
+APP_B=$!
+/sbin/ip netns exec "$A" rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 800 --rate 100 --wait 5 --delay 500 >/tmp/A/app2.out 2>&1 &
+APP_A=$!
+redialled() {
+	S=$(ctlA -j show $FA 2>/dev/null)
+	[ "$(echo "$S" | json_field redials)" = 1 -a "$(echo "$S" | json_field rekeying)" = false \
+	  -a "$(echo "$S" | json_field state)" = secure ]
+}
+poll 300 redialled
+check "bob's new call on the same ports: alice's watch session runs a new ZRTP session and is secure again" [ $? = 0 ]
+wait $APP_A; wait $APP_B
+sed 's/^/# alice /' /tmp/A/app2.out; sed 's/^/# bob   /' /tmp/B/app2.out
+FLOW=$FB
+poll 50 is_state secure ctlB
+sas_a=$(ctlA -j show $FA | json_field sas); sas_b=$(ctlB -j show $FB | json_field sas)
+echo "# after the redial: alice SAS '$sas_a', bob '$sas_b' (first call '$SAS1')"
+check "after the redial: both secure with the same new SAS" \
+	[ -n "$sas_a" -a "$sas_a" = "$sas_b" -a "$sas_a" != "$SAS1" -a "$(ctlB -j show $FB | json_field state)" = secure ]
+# the old keys served (the peer's new call could not read them) until the
+# new ones were in; from then on each app gets the other's media exact
+set -- $(lost /tmp/A/app2.out) $(lost /tmp/B/app2.out)
+echo "# redial: alice got $1 of 800 exact, bob $3"
+check "after the redial the media goes under the new keys both ways (>= 100 exact packets each)" \
+	[ "${1:-0}" -ge 100 -a "${3:-0}" -ge 100 ]
 
 if [ $fails -gt 0 ]; then
-	inA zrtpctl stats | sed 's/^/# A stats: /'; inB zrtpctl stats | sed 's/^/# B stats: /'
-	sed 's/^/# A: /' /tmp/A/zrtpd.log; sed 's/^/# B: /' /tmp/B/zrtpd.log
+	e2e_dump_logs
 fi
 exit $((fails > 0))

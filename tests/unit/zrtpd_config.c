@@ -93,6 +93,18 @@ TEST_F(conf, every_key)
 	ASSERT_EQ(2, self->c.verbose);
 }
 
+/* rtcp: where a session's RTCP goes (port+1 by default, or muxed) */
+TEST_F(conf, rtcp)
+{
+	ASSERT_FALSE(self->c.rtcp_mux);
+	ASSERT_EQ(0, zrtpd_config_set(&self->c, "rtcp", "mux", self->err, sizeof(self->err)));
+	ASSERT_TRUE(self->c.rtcp_mux);
+	ASSERT_EQ(0, zrtpd_config_set(&self->c, "rtcp", "port+1", self->err, sizeof(self->err)));
+	ASSERT_FALSE(self->c.rtcp_mux);
+	ASSERT_EQ(-1, zrtpd_config_set(&self->c, "rtcp", "5001", self->err, sizeof(self->err)));
+	ASSERT_STREQ("rtcp: port+1 or mux, not '5001'", self->err);
+}
+
 TEST_F(conf, none_disables)
 {
 	ASSERT_EQ(0, zrtpd_config_set(&self->c, "cache", "none", self->err, sizeof(self->err)));

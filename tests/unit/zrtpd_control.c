@@ -381,10 +381,10 @@ TEST(zrtpctl_binary_against_zrtpd_processes)
 		ASSERT_NE(NULL, strstr(out, "\"monitors\":1,"));
 	}
 	snprintf(args, sizeof(args), "-s %s session add local 127.0.0.1:%u remote 127.0.0.1:%u",
-		 a_sock, test_port(10), test_port(11));
+		 a_sock, test_port(10), test_port(12));
 	ASSERT_EQ(0, zrtpctl(tmp, out, sizeof(out), args)) TH_LOG("%s", out);
 	snprintf(args, sizeof(args), "-s %s session add local 127.0.0.1:%u remote 127.0.0.1:%u",
-		 b_sock, test_port(11), test_port(10));
+		 b_sock, test_port(12), test_port(10));
 	ASSERT_EQ(0, zrtpctl(tmp, out, sizeof(out), args)) TH_LOG("%s", out);
 
 	/* bounded poll: both sides have their keys in; two processes on two

@@ -47,6 +47,9 @@ static inline void host_init(struct host *h, const char *name, const char *tmp)
 	snprintf(h->cfg.cache_path, sizeof(h->cfg.cache_path), "%s/cache.db", h->dir);
 	snprintf(h->cfg.state_path, sizeof(h->cfg.state_path), "%s/state", h->dir);
 	h->cfg.ctl_path[0] = 0;
+	/* the tests' two hosts use neighbouring ports on one address: RTCP
+	 * muxed unless a test asks for port+1 (zrtpd_rtcp.c) */
+	h->cfg.rtcp_mux = true;
 	h->cfg.verbose = getenv("ZRTPD_TEST_VERBOSE") ? 3 : 0;
 }
 
@@ -140,6 +143,14 @@ static inline void host_check_secure(struct host *h)
 			    kf.mode != KSRTP_FLOW_MODE_SECURE ||
 			    zrtpd_mock_get_key(h->m, s->flow.id, KSRTP_KEY_DIR_TX, &k) ||
 			    zrtpd_mock_get_key(h->m, s->flow.id, KSRTP_KEY_DIR_RX, &k))
+				h->secure_but_clear++;
+			/* and its RTCP flow, if it has one of its own */
+			else if (s->rtcp.id &&
+				 (zrtpd_mock_accepts_clear(h->m, s->rtcp.id) ||
+				  zrtpd_mock_get_flow(h->m, s->rtcp.id, &kf) ||
+				  kf.mode != KSRTP_FLOW_MODE_SECURE ||
+				  zrtpd_mock_get_key(h->m, s->rtcp.id, KSRTP_KEY_DIR_TX, &k) ||
+				  zrtpd_mock_get_key(h->m, s->rtcp.id, KSRTP_KEY_DIR_RX, &k)))
 				h->secure_but_clear++;
 		}
 }

@@ -6,16 +6,22 @@
  * would -- ksrtp and zrtpd encrypt underneath it.
  *
  *   rtpapp call --local ADDR:PORT --remote ADDR:PORT [--count N] [--rate PPS]
- *               [--size BYTES] [--wait SECONDS] [--ssrc HEX] [--delay MS] [-j]
+ *               [--size BYTES] [--wait SECONDS] [--ssrc HEX] [--delay MS]
+ *               [--rtcp EVERY] [-j]
  *     sends N packets at PPS while receiving; then waits up to SECONDS for
  *     the peer's N.  Every received packet must be exactly the payload the
  *     peer generates for its (SSRC, sequence number).  Exit 0 iff all N
- *     arrived, none bad, none duplicated.
+ *     arrived, none bad, none duplicated.  --rtcp: also an RTCP packet
+ *     (APP, carrying the marker, as a softphone's SDES CNAME carries its
+ *     SIP URI) every EVERY RTP packets, from local port+1 to
+ *     remote port+1 (RFC 3550 §11); then every RTCP packet the peer sent
+ *     (the same count, same options on both sides) must arrive exact too.
  *
- *   rtpapp sniff --dev IFACE --seconds S [--marker STR] [--pcap FILE] [-j]
+ *   rtpapp sniff --dev IFACE --seconds S [--marker STR] [--pcap FILE] [--port P] [-j]
  *     counts UDP packets seen on IFACE (AF_PACKET) and how many carry the
  *     payload marker in clear: the proof, from outside, that the wire is
- *     encrypted.  Captures for S seconds or until SIGTERM/SIGINT, then
+ *     encrypted.  --port: the same counts (and ZRTP) for the packets from
+ *     or to UDP port P alone (an RTCP port).  Captures for S seconds or until SIGTERM/SIGINT, then
  *     prints the counts (tests stop it when the calls are over, so a slow
  *     machine does not cut the capture short).  --pcap writes the UDP
  *     packets to FILE (pcap, LINKTYPE_RAW: they start at the IP header) for
@@ -88,6 +94,42 @@ static int parse_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len
 	}
 }
 
+/*
+ * RTCP packet k of ssrc: one APP packet (RFC 3550 §6.7, name "KSRT"), its
+ * data k (32 bits) then "KSRTP-PLAINTEXT-RTCP-<ssrc>-<k>": the marker in
+ * clear, as a softphone's SDES CNAME carries its SIP URI.  One packet, not
+ * a compound: in SRTCP all but its first 8 bytes are ciphertext, which a
+ * capture tool's RTCP heuristics would read as further packets.  Returns
+ * its length.
+ */
+enum { RTCP_LEN = 52 };
+static size_t rtcp_packet(uint8_t *p, uint32_t ssrc, uint32_t k)
+{
+	char text[40];
+	int n = snprintf(text, sizeof(text), MARKER "-RTCP-%08x-%05u", ssrc, k % 100000);
+
+	memset(p, 0, RTCP_LEN);
+	p[0] = 0x80;			/* V=2, subtype 0 */
+	p[1] = 204;			/* APP */
+	p[3] = RTCP_LEN / 4 - 1;
+	*(uint32_t *)(p + 4) = htonl(ssrc);
+	memcpy(p + 8, "KSRT", 4);
+	*(uint32_t *)(p + 12) = htonl(k);
+	memcpy(p + 16, text, (size_t)n);	/* 35 bytes, then zero padding */
+	return RTCP_LEN;
+}
+
+static int port_plus_one(struct sockaddr_storage *ss)
+{
+	uint16_t *port = ss->ss_family == AF_INET6 ? &((struct sockaddr_in6 *)ss)->sin6_port :
+						     &((struct sockaddr_in *)ss)->sin_port;
+
+	if (ntohs(*port) == 65535)
+		return -1;
+	*port = htons(ntohs(*port) + 1);
+	return 0;
+}
+
 static void payload(uint8_t *p, size_t n, uint32_t ssrc, uint16_t seq)
 {
 	size_t i, m = sizeof(MARKER) - 1;
@@ -124,10 +166,13 @@ static int cmd_call(int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' }, { "rate", required_argument, NULL, 'p' },
 		{ "size", required_argument, NULL, 'z' }, { "wait", required_argument, NULL, 'w' },
 		{ "ssrc", required_argument, NULL, 's' }, { "json", no_argument, NULL, 'j' },
-		{ "delay", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
+		{ "delay", required_argument, NULL, 'd' }, { "rtcp", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
 	};
-	struct sockaddr_storage local, remote;
-	unsigned long delay_ms = 0;
+	struct sockaddr_storage local, remote, rlocal, rremote;
+	unsigned long delay_ms = 0, rtcp_every = 0, rtcp_sent = 0, rtcp_recvd = 0, rtcp_bad = 0;
+	uint8_t *rtcp_seen = NULL;
+	int rfd = -1;
 	socklen_t llen = 0, rlen = 0;
 	unsigned long count = 100, rate = 50, size = 160, wait_s = 10;
 	uint32_t ssrc = 0;
@@ -148,13 +193,15 @@ static int cmd_call(int argc, char **argv)
 		case 's': ssrc = (uint32_t)strtoul(optarg, NULL, 16); break;
 		case 'j': json = true; break;
 		case 'd': delay_ms = strtoul(optarg, NULL, 10); break;
+		case 'c': rtcp_every = strtoul(optarg, NULL, 10); break;
 		default: return 2;
 		}
 	}
 	if (!have_l || !have_r || !count || count > 65535 || !rate || size < 24 ||
 	    size > MAX_PKT - RTP_HDR - 64) {
 		fputs("usage: rtpapp call --local ADDR:PORT --remote ADDR:PORT [--count 1-65535] [--rate PPS]\n"
-		      "                   [--size 24-1400] [--wait S] [--ssrc HEX] [--delay MS] [-j]\n", stderr);
+		      "                   [--size 24-1400] [--wait S] [--ssrc HEX] [--delay MS] [--rtcp EVERY] [-j]\n",
+		      stderr);
 		return 2;
 	}
 	if (!ssrc) {
@@ -168,11 +215,23 @@ static int cmd_call(int argc, char **argv)
 		return 1;
 	}
 	big_rcvbuf(fd);
+	if (rtcp_every) {
+		rlocal = local;
+		rremote = remote;
+		rtcp_seen = calloc(65536, 1);
+		rfd = socket(local.ss_family, SOCK_DGRAM, 0);
+		if (!rtcp_seen || rfd < 0 || port_plus_one(&rlocal) || port_plus_one(&rremote) ||
+		    bind(rfd, (struct sockaddr *)&rlocal, llen) < 0) {
+			perror("rtpapp: RTCP socket");
+			return 1;
+		}
+		big_rcvbuf(rfd);
+	}
 	/* --delay: receive only at first, so the peer's socket can be bound */
 	start = next = now_us() + delay_ms * 1000;
 	for (;;) {
 		uint64_t t = now_us();
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN }, { .fd = rfd, .events = POLLIN } };
 		int timeout;
 
 		if (sent < count && t >= next) {
@@ -189,15 +248,42 @@ static int cmd_call(int argc, char **argv)
 			    errno != ECONNREFUSED)
 				perror("rtpapp: sendto");
 			sent++;
+			if (rtcp_every && sent % rtcp_every == 0) {
+				size_t rl = rtcp_packet(pkt, ssrc, (uint32_t)rtcp_sent);
+
+				if (sendto(rfd, pkt, rl, 0, (struct sockaddr *)&rremote, rlen) < 0 &&
+				    errno != ECONNREFUSED)
+					perror("rtpapp: sendto (RTCP)");
+				rtcp_sent++;
+			}
 			next = start + sent * 1000000 / rate;
 			if (sent == count)
 				deadline = t + wait_s * 1000000;
 		}
-		if (sent == count && (recvd >= count || t >= deadline))
+		if (sent == count && ((recvd >= count && rtcp_recvd >= rtcp_sent) || t >= deadline))
 			break;
 		timeout = sent < count ? (int)((next > t ? next - t : 0) / 1000) :
 					 (int)((deadline - t) / 1000);
-		if (poll(&pfd, 1, timeout) > 0) {
+		if (poll(pfd, rfd >= 0 ? 2 : 1, timeout) <= 0)
+			continue;
+		/* a pending ICMP error (the peer's port not bound yet) is read
+		 * and dropped here, or the next sendto() would fail with it */
+		if (rfd >= 0 && (pfd[1].revents & (POLLIN | POLLERR))) {
+			ssize_t n = recv(rfd, pkt, sizeof(pkt), 0);
+			uint32_t k = 0;
+
+			if (n == RTCP_LEN) {
+				k = ntohl(*(uint32_t *)(pkt + 12));
+				rtcp_packet(want, ntohl(*(uint32_t *)(pkt + 4)), k);
+			}
+			if (n != RTCP_LEN || memcmp(want, pkt, RTCP_LEN) || k >= 65536) {
+				rtcp_bad++;	/* SRTCP leaking through, garbage */
+			} else if (!rtcp_seen[k]) {
+				rtcp_seen[k] = 1;
+				rtcp_recvd++;
+			}
+		}
+		if (pfd[0].revents & (POLLIN | POLLERR)) {
 			ssize_t n = recv(fd, pkt, sizeof(pkt), 0);
 			uint16_t seq;
 			uint32_t pssrc;
@@ -226,13 +312,20 @@ static int cmd_call(int argc, char **argv)
 	}
 	if (json)
 		printf("{\"ssrc\":\"%08x\",\"sent\":%lu,\"received\":%lu,\"bad\":%lu,\"duplicate\":%lu,"
-		       "\"missing\":%lu}\n", ssrc, sent, recvd, bad, dup, count - recvd);
+		       "\"missing\":%lu,\"rtcp_sent\":%lu,\"rtcp_received\":%lu,\"rtcp_bad\":%lu}\n",
+		       ssrc, sent, recvd, bad, dup, count - recvd, rtcp_sent, rtcp_recvd, rtcp_bad);
 	else
 		printf("rtpapp: ssrc %08x sent %lu received %lu verified %lu bad %lu duplicate %lu missing %lu\n",
 		       ssrc, sent, recvd, clear_seen, bad, dup, count - recvd);
+	if (rtcp_every && !json)
+		printf("rtpapp: RTCP sent %lu received %lu bad %lu\n", rtcp_sent, rtcp_recvd, rtcp_bad);
 	close(fd);
+	if (rfd >= 0)
+		close(rfd);
 	free(seen);
-	return recvd == count && !bad && !dup ? 0 : 1;
+	free(rtcp_seen);
+	return recvd == count && !bad && !dup &&
+	       (!rtcp_every || (rtcp_recvd == rtcp_sent && !rtcp_bad)) ? 0 : 1;
 }
 
 static bool has_marker(const uint8_t *p, size_t n, const char *m)
@@ -282,8 +375,10 @@ static int cmd_sniff(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dev", required_argument, NULL, 'd' }, { "seconds", required_argument, NULL, 's' },
 		{ "marker", required_argument, NULL, 'm' }, { "json", no_argument, NULL, 'j' },
-		{ "pcap", required_argument, NULL, 'p' }, { NULL, 0, NULL, 0 },
+		{ "pcap", required_argument, NULL, 'p' }, { "port", required_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
 	};
+	unsigned long port = 0, pudp = 0, pplain = 0, pzrtp = 0;
 	const char *dev = NULL, *marker = MARKER, *pcap_path = NULL;
 	FILE *pcap = NULL;
 	unsigned long seconds = 5, udp = 0, plain = 0, zrtp = 0;
@@ -300,11 +395,12 @@ static int cmd_sniff(int argc, char **argv)
 		case 'm': marker = optarg; break;
 		case 'j': json = true; break;
 		case 'p': pcap_path = optarg; break;
+		case 'P': port = strtoul(optarg, NULL, 10); break;
 		default: return 2;
 		}
 	}
 	if (!dev) {
-		fputs("usage: rtpapp sniff --dev IFACE [--seconds S] [--marker STR] [--pcap FILE] [-j]\n",
+		fputs("usage: rtpapp sniff --dev IFACE [--seconds S] [--marker STR] [--pcap FILE] [--port P] [-j]\n",
 		      stderr);
 		return 2;
 	}
@@ -330,6 +426,7 @@ static int cmd_sniff(int argc, char **argv)
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		size_t off;
 		ssize_t n;
+		bool mine;
 
 		if (poll(&pfd, 1, (int)((end - now_us()) / 1000) + 1) <= 0)
 			continue;
@@ -346,14 +443,24 @@ static int cmd_sniff(int argc, char **argv)
 		if ((size_t)n <= off)
 			continue;
 		udp++;
+		mine = port && ((unsigned long)(buf[off - 8] << 8 | buf[off - 7]) == port ||
+				(unsigned long)(buf[off - 6] << 8 | buf[off - 5]) == port);
+		pudp += mine;
 		if (pcap)
 			pcap_put(pcap, buf, (size_t)n);
-		if (buf[off] == 0x10 && (size_t)n >= off + 8 && !memcmp(buf + off + 4, "ZRTP", 4))
+		if (buf[off] == 0x10 && (size_t)n >= off + 8 && !memcmp(buf + off + 4, "ZRTP", 4)) {
 			zrtp++;
-		else if (has_marker(buf + off, (size_t)n - off, marker))
+			pzrtp += mine;
+		} else if (has_marker(buf + off, (size_t)n - off, marker)) {
 			plain++;
+			pplain += mine;
+		}
 	}
-	if (json)
+	if (json && port)
+		printf("{\"udp\":%lu,\"zrtp\":%lu,\"plaintext\":%lu,\"port\":%lu,\"port_udp\":%lu,"
+		       "\"port_zrtp\":%lu,\"port_plaintext\":%lu}\n", udp, zrtp, plain, port, pudp, pzrtp,
+		       pplain);
+	else if (json)
 		printf("{\"udp\":%lu,\"zrtp\":%lu,\"plaintext\":%lu}\n", udp, zrtp, plain);
 	else
 		printf("rtpapp: %s: %lu UDP packets, %lu ZRTP, %lu with the plaintext marker\n", dev, udp,

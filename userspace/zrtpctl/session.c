@@ -2,6 +2,7 @@
 /*
  * zrtpctl session add local ADDR:PORT remote ADDR:PORT [require-secure|opportunistic]
  *                     [role auto|initiator|responder] [peer-hash [1.10] HEX]
+ *                     [rtcp port+1|mux|LPORT:RPORT | rtcp-mux]
  * zrtpctl session del FLOW
  * zrtpctl session list | show FLOW
  *
@@ -16,6 +17,7 @@
 static const char *const usage =
 	"usage: zrtpctl session add local ADDR:PORT remote ADDR:PORT [require-secure|opportunistic]\n"
 	"                           [role auto|initiator|responder] [peer-hash [1.10] HEX]\n"
+	"                           [rtcp port+1|mux|LPORT:RPORT | rtcp-mux]\n"
 	"       zrtpctl session del FLOW\n"
 	"       zrtpctl session list | show FLOW\n";
 

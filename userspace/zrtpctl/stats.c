@@ -74,7 +74,9 @@ static int print_stats(const struct ksrtp_flow_stats *s, void *arg)
 		       s->c[KSRTP_A_STATS_RX_PACKETS], s->c[KSRTP_A_STATS_RX_BYTES],
 		       s->c[KSRTP_A_STATS_RX_AUTH_FAIL], s->c[KSRTP_A_STATS_RX_REPLAY],
 		       s->c[KSRTP_A_STATS_RX_TOO_OLD], s->c[KSRTP_A_STATS_RX_MALFORMED]);
-		printf("  clear RTP: %" PRIu64 " passed, %" PRIu64 " dropped by policy\n",
+		/* the kernel counts both directions together */
+		printf("  clear RTP/RTCP, both directions (sent + received): %" PRIu64
+		       " passed, %" PRIu64 " dropped by policy\n",
 		       s->c[KSRTP_A_STATS_CLEAR_PASSED], s->c[KSRTP_A_STATS_CLEAR_DROPPED]);
 		printf("  ZRTP: %" PRIu64 " in, %" PRIu64 " out, %" PRIu64 " dropped (no zrtpd)\n",
 		       s->c[KSRTP_A_STATS_ZRTP_RX], s->c[KSRTP_A_STATS_ZRTP_TX],

@@ -193,6 +193,20 @@ int zrtpd_config_set(struct zrtpd_config *c, const char *key, const char *v,
 		}
 		return 0;
 	}
+	if (!strcmp(key, "rtcp")) {
+		/* RTCP of a session (watch-created, or flow-add without "rtcp"):
+		 * RFC 3550 §11's port+1, a kernel flow of its own, or muxed on
+		 * the RTP port (RFC 5761) */
+		if (!strcmp(v, "port+1"))
+			c->rtcp_mux = false;
+		else if (!strcmp(v, "mux"))
+			c->rtcp_mux = true;
+		else {
+			snprintf(err, errlen, "rtcp: port+1 or mux, not '%s'", v);
+			return -1;
+		}
+		return 0;
+	}
 	if (!strcmp(key, "control-mode")) {
 		unsigned long m;
 
@@ -370,6 +384,7 @@ void zrtpd_config_write(FILE *f, const struct zrtpd_config *c)
 		fprintf(f, "watch = udp:%u-%u\n", c->watches[i].min, c->watches[i].max);
 	fprintf(f, "policy = %s\n", c->policy == ZRTPD_POLICY_REQUIRE_SECURE ?
 		"require-secure" : "opportunistic");
+	fprintf(f, "rtcp = %s\n", c->rtcp_mux ? "mux" : "port+1");
 	fprintf(f, "control-socket = %s\n", c->ctl_path[0] ? c->ctl_path : "none");
 	fprintf(f, "control-mode = %04o\n", (unsigned int)c->ctl_mode);
 	if (c->ctl_gid != (gid_t)-1)

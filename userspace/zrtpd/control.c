@@ -90,6 +90,15 @@ static void session_json(struct zrtpd *d, struct sbuf *b, const struct zrtpd_ses
 		    ksrtp_format_sockaddr(&s->flow.remote, r, sizeof(r)), zrtpd_state_str(s));
 	sbuf_printf(b, ",\"engine_state\":\"%s\",\"queued\":%s", s->z ? zrtp_state_name(s->z) : "none",
 		    s->queued ? "true" : "false");
+	if (s->rtcp.id)
+		sbuf_printf(b, ",\"rtcp_id\":%u,\"rtcp_local\":\"%s\",\"rtcp_remote\":\"%s\","
+			    "\"rtcp_mode\":\"%s\",\"rtcp_rx_trial\":%s", s->rtcp.id,
+			    ksrtp_format_sockaddr(&s->rtcp.local, l, sizeof(l)),
+			    ksrtp_format_sockaddr(&s->rtcp.remote, r, sizeof(r)),
+			    s->rtcp.mode == KSRTP_FLOW_MODE_SECURE ? "secure" : "divert",
+			    s->rtcp.policy & KSRTP_POLICY_RX_TRIAL ? "true" : "false");
+	else
+		sbuf_printf(b, ",\"rtcp_id\":0");
 	sbuf_printf(b, ",\"mode\":\"%s\",\"require_secure\":%s",
 		    s->flow.mode == KSRTP_FLOW_MODE_SECURE ? "secure" : "divert",
 		    s->flow.policy & KSRTP_POLICY_REQUIRE_SECURE ? "true" : "false");
@@ -106,6 +115,7 @@ static void session_json(struct zrtpd *d, struct sbuf *b, const struct zrtpd_ses
 	sbuf_printf(b, ",\"error\":%u,\"zrtp_rx\":%llu,\"zrtp_tx\":%llu", s->error_code,
 		    (unsigned long long)s->zrtp_rx, (unsigned long long)s->zrtp_tx);
 	sbuf_printf(b, ",\"hello_hash\":\"%s\"", s->hello_hash);
+	sbuf_printf(b, ",\"rekeying\":%s,\"redials\":%u", s->rekey ? "true" : "false", s->redials);
 	if (st)
 		sbuf_printf(b, ",\"packets\":{\"tx\":%llu,\"rx\":%llu,\"rx_auth_fail\":%llu,"
 			    "\"rx_replay\":%llu,\"clear_dropped\":%llu,\"clear_passed\":%llu}",
@@ -130,7 +140,9 @@ static void session_text(struct sbuf *b, const struct zrtpd_session *s, bool det
 			    s->sas[0] ? s->sas : "?", s->verified ? " (verified)" : " (not verified)");
 	else if (s->queued)
 		sbuf_printf(b, " (queued)");
-	else if (s->z)
+	else if (s->state == ZS_FAILED && s->error_code)
+		sbuf_printf(b, " (error 0x%x)", s->error_code);
+	else if (s->state == ZS_HANDSHAKE && s->z)
 		sbuf_printf(b, " (%s)", zrtp_state_name(s->z));
 	if (s->resumed)
 		sbuf_printf(b, "  resumed");
@@ -144,6 +156,12 @@ static void session_text(struct sbuf *b, const struct zrtpd_session *s, bool det
 	sbuf_printf(b, "  algorithms:    hash %s cipher %s auth %s key agreement %s SAS %s\n",
 		    s->hash, s->cipher, s->auth, s->ka, s->sas_type);
 	sbuf_printf(b, "  SRTP profile:  %s\n", s->profile[0] ? s->profile : "-");
+	if (s->rtcp.id) {
+		zrtpd_flow_str(&s->rtcp, f, sizeof(f));
+		sbuf_printf(b, "  RTCP:          flow %u: %s, same keys\n", s->rtcp.id, f);
+	} else {
+		sbuf_printf(b, "  RTCP:          on the RTP ports (RFC 5761 mux)\n");
+	}
 	sbuf_printf(b, "  cache:         %s\n", zrtpd_cache_str(s->cache));
 	sbuf_printf(b, "  policy:        %s\n", s->flow.policy & KSRTP_POLICY_REQUIRE_SECURE ?
 		    "require-secure" : "opportunistic");
@@ -322,6 +340,8 @@ static int c_flow_add(struct req *r)
 			if (parse_hash(r, &i, hash))
 				return -1;
 			o.peer_hash = hash;
+		} else if (!strcmp(kw, "rtcp-mux")) {
+			o.rtcp = ZRTPD_RTCP_MUX;
 		} else if (i >= r->argc) {
 			return fail(r, "'%s' needs a value", kw);
 		} else if (!strcmp(kw, "local") || !strcmp(kw, "remote")) {
@@ -332,6 +352,34 @@ static int c_flow_add(struct req *r)
 					    kw, r->argv[i]);
 			*(kw[0] == 'l' ? &have_l : &have_r) = true;
 			i++;
+		} else if (!strcmp(kw, "rtcp")) {
+			/* rtcp mux | port+1 | LPORT:RPORT (RFC 5761, RFC 3550
+			 * §11, RFC 3605's a=rtcp on each side) */
+			const char *v = r->argv[i++];
+			unsigned long lp, rp;
+			char *colon;
+
+			if (!strcmp(v, "mux")) {
+				o.rtcp = ZRTPD_RTCP_MUX;
+				continue;
+			}
+			if (!strcmp(v, "port+1")) {
+				o.rtcp = ZRTPD_RTCP_PORT1;
+				continue;
+			}
+			colon = strchr(v, ':');
+			if (!colon || strlen(v) > 11)
+				return fail(r, "rtcp: mux, port+1 or LOCAL-PORT:REMOTE-PORT, not '%s'", v);
+			*colon = 0;
+			if (zrtpd_parse_ulong(v, 10, 65535, &lp) || !lp ||
+			    zrtpd_parse_ulong(colon + 1, 10, 65535, &rp) || !rp) {
+				*colon = ':';
+				return fail(r, "rtcp: ports 1-65535 as LOCAL-PORT:REMOTE-PORT, not '%s'", v);
+			}
+			*colon = ':';
+			o.rtcp = ZRTPD_RTCP_PORTS;
+			o.rtcp_lport = (uint16_t)lp;
+			o.rtcp_rport = (uint16_t)rp;
 		} else if (!strcmp(kw, "role")) {
 			if (!strcmp(r->argv[i], "initiator"))
 				o.role = ZRTP_ROLE_INITIATOR;
@@ -351,6 +399,10 @@ static int c_flow_add(struct req *r)
 	ret = zrtpd_session_add(r->d, &f, &o, &s);
 	if (ret == -EEXIST)
 		return fail(r, "flow %s exists already", zrtpd_flow_str(&f, what, sizeof(what)));
+	if (ret == -EADDRINUSE)
+		return fail(r, "flow %s: its RTCP ports are another flow's: name them "
+			    "(rtcp LOCAL-PORT:REMOTE-PORT) or say rtcp-mux",
+			    zrtpd_flow_str(&f, what, sizeof(what)));
 	if (ret)
 		return fail(r, "flow %s: %s%s%s", zrtpd_flow_str(&f, what, sizeof(what)), strerror(-ret),
 			    r->d->k->ops->err_msg(r->d->k)[0] ? ": " : "",
@@ -479,11 +531,12 @@ static int c_status(struct req *r)
 			    by_state[ZS_CLEAR], by_state[ZS_FAILED], d->nqueued, monitors);
 		sbuf_printf(r->b, "\"counters\":{\"started\":%llu,\"secure\":%llu,\"failed\":%llu,"
 			    "\"clear\":%llu,\"zrtp_rx\":%llu,\"zrtp_tx\":%llu,\"zrtp_unknown\":%llu,"
-			    "\"key_errors\":%llu}}\n",
+			    "\"key_errors\":%llu,\"redials\":%llu,\"hellos_ignored\":%llu}}\n",
 			    (unsigned long long)st->started, (unsigned long long)st->secure,
 			    (unsigned long long)st->failed, (unsigned long long)st->clear,
 			    (unsigned long long)st->zrtp_rx, (unsigned long long)st->zrtp_tx,
-			    (unsigned long long)st->zrtp_unknown, (unsigned long long)st->key_errors);
+			    (unsigned long long)st->zrtp_unknown, (unsigned long long)st->key_errors,
+			    (unsigned long long)st->redials, (unsigned long long)st->hellos_ignored);
 		return 0;
 	}
 	sbuf_printf(r->b, "zrtpd pid %d, ZID %s, kernel link %s, policy %s\n", (int)getpid(), zid,
@@ -497,6 +550,10 @@ static int c_status(struct req *r)
 		    (unsigned long long)st->started, (unsigned long long)st->secure,
 		    (unsigned long long)st->failed, (unsigned long long)st->zrtp_rx,
 		    (unsigned long long)st->zrtp_tx);
+	if (st->redials || st->hellos_ignored)
+		sbuf_printf(r->b, "redials: %llu new ZRTP sessions on calls, %llu Hellos ignored "
+			    "on live calls\n", (unsigned long long)st->redials,
+			    (unsigned long long)st->hellos_ignored);
 	return 0;
 }
 

@@ -51,6 +51,8 @@ struct zrtpd_kernel_ops {
 	int (*key_new)(struct zrtpd_kernel *k, struct ksrtp_key_req *req);
 	int (*key_del)(struct zrtpd_kernel *k, uint32_t flow_id, uint8_t dir,
 		       uint8_t slot);
+	/* The direction's other slot becomes the active one (rotation). */
+	int (*key_swap)(struct zrtpd_kernel *k, uint32_t flow_id, uint8_t dir);
 	int (*zrtp_xmit)(struct zrtpd_kernel *k, const struct ksrtp_flow_info *f,
 			 const uint8_t *pkt, size_t len);
 	int (*watch_add)(struct zrtpd_kernel *k, uint16_t min, uint16_t max,

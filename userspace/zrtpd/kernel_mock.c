@@ -32,6 +32,7 @@ struct mock_port {
 struct mock_flow {
 	struct ksrtp_flow_info info;
 	struct zrtpd_mock_key keys[2][2];	/* [dir][slot] */
+	uint8_t active[2];			/* [dir]: the active slot */
 	struct mock_port *port;
 	uint64_t zrtp_rx, zrtp_tx;
 	uint64_t c[KSRTP_NL_NSTATS];		/* media counters (zrtpd_mock_media) */
@@ -58,6 +59,7 @@ struct zrtpd_mock {
 	zrtpd_kevent *pending;		/* synthetic events (RTP seen) */
 	unsigned int npending;
 	bool blackhole;
+	uint64_t swaps;			/* KEY_SWAPs (tests) */
 	bool no_secured_event;		/* a kernel before API 3 */
 	char drop_type[9];		/* ZRTP message type dropped on xmit */
 	unsigned int fail_key_new;	/* the n-th next key_new fails (1: the next) */
@@ -428,6 +430,9 @@ static int mock_key_new(struct zrtpd_kernel *k, struct ksrtp_key_req *req)
 	    (req->salt_len != 14 && req->salt_len != 12))
 		goto out;
 	key = &f->keys[req->dir][req->slot];
+	/* the slot just written becomes active if the direction had none */
+	if (!f->keys[req->dir][f->active[req->dir]].set)
+		f->active[req->dir] = req->slot;
 	key->set = true;
 	key->profile = req->profile;
 	key->key_len = req->key_len;
@@ -449,6 +454,20 @@ static int mock_key_del(struct zrtpd_kernel *k, uint32_t flow_id, uint8_t dir, u
 	if (!f || dir > 1 || slot > 1 || !f->keys[dir][slot].set)
 		return -ENOENT;
 	zrtpd_wipe(&f->keys[dir][slot], sizeof(f->keys[dir][slot]));
+	if (f->active[dir] == slot && f->keys[dir][!slot].set)
+		f->active[dir] = !slot;
+	return 0;
+}
+
+static int mock_key_swap(struct zrtpd_kernel *k, uint32_t flow_id, uint8_t dir)
+{
+	struct ksrtp_flow_info name = { .id = flow_id };
+	struct mock_flow *f = find_flow(M(k), &name);
+
+	if (!f || dir > 1 || !f->keys[dir][!f->active[dir]].set)
+		return -ENOENT;
+	f->active[dir] = !f->active[dir];
+	M(k)->swaps++;
 	return 0;
 }
 
@@ -575,6 +594,7 @@ static const struct zrtpd_kernel_ops mock_ops = {
 	.flow_set = mock_flow_set,
 	.key_new = mock_key_new,
 	.key_del = mock_key_del,
+	.key_swap = mock_key_swap,
 	.zrtp_xmit = mock_zrtp_xmit,
 	.watch_add = mock_watch_add,
 	.watch_del = mock_watch_del,
@@ -602,8 +622,41 @@ int zrtpd_mock_get_key(struct zrtpd_mock *m, uint32_t flow_id, uint8_t dir,
 
 	if (!f || dir > 1)
 		return -ENOENT;
-	*out = f->keys[dir][0];
+	*out = f->keys[dir][f->active[dir]];
 	return out->set ? 0 : -ENOENT;
+}
+
+int zrtpd_mock_get_key_slot(struct zrtpd_mock *m, uint32_t flow_id, uint8_t dir, uint8_t slot,
+			    struct zrtpd_mock_key *out)
+{
+	struct ksrtp_flow_info name = { .id = flow_id };
+	struct mock_flow *f = find_flow(m, &name);
+
+	if (!f || dir > 1 || slot > 1)
+		return -ENOENT;
+	*out = f->keys[dir][slot];
+	return out->set ? 0 : -ENOENT;
+}
+
+uint64_t zrtpd_mock_zrtp_sent(struct zrtpd_mock *m, uint32_t flow_id)
+{
+	struct ksrtp_flow_info name = { .id = flow_id };
+	struct mock_flow *f = find_flow(m, &name);
+
+	return f ? f->zrtp_tx : 0;
+}
+
+uint64_t zrtpd_mock_swaps(const struct zrtpd_mock *m)
+{
+	return m->swaps;
+}
+
+uint64_t zrtpd_mock_stat(struct zrtpd_mock *m, uint32_t flow_id, unsigned int counter)
+{
+	struct ksrtp_flow_info name = { .id = flow_id };
+	struct mock_flow *f = find_flow(m, &name);
+
+	return f && counter < KSRTP_NL_NSTATS ? f->c[counter] : 0;
 }
 
 int zrtpd_mock_get_flow(struct zrtpd_mock *m, uint32_t flow_id, struct ksrtp_flow_info *out)
@@ -711,13 +764,17 @@ enum zrtpd_mock_media_result zrtpd_mock_media(struct zrtpd_mock *from, struct zr
 	const struct zrtpd_mock_key *txk = NULL, *rxk;
 	bool trial;
 
-	if (s && s->info.mode == KSRTP_FLOW_MODE_SECURE && s->keys[KSRTP_KEY_DIR_TX][0].set) {
-		txk = &s->keys[KSRTP_KEY_DIR_TX][0];
+	if (s && s->info.mode == KSRTP_FLOW_MODE_SECURE &&
+	    s->keys[KSRTP_KEY_DIR_TX][s->active[KSRTP_KEY_DIR_TX]].set) {
+		txk = &s->keys[KSRTP_KEY_DIR_TX][s->active[KSRTP_KEY_DIR_TX]];
 		s->c[KSRTP_A_STATS_TX_PACKETS]++;
 	}
 	if (!r)
 		return txk ? ZM_GARBLED : ZM_CLEAR;	/* no flow: the socket gets it as is */
-	rxk = &r->keys[KSRTP_KEY_DIR_RX][0];
+	/* RX: the active slot, then the other (kernel/hooks.c: rotation) */
+	rxk = &r->keys[KSRTP_KEY_DIR_RX][r->active[KSRTP_KEY_DIR_RX]];
+	if (txk && !same_key(txk, rxk) && same_key(txk, &r->keys[KSRTP_KEY_DIR_RX][!r->active[KSRTP_KEY_DIR_RX]]))
+		rxk = &r->keys[KSRTP_KEY_DIR_RX][!r->active[KSRTP_KEY_DIR_RX]];
 	trial = r->info.policy & KSRTP_POLICY_RX_TRIAL;
 	if (!rxk->set || (r->info.mode != KSRTP_FLOW_MODE_SECURE && !trial)) {
 		/* no unprotect: SRTP passes as if clear (garbled for the app) */
@@ -758,7 +815,7 @@ bool zrtpd_mock_accepts_clear(struct zrtpd_mock *m, uint32_t flow_id)
 
 	if (!f || (f->info.policy & KSRTP_POLICY_REQUIRE_SECURE))
 		return false;
-	if (!f->keys[KSRTP_KEY_DIR_RX][0].set)
+	if (!f->keys[KSRTP_KEY_DIR_RX][0].set && !f->keys[KSRTP_KEY_DIR_RX][1].set)
 		return true;
 	if (f->info.mode != KSRTP_FLOW_MODE_SECURE)
 		return true;

@@ -32,11 +32,21 @@ void zrtpd_mock_free(struct zrtpd_mock *m);
 int zrtpd_mock_attach(struct zrtpd_mock *m, struct zrtpd_kernel **k);
 
 /* Test hooks. */
+/* The direction's active key. */
 int zrtpd_mock_get_key(struct zrtpd_mock *m, uint32_t flow_id, uint8_t dir,
 		       struct zrtpd_mock_key *out);
 int zrtpd_mock_get_flow(struct zrtpd_mock *m, uint32_t flow_id,
 			struct ksrtp_flow_info *out);
 unsigned int zrtpd_mock_flow_count(const struct zrtpd_mock *m);
+/* The key in one slot, active or not. */
+int zrtpd_mock_get_key_slot(struct zrtpd_mock *m, uint32_t flow_id, uint8_t dir, uint8_t slot,
+			    struct zrtpd_mock_key *out);
+/* ZRTP packets zrtpd sent on a flow (ZRTP_XMIT). */
+uint64_t zrtpd_mock_zrtp_sent(struct zrtpd_mock *m, uint32_t flow_id);
+/* KEY_SWAPs done on this mock. */
+uint64_t zrtpd_mock_swaps(const struct zrtpd_mock *m);
+/* One media counter (KSRTP_A_STATS_*) of a flow. */
+uint64_t zrtpd_mock_stat(struct zrtpd_mock *m, uint32_t flow_id, unsigned int counter);
 /* The application sent RTP on a 4-tuple: raises FLOW_SEEN on a watch. */
 int zrtpd_mock_rtp_out(struct zrtpd_mock *m, const struct ksrtp_sockaddr *local,
 		       const struct ksrtp_sockaddr *remote);

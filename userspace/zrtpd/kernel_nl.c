@@ -113,6 +113,11 @@ static int nl_key_del(struct zrtpd_kernel *k, uint32_t flow_id, uint8_t dir, uin
 	return ksrtp_nl_key_del(&L(k)->req, flow_id, dir, slot);
 }
 
+static int nl_key_swap(struct zrtpd_kernel *k, uint32_t flow_id, uint8_t dir)
+{
+	return ksrtp_nl_key_swap(&L(k)->req, flow_id, dir);
+}
+
 static int nl_zrtp_xmit(struct zrtpd_kernel *k, const struct ksrtp_flow_info *f,
 			const uint8_t *pkt, size_t len)
 {
@@ -147,6 +152,7 @@ static const struct zrtpd_kernel_ops nl_ops = {
 	.flow_set = nl_flow_set,
 	.key_new = nl_key_new,
 	.key_del = nl_key_del,
+	.key_swap = nl_key_swap,
 	.zrtp_xmit = nl_zrtp_xmit,
 	.watch_add = nl_watch_add,
 	.watch_del = nl_watch_del,

@@ -152,9 +152,10 @@ int zrtpd_init(struct zrtpd *d, const struct zrtpd_config *cfg, struct zrtpd_ker
 	d->nbuckets = 1 << 14;
 	d->by_id = calloc(d->nbuckets, sizeof(*d->by_id));
 	d->by_tuple = calloc(d->nbuckets, sizeof(*d->by_tuple));
+	d->by_rtcp = calloc(d->nbuckets, sizeof(*d->by_rtcp));
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	ret = -ENOMEM;
-	if (!d->by_id || !d->by_tuple || d->epfd < 0)
+	if (!d->by_id || !d->by_tuple || !d->by_rtcp || d->epfd < 0)
 		goto err;
 
 	if (cfg->cache_path[0]) {
@@ -254,8 +255,9 @@ void zrtpd_fini(struct zrtpd *d)
 	zrtpd_sessions_free(d);
 	free(d->by_id);
 	free(d->by_tuple);
+	free(d->by_rtcp);
 	free(d->heap);
-	d->by_id = d->by_tuple = NULL;
+	d->by_id = d->by_tuple = d->by_rtcp = NULL;
 	d->heap = NULL;
 	if (d->cache)
 		zrtp_cache_close(d->cache);

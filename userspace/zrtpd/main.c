@@ -29,6 +29,7 @@ static const char *const key_flags[] = {
 	"sas", "watch", "policy", "control-socket", "control-mode", "control-group", "kernel",
 	"max-handshakes", "idle-timeout", "log-level", "max-sessions", "max-sessions-per-source",
 	"max-unverified", "max-dh-per-second", "handshake-timeout", "switch-timeout", "test-drop",
+	"rtcp",
 };
 enum { NKEYS = sizeof(key_flags) / sizeof(key_flags[0]), KEY_BASE = 1000 };
 
@@ -46,6 +47,7 @@ static void usage(FILE *f)
 		"      --hash/--cipher/--auth/--key-agreement/--sas LIST\n"
 		"                             algorithm preferences, e.g. --key-agreement X255,EC25\n"
 		"      --policy opportunistic|require-secure\n"
+		"      --rtcp port+1|mux      where a session's RTCP goes (default port+1: a flow of its own)\n"
 		"      --control-mode MODE    socket permissions (octal, default 0600)\n"
 		"      --control-group GROUP  socket group\n"
 		"      --kernel netlink|mock  the kernel link (mock: tests, no SRTP)\n"

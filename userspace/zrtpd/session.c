@@ -18,6 +18,13 @@
  * lost Conf2ACK (§4.6: zrtp_srtp_received()).  A handshake that fails
  * after the keys went in takes them out again, and a key installation
  * that fails lets neither Confirm2 nor Conf2ACK leave.
+ *
+ * A session covers its stream's RTCP: on its own ports (port+1 by
+ * default) a second kernel flow with the same keys, switched and made
+ * strict with the RTP flow, never a ZRTP session of its own.  A new ZRTP
+ * session from the peer on the same ports (a redial) runs beside a secure
+ * call, whose old keys serve until the new ones are in the other key slot
+ * (KEY_SWAP); a Hello alone, unauthenticated, never ends a call.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -59,6 +66,17 @@ struct zrtpd_session *zrtpd_session_by_tuple(struct zrtpd *d, const struct ksrtp
 
 	for (s = d->by_tuple[tuple_bucket(d, l, r)]; s; s = s->next_tuple)
 		if (zrtpd_sa_equal(&s->flow.local, l) && zrtpd_sa_equal(&s->flow.remote, r))
+			return s;
+	return NULL;
+}
+
+struct zrtpd_session *zrtpd_session_by_rtcp(struct zrtpd *d, const struct ksrtp_sockaddr *l,
+					    const struct ksrtp_sockaddr *r)
+{
+	struct zrtpd_session *s;
+
+	for (s = d->by_rtcp[tuple_bucket(d, l, r)]; s; s = s->next_rtcp)
+		if (zrtpd_sa_equal(&s->rtcp.local, l) && zrtpd_sa_equal(&s->rtcp.remote, r))
 			return s;
 	return NULL;
 }
@@ -120,6 +138,11 @@ static void link_session(struct zrtpd *d, struct zrtpd_session *s)
 	d->by_id[b] = s;
 	s->next_tuple = d->by_tuple[t];
 	d->by_tuple[t] = s;
+	if (s->rtcp.id) {
+		t = tuple_bucket(d, &s->rtcp.local, &s->rtcp.remote);
+		s->next_rtcp = d->by_rtcp[t];
+		d->by_rtcp[t] = s;
+	}
 	d->nsessions++;
 }
 
@@ -138,6 +161,13 @@ static void unlink_session(struct zrtpd *d, struct zrtpd_session *s)
 			*pp = s->next_tuple;
 			break;
 		}
+	if (s->rtcp.id)
+		for (pp = &d->by_rtcp[tuple_bucket(d, &s->rtcp.local, &s->rtcp.remote)]; *pp;
+		     pp = &(*pp)->next_rtcp)
+			if (*pp == s) {
+				*pp = s->next_rtcp;
+				break;
+			}
 	d->nsessions--;
 }
 
@@ -155,8 +185,16 @@ static void free_session(struct zrtpd *d, struct zrtpd_session *s)
 	s->deadline = UINT64_MAX;
 	zrtpd_timer_update(d, s);
 	zrtp_session_free(s->z);
+	zrtp_session_free(s->z_prev);
 	zrtpd_wipe(s, sizeof(*s));
 	free(s);
+}
+
+/* The engine of the call the session shows (the old one while a new ZRTP
+ * session runs beside it: redial). */
+static struct zrtp_session *call_engine(const struct zrtpd_session *s)
+{
+	return s->rekey ? s->z_prev : s->z;
 }
 
 /*
@@ -175,9 +213,9 @@ static struct zrtpd_session *master_session(struct zrtpd *d, const uint8_t peer_
 
 	for (b = 0; b < d->nbuckets; b++)
 		for (struct zrtpd_session *s = d->by_id[b]; s; s = s->next_id)
-			if (s->z && (s->state == ZS_SECURE || s->state == ZS_SWITCHING) &&
+			if (call_engine(s) && (s->state == ZS_SECURE || s->state == ZS_SWITCHING) &&
 			    s->have_peer_zid && strcmp(s->ka, "Mult") &&
-			    !memcmp(s->peer_zid, peer_zid, 12) && zrtp_is_secure(s->z))
+			    !memcmp(s->peer_zid, peer_zid, 12) && zrtp_is_secure(call_engine(s)))
 				return s;
 	return NULL;
 }
@@ -186,7 +224,7 @@ static const struct zrtp_session *find_master(void *arg, const uint8_t peer_zid[
 {
 	struct zrtpd_session *m = master_session(arg, peer_zid);
 
-	return m ? m->z : NULL;
+	return m ? call_engine(m) : NULL;
 }
 
 /* A fresh engine for s (first start, peer-hash, a peer restarting its call). */
@@ -309,15 +347,61 @@ static void account(struct zrtpd *d, struct zrtpd_session *s)
 	}
 }
 
+/*
+ * Where the stream's RTCP goes (RFC 3550 §11: the next port up unless
+ * signalling says otherwise, RFC 3605 a=rtcp; RFC 5761: on the RTP port).
+ * false: muxed, no flow of its own.
+ */
+static bool rtcp_tuple(const struct zrtpd *d, const struct ksrtp_flow_info *f,
+		       const struct zrtpd_session_opts *o, struct ksrtp_flow_info *rtcp)
+{
+	int how = o ? o->rtcp : ZRTPD_RTCP_DEFAULT;
+
+	if (how == ZRTPD_RTCP_DEFAULT)
+		how = d->cfg.rtcp_mux ? ZRTPD_RTCP_MUX : ZRTPD_RTCP_PORT1;
+	memset(rtcp, 0, sizeof(*rtcp));
+	rtcp->local = f->local;
+	rtcp->remote = f->remote;
+	if (how == ZRTPD_RTCP_MUX)
+		return false;
+	if (how == ZRTPD_RTCP_PORTS) {
+		rtcp->local.port = o->rtcp_lport;
+		rtcp->remote.port = o->rtcp_rport;
+	} else {
+		/* no port+1 above 65535: such a stream can only mux */
+		if (f->local.port == 65535 || f->remote.port == 65535)
+			return false;
+		rtcp->local.port = f->local.port + 1;
+		rtcp->remote.port = f->remote.port + 1;
+	}
+	return true;
+}
+
 int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 		      const struct zrtpd_session_opts *o, struct zrtpd_session **out)
 {
 	struct zrtpd_session *s;
-	struct ksrtp_flow_info req = *flow;
+	struct ksrtp_flow_info req = *flow, rtcp;
+	bool want_rtcp = false;
 	int ret;
 
-	if (zrtpd_session_by_tuple(d, &flow->local, &flow->remote))
+	if (zrtpd_session_by_tuple(d, &flow->local, &flow->remote) ||
+	    zrtpd_session_by_rtcp(d, &flow->local, &flow->remote))
 		return -EEXIST;
+	if (!req.id) {
+		want_rtcp = rtcp_tuple(d, flow, o, &rtcp);
+		if (want_rtcp && (zrtpd_sa_equal(&rtcp.local, &flow->local) &&
+				  zrtpd_sa_equal(&rtcp.remote, &flow->remote)))
+			want_rtcp = false;	/* "rtcp" naming the RTP ports: muxed */
+		if (want_rtcp && (zrtpd_session_by_tuple(d, &rtcp.local, &rtcp.remote) ||
+				  zrtpd_session_by_rtcp(d, &rtcp.local, &rtcp.remote))) {
+			/* a watch guessed port+1: that 4-tuple is another
+			 * call's, so this one muxes (or has no RTCP) */
+			if (!o || !o->from_watch)
+				return -EADDRINUSE;
+			want_rtcp = false;
+		}
+	}
 	if (d->cfg.max_sessions && d->nsessions >= d->cfg.max_sessions)
 		return -ENOSPC;
 	s = calloc(1, sizeof(*s));
@@ -350,8 +434,24 @@ int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 			free(s);
 			return ret;
 		}
+		if (want_rtcp) {
+			/* the same mode and policy: clear RTCP passes (or not)
+			 * as clear RTP does, until both switch together */
+			rtcp.mode = req.mode;
+			rtcp.policy = req.policy;
+			ret = d->k->ops->flow_add(d->k, &rtcp, &s->rtcp);
+			if (ret == -EEXIST && o && o->from_watch) {
+				memset(&s->rtcp, 0, sizeof(s->rtcp));	/* as above */
+			} else if (ret) {
+				d->k->ops->flow_del(d->k, &s->flow);
+				free(s);
+				return ret == -EEXIST ? -EADDRINUSE : ret;
+			}
+		}
 	} else {
 		s->flow = req;
+		if (o && o->rtcp_flow)
+			s->rtcp = *o->rtcp_flow;
 	}
 	link_session(d, s);
 	ret = create_engine(d, s, o ? o->role : ZRTP_ROLE_AUTO);
@@ -369,8 +469,15 @@ int zrtpd_session_del(struct zrtpd *d, struct zrtpd_session *s, bool del_flow)
 {
 	int ret = 0;
 
-	if (del_flow)
+	if (del_flow) {
 		ret = d->k->ops->flow_del(d->k, &s->flow);
+		if (s->rtcp.id) {
+			int r2 = d->k->ops->flow_del(d->k, &s->rtcp);
+
+			if (!ret || ret == -ENOENT)
+				ret = r2;
+		}
+	}
 	zrtpd_ctl_event(d, "removed", s, NULL);
 	dequeue(d, s);
 	unlink_session(d, s);
@@ -399,16 +506,16 @@ void zrtpd_sessions_free(struct zrtpd *d)
 		}
 }
 
-static int install_key(struct zrtpd *d, struct zrtpd_session *s, uint8_t dir,
-		       uint16_t profile, const struct zrtp_srtp_key *k)
+static int install_key_on(struct zrtpd *d, uint32_t flow_id, uint8_t dir, uint8_t slot,
+			  uint16_t profile, const struct zrtp_srtp_key *k)
 {
 	struct ksrtp_key_req req;
 	int ret;
 
 	memset(&req, 0, sizeof(req));
-	req.flow_id = s->flow.id;
+	req.flow_id = flow_id;
 	req.dir = dir;
-	req.slot = 0;
+	req.slot = slot;
 	req.profile = profile;
 	req.key_len = k->key_len;
 	memcpy(req.key, k->key, k->key_len);
@@ -428,6 +535,45 @@ static int install_key(struct zrtpd *d, struct zrtpd_session *s, uint8_t dir,
 	return ret;
 }
 
+/*
+ * One direction's key on the RTP flow and, if the stream has one, on its
+ * RTCP flow: the same master key and salt.  SRTCP is protected under the
+ * same cryptographic context as SRTP (RFC 3711 §3.4; RFC 6189 §4.5.3
+ * derives one key and salt per direction for both); the kernel derives the
+ * SRTCP session keys from it (labels 3-5, §4.3.2) on whichever flow the
+ * RTCP travels.
+ */
+static int install_key(struct zrtpd *d, struct zrtpd_session *s, uint8_t dir, uint8_t slot,
+		       uint16_t profile, const struct zrtp_srtp_key *k)
+{
+	int ret = install_key_on(d, s->flow.id, dir, slot, profile, k);
+
+	if (!ret && s->rtcp.id)
+		ret = install_key_on(d, s->rtcp.id, dir, slot, profile, k);
+	return ret;
+}
+
+/* One slot's keys out of both flows, both directions. */
+static void del_slot(struct zrtpd *d, struct zrtpd_session *s, uint8_t slot)
+{
+	d->k->ops->key_del(d->k, s->flow.id, KSRTP_KEY_DIR_TX, slot);
+	d->k->ops->key_del(d->k, s->flow.id, KSRTP_KEY_DIR_RX, slot);
+	if (s->rtcp.id) {
+		d->k->ops->key_del(d->k, s->rtcp.id, KSRTP_KEY_DIR_TX, slot);
+		d->k->ops->key_del(d->k, s->rtcp.id, KSRTP_KEY_DIR_RX, slot);
+	}
+}
+
+/* KEY_SWAP of one direction on both flows. */
+static int swap_dir(struct zrtpd *d, struct zrtpd_session *s, uint8_t dir)
+{
+	int ret = d->k->ops->key_swap(d->k, s->flow.id, dir);
+
+	if (!ret && s->rtcp.id)
+		ret = d->k->ops->key_swap(d->k, s->rtcp.id, dir);
+	return ret;
+}
+
 /* Takes this session's keys out of the kernel (a failed handshake). */
 static void remove_keys(struct zrtpd *d, struct zrtpd_session *s)
 {
@@ -435,8 +581,7 @@ static void remove_keys(struct zrtpd *d, struct zrtpd_session *s)
 
 	if (!s->keys_in)
 		return;
-	d->k->ops->key_del(d->k, s->flow.id, KSRTP_KEY_DIR_TX, 0);
-	d->k->ops->key_del(d->k, s->flow.id, KSRTP_KEY_DIR_RX, 0);
+	del_slot(d, s, s->slot);
 	s->keys_in = false;
 	s->armed = false;
 	if (s->flow.mode == KSRTP_FLOW_MODE_SECURE) {
@@ -446,6 +591,13 @@ static void remove_keys(struct zrtpd *d, struct zrtpd_session *s)
 		if (!d->k->ops->flow_set(d->k, &set))
 			s->flow = set;
 	}
+	if (s->rtcp.id && s->rtcp.mode == KSRTP_FLOW_MODE_SECURE) {
+		set = s->rtcp;
+		set.mode = KSRTP_FLOW_MODE_DIVERT;
+		set.policy |= KSRTP_POLICY_RX_TRIAL;
+		if (!d->k->ops->flow_set(d->k, &set))
+			s->rtcp = set;
+	}
 }
 
 /* The handshake (or the switch) failed: keys out, state and event. */
@@ -453,6 +605,23 @@ static void session_fail(struct zrtpd *d, struct zrtpd_session *s, const char *w
 {
 	int level = s->keys_in ? 0 : 1;	/* keys taken back out: the operator must know */
 
+	if (s->rekey) {
+		/* the new session failed, not the call */
+		s->rekey_fail = true;
+		zrtpd_log(d, 1, "flow %u: new ZRTP session: %s", s->flow.id, why);
+		return;
+	}
+	if (s->error_code == ZRTP_ERR_TIMEOUT && !s->zrtp_rx && !s->keys_in) {
+		/* discovery gave up and the peer never spoke ZRTP: no ZRTP
+		 * endpoint there, the call is clear (opportunistic), not a
+		 * failure; one name for it everywhere (list, show, monitor) */
+		if (s->state != ZS_CLEAR)
+			d->stats.clear++;
+		s->state = ZS_CLEAR;
+		zrtpd_log(d, 1, "flow %u: clear: no ZRTP from the peer", s->flow.id);
+		zrtpd_ctl_event(d, "clear", s, "no ZRTP from the peer");
+		return;
+	}
 	remove_keys(d, s);
 	if (s->state != ZS_FAILED)
 		d->stats.failed++;
@@ -526,7 +695,134 @@ static int set_secure(struct zrtpd *d, struct zrtpd_session *s, bool strict)
 	}
 	s->armed = false;
 	s->flow = set;
+	if (s->rtcp.id) {
+		/* the RTCP flow switches with it (same keys, same moment) */
+		set = s->rtcp;
+		set.mode = KSRTP_FLOW_MODE_SECURE;
+		if (strict)
+			set.policy &= ~KSRTP_POLICY_RX_TRIAL;
+		ret = d->k->ops->flow_set(d->k, &set);
+		if (ret) {
+			d->stats.key_errors++;
+			zrtpd_log(d, 0, "flow %u: switching its RTCP flow %u to SECURE: %s",
+				  s->flow.id, s->rtcp.id, strerror(-ret));
+			return ret;
+		}
+		s->rtcp = set;
+	}
 	return 0;
+}
+
+/*
+ * The RTP flow became strict: the peer's SRTP authenticated, so the peer
+ * has switched, its RTCP too.  The RTCP flow stops taking clear RTCP now,
+ * not at the peer's first SRTCP (seconds later, RFC 3550 §6.2): a session
+ * is secure only when none of its flows takes clear packets.
+ */
+static int rtcp_strict(struct zrtpd *d, struct zrtpd_session *s)
+{
+	struct ksrtp_flow_info set = s->rtcp;
+	int ret;
+
+	if (!s->rtcp.id || (s->rtcp.mode == KSRTP_FLOW_MODE_SECURE &&
+			    !(s->rtcp.policy & KSRTP_POLICY_RX_TRIAL)))
+		return 0;
+	set.mode = KSRTP_FLOW_MODE_SECURE;
+	set.policy &= ~KSRTP_POLICY_RX_TRIAL;
+	ret = d->k->ops->flow_set(d->k, &set);
+	if (ret) {
+		d->stats.key_errors++;
+		zrtpd_log(d, 0, "flow %u: making its RTCP flow %u strict: %s", s->flow.id,
+			  s->rtcp.id, strerror(-ret));
+		return ret;
+	}
+	s->rtcp = set;
+	return 0;
+}
+
+/* ---- redial: a new ZRTP session on a secure call ----------------------------- */
+
+/*
+ * The new session's keys are in and both directions swapped: the call now
+ * runs under them (its new SAS is the one shown).  The old slot goes.
+ */
+static void rekey_finish(struct zrtpd *d, struct zrtpd_session *s)
+{
+	char buf[160];
+
+	if (swap_dir(d, s, KSRTP_KEY_DIR_TX)) {
+		d->stats.key_errors++;
+		zrtpd_log(d, 0, "flow %u: KEY_SWAP (TX) for the new session: %s", s->flow.id,
+			  d->k->ops->err_msg(d->k));
+	}
+	del_slot(d, s, s->slot);
+	s->slot = !s->slot;
+	zrtp_session_free(s->z_prev);
+	s->z_prev = NULL;
+	s->rekey = s->rekey_keys = s->rekey_tx = false;
+	s->secure_ms = d->now;
+	d->stats.secure++;
+	zrtpd_log(d, 1, "flow %u %s: secure again under the new ZRTP session, %s %s%s", s->flow.id,
+		  zrtpd_flow_str(&s->flow, buf, sizeof(buf)), s->profile, s->ka,
+		  s->verified ? ", SAS verified" : "");
+	zrtpd_log(d, 3, "flow %u: SAS %s", s->flow.id, s->sas);
+	zrtpd_state_save(d, s);
+	zrtpd_ctl_event(d, "secure", s, "new ZRTP session (redial)");
+}
+
+/*
+ * The new session did not end secure (a forged Hello nobody answered, an
+ * error, a timeout, keys refused): it is dropped, and the call goes on
+ * under its old keys as if it had never started.
+ */
+static void rekey_abort(struct zrtpd *d, struct zrtpd_session *s, const char *why)
+{
+	if (s->rekey_keys) {
+		swap_dir(d, s, KSRTP_KEY_DIR_RX);	/* back to the old slot */
+		del_slot(d, s, !s->slot);
+	} else {
+		del_slot(d, s, !s->slot);	/* a half install */
+	}
+	zrtp_session_free(s->z);
+	s->z = s->z_prev;
+	s->z_prev = NULL;
+	s->begun = s->z != NULL;
+	s->rekey = s->rekey_keys = s->rekey_tx = s->rekey_fail = false;
+	s->hello_mark = false;
+	zrtpd_log(d, 0, "flow %u: the new ZRTP session did not end secure (%s): the call keeps "
+		  "its keys", s->flow.id, why);
+	zrtpd_ctl_event(d, "redial-failed", s, why);
+}
+
+/* The new session is secure: its keys go into the other slot. */
+static void rekey_keys(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp_event *ev,
+		       uint16_t profile)
+{
+	uint8_t other = !s->slot;
+	int ret = -EPROTONOSUPPORT;
+
+	if (profile)
+		ret = install_key(d, s, KSRTP_KEY_DIR_RX, other, profile, &ev->rx);
+	if (!ret)
+		ret = install_key(d, s, KSRTP_KEY_DIR_TX, other, profile, &ev->tx);
+	/* RX tries both slots: the peer's SRTP under either key is taken
+	 * from now on; the swap makes the new one the first tried */
+	if (!ret)
+		ret = swap_dir(d, s, KSRTP_KEY_DIR_RX);
+	if (ret) {
+		d->stats.key_errors++;
+		/* nothing of this batch leaves (no Confirm2/Conf2ACK) */
+		s->rekey_fail = true;
+		zrtpd_log(d, 0, "flow %u: installing the new session's keys: %s", s->flow.id,
+			  strerror(-ret));
+		return;
+	}
+	s->rekey_keys = true;
+	if (!ev->tx_ready) {
+		s->rekey_tx = true;	/* initiator: TX swaps on Conf2ACK */
+		return;
+	}
+	rekey_finish(d, s);
 }
 
 static void on_secure(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp_event *ev)
@@ -565,13 +861,17 @@ static void on_secure(struct zrtpd *d, struct zrtpd_session *s, const struct zrt
 		zrtpd_log(d, 0, "flow %u: %s", s->flow.id, why);
 		zrtpd_ctl_event(d, "cache-error", s, why);
 	}
+	if (s->rekey) {
+		rekey_keys(d, s, ev, profile);
+		return;
+	}
 	ret = -EPROTONOSUPPORT;
 	if (!profile)
 		goto fail;
 	s->keys_in = true;	/* from the first attempt: a half install is undone too */
-	ret = install_key(d, s, KSRTP_KEY_DIR_RX, profile, &ev->rx);
+	ret = install_key(d, s, KSRTP_KEY_DIR_RX, s->slot, profile, &ev->rx);
 	if (!ret)
-		ret = install_key(d, s, KSRTP_KEY_DIR_TX, profile, &ev->tx);
+		ret = install_key(d, s, KSRTP_KEY_DIR_TX, s->slot, profile, &ev->tx);
 	if (ret)
 		goto fail;
 	if (!ev->tx_ready) {
@@ -603,6 +903,10 @@ static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp
 		on_secure(d, s, ev);
 		break;
 	case ZRTP_EV_CONFIRMED:
+		if (s->rekey_tx) {
+			rekey_finish(d, s);
+			break;
+		}
 		if (s->armed) {
 			if (set_secure(d, s, true))
 				session_fail(d, s, "the kernel refused to switch the flow to SECURE");
@@ -617,9 +921,14 @@ static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp
 	case ZRTP_EV_ERROR:
 		/* an error before SECURE ends the handshake and takes its keys
 		 * out; policy decides what RTP does (REQUIRE_SECURE) */
-		s->error_code = ev->error_code;
 		snprintf(detail, sizeof(detail), "error 0x%x (%s)", ev->error_code,
 			 ev->error_sent ? "ours" : "peer's");
+		if (s->rekey) {
+			zrtpd_log(d, 1, "flow %u: new ZRTP session: %s", s->flow.id, detail);
+			s->rekey_fail = true;
+			break;
+		}
+		s->error_code = ev->error_code;
 		if (s->state != ZS_SECURE) {
 			session_fail(d, s, detail);
 		} else {
@@ -629,6 +938,10 @@ static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp
 		break;
 	case ZRTP_EV_GOCLEAR:
 	case ZRTP_EV_CLEAR:
+		if (s->rekey) {
+			s->rekey_fail = true;	/* never a way to clear a secure call */
+			break;
+		}
 		s->state = ZS_CLEAR;
 		d->stats.clear++;
 		zrtpd_ctl_event(d, "clear", s, NULL);
@@ -686,7 +999,10 @@ static void check_switch(struct zrtpd *d, struct zrtpd_session *s)
 	}
 	if (st.flow.mode == KSRTP_FLOW_MODE_SECURE && !(st.flow.policy & KSRTP_POLICY_RX_TRIAL)) {
 		s->flow.policy = st.flow.policy;
-		mark_secure(d, s, "the peer's first SRTP");
+		if (rtcp_strict(d, s))
+			session_fail(d, s, "the kernel refused to make the RTCP flow strict");
+		else
+			mark_secure(d, s, "the peer's first SRTP");
 		return;
 	}
 	clear = st.c[KSRTP_A_STATS_CLEAR_PASSED] + st.c[KSRTP_A_STATS_CLEAR_DROPPED];
@@ -714,7 +1030,7 @@ void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 		check_switch(d, s);
 	if (s->z && s->begun) {
 		/* bounded: the engine's queue holds at most a few dozen outputs */
-		for (n = 0; n < 64 && !s->abort; n++) {
+		for (n = 0; n < 64 && !s->abort && !s->rekey_fail; n++) {
 			int kind = zrtp_poll(s->z, d->now, out);
 
 			if (kind == ZRTP_OUT_NONE)
@@ -730,7 +1046,17 @@ void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 			}
 		}
 		next = out->next_timer_ms;
-		if (s->abort) {
+		if (s->rekey && !s->rekey_fail && d->cfg.handshake_timeout &&
+		    d->now >= s->rekey_ms + (uint64_t)d->cfg.handshake_timeout * 1000) {
+			s->rekey_fail = true;
+			zrtpd_log(d, 1, "flow %u: the new ZRTP session timed out", s->flow.id);
+		}
+		if (s->rekey_fail) {
+			ntx = 0;
+			rekey_abort(d, s, "no secure end");
+			s->abort = false;
+			next = UINT64_MAX;
+		} else if (s->abort) {
 			/* the keys did not go in: the engine (and its Confirm2
 			 * or Conf2ACK, and their retransmissions) is dropped */
 			ntx = 0;
@@ -777,14 +1103,11 @@ void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 	}
 	if (s->state == ZS_SWITCHING && s->poll_ms < next)
 		next = s->poll_ms;
+	if (s->rekey && d->cfg.handshake_timeout &&
+	    s->rekey_ms + (uint64_t)d->cfg.handshake_timeout * 1000 < next)
+		next = s->rekey_ms + (uint64_t)d->cfg.handshake_timeout * 1000;
 	s->deadline = next;
 	zrtpd_timer_update(d, s);
-	/* no ZRTP from the peer after discovery gave up: the call is clear */
-	if (s->state == ZS_FAILED && s->error_code == ZRTP_ERR_TIMEOUT && !s->zrtp_rx) {
-		s->state = ZS_CLEAR;
-		d->stats.failed--;
-		d->stats.clear++;
-	}
 	/* a watch session whose peer never got past Hello and that ended
 	 * without keys goes at once (flow too): a flood leaves nothing */
 	if (s->from_watch && s->unverified && !s->keys_in && !s->reap &&
@@ -829,6 +1152,127 @@ static bool dh_token(struct zrtpd *d)
 	return true;
 }
 
+enum { REDIAL_QUIET_MS = 1000, REDIAL_MARK_STALE_MS = 5000 };
+
+/*
+ * Is the call live?  A peer that started a new call on these ports (a
+ * redial) sends no SRTP under the old keys; a forged Hello from the path
+ * comes while the real peer's SRTP still authenticates.  1: the call's
+ * SRTP moved since the first new Hello (ignore it); 0: quiet for
+ * REDIAL_QUIET_MS (take it); -1: not yet known (the peer retransmits its
+ * Hello on T1, RFC 6189 §6: the next one decides).
+ */
+static int call_live(struct zrtpd *d, struct zrtpd_session *s)
+{
+	struct ksrtp_flow_stats st;
+	uint64_t rx = 0;
+
+	if (!d->k->ops->stats_get(d->k, &s->flow, &st))
+		rx += st.c[KSRTP_A_STATS_RX_PACKETS];
+	if (s->rtcp.id && !d->k->ops->stats_get(d->k, &s->rtcp, &st))
+		rx += st.c[KSRTP_A_STATS_RX_PACKETS];
+	if (!s->hello_mark || d->now - s->hello_mark_ms > REDIAL_MARK_STALE_MS) {
+		s->hello_mark = true;
+		s->hello_mark_rx = rx;
+		s->hello_mark_ms = d->now;
+		return -1;
+	}
+	if (rx != s->hello_mark_rx) {
+		s->hello_mark_rx = rx;
+		s->hello_mark_ms = d->now;
+		return 1;
+	}
+	return d->now - s->hello_mark_ms >= REDIAL_QUIET_MS ? 0 : -1;
+}
+
+/*
+ * A Hello on a session that has (had) a call.  Returns true when the
+ * packet is consumed here (ignored), false when it goes to s->z, which may
+ * be a new engine: a new ZRTP session (RFC 6189 §4.1: a new Hello, a new
+ * hash chain H3 or another ZID) after a failed one starts at once; on a
+ * secure call it runs beside the call's keys (redial) if the call is no
+ * longer live, and is ignored while it is.
+ */
+static bool hello_on_call(struct zrtpd *d, struct zrtpd_session *s, const uint8_t *pkt, size_t len)
+{
+	static struct zrtp_packet p;	/* large; the loop is single-threaded */
+	bool same;
+	char buf[160];
+	int live;
+
+	if (s->rekey || zrtp_packet_parse(pkt, len, &p) || p.m.type != ZRTP_MSG_HELLO)
+		return false;
+	same = s->have_peer_h3 && !memcmp(s->peer_h3, p.m.hello.h3, 32) &&
+	       (!s->have_peer_zid || !memcmp(s->peer_zid, p.m.hello.zid, 12));
+	switch (s->state) {
+	case ZS_HANDSHAKE:
+		/* the Hello of this call (the engine checks it) */
+		memcpy(s->peer_h3, p.m.hello.h3, 32);
+		s->have_peer_h3 = true;
+		return false;
+	case ZS_FAILED:
+		if (same && s->z)
+			return false;	/* the failed call's own Hello */
+		d->stats.redials++;
+		s->redials++;
+		zrtpd_log(d, 1, "flow %u %s: a new ZRTP session from the peer after a failed one",
+			  s->flow.id, zrtpd_flow_str(&s->flow, buf, sizeof(buf)));
+		zrtpd_ctl_event(d, "redial", s, "a new Hello after the session failed");
+		if (create_engine(d, s, s->role))
+			return true;
+		s->error_code = 0;
+		memcpy(s->peer_h3, p.m.hello.h3, 32);
+		s->have_peer_h3 = true;
+		begin(d, s);
+		return false;
+	case ZS_SECURE:
+		if (same)
+			return false;
+		live = call_live(d, s);
+		if (live) {
+			if (live > 0)
+				d->stats.hellos_ignored++;
+			/* one log line and event per 5 s at most: a forger sends
+			 * as many Hellos as it likes */
+			if (live > 0 && (!s->hello_event_ms ||
+					 d->now - s->hello_event_ms >= REDIAL_MARK_STALE_MS)) {
+				s->hello_event_ms = d->now;
+				zrtpd_log(d, 1, "flow %u: a Hello of another ZRTP session while this "
+					  "call's SRTP authenticates: ignored", s->flow.id);
+				zrtpd_ctl_event(d, "hello-ignored", s, "a new Hello while the call's "
+						"SRTP authenticates (forged, or a stale peer)");
+			}
+			return true;
+		}
+		d->stats.redials++;
+		s->redials++;
+		zrtpd_log(d, 1, "flow %u %s: a new ZRTP session from the peer (%s): handshake, the "
+			  "call keeps its keys until the new ones are in", s->flow.id,
+			  zrtpd_flow_str(&s->flow, buf, sizeof(buf)),
+			  s->have_peer_zid && memcmp(s->peer_zid, p.m.hello.zid, 12) ?
+			  "another ZID" : "a new hash chain");
+		s->z_prev = s->z;
+		s->z = NULL;
+		if (create_engine(d, s, ZRTP_ROLE_AUTO)) {
+			s->z = s->z_prev;
+			s->z_prev = NULL;
+			s->state = ZS_SECURE;
+			return true;
+		}
+		s->state = ZS_SECURE;	/* the call is, until the new session is */
+		s->rekey = true;
+		s->rekey_ms = d->now;
+		s->hello_mark = false;
+		memcpy(s->peer_h3, p.m.hello.h3, 32);
+		s->have_peer_h3 = true;
+		zrtpd_ctl_event(d, "redial", s, "a new Hello on a secure call");
+		begin(d, s);
+		return false;
+	default:
+		return false;
+	}
+}
+
 void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t *pkt, size_t len)
 {
 	if (s->from_watch && !s->dh_paid && s->state == ZS_HANDSHAKE && len >= 24 &&
@@ -847,6 +1291,8 @@ void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t
 	if (s->unverified && len >= 24 && memcmp(pkt + 16, "Hello   ", 8) &&
 	    memcmp(pkt + 16, "HelloACK", 8))
 		set_verified(d, s);
+	if (is_hello(pkt, len) && hello_on_call(d, s, pkt, len))
+		return;
 	if (!s->z) {
 		/* resumed after a restart: the peer has started over (a new
 		 * Hello) only if its call restarted; answer with a fresh engine */
@@ -892,7 +1338,7 @@ int zrtpd_session_verify(struct zrtpd *d, struct zrtpd_session *s, bool v)
 	 * while the session lives (§4.6.1.1).  A resumed session (zrtpd
 	 * restarted) lost that secret: setting V now would mark the old,
 	 * unmatched one verified.  Refused: verify on the next call. */
-	if (!s->z && v && s->cache == ZRTP_CACHE_MISMATCH)
+	if (!call_engine(s) && v && s->cache == ZRTP_CACHE_MISMATCH)
 		return -ESTALE;
 	if (!strcmp(s->ka, "Mult")) {
 		/* a Multistream session has its master's SAS and no retained
@@ -910,8 +1356,8 @@ int zrtpd_session_verify(struct zrtpd *d, struct zrtpd_session *s, bool v)
 		zrtpd_ctl_event(d, v ? "verified" : "unverified", s, NULL);
 		return 0;
 	}
-	if (s->z)
-		ret = zrtp_set_sas_verified(s->z, v);
+	if (call_engine(s))
+		ret = zrtp_set_sas_verified(call_engine(s), v);
 	else if (d->cache)
 		ret = zrtp_cache_set_verified(d->cache, s->peer_zid, v);
 	else
@@ -979,7 +1425,9 @@ static void on_unknown_tuple(struct zrtpd *d, const zrtpd_kevent *ev, bool hello
 	int ret;
 
 	f.id = 0;
-	if (zrtpd_session_by_tuple(d, &f.local, &f.remote))
+	/* a session's own RTCP ports are never a session of their own */
+	if (zrtpd_session_by_tuple(d, &f.local, &f.remote) ||
+	    zrtpd_session_by_rtcp(d, &f.local, &f.remote))
 		return;
 	if (d->cfg.max_sessions && d->nsessions >= d->cfg.max_sessions)
 		why = "max-sessions";
@@ -1045,6 +1493,14 @@ int zrtpd_kernel_event(const zrtpd_kevent *ev, void *arg)
 			on_unknown_tuple(d, ev, true);
 			s = zrtpd_session_by_tuple(d, &ev->flow.local, &ev->flow.remote);
 		}
+		if (!s && zrtpd_session_by_rtcp(d, &ev->flow.local, &ev->flow.remote)) {
+			/* ZRTP runs on the RTP flow only (RFC 6189 §4.5.3: its
+			 * keys cover the RTCP flow); a peer that runs it on the
+			 * RTCP port gets no answer from us */
+			zrtpd_log(d, 2, "flow %u: ZRTP on an RTCP flow ignored", ev->flow.id);
+			d->stats.zrtp_unknown++;
+			return 0;
+		}
 		if (!s) {
 			d->stats.zrtp_unknown++;
 			return 0;
@@ -1060,10 +1516,22 @@ int zrtpd_kernel_event(const zrtpd_kevent *ev, void *arg)
 	case KSRTP_CMD_FLOW_SECURED:
 		/* the peer's first SRTP authenticated; RX_TRIAL is gone */
 		s = zrtpd_session_by_id(d, ev->flow.id);
-		if (s && s->state == ZS_SWITCHING && !s->armed &&
+		if (!s) {
+			/* an RTCP flow: its RX_TRIAL is gone too */
+			s = zrtpd_session_by_rtcp(d, &ev->flow.local, &ev->flow.remote);
+			if (s && s->rtcp.id == ev->flow.id) {
+				s->rtcp.mode = ev->flow.mode;
+				s->rtcp.policy = ev->flow.policy;
+			}
+			break;
+		}
+		if (s->state == ZS_SWITCHING && !s->armed &&
 		    ev->flow.mode == KSRTP_FLOW_MODE_SECURE) {
 			s->flow.policy = ev->flow.policy;
-			mark_secure(d, s, "the peer's first SRTP");
+			if (rtcp_strict(d, s))
+				session_fail(d, s, "the kernel refused to make the RTCP flow strict");
+			else
+				mark_secure(d, s, "the peer's first SRTP");
 			zrtpd_session_pump(d, s);
 		}
 		break;
@@ -1113,8 +1581,11 @@ static int collect_flow(const struct ksrtp_flow_info *f, void *arg)
 	return 0;
 }
 
-static int resume_one(struct zrtpd *d, const struct ksrtp_flow_info *f)
+static int resume_one(struct zrtpd *d, const struct ksrtp_flow_info *f,
+		      const struct ksrtp_flow_info *rtcp)
 {
+	struct zrtpd_session_opts o = { .role = ZRTP_ROLE_AUTO, .rtcp_flow = rtcp };
+	struct ksrtp_flow_stats st;
 	struct zrtpd_session *s;
 
 	if (zrtpd_session_by_tuple(d, &f->local, &f->remote))
@@ -1124,7 +1595,11 @@ static int resume_one(struct zrtpd *d, const struct ksrtp_flow_info *f)
 		 * initiator: its keys go, the handshake starts over */
 		d->k->ops->key_del(d->k, f->id, KSRTP_KEY_DIR_TX, 0);
 		d->k->ops->key_del(d->k, f->id, KSRTP_KEY_DIR_RX, 0);
-		return zrtpd_session_add(d, f, NULL, NULL);
+		if (rtcp) {
+			d->k->ops->key_del(d->k, rtcp->id, KSRTP_KEY_DIR_TX, 0);
+			d->k->ops->key_del(d->k, rtcp->id, KSRTP_KEY_DIR_RX, 0);
+		}
+		return zrtpd_session_add(d, f, &o, NULL);
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -1132,6 +1607,13 @@ static int resume_one(struct zrtpd *d, const struct ksrtp_flow_info *f)
 	s->heap_idx = -1;
 	s->deadline = UINT64_MAX;
 	s->flow = *f;
+	if (rtcp)
+		s->rtcp = *rtcp;
+	/* the slot the kernel protects with (a redial may have swapped) */
+	if (!d->k->ops->stats_get(d->k, f, &st))
+		for (unsigned int i = 0; i < st.nkeys; i++)
+			if (st.keys[i].dir == KSRTP_KEY_DIR_TX && st.keys[i].active)
+				s->slot = st.keys[i].slot;
 	s->resumed = true;
 	s->keys_in = true;
 	s->started_ms = s->secure_ms = d->now;
@@ -1147,6 +1629,7 @@ static int resume_one(struct zrtpd *d, const struct ksrtp_flow_info *f)
 		zrtpd_timer_update(d, s);
 	} else {
 		s->state = ZS_SECURE;
+		rtcp_strict(d, s);	/* a restart between the two flows' switches */
 	}
 	return 0;
 }
@@ -1156,10 +1639,35 @@ static int resume_one(struct zrtpd *d, const struct ksrtp_flow_info *f)
  * handshake sends ZRTP_XMIT, which must not interleave with the dump's
  * replies on the same socket.
  */
+static int by_flow_id(const void *a, const void *b)
+{
+	const struct ksrtp_flow_info *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * After a restart the kernel's flows are all there is: a flow on the
+ * ports one above another's (same addresses, created after it) is taken
+ * for that session's RTCP flow (RFC 3550 §11), never a session of its own.
+ */
+static bool is_rtcp_of(const struct ksrtp_flow_info *rtp, const struct ksrtp_flow_info *f)
+{
+	struct ksrtp_sockaddr l = rtp->local, r = rtp->remote;
+
+	if (l.port == 65535 || r.port == 65535)
+		return false;
+	l.port++;
+	r.port++;
+	return zrtpd_sa_equal(&f->local, &l) && zrtpd_sa_equal(&f->remote, &r);
+}
+
 int zrtpd_sessions_resume(struct zrtpd *d)
 {
+	const struct ksrtp_flow_info **rtcp_of;
 	struct flow_list l = { 0 };
-	unsigned int i;
+	unsigned int i, j;
+	bool *taken;
 	int ret = d->k->ops->flow_dump(d->k, collect_flow, &l);
 
 	if (ret) {
@@ -1167,8 +1675,30 @@ int zrtpd_sessions_resume(struct zrtpd *d)
 		free(l.f);
 		return ret;
 	}
+	/* creation order: a session's RTP flow before its RTCP flow */
+	qsort(l.f, l.n, sizeof(*l.f), by_flow_id);
+	rtcp_of = calloc(l.n ? l.n : 1, sizeof(*rtcp_of));
+	taken = calloc(l.n ? l.n : 1, sizeof(*taken));
+	if (!rtcp_of || !taken) {
+		free(rtcp_of);
+		free(taken);
+		free(l.f);
+		return -ENOMEM;
+	}
 	for (i = 0; i < l.n; i++) {
-		ret = resume_one(d, &l.f[i]);
+		if (taken[i])
+			continue;
+		for (j = i + 1; j < l.n; j++)
+			if (!taken[j] && is_rtcp_of(&l.f[i], &l.f[j])) {
+				rtcp_of[i] = &l.f[j];
+				taken[j] = true;
+				break;
+			}
+	}
+	for (i = 0; i < l.n; i++) {
+		if (taken[i])
+			continue;
+		ret = resume_one(d, &l.f[i], rtcp_of[i]);
 		if (ret) {
 			char buf[160];
 
@@ -1176,9 +1706,11 @@ int zrtpd_sessions_resume(struct zrtpd *d)
 				  zrtpd_flow_str(&l.f[i], buf, sizeof(buf)), strerror(-ret));
 		}
 	}
+	free(rtcp_of);
+	free(taken);
 	free(l.f);
 	if (d->nsessions)
-		zrtpd_log(d, 1, "resumed %u flows from the kernel", d->nsessions);
+		zrtpd_log(d, 1, "resumed %u sessions (%u kernel flows)", d->nsessions, l.n);
 	zrtpd_state_restore(d);
 	return 0;
 }

@@ -65,6 +65,8 @@ struct zrtpd_config {
 	unsigned int max_dh_rate;	/* watch sessions entering key agreement per second */
 	unsigned int max_unverified;	/* watch sessions whose peer has not proved
 					 * it receives our packets, at most */
+	bool rtcp_mux;			/* sessions' RTCP on the RTP port (RFC 5761);
+					 * else on port+1, a flow of its own */
 	int verbose;
 };
 
@@ -93,6 +95,12 @@ enum zrtpd_sess_state {
 
 struct zrtpd_session {
 	struct ksrtp_flow_info flow;
+	/* The stream's RTCP on its own ports (RFC 3550 §11: port+1 by
+	 * default): a second kernel flow under the same SRTP master keys
+	 * (RFC 3711 §3.4, RFC 6189 §4.5.3), switched with the RTP flow,
+	 * never a ZRTP session of its own.  rtcp.id 0: RTCP muxed on the
+	 * RTP flow (RFC 5761), or no RTCP port. */
+	struct ksrtp_flow_info rtcp;
 	struct zrtp_session *z;		/* NULL once done or when resumed */
 	enum zrtpd_sess_state state;
 	bool resumed;			/* found secure in the kernel at start */
@@ -126,11 +134,34 @@ struct zrtpd_session {
 	uint64_t clear_seen;		/* clear RTP counters at the last look */
 	uint64_t zrtp_rx, zrtp_tx;
 
+	/*
+	 * Redial on the same ports (a new ZRTP session from the peer on a
+	 * live secure call): the new engine runs in z while z_prev (the old
+	 * call's) is kept; the old keys serve in the active slot until the
+	 * new ones are in the other and swapped (KEY_SWAP).  A Hello alone
+	 * proves nothing: while the call's SRTP still authenticates it is
+	 * ignored (hello_mark_*), and a new session that does not end
+	 * secure changes nothing.
+	 */
+	struct zrtp_session *z_prev;
+	uint8_t slot;			/* the active key slot, both directions */
+	bool rekey;			/* a new ZRTP session on a secure call */
+	bool rekey_keys;		/* its keys are in the other slot, RX swapped */
+	bool rekey_tx;			/* initiator: TX swaps on Conf2ACK */
+	bool rekey_fail;		/* give up the new session after this batch */
+	bool have_peer_h3;
+	bool hello_mark;
+	uint8_t peer_h3[32];		/* H3 of the current call's peer Hello */
+	uint64_t rekey_ms;
+	uint64_t hello_mark_rx, hello_mark_ms;
+	uint64_t hello_event_ms;	/* last hello-ignored event (rate limit) */
+	unsigned int redials;		/* new ZRTP sessions on this flow */
+
 	uint64_t activity;		/* kernel packet counters, summed (idle GC) */
 	uint64_t active_ms;		/* when they last moved */
 	uint64_t deadline;		/* UINT64_MAX: no timer */
 	int heap_idx;			/* -1: not in the heap */
-	struct zrtpd_session *next_id, *next_tuple, *next_q;
+	struct zrtpd_session *next_id, *next_tuple, *next_q, *next_rtcp;
 };
 
 struct zrtpd_client;
@@ -144,6 +175,8 @@ struct zrtpd_stats {
 	uint64_t dh_admitted;		/* watch sessions let into key agreement */
 	uint64_t dh_deferred;		/* their HelloACK/Commit dropped: no DH token */
 	uint64_t zrtp_rx, zrtp_tx, zrtp_unknown, key_errors;
+	uint64_t redials;		/* new ZRTP sessions on a flow that had one */
+	uint64_t hellos_ignored;	/* new-session Hellos on a call whose SRTP flows */
 };
 
 struct zrtpd {
@@ -159,6 +192,7 @@ struct zrtpd {
 	unsigned int nwatches;
 
 	struct zrtpd_session **by_id, **by_tuple;	/* hash tables */
+	struct zrtpd_session **by_rtcp;			/* by the RTCP flow's 4-tuple */
 	unsigned int nbuckets, nsessions;
 	struct zrtpd_session **heap;
 	unsigned int nheap, heap_cap;
@@ -211,6 +245,11 @@ struct zrtpd_session_opts {
 	const uint8_t *peer_hash;	/* 32 bytes or NULL */
 	bool from_watch;
 	bool unverified;		/* created by a peer's Hello: budgeted */
+	/* RTCP: ZRTPD_RTCP_DEFAULT (the config's), _MUX (none of its own),
+	 * _PORT1 (local port+1 <-> remote port+1), _PORTS (the two below) */
+	enum { ZRTPD_RTCP_DEFAULT, ZRTPD_RTCP_MUX, ZRTPD_RTCP_PORT1, ZRTPD_RTCP_PORTS } rtcp;
+	uint16_t rtcp_lport, rtcp_rport;
+	const struct ksrtp_flow_info *rtcp_flow;	/* resume: the kernel's RTCP flow */
 };
 int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 		      const struct zrtpd_session_opts *o, struct zrtpd_session **out);
@@ -218,6 +257,9 @@ int zrtpd_session_del(struct zrtpd *d, struct zrtpd_session *s, bool del_flow);
 struct zrtpd_session *zrtpd_session_by_id(struct zrtpd *d, uint32_t id);
 struct zrtpd_session *zrtpd_session_by_tuple(struct zrtpd *d, const struct ksrtp_sockaddr *l,
 					     const struct ksrtp_sockaddr *r);
+/* The session whose RTCP flow has this 4-tuple. */
+struct zrtpd_session *zrtpd_session_by_rtcp(struct zrtpd *d, const struct ksrtp_sockaddr *l,
+					    const struct ksrtp_sockaddr *r);
 void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t *pkt,
 			 size_t len);
 void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s);
