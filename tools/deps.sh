@@ -15,6 +15,7 @@ pkgs="
 	clang libclang-rt-14-dev
 	valgrind
 	libsrtp2-dev libbzrtp-dev tshark
+	linphone-cli e2fsprogs
 "
 # build-essential..sqlite: the product (zrtpd/zrtpctl link OpenSSL, libmnl, SQLite)
 # linux-*: ksrtp.ko is built against cloud headers and tested by booting that
@@ -25,6 +26,8 @@ pkgs="
 # clang + libclang-rt: libFuzzer harnesses
 # valgrind: callgrind instruction counts in `make bench`
 # libsrtp2-dev, libbzrtp-dev, tshark: test oracles only, never linked by the product
+# linphone-cli, e2fsprogs: a real softphone for tests/kselftest/e2e_linphone.sh,
+#   copied with its libraries into an ext4 image (tools/vm/linphone-image.sh)
 
 missing=
 for p in $pkgs; do
