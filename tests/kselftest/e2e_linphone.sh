@@ -39,9 +39,18 @@
 # KSRTP_LP_TODO lists the results that are known to fail on this tree and
 # are reported as TODO when they do ("call": 4, "rtcp": 10 and 11,
 # "redial": 13 and 14; the zrtpd fixes are in progress); set it empty to
-# make them count.  On this tree the first call never gets secure: alice's
-# bzrtp ignores every DHPart1 zrtpd sends and repeats its Commit until
-# zrtpd times out (0xb0), in watch mode and as a responder session alike.
+# make them count.  State: the first call never gets secure, and the test
+# setup is the reason found so far: bob's Linphone, although configured
+# with media_encryption=none, negotiates ZRTP itself when alice's offer
+# carries a=zrtp-hash ("Negotiated media encryption is
+# LinphoneMediaEncryptionZRTP"; on the host two such Linphones end "fully
+# encrypted"; supported_encryptions=0 in [sip]/[rtp] did not stop it).  So
+# alice hears two ZRTP endpoints on bob's address, zrtpd and bob's bzrtp,
+# with two Hello hash chains (the capture shows both), commits against
+# one, and ignores zrtpd's DHPart1 (its H1 chains to zrtpd's own Hello, not
+# to the one she took: "ZRTP hash mismatch 0x80" against bob's SDP hash),
+# until zrtpd times out (0xb0).  Switching off ZRTP in bob's Linphone is
+# the next step.
 #
 # Kernel config: CONFIG_NET_NS, CONFIG_VETH, CONFIG_PACKET, CONFIG_VIRTIO_BLK,
 # CONFIG_EXT4_FS.
@@ -188,10 +197,12 @@ if [ "$ZMODE" = watch ]; then zargs="--watch udp:7078-7078"; else zargs=; fi
 PIDS="$PIDS $!"
 poll 300 ctlB status >/dev/null 2>&1
 zrtpd_up=$?
-if [ $zrtpd_up = 0 ] && [ "$ZMODE" != watch ]; then
-	ctlB session add local $IPB:7078 remote $IPA:7078 "$POLICY" role responder >/dev/null
-	zrtpd_up=$?
-fi
+# (responder: the session is added when the call starts, as a SIP-aware
+# integration would on the INVITE; added earlier, its discovery gives up
+# before alice listens)
+bob_session() {
+	[ "$ZMODE" = watch ] || ctlB session add local $IPB:7078 remote $IPA:7078 "$POLICY" role responder >/dev/null
+}
 
 # linphonec NS NAME [ARGS]: chrooted into the image, commands from the FIFO
 # (held open by fd 3/4 here, so it never sees EOF), -d 6 log in NAME/log.
@@ -265,6 +276,7 @@ sniff call
 poll 300 sockets 1 || echo "# the capture socket did not appear"
 a0=$(lines "$ALOG"); b0=$(lines "$BLOG")
 say_a call sip:bob@$IPB
+bob_session || echo "# zrtpctl session add failed"
 # TCG: a call's setup and handshake take seconds to tens of seconds
 within 150 encrypted 1
 enc1=$?
