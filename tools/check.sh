@@ -7,7 +7,8 @@
 # Logs: build/check/.  Environment: FUZZ_CHECK_TIME (seconds per fuzzer, 10),
 # CHECK_KERNELS ("cloud cloud612 debug"), DEBUG_PROFILES (limit the data-path
 # profiles run on the debug kernel, e.g. "aes_cm_128_hmac_sha1_80,aead_aes_128_gcm";
-# default: all six, as on the cloud kernel).
+# default: all six, as on the cloud kernel), DISK_KERNELS (the kernels whose
+# run gets the VM_DISKS images, i.e. runs softphone_linphone.sh: "cloud").
 set -uo pipefail
 cd "$(dirname "$0")/.."
 # One block, parsed before it runs: editing this file during a run is safe.
@@ -68,6 +69,10 @@ vm_tests=$(mk VM_TESTS)
 vm_bins=$(mk VM_BINS)
 binargs=()
 for b in $vm_bins; do binargs+=(--bin "$b"); done
+# Disk images (the linphonec image of softphone_linphone.sh) on the kernels in
+# DISK_KERNELS (default: cloud); elsewhere the tests needing them skip.
+diskargs=()
+for d in $(mk VM_DISKS); do [ -f "$d" ] && diskargs+=(--disk "$d"); done
 for k in ${CHECK_KERNELS:-cloud cloud612 debug}; do
 	echo "== kernel tests in the VM: $k kernel"
 	log=$logdir/vm-$k.log
@@ -80,6 +85,7 @@ for k in ${CHECK_KERNELS:-cloud cloud612 debug}; do
 		envargs=(--timeout 3600)
 		[ -n "${DEBUG_PROFILES:-}" ] && envargs+=(--env "KSRTP_PROFILES=$DEBUG_PROFILES")
 	fi
+	case " ${DISK_KERNELS:-cloud} " in *" $k "*) envargs+=("${diskargs[@]}") ;; esac
 	tools/vm/run.sh --kernel "$k" "${envargs[@]}" "${binargs[@]}" $vm_tests > "$log" 2>&1
 	rc=$?
 	if ! grep -q '^### ksrtp-vm: begin' "$log"; then

@@ -36,6 +36,9 @@ pkgs="
 # libsystemd-dev: zrtpd reports readiness/reload/stop with sd_notify(3)
 # debhelper..adduser: `make deb` (packages, lintian) and the DKMS build check
 # python3-yaml, python3-jsonschema: the kernel's ynl-gen-c.py (tools/ynl/gen.sh)
+# linphone-cli, e2fsprogs: opt-in only (`make check-linphone`, which passes
+#   them as arguments: `tools/deps.sh PKG...` installs just those)
+[ $# -gt 0 ] && pkgs="$*"
 
 missing=
 for p in $pkgs; do

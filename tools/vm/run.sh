@@ -17,6 +17,9 @@
 #     --timeout SECONDS      kill a runaway guest (default 900; cloud612, debug 1800)
 #     --icount SHIFT         -icount shift=SHIFT: guest time = instructions
 #     --env NAME=VALUE       exported to the tests in the guest (repeatable)
+#     --disk IMAGE           attach IMAGE as a read-only virtio disk
+#                            (repeatable); the guest sees /dev/vda, /dev/vdb...
+#                            in order, listed in $KSRTP_DISKS
 #     --shell                interactive shell instead of tests
 #     --tap                  print one TAP stream covering every test plus the
 #                            kernel-log checks (what tools/check.sh consumes)
@@ -36,6 +39,7 @@ kernel=cloud
 module=
 bins=()
 envs=()
+disks=()
 timeout=
 icount=
 shell=0
@@ -46,6 +50,7 @@ while [ $# -gt 0 ]; do
 	--module) module=$2; shift 2 ;;
 	--bin) bins+=("$2"); shift 2 ;;
 	--env) envs+=("$2"); shift 2 ;;
+	--disk) disks+=("$2"); shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--icount) icount=$2; shift 2 ;;
 	--shell) shell=1; shift ;;
@@ -129,6 +134,15 @@ if [ -n "$moddir" ]; then
 	done
 	cp "$moddir"/modules.builtin* "$moddir/modules.order" "$root/lib/modules/$kver/" 2>/dev/null || true
 	echo "veth aesni_intel ctr gcm ghash_generic ghash_clmulni_intel sha1_ssse3" > "$root/etc/ksrtp-modules"
+	if [ ${#disks[@]} -gt 0 ]; then
+		# virtio block for --disk (ext4 is built in)
+		(cd "$moddir" && find kernel/drivers/virtio kernel/drivers/block/virtio_blk.ko* \
+			-name '*.ko*' 2>/dev/null) | while read -r m; do
+			mkdir -p "$root/lib/modules/$kver/$(dirname "$m")"
+			cp "$moddir/$m" "$root/lib/modules/$kver/$m"
+		done
+		echo "virtio_pci virtio_blk" >> "$root/etc/ksrtp-modules"
+	fi
 else
 	cp "$kdir/modules.order" "$kdir"/modules.builtin* "$root/lib/modules/$kver/" 2>/dev/null || true
 	: > "$root/etc/ksrtp-modules"
@@ -177,6 +191,12 @@ fi
 
 for t in "${tests[@]}"; do basename "$t"; done > "$root/etc/ksrtp-tests"
 for e in "${envs[@]}"; do printf 'export %q\n' "$e"; done > "$root/etc/ksrtp-env"
+vds=
+for i in "${!disks[@]}"; do
+	[ -r "${disks[$i]}" ] || { echo "run.sh: cannot read disk ${disks[$i]}" >&2; exit 1; }
+	vds="$vds /dev/vd$(echo abcdefgh | cut -c$((i + 1)))"
+done
+[ -z "$vds" ] || echo "export KSRTP_DISKS='${vds# }'" >> "$root/etc/ksrtp-env"
 
 cat > "$root/init" <<'INIT'
 #!/bin/sh
@@ -238,6 +258,9 @@ smp=2
 # KSRTP_QEMU_DATA its firmware directory.
 qemu=("${KSRTP_QEMU:-qemu-system-x86_64}" ${KSRTP_QEMU_DATA:+-L "$KSRTP_QEMU_DATA" -L /usr/share/seabios} -m 2G -smp "$smp" -cpu max -no-reboot
 	-kernel "$vmlinuz" -initrd "$work/initrd.gz" -display none -monitor none)
+for d in "${disks[@]}"; do
+	qemu+=(-drive "file=$d,format=raw,if=virtio,readonly=on")
+done
 if [ -n "$icount" ]; then
 	# Deterministic, instruction-proportional guest time (single-threaded TCG).
 	qemu+=(-accel tcg -icount shift="$icount")
