@@ -211,9 +211,16 @@ static struct zrtpd_session *master_session(struct zrtpd *d, const uint8_t peer_
 {
 	unsigned int b;
 
+	/*
+	 * Not a session being redialled (s->rekey): its engine is the peer's
+	 * previous call, which the peer's new Hello says it no longer has.
+	 * Offered as a master, our new session would commit Multistream
+	 * against the peer's DH Commit, and §4.2 ends that in Error 0x20.
+	 */
 	for (b = 0; b < d->nbuckets; b++)
 		for (struct zrtpd_session *s = d->by_id[b]; s; s = s->next_id)
-			if (call_engine(s) && (s->state == ZS_SECURE || s->state == ZS_SWITCHING) &&
+			if (call_engine(s) && !s->rekey &&
+			    (s->state == ZS_SECURE || s->state == ZS_SWITCHING) &&
 			    s->have_peer_zid && strcmp(s->ka, "Mult") &&
 			    !memcmp(s->peer_zid, peer_zid, 12) && zrtp_is_secure(call_engine(s)))
 				return s;
