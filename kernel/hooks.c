@@ -8,8 +8,11 @@
  * hooks.  Flows are found without a lock; a key's SRTP context is used
  * under that key's spinlock (BH disabled, since LOCAL_OUT may run in
  * process context and LOCAL_IN in softirq).  Nothing is allocated per
- * packet on the common path: skb_ensure_writable() and pskb_expand_head()
- * only copy a cloned, non-linear or tailroom-less skb.
+ * packet on the common path.  Ingress unprotects a paged skb in place over
+ * its head and page fragments when no one else sees them (not cloned, no
+ * page-cache fragment, no frag_list: ksrtp_in_frags_ok()); otherwise, and
+ * on egress, skb_ensure_writable() and pskb_expand_head() copy a cloned,
+ * non-linear or tailroom-less skb into a private linear head.
  *
  * Fail closed.  Whether a packet is a flow's is decided by its 4-tuple
  * alone; a flow's packet that is not one whole, consistent datagram is
@@ -23,7 +26,9 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/scatterlist.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
@@ -54,6 +59,41 @@ struct ksrtp_pkt {
 /* Per-CPU copy of a GCM packet, to retry it under the other RX key. */
 enum { KSRTP_SCRATCH_LEN = 2048 };
 static DEFINE_PER_CPU(u8 [KSRTP_SCRATCH_LEN], ksrtp_scratch);
+
+/*
+ * Per-CPU, for a paged packet unprotected in place: its payload as the
+ * SRTP core's segment list (head part, then one entry per page fragment),
+ * and the scatterlist skb_to_sgvec() fills to find them.  Used with BH
+ * disabled.
+ */
+struct ksrtp_frags {
+	struct scatterlist sg[KSRTP_MAX_IOV];
+	struct ksrtp_iov v[KSRTP_MAX_IOV];
+};
+static DEFINE_PER_CPU(struct ksrtp_frags, ksrtp_frags);
+
+/*
+ * Paged packets unprotected in place over their fragments, for tests and
+ * operators to see that the path is taken (read-only module parameter).
+ */
+static DEFINE_PER_CPU(unsigned long, ksrtp_frag_pkts);
+
+static int ksrtp_frag_pkts_get(char *buf, const struct kernel_param *kp)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(ksrtp_frag_pkts, cpu);
+	return sysfs_emit(buf, "%lu\n", sum);
+}
+
+static const struct kernel_param_ops ksrtp_frag_pkts_ops = {
+	.get = ksrtp_frag_pkts_get,
+};
+module_param_cb(rx_frag_packets, &ksrtp_frag_pkts_ops, NULL, 0444);
+MODULE_PARM_DESC(rx_frag_packets,
+		 "SRTP/SRTCP packets unprotected in place over page fragments");
 
 /*
  * IPv6: the UDP header's offset past the extension headers, or 0 if there
@@ -404,16 +444,52 @@ static unsigned int ksrtp_egress(struct net *net, struct sk_buff *skb, bool v6)
 				 kind == KSRTP_PKT_RTCP);
 }
 
-static int ksrtp_unprotect_with(struct ksrtp_key *key, bool rtcp, u8 *buf,
+/*
+ * The payload handed to the SRTP core: linear (@buf), or the segments of
+ * a paged skb (@v, @nv) unprotected in place.
+ */
+struct ksrtp_rxbuf {
+	u8 *buf;
+	struct ksrtp_iov *v;
+	unsigned int nv;
+};
+
+/* Copy the payload to @dst, or back from @src (the GCM retry scratch). */
+static void ksrtp_rxbuf_copy(const struct ksrtp_rxbuf *b, u8 *dst,
+			     const u8 *src, unsigned int len)
+{
+	unsigned int i, c;
+
+	if (b->buf) {
+		memcpy(dst ? dst : b->buf, dst ? b->buf : src, len);
+		return;
+	}
+	for (i = 0; i < b->nv && len; i++) {
+		c = min(b->v[i].len, len);
+		if (dst) {
+			memcpy(dst, b->v[i].p, c);
+			dst += c;
+		} else {
+			memcpy(b->v[i].p, src, c);
+			src += c;
+		}
+		len -= c;
+	}
+}
+
+static int ksrtp_unprotect_with(struct ksrtp_key *key, bool rtcp,
+				const struct ksrtp_rxbuf *b,
 				unsigned int *len)
 {
 	int ret;
 
 	spin_lock_bh(&key->lock);
-	if (rtcp)
-		ret = ksrtcp_unprotect(key->ctx, buf, len);
+	if (b->v)
+		ret = ksrtp_unprotect_v(key->ctx, b->v, b->nv, len, rtcp);
+	else if (rtcp)
+		ret = ksrtcp_unprotect(key->ctx, b->buf, len);
 	else
-		ret = ksrtp_unprotect(key->ctx, buf, len);
+		ret = ksrtp_unprotect(key->ctx, b->buf, len);
 	if (!ret)
 		key->packets++;
 	spin_unlock_bh(&key->lock);
@@ -431,8 +507,8 @@ static int ksrtp_unprotect_with(struct ksrtp_key *key, bool rtcp, u8 *buf,
  * profiles.  With @keep, a GCM packet too large to save is not tried.
  */
 static int ksrtp_unprotect_any(struct ksrtp_key *key, struct ksrtp_key *alt,
-			       bool rtcp, u8 *buf, unsigned int *len,
-			       bool keep)
+			       bool rtcp, const struct ksrtp_rxbuf *buf,
+			       unsigned int *len, bool keep)
 {
 	bool gcm = key->ctx->gcm || (alt && alt->ctx->gcm);
 	unsigned int orig = *len;
@@ -447,20 +523,20 @@ static int ksrtp_unprotect_any(struct ksrtp_key *key, struct ksrtp_key *alt,
 		} else {
 			local_bh_disable();
 			scratch = this_cpu_ptr(ksrtp_scratch);
-			memcpy(scratch, buf, orig);
+			ksrtp_rxbuf_copy(buf, scratch, NULL, orig);
 			saved = true;
 		}
 	}
 	ret = ksrtp_unprotect_with(key, rtcp, buf, len);
 	if (ret == KSRTP_ERR_AUTH && alt && (saved || !key->ctx->gcm)) {
 		if (saved)
-			memcpy(buf, scratch, orig);
+			ksrtp_rxbuf_copy(buf, NULL, scratch, orig);
 		*len = orig;
 		ret = ksrtp_unprotect_with(alt, rtcp, buf, len);
 	}
 	if (ret && keep) {
 		if (saved)
-			memcpy(buf, scratch, orig);
+			ksrtp_rxbuf_copy(buf, NULL, scratch, orig);
 		*len = orig;
 	}
 	if (saved)
@@ -482,11 +558,29 @@ static unsigned int ksrtp_in_finish(struct ksrtp_flow *flow,
 				    struct sk_buff *skb,
 				    const struct ksrtp_pkt *p, unsigned int len)
 {
-	skb_trim(skb, skb->len - (p->plen - len));
+	/* Paged: not cloned (ksrtp_in_frags_ok), so this cannot fail. */
+	if (pskb_trim(skb, skb->len - (p->plen - len)))
+		return ksrtp_drop(flow, KSRTP_A_STATS_RX_MALFORMED);
 	ksrtp_fix_in(skb, p, len);
 	ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_RX_PACKETS);
 	ksrtp_stat_add(flow->stats, KSRTP_A_STATS_RX_BYTES, len);
 	return NF_ACCEPT;
+}
+
+/*
+ * May a paged packet be unprotected in place over its fragments?  As
+ * esp4's input decides: only if nobody else sees its data (not cloned: an
+ * AF_PACKET tap or a tee holds a clone and must keep the SRTP it saw; no
+ * fragment shared with the page cache, as splice() makes them), without a
+ * frag_list, and within the segments the core takes.  Else it is copied
+ * as before.  The fragments must be in the linear map to be segments.
+ */
+static bool ksrtp_in_frags_ok(struct sk_buff *skb)
+{
+	return !IS_ENABLED(CONFIG_HIGHMEM) && skb_is_nonlinear(skb) &&
+	       !skb_cloned(skb) && !skb_has_frag_list(skb) &&
+	       !skb_has_shared_frag(skb) &&
+	       skb_shinfo(skb)->nr_frags + 1 <= KSRTP_MAX_IOV;
 }
 
 /* Ingress: SRTP/SRTCP under the RX key(s) read once for this packet. */
@@ -497,13 +591,39 @@ static unsigned int ksrtp_in_unprotect(struct net *net,
 				       struct ksrtp_key *key,
 				       struct ksrtp_key *alt, bool trial)
 {
+	struct ksrtp_rxbuf b = { NULL };
+	struct ksrtp_frags *f;
 	unsigned int len = p->plen;
-	int ret;
+	int ret, n;
 
-	if (skb_ensure_writable(skb, skb->len))
-		return ksrtp_drop(flow, KSRTP_A_STATS_RX_MALFORMED);
-	ret = ksrtp_unprotect_any(key, alt, rtcp, ksrtp_payload(skb, p), &len,
-				  trial);
+	if (ksrtp_in_frags_ok(skb)) {
+		/* In place over the fragments, as esp4's input does. */
+		local_bh_disable();
+		f = this_cpu_ptr(&ksrtp_frags);
+		sg_init_table(f->sg, skb_shinfo(skb)->nr_frags + 1);
+		n = skb_to_sgvec(skb, f->sg, p->l4off + sizeof(struct udphdr),
+				 p->plen);
+		if (n > 0) {
+			for (b.nv = 0; b.nv < n; b.nv++) {
+				f->v[b.nv].p = sg_virt(&f->sg[b.nv]);
+				f->v[b.nv].len = f->sg[b.nv].length;
+			}
+			b.v = f->v;
+			ret = ksrtp_unprotect_any(key, alt, rtcp, &b, &len,
+						  trial);
+			if (!ret)
+				this_cpu_inc(ksrtp_frag_pkts);
+		} else {
+			ret = KSRTP_ERR_MALFORMED;
+		}
+		local_bh_enable();
+	} else {
+		/* Linear, or cloned/shared/frag_list: a private linear copy. */
+		if (skb_ensure_writable(skb, skb->len))
+			return ksrtp_drop(flow, KSRTP_A_STATS_RX_MALFORMED);
+		b.buf = ksrtp_payload(skb, p);
+		ret = ksrtp_unprotect_any(key, alt, rtcp, &b, &len, trial);
+	}
 	if (ret && trial)
 		return ksrtp_clear(flow);	/* restored: it was clear */
 	if (ret) {

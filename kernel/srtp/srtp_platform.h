@@ -43,8 +43,9 @@ typedef int64_t s64;
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
+/* A hint here; the kernel's forces it (srtp.c's two instantiations). */
 #ifndef __always_inline
-#define __always_inline	inline __attribute__((__always_inline__))
+#define __always_inline	inline
 #endif
 
 #ifndef likely
