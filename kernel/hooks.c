@@ -73,27 +73,89 @@ struct ksrtp_frags {
 static DEFINE_PER_CPU(struct ksrtp_frags, ksrtp_frags);
 
 /*
- * Paged packets unprotected in place over their fragments, for tests and
- * operators to see that the path is taken (read-only module parameter).
+ * Per-CPU page the egress path carves SRTP trailers (tag, MKI, E||index)
+ * from, appended to a paged skb as one more fragment (as esp4 does with
+ * its xfrag): a page is allocated when the previous one is used up, not
+ * per packet.  Used with BH disabled; freed at module exit.
  */
-static DEFINE_PER_CPU(unsigned long, ksrtp_frag_pkts);
+static DEFINE_PER_CPU(struct page_frag, ksrtp_tail_frag);
+
+/*
+ * Paged packets protected and unprotected in place over their fragments,
+ * for tests and operators to see that the path is taken (read-only module
+ * parameters tx_frag_packets and rx_frag_packets).
+ */
+static DEFINE_PER_CPU(unsigned long [2], ksrtp_frag_pkts);
 
 static int ksrtp_frag_pkts_get(char *buf, const struct kernel_param *kp)
 {
-	unsigned long sum = 0;
+	unsigned long sum = 0, dir = (unsigned long)kp->arg;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += per_cpu(ksrtp_frag_pkts, cpu);
+		sum += per_cpu(ksrtp_frag_pkts, cpu)[dir];
 	return sysfs_emit(buf, "%lu\n", sum);
 }
 
 static const struct kernel_param_ops ksrtp_frag_pkts_ops = {
 	.get = ksrtp_frag_pkts_get,
 };
-module_param_cb(rx_frag_packets, &ksrtp_frag_pkts_ops, NULL, 0444);
+module_param_cb(tx_frag_packets, &ksrtp_frag_pkts_ops, (void *)0UL, 0444);
+MODULE_PARM_DESC(tx_frag_packets,
+		 "RTP/RTCP packets protected in place over page fragments");
+module_param_cb(rx_frag_packets, &ksrtp_frag_pkts_ops, (void *)1UL, 0444);
 MODULE_PARM_DESC(rx_frag_packets,
 		 "SRTP/SRTCP packets unprotected in place over page fragments");
+
+void ksrtp_hooks_exit(void)
+{
+	struct page_frag *pf;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		pf = per_cpu_ptr(&ksrtp_tail_frag, cpu);
+		if (pf->page)
+			put_page(pf->page);
+		pf->page = NULL;
+	}
+}
+
+/*
+ * May a paged skb be changed in place over its fragments?  As esp4
+ * decides: only if nobody else sees its data (not cloned: an AF_PACKET tap
+ * or a tee holds a clone and must keep what it saw; no fragment shared
+ * with the page cache, as sendfile() and splice() make them), without a
+ * frag_list, within the segments the core takes (@spare: fragments to be
+ * added).  Else it is copied into a private linear head as before.  The
+ * fragments must be in the linear map to be segments.
+ */
+static bool ksrtp_frags_ok(struct sk_buff *skb, unsigned int spare)
+{
+	return !IS_ENABLED(CONFIG_HIGHMEM) && skb_is_nonlinear(skb) &&
+	       !skb_cloned(skb) && !skb_has_frag_list(skb) &&
+	       !skb_has_shared_frag(skb) &&
+	       skb_shinfo(skb)->nr_frags + spare < MAX_SKB_FRAGS &&
+	       skb_shinfo(skb)->nr_frags + 1 + spare <= KSRTP_MAX_IOV;
+}
+
+/*
+ * [off, off + len) of a paged skb as the core's segment list, in the
+ * per-CPU arrays (BH disabled).  Returns the segment count, or <= 0.
+ */
+static int ksrtp_skb_segs(struct sk_buff *skb, struct ksrtp_frags *f,
+			  unsigned int off, unsigned int len)
+{
+	int i, n;
+
+	sg_init_table(f->sg, skb_shinfo(skb)->nr_frags + 1);
+	n = skb_to_sgvec(skb, f->sg, off, len);
+	for (i = 0; i < n; i++) {
+		f->v[i].p = sg_virt(&f->sg[i]);
+		f->v[i].len = f->sg[i].length;
+	}
+	return n;
+}
+
 
 /*
  * IPv6: the UDP header's offset past the extension headers, or 0 if there
@@ -354,42 +416,98 @@ static bool ksrtp_key_near_limit(struct ksrtp_key *key, bool rtcp)
 	return true;
 }
 
+/* Under the key's lock, after a protect: count, and the limit check. */
+static bool ksrtp_tx_done(struct ksrtp_key *key, bool rtcp)
+{
+	key->packets++;
+	return ksrtp_key_near_limit(key, rtcp);
+}
+
+/*
+ * Egress of a paged skb, in place: the trailer is appended as a fragment
+ * of the per-CPU tail page, then the payload and trailer are protected as
+ * segments.  Returns the protect result (or 1: not done, copy instead).
+ */
+static int ksrtp_out_frags(struct ksrtp_key *key, struct sk_buff *skb,
+			   const struct ksrtp_pkt *p, bool rtcp,
+			   unsigned int need, unsigned int *len,
+			   bool *near_limit)
+{
+	struct ksrtp_frags *f;
+	struct page_frag *pf;
+	int n, ret = 1, nr;
+
+	local_bh_disable();
+	pf = this_cpu_ptr(&ksrtp_tail_frag);
+	if (!skb_page_frag_refill(ALIGN(need, L1_CACHE_BYTES), pf, GFP_ATOMIC))
+		goto out;
+	skb_zcopy_downgrade_managed(skb);
+	get_page(pf->page);
+	nr = skb_shinfo(skb)->nr_frags;
+	__skb_fill_page_desc(skb, nr, pf->page, pf->offset, need);
+	skb_shinfo(skb)->nr_frags = nr + 1;
+	pf->offset += ALIGN(need, L1_CACHE_BYTES);
+	skb_len_add(skb, need);
+	if (skb->sk && sk_fullsock(skb->sk))
+		refcount_add(need, &skb->sk->sk_wmem_alloc);
+
+	f = this_cpu_ptr(&ksrtp_frags);
+	n = ksrtp_skb_segs(skb, f, p->l4off + sizeof(struct udphdr),
+			   p->plen + need);
+	ret = KSRTP_ERR_MALFORMED;
+	if (n > 0) {
+		spin_lock(&key->lock);
+		ret = ksrtp_protect_v(key->ctx, f->v, n, len, rtcp);
+		if (!ret)
+			*near_limit = ksrtp_tx_done(key, rtcp);
+		spin_unlock(&key->lock);
+	}
+	if (!ret)
+		this_cpu_inc(ksrtp_frag_pkts[0]);
+out:
+	local_bh_enable();
+	return ret;
+}
+
 /* Protect RTP/RTCP of a SECURE flow under @key, in place. */
 static unsigned int ksrtp_out_protect(struct net *net, struct ksrtp_flow *flow,
 				      struct ksrtp_key *key,
 				      struct sk_buff *skb,
 				      const struct ksrtp_pkt *p, bool rtcp)
 {
+	unsigned int len = p->plen, need = ksrtp_overhead(key->ctx, rtcp);
 	bool near_limit = false;
-	unsigned int len, need;
-	int ret;
+	int ret = 1;
 
-	if (skb_ensure_writable(skb, skb->len))
-		return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
-	need = ksrtp_overhead(key->ctx, rtcp);
-	if (skb_tailroom(skb) < need &&
-	    pskb_expand_head(skb, 0, need - skb_tailroom(skb), GFP_ATOMIC))
-		return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
-
-	len = p->plen;
-	spin_lock_bh(&key->lock);
-	if (!rtcp)
-		ret = ksrtp_protect(key->ctx, ksrtp_payload(skb, p), &len,
-				    p->plen + skb_tailroom(skb));
-	else
-		ret = ksrtcp_protect(key->ctx, ksrtp_payload(skb, p), &len,
-				     p->plen + skb_tailroom(skb));
-	if (!ret) {
-		key->packets++;
-		near_limit = ksrtp_key_near_limit(key, rtcp);
+	if (ksrtp_frags_ok(skb, 1))
+		ret = ksrtp_out_frags(key, skb, p, rtcp, need, &len,
+				      &near_limit);
+	if (ret > 0) {
+		/* Linear, or not ours alone: a private linear copy. */
+		if (skb_ensure_writable(skb, skb->len))
+			return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
+		if (skb_tailroom(skb) < need &&
+		    pskb_expand_head(skb, 0, need - skb_tailroom(skb),
+				     GFP_ATOMIC))
+			return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
+		spin_lock_bh(&key->lock);
+		if (!rtcp)
+			ret = ksrtp_protect(key->ctx, ksrtp_payload(skb, p),
+					    &len, p->plen + skb_tailroom(skb));
+		else
+			ret = ksrtcp_protect(key->ctx, ksrtp_payload(skb, p),
+					     &len, p->plen + skb_tailroom(skb));
+		if (!ret)
+			near_limit = ksrtp_tx_done(key, rtcp);
+		spin_unlock_bh(&key->lock);
+		if (!ret)
+			skb_put(skb, len - p->plen);
 	}
-	spin_unlock_bh(&key->lock);
 	if (ret)
 		return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
 	if (unlikely(near_limit))
 		ksrtp_nl_event_key_limit(net, flow, key->dir, key->slot);
 
-	skb_put(skb, len - p->plen);
 	ksrtp_fix_out(skb, p, len);
 	ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_TX_PACKETS);
 	ksrtp_stat_add(flow->stats, KSRTP_A_STATS_TX_BYTES, p->plen);
@@ -567,22 +685,6 @@ static unsigned int ksrtp_in_finish(struct ksrtp_flow *flow,
 	return NF_ACCEPT;
 }
 
-/*
- * May a paged packet be unprotected in place over its fragments?  As
- * esp4's input decides: only if nobody else sees its data (not cloned: an
- * AF_PACKET tap or a tee holds a clone and must keep the SRTP it saw; no
- * fragment shared with the page cache, as splice() makes them), without a
- * frag_list, and within the segments the core takes.  Else it is copied
- * as before.  The fragments must be in the linear map to be segments.
- */
-static bool ksrtp_in_frags_ok(struct sk_buff *skb)
-{
-	return !IS_ENABLED(CONFIG_HIGHMEM) && skb_is_nonlinear(skb) &&
-	       !skb_cloned(skb) && !skb_has_frag_list(skb) &&
-	       !skb_has_shared_frag(skb) &&
-	       skb_shinfo(skb)->nr_frags + 1 <= KSRTP_MAX_IOV;
-}
-
 /* Ingress: SRTP/SRTCP under the RX key(s) read once for this packet. */
 static unsigned int ksrtp_in_unprotect(struct net *net,
 				       struct ksrtp_flow *flow,
@@ -596,23 +698,19 @@ static unsigned int ksrtp_in_unprotect(struct net *net,
 	unsigned int len = p->plen;
 	int ret, n;
 
-	if (ksrtp_in_frags_ok(skb)) {
+	if (ksrtp_frags_ok(skb, 0)) {
 		/* In place over the fragments, as esp4's input does. */
 		local_bh_disable();
 		f = this_cpu_ptr(&ksrtp_frags);
-		sg_init_table(f->sg, skb_shinfo(skb)->nr_frags + 1);
-		n = skb_to_sgvec(skb, f->sg, p->l4off + sizeof(struct udphdr),
-				 p->plen);
+		n = ksrtp_skb_segs(skb, f, p->l4off + sizeof(struct udphdr),
+				   p->plen);
 		if (n > 0) {
-			for (b.nv = 0; b.nv < n; b.nv++) {
-				f->v[b.nv].p = sg_virt(&f->sg[b.nv]);
-				f->v[b.nv].len = f->sg[b.nv].length;
-			}
 			b.v = f->v;
+			b.nv = n;
 			ret = ksrtp_unprotect_any(key, alt, rtcp, &b, &len,
 						  trial);
 			if (!ret)
-				this_cpu_inc(ksrtp_frag_pkts);
+				this_cpu_inc(ksrtp_frag_pkts[1]);
 		} else {
 			ret = KSRTP_ERR_MALFORMED;
 		}

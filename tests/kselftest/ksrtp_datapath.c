@@ -1197,10 +1197,14 @@ TEST_F(dp, cloned_and_nonlinear_skbs)
 	close(ps);
 }
 
-/* ksrtp.ko's count of packets unprotected in place over page fragments. */
-static long rx_frag_packets(void)
+/* ksrtp.ko's count of packets (un)protected in place over page fragments. */
+static long frag_packets(const char *dir)
 {
-	FILE *f = fopen("/sys/module/ksrtp/parameters/rx_frag_packets", "r");
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/ksrtp/parameters/%s_frag_packets", dir);
+	f = fopen(path, "r");
 	long v = -1;
 
 	if (!f)
@@ -1266,7 +1270,7 @@ TEST_F(dp, paged_rx_in_place)
 				     .policy = KSRTP_POLICY_RX_TRIAL };
 	uint8_t pkt[MAXPKT], wire[MAXPKT], got[MAXPKT], k2[46];
 	static const size_t cuts[] = { 1, 5, 11, 12, 13, 20, 24, 60, 0 };
-	long f0 = rx_frag_packets(), inplace = 0;
+	long f0 = frag_packets("rx"), inplace = 0;
 	uint16_t seq = 100;
 	int pipefd[2], len, i;
 	srtp_t b_tx2;
@@ -1283,7 +1287,7 @@ TEST_F(dp, paged_rx_in_place)
 		ASSERT_EQ(0, memcmp(pkt, got, n)) TH_LOG("clear %d changed", i);
 	}
 	EXPECT_EQ(3, stat(&self->nl, self->flow_id, KSRTP_A_STATS_CLEAR_PASSED));
-	EXPECT_EQ(f0, rx_frag_packets());
+	EXPECT_EQ(f0, frag_packets("rx"));
 
 	/* SRTP cut everywhere; the first one ends the trial. */
 	for (i = 0; cuts[i]; i++, inplace++)
@@ -1340,7 +1344,7 @@ TEST_F(dp, paged_rx_in_place)
 		paged_rtp(_metadata, self, i & 1 ? b_tx2 : self->b_tx, seq++, 0,
 			  -1, 150, 30, NULL);
 	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_AUTH_FAIL));
-	EXPECT_EQ(f0 + inplace, rx_frag_packets());
+	EXPECT_EQ(f0 + inplace, frag_packets("rx"));
 
 	/* Spliced from a pipe: arrives intact */
 	ASSERT_EQ(0, pipe(pipefd));
@@ -1375,10 +1379,83 @@ TEST_F(dp, paged_rx_in_place)
 	 * set at LOCAL_IN).  Either way the file above stayed intact.
 	 */
 	TH_LOG("%ld of 6 spliced/sendfile packets unprotected in place",
-	       rx_frag_packets() - f0 - inplace);
+	       frag_packets("rx") - f0 - inplace);
 	EXPECT_EQ(0, recv(self->sa, got, sizeof(got), MSG_DONTWAIT) < 0 ? 0 : 1);
 	srtp_dealloc(b_tx2);
 	TH_LOG("%ld packets unprotected in place over fragments", inplace);
+}
+
+/*
+ * A's application builds each datagram in two sends (MSG_MORE), so LOCAL_OUT
+ * gets a paged skb that only this socket made: ksrtp appends the trailer
+ * as a fragment and protects in place (tx_frag_packets counts it).  What B
+ * reads must be SRTP/SRTCP that libsrtp decrypts to what was sent, for
+ * every kind of cut.  sendfile() puts a file's page-cache pages in the skb:
+ * the packet leaves protected and the file is never written.
+ */
+TEST_F(dp, paged_tx_in_place)
+{
+	static const size_t cuts[] = { 1, 5, 12, 13, 24, 100, 0 };
+	uint8_t pkt[MAXPKT], wire[MAXPKT], back[MAXPKT];
+	long f0 = frag_packets("tx"), inplace = 0;
+	int i, len;
+	size_t n;
+	ssize_t r;
+
+	ASSERT_LE(0, f0) TH_LOG("no tx_frag_packets parameter");
+	for (i = 0; cuts[i]; i++, inplace++) {
+		n = make_rtp(pkt, 0x77bb0001, (uint16_t)(300 + i), i % 3,
+			     i & 1 ? 1 : -1, 50 + 101 * (size_t)i);
+		ASSERT_EQ(0, send_paged(self->sa, pkt, n, cuts[i], NULL));
+		r = recv(self->sb, wire, sizeof(wire), 0);
+		ASSERT_LT((ssize_t)n, r) TH_LOG("cut %zu: not protected", cuts[i]);
+		len = (int)r;
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect(self->b_rx, wire, &len))
+			TH_LOG("cut %zu", cuts[i]);
+		ASSERT_EQ((int)n, len);
+		ASSERT_EQ(0, memcmp(pkt, wire, n));
+	}
+	for (i = 0; i < 2; i++, inplace++) {
+		n = 8 + 4 * 30;
+		memset(pkt, 0, n);
+		pkt[0] = 0x80;
+		pkt[1] = 200;
+		pkt[3] = 30;
+		pkt[4] = 0x77; pkt[5] = 0xbb; pkt[7] = 1;
+		rnd(pkt + 8, n - 8);
+		ASSERT_EQ(0, send_paged(self->sa, pkt, n, i ? 70 : 4, NULL));
+		r = recv(self->sb, wire, sizeof(wire), 0);
+		ASSERT_LT((ssize_t)n, r);
+		len = (int)r;
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect_rtcp(self->b_rx, wire, &len));
+		ASSERT_EQ((int)n, len);
+		ASSERT_EQ(0, memcmp(pkt, wire, n));
+	}
+	EXPECT_EQ(f0 + inplace, frag_packets("tx"));
+	EXPECT_EQ(inplace, (long)stat(&self->nl, self->flow_id, KSRTP_A_STATS_TX_PACKETS));
+
+	for (i = 0; i < 3; i++) {
+		off_t off = 0;
+		int fd = open("/tmp/ksrtp_paged_tx", O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+		ASSERT_LE(0, fd);
+		n = make_rtp(pkt, 0x77bb0001, (uint16_t)(400 + i), 0, -1, 600);
+		ASSERT_EQ((ssize_t)(n - 12), pwrite(fd, pkt + 12, n - 12, 0));
+		ASSERT_EQ(12, send(self->sa, pkt, 12, MSG_MORE));
+		ASSERT_EQ((ssize_t)(n - 12), sendfile(self->sa, fd, &off, n - 12));
+		r = recv(self->sb, wire, sizeof(wire), 0);
+		ASSERT_LT((ssize_t)n, r);
+		len = (int)r;
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect(self->b_rx, wire, &len));
+		ASSERT_EQ((int)n, len);
+		ASSERT_EQ(0, memcmp(pkt, wire, n));
+		ASSERT_EQ((ssize_t)(n - 12), pread(fd, back, n - 12, 0));
+		ASSERT_EQ(0, memcmp(pkt + 12, back, n - 12))
+			TH_LOG("the file under sendfile() was written");
+		close(fd);
+	}
+	TH_LOG("%ld packets protected in place, %ld of 3 sendfile ones",
+	       inplace, frag_packets("tx") - f0 - inplace);
 }
 
 #ifndef UDP_SEGMENT
