@@ -122,7 +122,7 @@ void ksrtp_hooks_exit(void)
 
 /*
  * May a paged skb be changed in place over its fragments?  As esp4
- * decides: only if nobody else sees its data (not cloned: an AF_PACKET tap
+ * decides, and more strictly: only if nobody else sees its data (not cloned: an AF_PACKET tap
  * or a tee holds a clone and must keep what it saw; no fragment shared
  * with the page cache, as sendfile() and splice() make them), without a
  * frag_list, within the segments the core takes (@spare: fragments to be
@@ -131,11 +131,26 @@ void ksrtp_hooks_exit(void)
  */
 static bool ksrtp_frags_ok(struct sk_buff *skb, unsigned int spare)
 {
-	return !IS_ENABLED(CONFIG_HIGHMEM) && skb_is_nonlinear(skb) &&
-	       !skb_cloned(skb) && !skb_has_frag_list(skb) &&
-	       !skb_has_shared_frag(skb) &&
-	       skb_shinfo(skb)->nr_frags + spare < MAX_SKB_FRAGS &&
-	       skb_shinfo(skb)->nr_frags + 1 + spare <= KSRTP_MAX_IOV;
+	const struct skb_shared_info *si = skb_shinfo(skb);
+	unsigned int i;
+
+	if (IS_ENABLED(CONFIG_HIGHMEM) || !skb_is_nonlinear(skb) ||
+	    skb_cloned(skb) || skb_has_frag_list(skb) ||
+	    skb_has_shared_frag(skb) || si->nr_frags + spare >= MAX_SKB_FRAGS ||
+	    si->nr_frags + 1 + spare > KSRTP_MAX_IOV)
+		return false;
+	/*
+	 * Belt and braces: SKBFL_SHARED_FRAG has been lost on some paths
+	 * (coalescing, GRO), and a zero-copy sender (MSG_SPLICE_PAGES)
+	 * may not set it.  A page with a mapping is a file's page cache or
+	 * a process's anonymous memory, never a buffer the network stack
+	 * allocated: writing it in place could change a file the sender
+	 * may only read.  Such a packet is copied.
+	 */
+	for (i = 0; i < si->nr_frags; i++)
+		if (READ_ONCE(compound_head(skb_frag_page(&si->frags[i]))->mapping))
+			return false;
+	return true;
 }
 
 /*
