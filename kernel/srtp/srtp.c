@@ -514,13 +514,14 @@ static void put_tag(u8 *dst, const u8 *mac, unsigned int tag)
  * The transforms below are written once against a packet that is either
  * one linear buffer (@lin) or a list of segments (@v, @nv: a paged skb's
  * head and fragments).  Each transform is instantiated twice
- * (__always_inline, with @lin known at compile time), so the linear path
+ * (__always_inline, with @seg known at compile time), so the linear path
  * is the code it was before segments existed: one pointer per operation.
  * On segments, headers and trailers (tag, MKI, E||index) are read and
  * written by copy, so they may straddle segment boundaries, and the
  * crypto ops take (offset, length) ranges of the list.
  */
 struct pkt {
+	bool seg;	/* a constant in each entry point: the branches fold */
 	u8 *lin;
 	const struct ksrtp_iov *v;
 	unsigned int nv;
@@ -571,7 +572,7 @@ static __always_inline const u8 *pk_ptr(const struct pkt *pk,
 					unsigned int off, u8 *tmp,
 					unsigned int len)
 {
-	if (pk->lin)
+	if (!pk->seg)
 		return pk->lin + off;
 	v_copy(pk->v, pk->nv, off, tmp, NULL, len);
 	return tmp;
@@ -580,7 +581,7 @@ static __always_inline const u8 *pk_ptr(const struct pkt *pk,
 static __always_inline void pk_write(const struct pkt *pk, unsigned int off,
 				     const u8 *src, unsigned int len)
 {
-	if (pk->lin)
+	if (!pk->seg)
 		memcpy(pk->lin + off, src, len);
 	else
 		v_copy(pk->v, pk->nv, off, NULL, src, len);
@@ -591,7 +592,7 @@ static __always_inline int pk_ctr(const struct ksrtp_crypto_ops *ops,
 				  const struct pkt *pk, unsigned int off,
 				  unsigned int len)
 {
-	if (pk->lin)
+	if (!pk->seg)
 		return ops->ctr_xor(key, iv, pk->lin + off, len);
 	return ops->ctr_xor_v(key, iv, pk->v, pk->nv, off, len);
 }
@@ -609,7 +610,7 @@ static __always_inline int pk_hmac(const struct ksrtp_crypto_ops *ops,
 	u8 save[4];
 	int ret;
 
-	if (!pk->lin)
+	if (pk->seg)
 		return ops->hmac_sha1_v(key, pk->v, pk->nv, len, roc,
 					roc ? 4 : 0, mac);
 	if (!roc)
@@ -632,7 +633,7 @@ static __always_inline int pk_gcm(const struct ksrtp_crypto_ops *ops,
 	struct ksrtp_seg seg[2];
 	unsigned int i;
 
-	if (!pk->lin)
+	if (pk->seg)
 		return (enc ? ops->gcm_encrypt_v : ops->gcm_decrypt_v)(key, iv,
 			pk->v, pk->nv, aad, naad, off, len);
 	for (i = 0; i < naad && i < 2; i++) {
@@ -705,7 +706,7 @@ static __always_inline int rtp_protect(struct ksrtp_ctx *ctx,
 			return KSRTP_ERR_CRYPTO;
 		if (m)
 			pk_write(pk, n, ctx->mki, m);
-		if (pk->lin)
+		if (!pk->seg)
 			put_tag(pk->lin + n + m, mac, tag);
 		else
 			pk_write(pk, n + m, mac, tag);
@@ -871,7 +872,7 @@ static __always_inline int rtcp_protect(struct ksrtp_ctx *ctx,
 			return KSRTP_ERR_CRYPTO;
 		if (m)
 			pk_write(pk, n + SRTCP_TRAILER_LEN, ctx->mki, m);
-		if (pk->lin)
+		if (!pk->seg)
 			put_tag(pk->lin + n + SRTCP_TRAILER_LEN + m, mac, tag);
 		else
 			pk_write(pk, n + SRTCP_TRAILER_LEN + m, mac, tag);
@@ -994,14 +995,14 @@ static __always_inline int rtcp_unprotect(struct ksrtp_ctx *ctx,
 int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		  unsigned int cap)
 {
-	const struct pkt pk = { .lin = buf };
+	const struct pkt pk = { .seg = false, .lin = buf };
 
 	return rtp_protect(ctx, &pk, len, cap);
 }
 
 int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 {
-	const struct pkt pk = { .lin = buf };
+	const struct pkt pk = { .seg = false, .lin = buf };
 
 	return rtp_unprotect(ctx, &pk, len);
 }
@@ -1009,14 +1010,14 @@ int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 int ksrtcp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		   unsigned int cap)
 {
-	const struct pkt pk = { .lin = buf };
+	const struct pkt pk = { .seg = false, .lin = buf };
 
 	return rtcp_protect(ctx, &pk, len, cap);
 }
 
 int ksrtcp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 {
-	const struct pkt pk = { .lin = buf };
+	const struct pkt pk = { .seg = false, .lin = buf };
 
 	return rtcp_unprotect(ctx, &pk, len);
 }
@@ -1024,7 +1025,7 @@ int ksrtcp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 int ksrtp_protect_v(struct ksrtp_ctx *ctx, const struct ksrtp_iov *v,
 		    unsigned int nv, unsigned int *len, bool rtcp)
 {
-	const struct pkt pk = { .v = v, .nv = nv };
+	const struct pkt pk = { .seg = true, .v = v, .nv = nv };
 	unsigned int cap = v_total(v, nv);
 
 	if (!ctx->ops->ctr_xor_v)
@@ -1037,7 +1038,7 @@ int ksrtp_protect_v(struct ksrtp_ctx *ctx, const struct ksrtp_iov *v,
 int ksrtp_unprotect_v(struct ksrtp_ctx *ctx, const struct ksrtp_iov *v,
 		      unsigned int nv, unsigned int *len, bool rtcp)
 {
-	const struct pkt pk = { .v = v, .nv = nv };
+	const struct pkt pk = { .seg = true, .v = v, .nv = nv };
 
 	if (!ctx->ops->ctr_xor_v)
 		return KSRTP_ERR_INVAL;
