@@ -42,6 +42,11 @@
  * The AES-NI GCM glue linearises associated data that is not in the first
  * scatterlist entry with kmalloc(); SRTCP's two AAD segments are therefore
  * joined in a per-key buffer first, so no packet allocates.
+ *
+ * Paged packets (the _v operations) are described by a per-key
+ * scatterlist of KSRTP_VSG_MAX entries, initialised once with the key; a
+ * packet points entries at its pieces and marks, then unmarks, the end.
+ * Their AAD is joined in the same per-key buffer when it fits.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
