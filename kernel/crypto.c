@@ -42,6 +42,11 @@
  * The AES-NI GCM glue linearises associated data that is not in the first
  * scatterlist entry with kmalloc(); SRTCP's two AAD segments are therefore
  * joined in a per-key buffer first, so no packet allocates.
+ *
+ * Paged packets (the _v operations) are described by a per-key
+ * scatterlist of KSRTP_VSG_MAX entries, initialised once with the key; a
+ * packet points entries at its pieces and marks, then unmarks, the end.
+ * Their AAD is joined in the same per-key buffer when it fits.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -55,7 +60,16 @@
 
 #include "crypto.h"
 
-#define KSRTP_AAD_JOIN_MAX 32	/* SRTCP: 8-byte header + 4-byte E||index */
+/*
+ * Associated data joined in the first scatterlist entry: SRTCP's 8-byte
+ * header and 4-byte E||index, or a segmented packet's RTP header (fixed,
+ * CSRCs, a short extension).  Longer AAD of a segmented packet goes to the
+ * generic implementation as it lies.
+ */
+#define KSRTP_AAD_JOIN_MAX 128
+
+/* A segmented packet's scatterlist: AAD ranges, then data and tag. */
+#define KSRTP_VSG_MAX (2 * KSRTP_MAX_IOV + 2)
 
 struct ksrtp_kkey {
 	enum ksrtp_alg alg;
@@ -79,7 +93,8 @@ struct ksrtp_kkey {
 	};
 	struct scatterlist sg[3];	/* GCM: aad0, aad1, data + tag; CTR: data */
 	struct scatterlist sg2[2];	/* GCM: aad, data + tag */
-	u8 aad[KSRTP_AAD_JOIN_MAX];	/* GCM: two AAD segments joined */
+	u8 aad[KSRTP_AAD_JOIN_MAX];	/* GCM: AAD segments joined */
+	struct scatterlist *vsg;	/* CTR, GCM: [KSRTP_VSG_MAX], _v ops */
 };
 
 /*
@@ -170,6 +185,7 @@ static void ksrtp_kkey_free(void *handle)
 		crypto_free_aead(k->gcm);
 		break;
 	}
+	kfree(k->vsg);
 	kfree_sensitive(k);
 }
 
@@ -248,6 +264,13 @@ static void *ksrtp_kkey_new(enum ksrtp_alg alg, const u8 *key,
 		break;
 	default:
 		ret = -EINVAL;
+	}
+	if (!ret && alg != KSRTP_ALG_HMAC_SHA1) {
+		k->vsg = kcalloc(KSRTP_VSG_MAX, sizeof(*k->vsg),
+				 GFP_KERNEL_ACCOUNT);
+		ret = k->vsg ? 0 : -ENOMEM;
+		if (!ret)
+			sg_init_table(k->vsg, KSRTP_VSG_MAX);
 	}
 	if (ret) {
 		ksrtp_kkey_free(k);
@@ -344,7 +367,183 @@ static int ksrtp_kgcm_decrypt(void *handle, const u8 iv[KSRTP_GCM_IV_LEN],
 	return ksrtp_kgcm(handle, iv, aad, naad, buf, len, false);
 }
 
+/* ---- segmented packets (a paged skb's head and fragments) -------------- */
+
+/*
+ * Point entries of @sg (at most @max) at [off, off + len) of the segments;
+ * returns how many, or a negative error.  The segments are an skb's head
+ * and page fragments, in the linear map (srtp_crypto.h).
+ */
+static int ksrtp_sg_fill(struct scatterlist *sg, unsigned int max,
+			 const struct ksrtp_iov *v, unsigned int nv,
+			 unsigned int off, unsigned int len)
+{
+	unsigned int i, c, n = 0;
+
+	for (i = 0; i < nv && len; i++) {
+		if (off >= v[i].len) {
+			off -= v[i].len;
+			continue;
+		}
+		c = min(v[i].len - off, len);
+		if (n == max)
+			return -EMSGSIZE;
+		sg_set_buf(&sg[n++], v[i].p + off, c);
+		len -= c;
+		off = 0;
+	}
+	return len ? -EINVAL : n;
+}
+
+/* Copy [off, off + len) of the segments to @dst. */
+static void ksrtp_iov_read(const struct ksrtp_iov *v, unsigned int nv,
+			   unsigned int off, u8 *dst, unsigned int len)
+{
+	unsigned int i, c;
+
+	for (i = 0; i < nv && len; i++) {
+		if (off >= v[i].len) {
+			off -= v[i].len;
+			continue;
+		}
+		c = min(v[i].len - off, len);
+		memcpy(dst, v[i].p + off, c);
+		dst += c;
+		len -= c;
+		off = 0;
+	}
+}
+
+/*
+ * The entries of k->vsg stay initialised from key_new(); a packet marks
+ * the end of what it filled and unmarks it after, so no packet clears the
+ * table.
+ */
+static int ksrtp_kctr_xor_v(void *handle, const u8 iv[KSRTP_CTR_IV_LEN],
+			    const struct ksrtp_iov *v, unsigned int nv,
+			    unsigned int off, unsigned int len)
+{
+	struct ksrtp_kkey *k = handle;
+	struct skcipher_request *req = k->ctr_req;
+	u8 ivc[KSRTP_CTR_IV_LEN];
+	int n, ret;
+
+	if (!len)
+		return 0;
+	n = ksrtp_sg_fill(k->vsg, KSRTP_VSG_MAX, v, nv, off, len);
+	if (n <= 0)
+		return -EINVAL;
+	sg_mark_end(&k->vsg[n - 1]);
+	memcpy(ivc, iv, sizeof(ivc));
+	if (ksrtp_fpu_ok(k->fast_ctr))
+		req = k->fast_ctr_req;
+	skcipher_request_set_callback(req, 0, NULL, NULL);
+	skcipher_request_set_crypt(req, k->vsg, k->vsg, len, ivc);
+	ret = crypto_skcipher_encrypt(req);
+	sg_unmark_end(&k->vsg[n - 1]);
+	return ret;
+}
+
+static int ksrtp_khmac_sha1_v(void *handle, const struct ksrtp_iov *v,
+			      unsigned int nv, unsigned int len,
+			      const u8 *tail, unsigned int tail_len,
+			      u8 mac[KSRTP_SHA1_LEN])
+{
+	struct ksrtp_kkey *k = handle;
+	unsigned int i, c;
+	int ret;
+
+	ret = crypto_shash_init(k->desc);
+	for (i = 0; !ret && i < nv && len; i++) {
+		c = min(v[i].len, len);
+		ret = crypto_shash_update(k->desc, v[i].p, c);
+		len -= c;
+	}
+	if (!ret && len)
+		ret = -EINVAL;
+	if (!ret && tail_len)
+		ret = crypto_shash_update(k->desc, tail, tail_len);
+	if (!ret)
+		ret = crypto_shash_final(k->desc, mac);
+	return ret;
+}
+
+/*
+ * [aad..., data + tag] over the segments.  The AAD is joined in the key's
+ * buffer when it fits (the AES-NI glue would otherwise linearise it with
+ * kmalloc()); else the ranges go as they lie, to the generic template.
+ */
+static int ksrtp_kgcm_v(void *handle, const u8 iv[KSRTP_GCM_IV_LEN],
+			const struct ksrtp_iov *v, unsigned int nv,
+			const struct ksrtp_range *aad, unsigned int naad,
+			unsigned int off, unsigned int len, bool enc)
+{
+	struct ksrtp_kkey *k = handle;
+	struct aead_request *req = k->req;
+	unsigned int i, assoclen = 0, pos = 0;
+	struct scatterlist *sg = k->vsg;
+	u8 ivc[KSRTP_GCM_IV_LEN];
+	int n = 0, r, ret;
+
+	for (i = 0; i < naad; i++)
+		assoclen += aad[i].len;
+	if (assoclen <= sizeof(k->aad)) {
+		for (i = 0; i < naad; i++) {
+			ksrtp_iov_read(v, nv, aad[i].off, k->aad + pos,
+				       aad[i].len);
+			pos += aad[i].len;
+		}
+		sg_set_buf(&sg[n++], k->aad, assoclen);
+		if (ksrtp_fpu_ok(k->fast_gcm))
+			req = k->fast_req;
+	} else {
+		for (i = 0; i < naad; i++) {
+			r = ksrtp_sg_fill(sg + n, KSRTP_VSG_MAX - n, v, nv,
+					  aad[i].off, aad[i].len);
+			if (r < 0)
+				return r;
+			n += r;
+		}
+	}
+	r = ksrtp_sg_fill(sg + n, KSRTP_VSG_MAX - n, v, nv, off,
+			  len + KSRTP_GCM_TAG_LEN);
+	if (r <= 0)
+		return -EINVAL;
+	n += r;
+	sg_mark_end(&sg[n - 1]);
+	memcpy(ivc, iv, sizeof(ivc));
+	aead_request_set_callback(req, 0, NULL, NULL);
+	aead_request_set_ad(req, assoclen);
+	aead_request_set_crypt(req, sg, sg, enc ? len : len + KSRTP_GCM_TAG_LEN,
+			       ivc);
+	ret = enc ? crypto_aead_encrypt(req) : crypto_aead_decrypt(req);
+	sg_unmark_end(&sg[n - 1]);
+	return ret;
+}
+
+static int ksrtp_kgcm_encrypt_v(void *handle, const u8 iv[KSRTP_GCM_IV_LEN],
+				const struct ksrtp_iov *v, unsigned int nv,
+				const struct ksrtp_range *aad,
+				unsigned int naad, unsigned int off,
+				unsigned int len)
+{
+	return ksrtp_kgcm_v(handle, iv, v, nv, aad, naad, off, len, true);
+}
+
+static int ksrtp_kgcm_decrypt_v(void *handle, const u8 iv[KSRTP_GCM_IV_LEN],
+				const struct ksrtp_iov *v, unsigned int nv,
+				const struct ksrtp_range *aad,
+				unsigned int naad, unsigned int off,
+				unsigned int len)
+{
+	return ksrtp_kgcm_v(handle, iv, v, nv, aad, naad, off, len, false);
+}
+
 const struct ksrtp_crypto_ops ksrtp_kcrypto_ops = {
+	.ctr_xor_v = ksrtp_kctr_xor_v,
+	.hmac_sha1_v = ksrtp_khmac_sha1_v,
+	.gcm_encrypt_v = ksrtp_kgcm_encrypt_v,
+	.gcm_decrypt_v = ksrtp_kgcm_decrypt_v,
 	.key_new = ksrtp_kkey_new,
 	.key_free = ksrtp_kkey_free,
 	.ctr_xor = ksrtp_kctr_xor,

@@ -8,8 +8,11 @@
  * hooks.  Flows are found without a lock; a key's SRTP context is used
  * under that key's spinlock (BH disabled, since LOCAL_OUT may run in
  * process context and LOCAL_IN in softirq).  Nothing is allocated per
- * packet on the common path: skb_ensure_writable() and pskb_expand_head()
- * only copy a cloned, non-linear or tailroom-less skb.
+ * packet on the common path.  Ingress unprotects a paged skb in place over
+ * its head and page fragments when no one else sees them (not cloned, no
+ * page-cache fragment, no frag_list: ksrtp_in_frags_ok()); otherwise, and
+ * on egress, skb_ensure_writable() and pskb_expand_head() copy a cloned,
+ * non-linear or tailroom-less skb into a private linear head.
  *
  * Fail closed.  Whether a packet is a flow's is decided by its 4-tuple
  * alone; a flow's packet that is not one whole, consistent datagram is
@@ -23,7 +26,9 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/scatterlist.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
@@ -54,6 +59,118 @@ struct ksrtp_pkt {
 /* Per-CPU copy of a GCM packet, to retry it under the other RX key. */
 enum { KSRTP_SCRATCH_LEN = 2048 };
 static DEFINE_PER_CPU(u8 [KSRTP_SCRATCH_LEN], ksrtp_scratch);
+
+/*
+ * Per-CPU, for a paged packet unprotected in place: its payload as the
+ * SRTP core's segment list (head part, then one entry per page fragment),
+ * and the scatterlist skb_to_sgvec() fills to find them.  Used with BH
+ * disabled.
+ */
+struct ksrtp_frags {
+	struct scatterlist sg[KSRTP_MAX_IOV];
+	struct ksrtp_iov v[KSRTP_MAX_IOV];
+};
+static DEFINE_PER_CPU(struct ksrtp_frags, ksrtp_frags);
+
+/*
+ * Per-CPU page the egress path carves SRTP trailers (tag, MKI, E||index)
+ * from, appended to a paged skb as one more fragment (as esp4 does with
+ * its xfrag): a page is allocated when the previous one is used up, not
+ * per packet.  Used with BH disabled; freed at module exit.
+ */
+static DEFINE_PER_CPU(struct page_frag, ksrtp_tail_frag);
+
+/*
+ * Paged packets protected and unprotected in place over their fragments,
+ * for tests and operators to see that the path is taken (read-only module
+ * parameters tx_frag_packets and rx_frag_packets).
+ */
+static DEFINE_PER_CPU(unsigned long [2], ksrtp_frag_pkts);
+
+static int ksrtp_frag_pkts_get(char *buf, const struct kernel_param *kp)
+{
+	unsigned long sum = 0, dir = (unsigned long)kp->arg;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(ksrtp_frag_pkts, cpu)[dir];
+	return sysfs_emit(buf, "%lu\n", sum);
+}
+
+static const struct kernel_param_ops ksrtp_frag_pkts_ops = {
+	.get = ksrtp_frag_pkts_get,
+};
+module_param_cb(tx_frag_packets, &ksrtp_frag_pkts_ops, (void *)0UL, 0444);
+MODULE_PARM_DESC(tx_frag_packets,
+		 "RTP/RTCP packets protected in place over page fragments");
+module_param_cb(rx_frag_packets, &ksrtp_frag_pkts_ops, (void *)1UL, 0444);
+MODULE_PARM_DESC(rx_frag_packets,
+		 "SRTP/SRTCP packets unprotected in place over page fragments");
+
+void ksrtp_hooks_exit(void)
+{
+	struct page_frag *pf;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		pf = per_cpu_ptr(&ksrtp_tail_frag, cpu);
+		if (pf->page)
+			put_page(pf->page);
+		pf->page = NULL;
+	}
+}
+
+/*
+ * May a paged skb be changed in place over its fragments?  As esp4
+ * decides, and more strictly: only if nobody else sees its data (not cloned: an AF_PACKET tap
+ * or a tee holds a clone and must keep what it saw; no fragment shared
+ * with the page cache, as sendfile() and splice() make them), without a
+ * frag_list, within the segments the core takes (@spare: fragments to be
+ * added).  Else it is copied into a private linear head as before.  The
+ * fragments must be in the linear map to be segments.
+ */
+static bool ksrtp_frags_ok(struct sk_buff *skb, unsigned int spare)
+{
+	const struct skb_shared_info *si = skb_shinfo(skb);
+	unsigned int i;
+
+	if (IS_ENABLED(CONFIG_HIGHMEM) || !skb_is_nonlinear(skb) ||
+	    skb_cloned(skb) || skb_has_frag_list(skb) ||
+	    skb_has_shared_frag(skb) || si->nr_frags + spare >= MAX_SKB_FRAGS ||
+	    si->nr_frags + 1 + spare > KSRTP_MAX_IOV)
+		return false;
+	/*
+	 * Belt and braces: SKBFL_SHARED_FRAG has been lost on some paths
+	 * (coalescing, GRO), and a zero-copy sender (MSG_SPLICE_PAGES)
+	 * may not set it.  A page with a mapping is a file's page cache or
+	 * a process's anonymous memory, never a buffer the network stack
+	 * allocated: writing it in place could change a file the sender
+	 * may only read.  Such a packet is copied.
+	 */
+	for (i = 0; i < si->nr_frags; i++)
+		if (READ_ONCE(compound_head(skb_frag_page(&si->frags[i]))->mapping))
+			return false;
+	return true;
+}
+
+/*
+ * [off, off + len) of a paged skb as the core's segment list, in the
+ * per-CPU arrays (BH disabled).  Returns the segment count, or <= 0.
+ */
+static int ksrtp_skb_segs(struct sk_buff *skb, struct ksrtp_frags *f,
+			  unsigned int off, unsigned int len)
+{
+	int i, n;
+
+	sg_init_table(f->sg, skb_shinfo(skb)->nr_frags + 1);
+	n = skb_to_sgvec(skb, f->sg, off, len);
+	for (i = 0; i < n; i++) {
+		f->v[i].p = sg_virt(&f->sg[i]);
+		f->v[i].len = f->sg[i].length;
+	}
+	return n;
+}
+
 
 /*
  * IPv6: the UDP header's offset past the extension headers, or 0 if there
@@ -314,42 +431,98 @@ static bool ksrtp_key_near_limit(struct ksrtp_key *key, bool rtcp)
 	return true;
 }
 
+/* Under the key's lock, after a protect: count, and the limit check. */
+static bool ksrtp_tx_done(struct ksrtp_key *key, bool rtcp)
+{
+	key->packets++;
+	return ksrtp_key_near_limit(key, rtcp);
+}
+
+/*
+ * Egress of a paged skb, in place: the trailer is appended as a fragment
+ * of the per-CPU tail page, then the payload and trailer are protected as
+ * segments.  Returns the protect result (or 1: not done, copy instead).
+ */
+static int ksrtp_out_frags(struct ksrtp_key *key, struct sk_buff *skb,
+			   const struct ksrtp_pkt *p, bool rtcp,
+			   unsigned int need, unsigned int *len,
+			   bool *near_limit)
+{
+	struct ksrtp_frags *f;
+	struct page_frag *pf;
+	int n, ret = 1, nr;
+
+	local_bh_disable();
+	pf = this_cpu_ptr(&ksrtp_tail_frag);
+	if (!skb_page_frag_refill(ALIGN(need, L1_CACHE_BYTES), pf, GFP_ATOMIC))
+		goto out;
+	skb_zcopy_downgrade_managed(skb);
+	get_page(pf->page);
+	nr = skb_shinfo(skb)->nr_frags;
+	__skb_fill_page_desc(skb, nr, pf->page, pf->offset, need);
+	skb_shinfo(skb)->nr_frags = nr + 1;
+	pf->offset += ALIGN(need, L1_CACHE_BYTES);
+	skb_len_add(skb, need);
+	if (skb->sk && sk_fullsock(skb->sk))
+		refcount_add(need, &skb->sk->sk_wmem_alloc);
+
+	f = this_cpu_ptr(&ksrtp_frags);
+	n = ksrtp_skb_segs(skb, f, p->l4off + sizeof(struct udphdr),
+			   p->plen + need);
+	ret = KSRTP_ERR_MALFORMED;
+	if (n > 0) {
+		spin_lock(&key->lock);
+		ret = ksrtp_protect_v(key->ctx, f->v, n, len, rtcp);
+		if (!ret)
+			*near_limit = ksrtp_tx_done(key, rtcp);
+		spin_unlock(&key->lock);
+	}
+	if (!ret)
+		this_cpu_inc(ksrtp_frag_pkts[0]);
+out:
+	local_bh_enable();
+	return ret;
+}
+
 /* Protect RTP/RTCP of a SECURE flow under @key, in place. */
 static unsigned int ksrtp_out_protect(struct net *net, struct ksrtp_flow *flow,
 				      struct ksrtp_key *key,
 				      struct sk_buff *skb,
 				      const struct ksrtp_pkt *p, bool rtcp)
 {
+	unsigned int len = p->plen, need = ksrtp_overhead(key->ctx, rtcp);
 	bool near_limit = false;
-	unsigned int len, need;
-	int ret;
+	int ret = 1;
 
-	if (skb_ensure_writable(skb, skb->len))
-		return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
-	need = ksrtp_overhead(key->ctx, rtcp);
-	if (skb_tailroom(skb) < need &&
-	    pskb_expand_head(skb, 0, need - skb_tailroom(skb), GFP_ATOMIC))
-		return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
-
-	len = p->plen;
-	spin_lock_bh(&key->lock);
-	if (!rtcp)
-		ret = ksrtp_protect(key->ctx, ksrtp_payload(skb, p), &len,
-				    p->plen + skb_tailroom(skb));
-	else
-		ret = ksrtcp_protect(key->ctx, ksrtp_payload(skb, p), &len,
-				     p->plen + skb_tailroom(skb));
-	if (!ret) {
-		key->packets++;
-		near_limit = ksrtp_key_near_limit(key, rtcp);
+	if (ksrtp_frags_ok(skb, 1))
+		ret = ksrtp_out_frags(key, skb, p, rtcp, need, &len,
+				      &near_limit);
+	if (ret > 0) {
+		/* Linear, or not ours alone: a private linear copy. */
+		if (skb_ensure_writable(skb, skb->len))
+			return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
+		if (skb_tailroom(skb) < need &&
+		    pskb_expand_head(skb, 0, need - skb_tailroom(skb),
+				     GFP_ATOMIC))
+			return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
+		spin_lock_bh(&key->lock);
+		if (!rtcp)
+			ret = ksrtp_protect(key->ctx, ksrtp_payload(skb, p),
+					    &len, p->plen + skb_tailroom(skb));
+		else
+			ret = ksrtcp_protect(key->ctx, ksrtp_payload(skb, p),
+					     &len, p->plen + skb_tailroom(skb));
+		if (!ret)
+			near_limit = ksrtp_tx_done(key, rtcp);
+		spin_unlock_bh(&key->lock);
+		if (!ret)
+			skb_put(skb, len - p->plen);
 	}
-	spin_unlock_bh(&key->lock);
 	if (ret)
 		return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
 	if (unlikely(near_limit))
 		ksrtp_nl_event_key_limit(net, flow, key->dir, key->slot);
 
-	skb_put(skb, len - p->plen);
 	ksrtp_fix_out(skb, p, len);
 	ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_TX_PACKETS);
 	ksrtp_stat_add(flow->stats, KSRTP_A_STATS_TX_BYTES, p->plen);
@@ -404,16 +577,52 @@ static unsigned int ksrtp_egress(struct net *net, struct sk_buff *skb, bool v6)
 				 kind == KSRTP_PKT_RTCP);
 }
 
-static int ksrtp_unprotect_with(struct ksrtp_key *key, bool rtcp, u8 *buf,
+/*
+ * The payload handed to the SRTP core: linear (@buf), or the segments of
+ * a paged skb (@v, @nv) unprotected in place.
+ */
+struct ksrtp_rxbuf {
+	u8 *buf;
+	struct ksrtp_iov *v;
+	unsigned int nv;
+};
+
+/* Copy the payload to @dst, or back from @src (the GCM retry scratch). */
+static void ksrtp_rxbuf_copy(const struct ksrtp_rxbuf *b, u8 *dst,
+			     const u8 *src, unsigned int len)
+{
+	unsigned int i, c;
+
+	if (b->buf) {
+		memcpy(dst ? dst : b->buf, dst ? b->buf : src, len);
+		return;
+	}
+	for (i = 0; i < b->nv && len; i++) {
+		c = min(b->v[i].len, len);
+		if (dst) {
+			memcpy(dst, b->v[i].p, c);
+			dst += c;
+		} else {
+			memcpy(b->v[i].p, src, c);
+			src += c;
+		}
+		len -= c;
+	}
+}
+
+static int ksrtp_unprotect_with(struct ksrtp_key *key, bool rtcp,
+				const struct ksrtp_rxbuf *b,
 				unsigned int *len)
 {
 	int ret;
 
 	spin_lock_bh(&key->lock);
-	if (rtcp)
-		ret = ksrtcp_unprotect(key->ctx, buf, len);
+	if (b->v)
+		ret = ksrtp_unprotect_v(key->ctx, b->v, b->nv, len, rtcp);
+	else if (rtcp)
+		ret = ksrtcp_unprotect(key->ctx, b->buf, len);
 	else
-		ret = ksrtp_unprotect(key->ctx, buf, len);
+		ret = ksrtp_unprotect(key->ctx, b->buf, len);
 	if (!ret)
 		key->packets++;
 	spin_unlock_bh(&key->lock);
@@ -431,8 +640,8 @@ static int ksrtp_unprotect_with(struct ksrtp_key *key, bool rtcp, u8 *buf,
  * profiles.  With @keep, a GCM packet too large to save is not tried.
  */
 static int ksrtp_unprotect_any(struct ksrtp_key *key, struct ksrtp_key *alt,
-			       bool rtcp, u8 *buf, unsigned int *len,
-			       bool keep)
+			       bool rtcp, const struct ksrtp_rxbuf *buf,
+			       unsigned int *len, bool keep)
 {
 	bool gcm = key->ctx->gcm || (alt && alt->ctx->gcm);
 	unsigned int orig = *len;
@@ -447,20 +656,20 @@ static int ksrtp_unprotect_any(struct ksrtp_key *key, struct ksrtp_key *alt,
 		} else {
 			local_bh_disable();
 			scratch = this_cpu_ptr(ksrtp_scratch);
-			memcpy(scratch, buf, orig);
+			ksrtp_rxbuf_copy(buf, scratch, NULL, orig);
 			saved = true;
 		}
 	}
 	ret = ksrtp_unprotect_with(key, rtcp, buf, len);
 	if (ret == KSRTP_ERR_AUTH && alt && (saved || !key->ctx->gcm)) {
 		if (saved)
-			memcpy(buf, scratch, orig);
+			ksrtp_rxbuf_copy(buf, NULL, scratch, orig);
 		*len = orig;
 		ret = ksrtp_unprotect_with(alt, rtcp, buf, len);
 	}
 	if (ret && keep) {
 		if (saved)
-			memcpy(buf, scratch, orig);
+			ksrtp_rxbuf_copy(buf, NULL, scratch, orig);
 		*len = orig;
 	}
 	if (saved)
@@ -482,7 +691,9 @@ static unsigned int ksrtp_in_finish(struct ksrtp_flow *flow,
 				    struct sk_buff *skb,
 				    const struct ksrtp_pkt *p, unsigned int len)
 {
-	skb_trim(skb, skb->len - (p->plen - len));
+	/* Paged: not cloned (ksrtp_in_frags_ok), so this cannot fail. */
+	if (pskb_trim(skb, skb->len - (p->plen - len)))
+		return ksrtp_drop(flow, KSRTP_A_STATS_RX_MALFORMED);
 	ksrtp_fix_in(skb, p, len);
 	ksrtp_stat_inc(flow->stats, KSRTP_A_STATS_RX_PACKETS);
 	ksrtp_stat_add(flow->stats, KSRTP_A_STATS_RX_BYTES, len);
@@ -497,13 +708,35 @@ static unsigned int ksrtp_in_unprotect(struct net *net,
 				       struct ksrtp_key *key,
 				       struct ksrtp_key *alt, bool trial)
 {
+	struct ksrtp_rxbuf b = { NULL };
+	struct ksrtp_frags *f;
 	unsigned int len = p->plen;
-	int ret;
+	int ret, n;
 
-	if (skb_ensure_writable(skb, skb->len))
-		return ksrtp_drop(flow, KSRTP_A_STATS_RX_MALFORMED);
-	ret = ksrtp_unprotect_any(key, alt, rtcp, ksrtp_payload(skb, p), &len,
-				  trial);
+	if (ksrtp_frags_ok(skb, 0)) {
+		/* In place over the fragments, as esp4's input does. */
+		local_bh_disable();
+		f = this_cpu_ptr(&ksrtp_frags);
+		n = ksrtp_skb_segs(skb, f, p->l4off + sizeof(struct udphdr),
+				   p->plen);
+		if (n > 0) {
+			b.v = f->v;
+			b.nv = n;
+			ret = ksrtp_unprotect_any(key, alt, rtcp, &b, &len,
+						  trial);
+			if (!ret)
+				this_cpu_inc(ksrtp_frag_pkts[1]);
+		} else {
+			ret = KSRTP_ERR_MALFORMED;
+		}
+		local_bh_enable();
+	} else {
+		/* Linear, or cloned/shared/frag_list: a private linear copy. */
+		if (skb_ensure_writable(skb, skb->len))
+			return ksrtp_drop(flow, KSRTP_A_STATS_RX_MALFORMED);
+		b.buf = ksrtp_payload(skb, p);
+		ret = ksrtp_unprotect_any(key, alt, rtcp, &b, &len, trial);
+	}
 	if (ret && trial)
 		return ksrtp_clear(flow);	/* restored: it was clear */
 	if (ret) {

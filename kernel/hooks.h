@@ -2,7 +2,7 @@
 #ifndef _KSRTP_HOOKS_H
 #define _KSRTP_HOOKS_H
 
-int ksrtp_hooks_init(void);
+/* Module exit, after every namespace's hooks are gone: free per-CPU pages. */
 void ksrtp_hooks_exit(void);
 
 #endif

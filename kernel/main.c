@@ -14,6 +14,7 @@
 #include "crypto.h"
 #include "srtp/srtp.h"
 #include "flow.h"
+#include "hooks.h"
 #include "netlink.h"
 #include "zrtp.h"
 
@@ -89,6 +90,7 @@ static void __exit ksrtp_exit(void)
 	ksrtp_genl_exit();
 	ksrtp_zrtp_exit();
 	ksrtp_flow_exit();
+	ksrtp_hooks_exit();
 	pr_info("unloaded\n");
 }
 

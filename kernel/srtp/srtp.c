@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * SRTP and SRTCP packet transforms (RFC 3711, RFC 6188, RFC 7714) on top of
- * the crypto ops of srtp_crypto.h.  In place, no allocation per packet.
+ * the crypto ops of srtp_crypto.h.  In place, no allocation per packet,
+ * over one linear buffer or a list of segments.
  */
 #include "srtp.h"
 #include "srtp_replay.h"
@@ -507,26 +508,166 @@ static void put_tag(u8 *dst, const u8 *mac, unsigned int tag)
 	}
 }
 
+/* ---- packets: one linear buffer or a list of segments ------------------- */
+
+/*
+ * The transforms below are written once against a packet that is either
+ * one linear buffer (@lin) or a list of segments (@v, @nv: a paged skb's
+ * head and fragments).  Each transform is instantiated twice
+ * (__always_inline, with @seg known at compile time), so the linear path
+ * is the code it was before segments existed: one pointer per operation.
+ * On segments, headers and trailers (tag, MKI, E||index) are read and
+ * written by copy, so they may straddle segment boundaries, and the
+ * crypto ops take (offset, length) ranges of the list.
+ */
+struct pkt {
+	bool seg;	/* a constant in each entry point: the branches fold */
+	u8 *lin;
+	const struct ksrtp_iov *v;
+	unsigned int nv;
+};
+
+enum {
+	/* The most of an RTP header ksrtp_rtp_hdr_len() reads: fixed header,
+	 * 15 CSRCs, the extension's profile and length.
+	 */
+	HDR_PEEK = RTP_FIXED_LEN + 15 * 4 + 4,
+};
+
+static unsigned int v_total(const struct ksrtp_iov *v, unsigned int nv)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nv; i++)
+		n += v[i].len;
+	return n;
+}
+
+/* Copy [off, off + len) of the segments out to @dst, or in from @src. */
+static void v_copy(const struct ksrtp_iov *v, unsigned int nv,
+		   unsigned int off, u8 *dst, const u8 *src, unsigned int len)
+{
+	unsigned int i, c;
+
+	for (i = 0; i < nv && len; i++) {
+		if (off >= v[i].len) {
+			off -= v[i].len;
+			continue;
+		}
+		c = v[i].len - off < len ? v[i].len - off : len;
+		if (dst) {
+			memcpy(dst, v[i].p + off, c);
+			dst += c;
+		} else {
+			memcpy(v[i].p + off, src, c);
+			src += c;
+		}
+		len -= c;
+		off = 0;
+	}
+}
+
+/* @len bytes at @off, contiguous: in place if linear, else copied to @tmp. */
+static __always_inline const u8 *pk_ptr(const struct pkt *pk,
+					unsigned int off, u8 *tmp,
+					unsigned int len)
+{
+	if (!pk->seg)
+		return pk->lin + off;
+	v_copy(pk->v, pk->nv, off, tmp, NULL, len);
+	return tmp;
+}
+
+static __always_inline void pk_write(const struct pkt *pk, unsigned int off,
+				     const u8 *src, unsigned int len)
+{
+	if (!pk->seg)
+		memcpy(pk->lin + off, src, len);
+	else
+		v_copy(pk->v, pk->nv, off, NULL, src, len);
+}
+
+static __always_inline int pk_ctr(const struct ksrtp_crypto_ops *ops,
+				  void *key, const u8 *iv,
+				  const struct pkt *pk, unsigned int off,
+				  unsigned int len)
+{
+	if (!pk->seg)
+		return ops->ctr_xor(key, iv, pk->lin + off, len);
+	return ops->ctr_xor_v(key, iv, pk->v, pk->nv, off, len);
+}
+
+/*
+ * HMAC-SHA1 of the first @len bytes, then the ROC if @roc (RFC 3711 §4.2).
+ * Linear: the ROC is written right after the authenticated portion, over
+ * the first 4 bytes of MKI/tag (there are at least 4), kept aside and put
+ * back, so the authenticated bytes are contiguous: one HMAC call.
+ */
+static __always_inline int pk_hmac(const struct ksrtp_crypto_ops *ops,
+				   void *key, const struct pkt *pk,
+				   unsigned int len, const u8 *roc, u8 *mac)
+{
+	u8 save[4];
+	int ret;
+
+	if (pk->seg)
+		return ops->hmac_sha1_v(key, pk->v, pk->nv, len, roc,
+					roc ? 4 : 0, mac);
+	if (!roc)
+		return ops->hmac_sha1(key, pk->lin, len, mac);
+	memcpy(save, pk->lin + len, 4);
+	memcpy(pk->lin + len, roc, 4);
+	ret = ops->hmac_sha1(key, pk->lin, len + 4, mac);
+	memcpy(pk->lin + len, save, 4);
+	return ret;
+}
+
+/* GCM over [off, off + len) with the tag right after it. */
+static __always_inline int pk_gcm(const struct ksrtp_crypto_ops *ops,
+				  void *key, const u8 *iv,
+				  const struct pkt *pk,
+				  const struct ksrtp_range *aad,
+				  unsigned int naad, unsigned int off,
+				  unsigned int len, bool enc)
+{
+	struct ksrtp_seg seg[2];
+	unsigned int i;
+
+	if (pk->seg)
+		return (enc ? ops->gcm_encrypt_v : ops->gcm_decrypt_v)(key, iv,
+			pk->v, pk->nv, aad, naad, off, len);
+	for (i = 0; i < naad && i < 2; i++) {
+		seg[i].p = pk->lin + aad[i].off;
+		seg[i].len = aad[i].len;
+	}
+	return (enc ? ops->gcm_encrypt : ops->gcm_decrypt)(key, iv, seg, i,
+		pk->lin + off, len);
+}
+
 /* ---- SRTP (RFC 3711 §3.3, RFC 7714 §7-8) ------------------------------- */
 
-int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
-		  unsigned int cap)
+static __always_inline int rtp_protect(struct ksrtp_ctx *ctx,
+				       const struct pkt *pk,
+				       unsigned int *len, unsigned int cap)
 {
 	const struct ksrtp_crypto_ops *ops = ctx->ops;
 	unsigned int n = *len, tag = ctx->rtp_tag_len, m = ctx->mki_len;
 	struct ksrtp_stream *s, tmp;
 	u8 mac[KSRTP_SHA1_LEN];
 	u8 iv[KSRTP_CTR_IV_LEN];
+	u8 hb[HDR_PEEK], roc[4];
+	const u8 *h;
 	u32 ssrc;
 	u64 idx;
 	int hlen, ret;
 
-	hlen = ksrtp_rtp_hdr_len(buf, n);
+	h = pk_ptr(pk, 0, hb, n < HDR_PEEK ? n : HDR_PEEK);
+	hlen = ksrtp_rtp_hdr_len(h, n);
 	if (hlen < 0)
 		return hlen;
 	if (cap < n || cap - n < m + tag)
 		return KSRTP_ERR_NOSPACE;
-	ssrc = ksrtp_get_be32(buf + 8);
+	ssrc = ksrtp_get_be32(h + 8);
 	s = stream_find(ctx, ssrc);
 	if (!s) {
 		stream_fresh(ctx, &tmp, ssrc);
@@ -537,38 +678,38 @@ int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 	/* The sender, too, refuses to reuse an index: a keystream used twice
 	 * leaks the XOR of two plaintexts (RFC 3711 §9.1).
 	 */
-	ret = rtp_index(ctx, s, true, ksrtp_get_be16(buf + 2), &idx);
+	ret = rtp_index(ctx, s, true, ksrtp_get_be16(h + 2), &idx);
 	if (ret)
 		return ret;
 
 	if (ctx->gcm) {
-		struct ksrtp_seg aad = { buf, hlen };
+		struct ksrtp_range aad = { 0, hlen };
 
 		/* RFC 7714 §8.2: AAD is the header, the tag follows the
 		 * ciphertext, the MKI (if any) follows the tag.
 		 */
 		gcm_iv(iv, ctx->rtp.salt, ssrc, idx);
-		if (ops->gcm_encrypt(ctx->rtp.cipher, iv, &aad, 1, buf + hlen,
-				     n - hlen))
+		if (pk_gcm(ops, ctx->rtp.cipher, iv, pk, &aad, 1, hlen,
+			   n - hlen, true))
 			return KSRTP_ERR_CRYPTO;
 		if (m)
-			memcpy(buf + n + tag, ctx->mki, m);
+			pk_write(pk, n + tag, ctx->mki, m);
 	} else {
 		/* RFC 3711 §3.1: header | payload | MKI | tag; the tag covers
 		 * header and encrypted payload, then the ROC (§4.2).
 		 */
 		cm_iv(iv, ctx->rtp.salt, ssrc, idx);
-		if (ops->ctr_xor(ctx->rtp.cipher, iv, buf + hlen, n - hlen))
+		if (pk_ctr(ops, ctx->rtp.cipher, iv, pk, hlen, n - hlen))
 			return KSRTP_ERR_CRYPTO;
-		/* The ROC is written where MKI and tag go (m + tag >= 4), so
-		 * the authenticated bytes are contiguous: one HMAC call.
-		 */
-		ksrtp_put_be32((u32)(idx >> 16), buf + n);
-		if (ops->hmac_sha1(ctx->rtp.auth, buf, n + 4, mac))
+		ksrtp_put_be32((u32)(idx >> 16), roc);
+		if (pk_hmac(ops, ctx->rtp.auth, pk, n, roc, mac))
 			return KSRTP_ERR_CRYPTO;
 		if (m)
-			memcpy(buf + n, ctx->mki, m);
-		put_tag(buf + n + m, mac, tag);
+			pk_write(pk, n, ctx->mki, m);
+		if (!pk->seg)
+			put_tag(pk->lin + n + m, mac, tag);
+		else
+			pk_write(pk, n + m, mac, tag);
 	}
 	ksrtp_replay_update(stream_bits(ctx, s, false), ctx->words,
 			    &s->rtp_top, &s->rtp_seen, idx);
@@ -577,7 +718,9 @@ int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 	return 0;
 }
 
-int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
+static __always_inline int rtp_unprotect(struct ksrtp_ctx *ctx,
+					 const struct pkt *pk,
+					 unsigned int *len)
 {
 	const struct ksrtp_crypto_ops *ops = ctx->ops;
 	unsigned int n = *len, tag = ctx->rtp_tag_len, m = ctx->mki_len;
@@ -585,24 +728,30 @@ int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 	struct ksrtp_stream *s, tmp, *restart = NULL;
 	u8 mac[KSRTP_SHA1_LEN];
 	u8 iv[KSRTP_CTR_IV_LEN];
+	u8 hb[HDR_PEEK], tb[KSRTP_MAX_MKI_LEN + KSRTP_GCM_TAG_LEN], roc[4];
+	const u8 *h, *t;
 	bool committed = true;
 	u32 ssrc;
+	u16 seq;
 	u64 idx;
 	int hlen, ret;
 
 	if (n < RTP_FIXED_LEN + m + tag)
 		return KSRTP_ERR_MALFORMED;
 	end = n - m - tag;
-	hlen = ksrtp_rtp_hdr_len(buf, end);
+	h = pk_ptr(pk, 0, hb, end < HDR_PEEK ? end : HDR_PEEK);
+	hlen = ksrtp_rtp_hdr_len(h, end);
 	if (hlen < 0)
 		return hlen;
 	/* The MKI names the master key (RFC 3711 §3.1); ours is the only one.
 	 * It sits before the tag for AES-CM, after it for GCM (RFC 7714 §8.2).
 	 */
-	if (m && memcmp(ctx->gcm ? buf + n - m : buf + end, ctx->mki, m))
+	if (m && memcmp(pk_ptr(pk, ctx->gcm ? n - m : end, tb, m), ctx->mki,
+			m))
 		return KSRTP_ERR_MKI;
 
-	ssrc = ksrtp_get_be32(buf + 8);
+	ssrc = ksrtp_get_be32(h + 8);
+	seq = ksrtp_get_be16(h + 2);
 	s = stream_find(ctx, ssrc);
 	if (!s) {
 		if (!stream_slot(ctx))
@@ -611,45 +760,37 @@ int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 		s = &tmp;
 		committed = false;
 	}
-	ret = rtp_index(ctx, s, committed, ksrtp_get_be16(buf + 2), &idx);
+	ret = rtp_index(ctx, s, committed, seq, &idx);
 	if (unlikely(ret == KSRTP_ERR_TOO_OLD && s->carried)) {
 		/* Not a continuation of the carried stream: a fresh start? */
 		restart = s;
 		stream_fresh(ctx, &tmp, ssrc);
 		s = &tmp;
 		committed = false;
-		ret = rtp_index(ctx, s, committed, ksrtp_get_be16(buf + 2),
-				&idx);
+		ret = rtp_index(ctx, s, committed, seq, &idx);
 	}
 	if (ret)
 		return ret;
 
 	if (ctx->gcm) {
-		struct ksrtp_seg aad = { buf, hlen };
+		struct ksrtp_range aad = { 0, hlen };
 
 		gcm_iv(iv, ctx->rtp.salt, ssrc, idx);
-		if (ops->gcm_decrypt(ctx->rtp.cipher, iv, &aad, 1, buf + hlen,
-				     end - hlen))
+		if (pk_gcm(ops, ctx->rtp.cipher, iv, pk, &aad, 1, hlen,
+			   end - hlen, false))
 			return KSRTP_ERR_AUTH;
 	} else {
-		u8 save[4];
-
-		/* RFC 3711 §3.3 step 5: authenticate before decrypting.  As
-		 * in ksrtp_protect() the ROC goes right after the
-		 * authenticated portion, over the first 4 bytes of MKI/tag
-		 * (kept aside and put back: the tag is compared after, and a
-		 * packet that fails is left byte for byte as it came).
+		/* RFC 3711 §3.3 step 5: authenticate before decrypting; a
+		 * packet that fails is left byte for byte as it came.
 		 */
-		memcpy(save, buf + end, 4);
-		ksrtp_put_be32((u32)(idx >> 16), buf + end);
-		ret = ops->hmac_sha1(ctx->rtp.auth, buf, end + 4, mac);
-		memcpy(buf + end, save, 4);
-		if (ret)
+		ksrtp_put_be32((u32)(idx >> 16), roc);
+		if (pk_hmac(ops, ctx->rtp.auth, pk, end, roc, mac))
 			return KSRTP_ERR_CRYPTO;
-		if (ksrtp_memneq(mac, buf + n - tag, tag))
+		t = pk_ptr(pk, n - tag, tb, tag);
+		if (ksrtp_memneq(mac, t, tag))
 			return KSRTP_ERR_AUTH;
 		cm_iv(iv, ctx->rtp.salt, ssrc, idx);
-		if (ops->ctr_xor(ctx->rtp.cipher, iv, buf + hlen, end - hlen))
+		if (pk_ctr(ops, ctx->rtp.cipher, iv, pk, hlen, end - hlen))
 			return KSRTP_ERR_CRYPTO;
 	}
 	/* RFC 3711 §3.3.1: ROC, s_l and the window move only now. */
@@ -668,21 +809,27 @@ int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 
 /* ---- SRTCP (RFC 3711 §3.4, RFC 7714 §9) ---------------------------------- */
 
-int ksrtcp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
-		   unsigned int cap)
+static __always_inline int rtcp_protect(struct ksrtp_ctx *ctx,
+					const struct pkt *pk,
+					unsigned int *len, unsigned int cap)
 {
 	const struct ksrtp_crypto_ops *ops = ctx->ops;
 	unsigned int n = *len, tag = ctx->rtcp_tag_len, m = ctx->mki_len;
 	struct ksrtp_stream *s, tmp;
 	u8 mac[KSRTP_SHA1_LEN];
 	u8 iv[KSRTP_CTR_IV_LEN];
+	u8 hb[RTCP_HDR_LEN], word[SRTCP_TRAILER_LEN];
+	const u8 *h;
 	u32 ssrc, idx;
 
-	if (n < RTCP_HDR_LEN || (buf[0] >> 6) != 2)
+	if (n < RTCP_HDR_LEN)
+		return KSRTP_ERR_MALFORMED;
+	h = pk_ptr(pk, 0, hb, RTCP_HDR_LEN);
+	if ((h[0] >> 6) != 2)
 		return KSRTP_ERR_MALFORMED;
 	if (cap < n || cap - n < SRTCP_TRAILER_LEN + m + tag)
 		return KSRTP_ERR_NOSPACE;
-	ssrc = ksrtp_get_be32(buf + 4);
+	ssrc = ksrtp_get_be32(h + 4);
 	s = stream_find(ctx, ssrc);
 	if (!s) {
 		stream_fresh(ctx, &tmp, ssrc);
@@ -696,35 +843,39 @@ int ksrtcp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 	if (s->rtcp_tx >= KSRTCP_INDEX_MAX)
 		return KSRTP_ERR_EXHAUSTED;
 	idx = s->rtcp_tx + 1;
+	ksrtp_put_be32(SRTCP_E_FLAG | idx, word);
 
 	if (ctx->gcm) {
-		u8 *trailer = buf + n + tag;
-		struct ksrtp_seg aad[2] = {
-			{ buf, RTCP_HDR_LEN }, { trailer, SRTCP_TRAILER_LEN },
+		struct ksrtp_range aad[2] = {
+			{ 0, RTCP_HDR_LEN }, { n + tag, SRTCP_TRAILER_LEN },
 		};
 
 		/* RFC 7714 §9: header | ciphertext | tag | E||index | MKI,
 		 * AAD = header || E||index (§9.2).
 		 */
-		ksrtp_put_be32(SRTCP_E_FLAG | idx, trailer);
+		pk_write(pk, n + tag, word, SRTCP_TRAILER_LEN);
 		gcm_iv(iv, ctx->rtcp.salt, ssrc, idx);
-		if (ops->gcm_encrypt(ctx->rtcp.cipher, iv, aad, 2,
-				     buf + RTCP_HDR_LEN, n - RTCP_HDR_LEN))
+		if (pk_gcm(ops, ctx->rtcp.cipher, iv, pk, aad, 2, RTCP_HDR_LEN,
+			   n - RTCP_HDR_LEN, true))
 			return KSRTP_ERR_CRYPTO;
-		memcpy(trailer + SRTCP_TRAILER_LEN, ctx->mki, m);
+		if (m)
+			pk_write(pk, n + tag + SRTCP_TRAILER_LEN, ctx->mki, m);
 	} else {
 		/* RFC 3711 §3.4: header | payload | E||index | MKI | tag. */
 		cm_iv(iv, ctx->rtcp.salt, ssrc, idx);
-		if (ops->ctr_xor(ctx->rtcp.cipher, iv, buf + RTCP_HDR_LEN,
-				 n - RTCP_HDR_LEN))
+		if (pk_ctr(ops, ctx->rtcp.cipher, iv, pk, RTCP_HDR_LEN,
+			   n - RTCP_HDR_LEN))
 			return KSRTP_ERR_CRYPTO;
-		ksrtp_put_be32(SRTCP_E_FLAG | idx, buf + n);
-		if (ops->hmac_sha1(ctx->rtcp.auth, buf, n + SRTCP_TRAILER_LEN,
-				   mac))
+		pk_write(pk, n, word, SRTCP_TRAILER_LEN);
+		if (pk_hmac(ops, ctx->rtcp.auth, pk, n + SRTCP_TRAILER_LEN,
+			    NULL, mac))
 			return KSRTP_ERR_CRYPTO;
 		if (m)
-			memcpy(buf + n + SRTCP_TRAILER_LEN, ctx->mki, m);
-		put_tag(buf + n + SRTCP_TRAILER_LEN + m, mac, tag);
+			pk_write(pk, n + SRTCP_TRAILER_LEN, ctx->mki, m);
+		if (!pk->seg)
+			put_tag(pk->lin + n + SRTCP_TRAILER_LEN + m, mac, tag);
+		else
+			pk_write(pk, n + SRTCP_TRAILER_LEN + m, mac, tag);
 	}
 	s->rtcp_tx = idx;
 	s->rtcp_carried = 0;
@@ -732,7 +883,9 @@ int ksrtcp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 	return 0;
 }
 
-int ksrtcp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
+static __always_inline int rtcp_unprotect(struct ksrtp_ctx *ctx,
+					  const struct pkt *pk,
+					  unsigned int *len)
 {
 	const struct ksrtp_crypto_ops *ops = ctx->ops;
 	unsigned int n = *len, tag = ctx->rtcp_tag_len, m = ctx->mki_len;
@@ -740,26 +893,32 @@ int ksrtcp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 	struct ksrtp_stream *s, tmp;
 	u8 mac[KSRTP_SHA1_LEN];
 	u8 iv[KSRTP_CTR_IV_LEN];
+	u8 hb[RTCP_HDR_LEN], wb[SRTCP_TRAILER_LEN];
+	u8 tb[KSRTP_MAX_MKI_LEN + KSRTP_GCM_TAG_LEN];
 	bool committed = true, restart = false;
+	const u8 *h;
 	u32 ssrc, word, idx;
 	int ret;
 
-	if (n < RTCP_HDR_LEN + SRTCP_TRAILER_LEN + m + tag ||
-	    (buf[0] >> 6) != 2)
+	if (n < RTCP_HDR_LEN + SRTCP_TRAILER_LEN + m + tag)
+		return KSRTP_ERR_MALFORMED;
+	h = pk_ptr(pk, 0, hb, RTCP_HDR_LEN);
+	if ((h[0] >> 6) != 2)
 		return KSRTP_ERR_MALFORMED;
 	if (ctx->gcm) {
 		tr = n - m - SRTCP_TRAILER_LEN;
-		if (m && memcmp(buf + n - m, ctx->mki, m))
+		if (m && memcmp(pk_ptr(pk, n - m, tb, m), ctx->mki, m))
 			return KSRTP_ERR_MKI;
 	} else {
 		tr = n - tag - m - SRTCP_TRAILER_LEN;
-		if (m && memcmp(buf + tr + SRTCP_TRAILER_LEN, ctx->mki, m))
+		if (m && memcmp(pk_ptr(pk, tr + SRTCP_TRAILER_LEN, tb, m),
+				ctx->mki, m))
 			return KSRTP_ERR_MKI;
 	}
-	word = ksrtp_get_be32(buf + tr);
+	word = ksrtp_get_be32(pk_ptr(pk, tr, wb, SRTCP_TRAILER_LEN));
 	idx = word & ~SRTCP_E_FLAG;
 
-	ssrc = ksrtp_get_be32(buf + 4);
+	ssrc = ksrtp_get_be32(h + 4);
 	s = stream_find(ctx, ssrc);
 	if (!s) {
 		if (!stream_slot(ctx))
@@ -781,35 +940,34 @@ int ksrtcp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 	}
 
 	if (ctx->gcm) {
-		struct ksrtp_seg aad[2] = {
-			{ buf, RTCP_HDR_LEN }, { buf + tr, SRTCP_TRAILER_LEN },
+		struct ksrtp_range aad[2] = {
+			{ 0, RTCP_HDR_LEN }, { tr, SRTCP_TRAILER_LEN },
 		};
 
 		out = tr - KSRTP_GCM_TAG_LEN;
 		gcm_iv(iv, ctx->rtcp.salt, ssrc, idx);
 		if (word & SRTCP_E_FLAG) {
-			ret = ops->gcm_decrypt(ctx->rtcp.cipher, iv, aad, 2,
-					       buf + RTCP_HDR_LEN,
-					       out - RTCP_HDR_LEN);
+			ret = pk_gcm(ops, ctx->rtcp.cipher, iv, pk, aad, 2,
+				     RTCP_HDR_LEN, out - RTCP_HDR_LEN, false);
 		} else {
 			/* RFC 7714 §9.3: unencrypted SRTCP is all AAD. */
 			aad[0].len = out;
-			ret = ops->gcm_decrypt(ctx->rtcp.cipher, iv, aad, 2,
-					       buf + out, 0);
+			ret = pk_gcm(ops, ctx->rtcp.cipher, iv, pk, aad, 2,
+				     out, 0, false);
 		}
 		if (ret)
 			return KSRTP_ERR_AUTH;
 	} else {
 		out = tr;
-		if (ops->hmac_sha1(ctx->rtcp.auth, buf, tr + SRTCP_TRAILER_LEN,
-				   mac))
+		if (pk_hmac(ops, ctx->rtcp.auth, pk, tr + SRTCP_TRAILER_LEN,
+			    NULL, mac))
 			return KSRTP_ERR_CRYPTO;
-		if (ksrtp_memneq(mac, buf + n - tag, tag))
+		if (ksrtp_memneq(mac, pk_ptr(pk, n - tag, tb, tag), tag))
 			return KSRTP_ERR_AUTH;
 		if (word & SRTCP_E_FLAG) {
 			cm_iv(iv, ctx->rtcp.salt, ssrc, idx);
-			if (ops->ctr_xor(ctx->rtcp.cipher, iv,
-					 buf + RTCP_HDR_LEN, tr - RTCP_HDR_LEN))
+			if (pk_ctr(ops, ctx->rtcp.cipher, iv, pk, RTCP_HDR_LEN,
+				   tr - RTCP_HDR_LEN))
 				return KSRTP_ERR_CRYPTO;
 		}
 	}
@@ -830,4 +988,63 @@ int ksrtcp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
 	}
 	*len = out;
 	return 0;
+}
+
+/* ---- entry points: linear and segmented --------------------------------- */
+
+int ksrtp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
+		  unsigned int cap)
+{
+	const struct pkt pk = { .seg = false, .lin = buf };
+
+	return rtp_protect(ctx, &pk, len, cap);
+}
+
+int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
+{
+	const struct pkt pk = { .seg = false, .lin = buf };
+
+	return rtp_unprotect(ctx, &pk, len);
+}
+
+int ksrtcp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
+		   unsigned int cap)
+{
+	const struct pkt pk = { .seg = false, .lin = buf };
+
+	return rtcp_protect(ctx, &pk, len, cap);
+}
+
+int ksrtcp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len)
+{
+	const struct pkt pk = { .seg = false, .lin = buf };
+
+	return rtcp_unprotect(ctx, &pk, len);
+}
+
+int ksrtp_protect_v(struct ksrtp_ctx *ctx, const struct ksrtp_iov *v,
+		    unsigned int nv, unsigned int *len, bool rtcp)
+{
+	const struct pkt pk = { .seg = true, .v = v, .nv = nv };
+	unsigned int cap = v_total(v, nv);
+
+	if (!ctx->ops->ctr_xor_v)
+		return KSRTP_ERR_INVAL;
+	if (rtcp)
+		return rtcp_protect(ctx, &pk, len, cap);
+	return rtp_protect(ctx, &pk, len, cap);
+}
+
+int ksrtp_unprotect_v(struct ksrtp_ctx *ctx, const struct ksrtp_iov *v,
+		      unsigned int nv, unsigned int *len, bool rtcp)
+{
+	const struct pkt pk = { .seg = true, .v = v, .nv = nv };
+
+	if (!ctx->ops->ctr_xor_v)
+		return KSRTP_ERR_INVAL;
+	if (*len > v_total(v, nv))
+		return KSRTP_ERR_MALFORMED;
+	if (rtcp)
+		return rtcp_unprotect(ctx, &pk, len);
+	return rtp_unprotect(ctx, &pk, len);
 }

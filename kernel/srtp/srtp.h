@@ -10,7 +10,7 @@
  * kvzalloc(): the key derivation hands ctx->scratch to the cipher, which
  * may map it with sg_init_one(), and that needs linear-map memory.  Nothing
  * is allocated per packet; protect/unprotect work in place on the caller's
- * linear buffer.
+ * linear buffer, or (the _v forms) on a list of segments.
  *
  * Concurrency: a context is not thread-safe.  The caller serialises every
  * call on one context (ksrtp.ko takes a per-context spinlock).  Creation and
@@ -188,6 +188,21 @@ int ksrtp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len);
 int ksrtcp_protect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len,
 		   unsigned int cap);
 int ksrtcp_unprotect(struct ksrtp_ctx *ctx, u8 *buf, unsigned int *len);
+
+/*
+ * The same four transforms over a packet in segments (a paged skb's head
+ * and fragments), in place: the packet is the concatenation of @v[0..nv),
+ * @len its length in bytes from the start of the first segment.  Any byte
+ * may be in any segment, the RTP header and the tag included (they are
+ * copied where they straddle a boundary).  For protect the segments'
+ * total length is the capacity: at least *len + ksrtp_overhead(ctx, rtcp).
+ * Same results, byte for byte, as the linear functions; the backend must
+ * implement the _v operations (KSRTP_ERR_INVAL otherwise).
+ */
+int ksrtp_protect_v(struct ksrtp_ctx *ctx, const struct ksrtp_iov *v,
+		    unsigned int nv, unsigned int *len, bool rtcp);
+int ksrtp_unprotect_v(struct ksrtp_ctx *ctx, const struct ksrtp_iov *v,
+		      unsigned int nv, unsigned int *len, bool rtcp);
 
 /* Bytes protect adds to a packet. */
 unsigned int ksrtp_overhead(const struct ksrtp_ctx *ctx, bool rtcp);

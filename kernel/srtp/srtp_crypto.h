@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The crypto backend of the portable SRTP core: a table of five operations.
+ * The crypto backend of the portable SRTP core: a table of operations,
+ * each over one linear buffer and (the _v forms) over a list of segments.
  *
  * Two implementations exist: the kernel crypto API (kernel/, written against
  * this header) and OpenSSL (userspace/srtp/srtp_openssl.c).  The contract:
@@ -42,6 +43,23 @@
  *                       contiguous.  A kernel backend builds one scatterlist
  *                       [aad0, aad1, buf+tag] used as both src and dst.
  *
+ * Segments (the _v operations, for paged packets)
+ *   The packet is the concatenation of @v[0..nv) (struct ksrtp_iov: a
+ *   mutable byte range each); the operation works on [@off, @off + @len)
+ *   of that concatenation, which may begin, end and cross anywhere.
+ *   ctr_xor_v() as ctr_xor() over that range, in place.  hmac_sha1_v()
+ *   authenticates the first @len bytes of the packet followed by @tail
+ *   (@tail_len bytes, SRTP's ROC; @tail may be on the stack: HMAC takes
+ *   virtual addresses).  gcm_*_v() as gcm_*() with the AAD given as
+ *   (offset, length) ranges of the packet and the tag the 16 bytes of the
+ *   packet right after the data.  Segments point into the caller's packet
+ *   (a kernel caller: an skb's head and page fragments, in the linear map),
+ *   never into the stack, so a kernel backend may describe them with
+ *   sg_set_buf().  A backend may refuse more than KSRTP_MAX_IOV segments
+ *   (any negative return, taken as KSRTP_ERR_CRYPTO or, for
+ *   gcm_decrypt_v(), a failed tag).  Optional: a core whose backend leaves
+ *   them NULL answers ksrtp_*_v() with KSRTP_ERR_INVAL.
+ *
  * Return values
  *   0 on success.  Any negative value is a failure; from gcm_decrypt() it
  *   means the tag did not verify (the core reports KSRTP_ERR_AUTH) and the
@@ -70,6 +88,21 @@ struct ksrtp_seg {
 	unsigned int len;
 };
 
+/* One segment of a packet in pieces (a paged skb's head, a fragment). */
+struct ksrtp_iov {
+	u8 *p;
+	unsigned int len;
+};
+
+/* A range of a segmented packet: bytes [off, off + len). */
+struct ksrtp_range {
+	unsigned int off;
+	unsigned int len;
+};
+
+/* The most segments a packet may have on the _v operations. */
+enum { KSRTP_MAX_IOV = 48 };
+
 struct ksrtp_crypto_ops {
 	/* Process context.  Returns an opaque key handle, NULL on failure. */
 	void *(*key_new)(enum ksrtp_alg alg, const u8 *key, unsigned int key_len);
@@ -86,6 +119,21 @@ struct ksrtp_crypto_ops {
 	int (*gcm_decrypt)(void *key, const u8 iv[KSRTP_GCM_IV_LEN],
 			   const struct ksrtp_seg *aad, unsigned int naad,
 			   u8 *buf, unsigned int len);
+
+	int (*ctr_xor_v)(void *key, const u8 iv[KSRTP_CTR_IV_LEN],
+			 const struct ksrtp_iov *v, unsigned int nv,
+			 unsigned int off, unsigned int len);
+	int (*hmac_sha1_v)(void *key, const struct ksrtp_iov *v,
+			   unsigned int nv, unsigned int len, const u8 *tail,
+			   unsigned int tail_len, u8 mac[KSRTP_SHA1_LEN]);
+	int (*gcm_encrypt_v)(void *key, const u8 iv[KSRTP_GCM_IV_LEN],
+			     const struct ksrtp_iov *v, unsigned int nv,
+			     const struct ksrtp_range *aad, unsigned int naad,
+			     unsigned int off, unsigned int len);
+	int (*gcm_decrypt_v)(void *key, const u8 iv[KSRTP_GCM_IV_LEN],
+			     const struct ksrtp_iov *v, unsigned int nv,
+			     const struct ksrtp_range *aad, unsigned int naad,
+			     unsigned int off, unsigned int len);
 };
 
 #endif /* KSRTP_SRTP_CRYPTO_H */

@@ -43,6 +43,11 @@ typedef int64_t s64;
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
+/* A hint here; the kernel's forces it (srtp.c's two instantiations). */
+#ifndef __always_inline
+#define __always_inline	inline
+#endif
+
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)

@@ -25,6 +25,7 @@
 #include <sched.h>
 #include <srtp2/srtp.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -1194,6 +1195,267 @@ TEST_F(dp, cloned_and_nonlinear_skbs)
 	EXPECT_EQ(20, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_PACKETS));
 	EXPECT_EQ(20, stat(&self->nl, self->flow_id, KSRTP_A_STATS_TX_PACKETS));
 	close(ps);
+}
+
+/* ksrtp.ko's count of packets (un)protected in place over page fragments. */
+static long frag_packets(const char *dir)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/ksrtp/parameters/%s_frag_packets", dir);
+	f = fopen(path, "r");
+	long v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/*
+ * B sends @len bytes as one datagram built in two pieces: @cut bytes, then
+ * the rest with a second send() (MSG_MORE on the first, so on a device
+ * with scatter-gather the rest lands in a page fragment of the skb, which
+ * veth hands to A as it is), or, with @pipefd, spliced from a pipe.
+ */
+static int send_paged(int fd, const uint8_t *p, size_t len, size_t cut,
+		      const int *pipefd)
+{
+	if (send(fd, p, cut, MSG_MORE) != (ssize_t)cut)
+		return -1;
+	if (!pipefd)
+		return send(fd, p + cut, len - cut, 0) == (ssize_t)(len - cut) ?
+		       0 : -1;
+	if (write(pipefd[1], p + cut, len - cut) != (ssize_t)(len - cut))
+		return -1;
+	return splice(pipefd[0], NULL, fd, NULL, len - cut, 0) ==
+	       (ssize_t)(len - cut) ? 0 : -1;
+}
+
+/* B protects RTP with @s, sends it paged at @cut; A's app reads the RTP. */
+static void paged_rtp(struct __test_metadata *_metadata, FIXTURE_DATA(dp) *self,
+		      srtp_t s, uint16_t seq, int cc, int ext, size_t plen,
+		      size_t cut, const int *pipefd)
+{
+	uint8_t pkt[MAXPKT], wire[MAXPKT], got[MAXPKT];
+	size_t n = make_rtp(pkt, 0x55aa0001, seq, cc, ext, plen);
+	int len = (int)n;
+
+	memcpy(wire, pkt, n);
+	ASSERT_EQ(srtp_err_status_ok, srtp_protect(s, wire, &len));
+	if (cut >= (size_t)len)
+		cut = (size_t)len - 1;
+	ASSERT_EQ(0, send_paged(self->sb, wire, (size_t)len, cut, pipefd));
+	ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0))
+		TH_LOG("seq %u cut %zu of %d", seq, cut, len);
+	ASSERT_EQ(0, memcmp(pkt, got, n)) TH_LOG("seq %u cut %zu", seq, cut);
+}
+
+/*
+ * A paged SRTP/SRTCP packet that no one else sees is unprotected in place
+ * over its fragments (ksrtp.ko counts it in rx_frag_packets): cut at every
+ * kind of place (inside the RTP header, at its end, in the payload, inside
+ * the tag), under trial (a clear packet restored byte for byte after a
+ * failed GCM attempt), under two RX keys (the retry restores the packet
+ * from the per-CPU copy), forged (dropped, counted).  Spliced and sent
+ * with sendfile() (the pages of a file's page cache on the sender's side):
+ * delivered intact, and the file is never written.
+ */
+TEST_F(dp, paged_rx_in_place)
+{
+	struct ksrtp_flow_info f = { .id = self->flow_id, .mode = KSRTP_FLOW_MODE_SECURE,
+				     .policy = KSRTP_POLICY_RX_TRIAL };
+	uint8_t pkt[MAXPKT], wire[MAXPKT], got[MAXPKT], k2[46];
+	static const size_t cuts[] = { 1, 5, 11, 12, 13, 20, 24, 60, 0 };
+	long f0 = frag_packets("rx"), inplace = 0;
+	uint16_t seq = 100;
+	int pipefd[2], len, i;
+	srtp_t b_tx2;
+	size_t n;
+
+	ASSERT_LE(0, f0) TH_LOG("no rx_frag_packets parameter");
+
+	/* Trial: paged clear RTP passes unchanged (restored after a try). */
+	ASSERT_EQ(0, ksrtp_nl_flow_set(&self->nl, &f));
+	for (i = 0; i < 3; i++) {
+		n = make_rtp(pkt, 0x55aa0001, seq++, i, -1, 100 + 50 * (size_t)i);
+		ASSERT_EQ(0, send_paged(self->sb, pkt, n, cuts[i * 2 + 1], NULL));
+		ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0));
+		ASSERT_EQ(0, memcmp(pkt, got, n)) TH_LOG("clear %d changed", i);
+	}
+	EXPECT_EQ(3, stat(&self->nl, self->flow_id, KSRTP_A_STATS_CLEAR_PASSED));
+	EXPECT_EQ(f0, frag_packets("rx"));
+
+	/* SRTP cut everywhere; the first one ends the trial. */
+	for (i = 0; cuts[i]; i++, inplace++)
+		paged_rtp(_metadata, self, self->b_tx, seq++, i % 3,
+			  i & 1 ? 2 : -1, 40 + 97 * (size_t)i, cuts[i], NULL);
+	/* ... and inside the tag: 1 and 3 bytes before the end */
+	for (i = 1; i <= 3; i += 2, inplace++) {
+		n = make_rtp(pkt, 0x55aa0001, seq++, 1, -1, 200);
+		memcpy(wire, pkt, n);
+		len = (int)n;
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect(self->b_tx, wire, &len));
+		ASSERT_EQ(0, send_paged(self->sb, wire, (size_t)len,
+					(size_t)(len - i), NULL));
+		ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0));
+		ASSERT_EQ(0, memcmp(pkt, got, n));
+	}
+	EXPECT_EQ(0, policy_of(_metadata, self));
+
+	/* SRTCP, cut in its header and in its payload */
+	for (i = 0; i < 2; i++, inplace++) {
+		n = 8 + 4 * 20;
+		memset(pkt, 0, n);
+		pkt[0] = 0x80;
+		pkt[1] = 200;
+		pkt[3] = 20;
+		pkt[4] = 0x55; pkt[5] = 0xaa; pkt[7] = 1;
+		rnd(pkt + 8, n - 8);
+		memcpy(wire, pkt, n);
+		len = (int)n;
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect_rtcp(self->b_tx, wire, &len));
+		ASSERT_EQ(0, send_paged(self->sb, wire, (size_t)len, i ? 50 : 6, NULL));
+		ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0));
+		ASSERT_EQ(0, memcmp(pkt, got, n));
+	}
+
+	/* forged: dropped, counted; the good one after it arrives */
+	n = make_rtp(pkt, 0x55aa0001, seq++, 0, -1, 300);
+	memcpy(wire, pkt, n);
+	len = (int)n;
+	ASSERT_EQ(srtp_err_status_ok, srtp_protect(self->b_tx, wire, &len));
+	wire[len - 1] ^= 1;
+	ASSERT_EQ(0, send_paged(self->sb, wire, (size_t)len, 100, NULL));
+	paged_rtp(_metadata, self, self->b_tx, seq++, 0, -1, 300, 100, NULL);
+	inplace++;
+	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_AUTH_FAIL));
+
+	/* Two RX keys: the new one active, the old one's packets retried */
+	rnd(k2, sizeof(k2));
+	ASSERT_EQ(0, lsrtp(variant, &b_tx2, k2, false, 128));
+	ASSERT_EQ(0, install(&self->nl, self->flow_id, KSRTP_KEY_DIR_RX, 1,
+			     variant, k2, 0));
+	ASSERT_EQ(0, ksrtp_nl_key_swap(&self->nl, self->flow_id, KSRTP_KEY_DIR_RX));
+	for (i = 0; i < 6; i++, inplace++)
+		paged_rtp(_metadata, self, i & 1 ? b_tx2 : self->b_tx, seq++, 0,
+			  -1, 150, 30, NULL);
+	EXPECT_EQ(1, stat(&self->nl, self->flow_id, KSRTP_A_STATS_RX_AUTH_FAIL));
+	EXPECT_EQ(f0 + inplace, frag_packets("rx"));
+
+	/* Spliced from a pipe: arrives intact */
+	ASSERT_EQ(0, pipe(pipefd));
+	for (i = 0; i < 3; i++)
+		paged_rtp(_metadata, self, b_tx2, seq++, 0, -1, 500, 12, pipefd);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	/* sendfile: the pages are the file's page cache; it stays intact */
+	for (i = 0; i < 3; i++) {
+		uint8_t back[MAXPKT];
+		off_t off = 0;
+		int fd = open("/tmp/ksrtp_paged", O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+		ASSERT_LE(0, fd);
+		n = make_rtp(pkt, 0x55aa0001, seq++, 0, -1, 400);
+		memcpy(wire, pkt, n);
+		len = (int)n;
+		ASSERT_EQ(srtp_err_status_ok, srtp_protect(b_tx2, wire, &len));
+		ASSERT_EQ(len - 12, pwrite(fd, wire + 12, (size_t)len - 12, 0));
+		ASSERT_EQ(12, send(self->sb, wire, 12, MSG_MORE));
+		ASSERT_EQ(len - 12, sendfile(self->sb, fd, &off, (size_t)len - 12));
+		ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0));
+		ASSERT_EQ(0, memcmp(pkt, got, n));
+		ASSERT_EQ(len - 12, pread(fd, back, (size_t)len - 12, 0));
+		ASSERT_EQ(0, memcmp(wire + 12, back, (size_t)len - 12))
+			TH_LOG("the file under sendfile() was written");
+		close(fd);
+	}
+	/*
+	 * Whether spliced data arrives in place depends on the kernel: 6.1
+	 * over veth delivered it in private fragments (SKBFL_SHARED_FRAG not
+	 * set at LOCAL_IN).  Either way the file above stayed intact.
+	 */
+	TH_LOG("%ld of 6 spliced/sendfile packets unprotected in place",
+	       frag_packets("rx") - f0 - inplace);
+	EXPECT_EQ(0, recv(self->sa, got, sizeof(got), MSG_DONTWAIT) < 0 ? 0 : 1);
+	srtp_dealloc(b_tx2);
+	TH_LOG("%ld packets unprotected in place over fragments", inplace);
+}
+
+/*
+ * A's application builds each datagram in two sends (MSG_MORE), so LOCAL_OUT
+ * gets a paged skb that only this socket made: ksrtp appends the trailer
+ * as a fragment and protects in place (tx_frag_packets counts it).  What B
+ * reads must be SRTP/SRTCP that libsrtp decrypts to what was sent, for
+ * every kind of cut.  sendfile() puts a file's page-cache pages in the skb:
+ * the packet leaves protected and the file is never written.
+ */
+TEST_F(dp, paged_tx_in_place)
+{
+	static const size_t cuts[] = { 1, 5, 12, 13, 24, 100, 0 };
+	uint8_t pkt[MAXPKT], wire[MAXPKT], back[MAXPKT];
+	long f0 = frag_packets("tx"), inplace = 0;
+	int i, len;
+	size_t n;
+	ssize_t r;
+
+	ASSERT_LE(0, f0) TH_LOG("no tx_frag_packets parameter");
+	for (i = 0; cuts[i]; i++, inplace++) {
+		n = make_rtp(pkt, 0x77bb0001, (uint16_t)(300 + i), i % 3,
+			     i & 1 ? 1 : -1, 50 + 101 * (size_t)i);
+		ASSERT_EQ(0, send_paged(self->sa, pkt, n, cuts[i], NULL));
+		r = recv(self->sb, wire, sizeof(wire), 0);
+		ASSERT_LT((ssize_t)n, r) TH_LOG("cut %zu: not protected", cuts[i]);
+		len = (int)r;
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect(self->b_rx, wire, &len))
+			TH_LOG("cut %zu", cuts[i]);
+		ASSERT_EQ((int)n, len);
+		ASSERT_EQ(0, memcmp(pkt, wire, n));
+	}
+	for (i = 0; i < 2; i++, inplace++) {
+		n = 8 + 4 * 30;
+		memset(pkt, 0, n);
+		pkt[0] = 0x80;
+		pkt[1] = 200;
+		pkt[3] = 30;
+		pkt[4] = 0x77; pkt[5] = 0xbb; pkt[7] = 1;
+		rnd(pkt + 8, n - 8);
+		ASSERT_EQ(0, send_paged(self->sa, pkt, n, i ? 70 : 4, NULL));
+		r = recv(self->sb, wire, sizeof(wire), 0);
+		ASSERT_LT((ssize_t)n, r);
+		len = (int)r;
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect_rtcp(self->b_rx, wire, &len));
+		ASSERT_EQ((int)n, len);
+		ASSERT_EQ(0, memcmp(pkt, wire, n));
+	}
+	EXPECT_EQ(f0 + inplace, frag_packets("tx"));
+	EXPECT_EQ(inplace, (long)stat(&self->nl, self->flow_id, KSRTP_A_STATS_TX_PACKETS));
+
+	for (i = 0; i < 3; i++) {
+		off_t off = 0;
+		int fd = open("/tmp/ksrtp_paged_tx", O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+		ASSERT_LE(0, fd);
+		n = make_rtp(pkt, 0x77bb0001, (uint16_t)(400 + i), 0, -1, 600);
+		ASSERT_EQ((ssize_t)(n - 12), pwrite(fd, pkt + 12, n - 12, 0));
+		ASSERT_EQ(12, send(self->sa, pkt, 12, MSG_MORE));
+		ASSERT_EQ((ssize_t)(n - 12), sendfile(self->sa, fd, &off, n - 12));
+		r = recv(self->sb, wire, sizeof(wire), 0);
+		ASSERT_LT((ssize_t)n, r);
+		len = (int)r;
+		ASSERT_EQ(srtp_err_status_ok, srtp_unprotect(self->b_rx, wire, &len));
+		ASSERT_EQ((int)n, len);
+		ASSERT_EQ(0, memcmp(pkt, wire, n));
+		ASSERT_EQ((ssize_t)(n - 12), pread(fd, back, n - 12, 0));
+		ASSERT_EQ(0, memcmp(pkt + 12, back, n - 12))
+			TH_LOG("the file under sendfile() was written");
+		close(fd);
+	}
+	TH_LOG("%ld packets protected in place, %ld of 3 sendfile ones",
+	       inplace, frag_packets("tx") - f0 - inplace);
 }
 
 #ifndef UDP_SEGMENT

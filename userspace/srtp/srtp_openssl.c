@@ -186,7 +186,158 @@ static int ossl_gcm_decrypt(void *p, const u8 iv[KSRTP_GCM_IV_LEN],
 	return 0;
 }
 
+/* ---- segmented packets: the same, range by range ---------------------- */
+
+typedef int (*seg_fn)(void *arg, u8 *p, unsigned int len);
+
+/* Call @fn on each piece of [off, off + len) of the segments, in order. */
+static int seg_walk(const struct ksrtp_iov *v, unsigned int nv,
+		    unsigned int off, unsigned int len, seg_fn fn, void *arg)
+{
+	unsigned int i, c;
+
+	for (i = 0; i < nv && len; i++) {
+		if (off >= v[i].len) {
+			off -= v[i].len;
+			continue;
+		}
+		c = v[i].len - off < len ? v[i].len - off : len;
+		if (fn(arg, v[i].p + off, c))
+			return -1;
+		len -= c;
+		off = 0;
+	}
+	return len ? -1 : 0;
+}
+
+/* EVP_CipherUpdate in place (CTR and GCM keep partial blocks across calls). */
+static int seg_crypt(void *arg, u8 *p, unsigned int len)
+{
+	int outl;
+
+	return EVP_CipherUpdate(arg, p, &outl, p, (int)len) == 1 ? 0 : -1;
+}
+
+static int seg_aad(void *arg, u8 *p, unsigned int len)
+{
+	int outl;
+
+	return EVP_CipherUpdate(arg, NULL, &outl, p, (int)len) == 1 ? 0 : -1;
+}
+
+static int seg_sha1(void *arg, u8 *p, unsigned int len)
+{
+	return SHA1_Update(arg, p, len) == 1 ? 0 : -1;
+}
+
+struct seg_copy {
+	u8 *to;		/* out of the packet, or NULL */
+	const u8 *from;	/* into the packet */
+};
+
+static int seg_copy(void *arg, u8 *p, unsigned int len)
+{
+	struct seg_copy *c = arg;
+
+	if (c->to) {
+		memcpy(c->to, p, len);
+		c->to += len;
+	} else {
+		memcpy(p, c->from, len);
+		c->from += len;
+	}
+	return 0;
+}
+
+static int ossl_ctr_xor_v(void *p, const u8 iv[KSRTP_CTR_IV_LEN],
+			  const struct ksrtp_iov *v, unsigned int nv,
+			  unsigned int off, unsigned int len)
+{
+	struct ossl_key *k = p;
+
+	if (EVP_EncryptInit_ex(k->enc, NULL, NULL, NULL, iv) != 1)
+		return -1;
+	return seg_walk(v, nv, off, len, seg_crypt, k->enc);
+}
+
+static int ossl_hmac_sha1_v(void *p, const struct ksrtp_iov *v,
+			    unsigned int nv, unsigned int len, const u8 *tail,
+			    unsigned int tail_len, u8 mac[KSRTP_SHA1_LEN])
+{
+	struct ossl_key *k = p;
+	u8 inner[SHA_DIGEST_LENGTH];
+	SHA_CTX c;
+	int ret;
+
+	c = k->inner;
+	ret = seg_walk(v, nv, 0, len, seg_sha1, &c);
+	if (tail_len)
+		SHA1_Update(&c, tail, tail_len);
+	SHA1_Final(inner, &c);
+	c = k->outer;
+	SHA1_Update(&c, inner, sizeof(inner));
+	SHA1_Final(mac, &c);
+	OPENSSL_cleanse(&c, sizeof(c));
+	return ret;
+}
+
+static int ossl_gcm_v(void *p, const u8 iv[KSRTP_GCM_IV_LEN],
+		      const struct ksrtp_iov *v, unsigned int nv,
+		      const struct ksrtp_range *aad, unsigned int naad,
+		      unsigned int off, unsigned int len, int enc)
+{
+	struct ossl_key *k = p;
+	EVP_CIPHER_CTX *e = enc ? k->enc : k->dec;
+	u8 tag[KSRTP_GCM_TAG_LEN];
+	struct seg_copy c = { 0 };
+	unsigned int i;
+	int outl;
+
+	if (EVP_CipherInit_ex(e, NULL, NULL, NULL, iv, enc) != 1)
+		return -1;
+	for (i = 0; i < naad; i++)
+		if (seg_walk(v, nv, aad[i].off, aad[i].len, seg_aad, e))
+			return -1;
+	if (seg_walk(v, nv, off, len, seg_crypt, e))
+		return -1;
+	if (enc) {
+		if (EVP_CipherFinal_ex(e, tag, &outl) != 1 ||
+		    EVP_CIPHER_CTX_ctrl(e, EVP_CTRL_GCM_GET_TAG,
+					KSRTP_GCM_TAG_LEN, tag) != 1)
+			return -1;
+		c.from = tag;
+		return seg_walk(v, nv, off + len, sizeof(tag), seg_copy, &c);
+	}
+	c.to = tag;
+	if (seg_walk(v, nv, off + len, sizeof(tag), seg_copy, &c) ||
+	    EVP_CIPHER_CTX_ctrl(e, EVP_CTRL_GCM_SET_TAG, KSRTP_GCM_TAG_LEN,
+				tag) != 1)
+		return -1;
+	/* Constant-time tag check inside OpenSSL. */
+	return EVP_CipherFinal_ex(e, tag, &outl) == 1 ? 0 : -1;
+}
+
+static int ossl_gcm_encrypt_v(void *p, const u8 iv[KSRTP_GCM_IV_LEN],
+			      const struct ksrtp_iov *v, unsigned int nv,
+			      const struct ksrtp_range *aad, unsigned int naad,
+			      unsigned int off, unsigned int len)
+{
+	return ossl_gcm_v(p, iv, v, nv, aad, naad, off, len, 1);
+}
+
+static int ossl_gcm_decrypt_v(void *p, const u8 iv[KSRTP_GCM_IV_LEN],
+			      const struct ksrtp_iov *v, unsigned int nv,
+			      const struct ksrtp_range *aad, unsigned int naad,
+			      unsigned int off, unsigned int len)
+{
+	return ossl_gcm_v(p, iv, v, nv, aad, naad, off, len, 0);
+}
+
 const struct ksrtp_crypto_ops ksrtp_openssl_ops = {
+	.ctr_xor_v = ossl_ctr_xor_v,
+	.hmac_sha1_v = ossl_hmac_sha1_v,
+	.gcm_encrypt_v = ossl_gcm_encrypt_v,
+	.gcm_decrypt_v = ossl_gcm_decrypt_v,
 	.key_new = ossl_key_new,
 	.key_free = ossl_key_free,
 	.ctr_xor = ossl_ctr_xor,
