@@ -86,7 +86,8 @@ fi
 if [ -n "$ko" ]; then
 	tools/vm/run.sh --kernel cloud --module "$ko" \
 		--bin "$work/zrtpd/usr/sbin/zrtpd" --bin "$work/zrtpd/usr/sbin/zrtpctl" \
-		--bin build/bin/rtpapp tests/kselftest/e2e_call.sh >"$work/vm.log" 2>&1
+		--bin build/bin/rtpapp --bin tests/kselftest/lib.sh \
+		tests/kselftest/e2e_call.sh >"$work/vm.log" 2>&1
 	rc=$?
 	bad=$(grep -c '^not ok' "$work/vm.log")
 	good=$(grep -c '^ok' "$work/vm.log")
