@@ -82,7 +82,7 @@ for k in ${CHECK_KERNELS:-cloud cloud612 debug}; do
 	# make check), so its runaway timeout is raised.  DEBUG_PROFILES
 	# limits the profiles there (the others are reported as skipped).
 	if [ "$k" = debug ]; then
-		envargs=(--timeout 3600)
+		envargs=(--timeout 3600 --env KSRTP_DEBUG_KERNEL=1)
 		[ -n "${DEBUG_PROFILES:-}" ] && envargs+=(--env "KSRTP_PROFILES=$DEBUG_PROFILES")
 	fi
 	case " ${DISK_KERNELS:-cloud} " in *" $k "*) envargs+=("${diskargs[@]}") ;; esac
