@@ -83,7 +83,9 @@ for k in ${CHECK_KERNELS:-cloud cloud612 debug}; do
 	# limits the profiles there (the others are reported as skipped).
 	if [ "$k" = debug ]; then
 		envargs=(--timeout 3600 --env KSRTP_DEBUG_KERNEL=1)
-		[ -n "${DEBUG_PROFILES:-}" ] && envargs+=(--env "KSRTP_PROFILES=$DEBUG_PROFILES")
+		# default: two profiles (HMAC and GCM paths); DEBUG_PROFILES=all for six
+		dp=${DEBUG_PROFILES:-aes_cm_128_hmac_sha1_80,aead_aes_128_gcm}
+		[ "$dp" = all ] || envargs+=(--env "KSRTP_PROFILES=$dp")
 	fi
 	case " ${DISK_KERNELS:-cloud} " in *" $k "*) envargs+=("${diskargs[@]}") ;; esac
 	tools/vm/run.sh --kernel "$k" "${envargs[@]}" "${binargs[@]}" $vm_tests > "$log" 2>&1
