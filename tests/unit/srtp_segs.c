@@ -16,6 +16,7 @@
 
 #include "kselftest_harness.h"
 #include "srtp_test.h"
+#include "srtp_libsrtp.h"
 
 enum { MAXPKT = 256, MAXSEG = MAXPKT + 1 };
 
@@ -46,54 +47,6 @@ VARIANT(aes_cm_128_hmac_sha1_80_mki, KSRTP_AES_CM_128_HMAC_SHA1_80, 4);
 VARIANT(aes_256_cm_hmac_sha1_32_mki, KSRTP_AES_256_CM_HMAC_SHA1_32, 3);
 VARIANT(aead_aes_128_gcm_mki, KSRTP_AEAD_AES_128_GCM, 4);
 VARIANT(aead_aes_256_gcm_mki, KSRTP_AEAD_AES_256_GCM, 2);
-
-static srtp_t lib_tx(enum ksrtp_profile p, u8 *keysalt, u8 *mki,
-		     unsigned int mki_len)
-{
-	srtp_master_key_t mk = { keysalt, mki, mki_len };
-	srtp_master_key_t *mks[1] = { &mk };
-	srtp_policy_t pol;
-	srtp_t s = NULL;
-
-	memset(&pol, 0, sizeof(pol));
-	switch (p) {
-	case KSRTP_AES_CM_128_HMAC_SHA1_80:
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtp);
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtcp);
-		break;
-	case KSRTP_AES_CM_128_HMAC_SHA1_32:
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&pol.rtp);
-		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtcp);
-		break;
-	case KSRTP_AES_256_CM_HMAC_SHA1_80:
-		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(&pol.rtp);
-		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(&pol.rtcp);
-		break;
-	case KSRTP_AES_256_CM_HMAC_SHA1_32:
-		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_32(&pol.rtp);
-		srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(&pol.rtcp);
-		break;
-	case KSRTP_AEAD_AES_128_GCM:
-		srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtp);
-		srtp_crypto_policy_set_aes_gcm_128_16_auth(&pol.rtcp);
-		break;
-	case KSRTP_AEAD_AES_256_GCM:
-		srtp_crypto_policy_set_aes_gcm_256_16_auth(&pol.rtp);
-		srtp_crypto_policy_set_aes_gcm_256_16_auth(&pol.rtcp);
-		break;
-	}
-	pol.ssrc.type = ssrc_any_outbound;
-	if (mki_len) {
-		pol.keys = mks;
-		pol.num_master_keys = 1;
-	} else {
-		pol.key = keysalt;
-	}
-	pol.window_size = 128;
-	if (srtp_create(&s, &pol) != srtp_err_status_ok)
-		return NULL;
-	return s;
-}
 
 FIXTURE_SETUP(segs)
 {
@@ -232,7 +185,7 @@ static void every_cut(struct __test_metadata *_metadata,
 			    ksrtp_protect(self->tx, lin, &sn, sizeof(lin)));
 	memcpy(keysalt, self->key, sizeof(keysalt));
 	memcpy(mki, self->tx->mki, sizeof(mki));
-	ls = lib_tx(self->tx->profile, keysalt, mki, mki_len);
+	ls = lib_session(self->tx->profile, keysalt, false, mki, mki_len);
 	ASSERT_NE(NULL, ls);
 	memcpy(lib, plain, n);
 	ln = (int)n;
