@@ -502,16 +502,13 @@ static int c_watch(struct req *r)
 	return 0;
 }
 
-static int c_status(struct req *r)
+/* Sessions by state into @by_state; returns the number of monitors. */
+static unsigned int count_states(const struct zrtpd *d, unsigned int by_state[5])
 {
-	struct zrtpd *d = r->d;
-	struct zrtpd_stats *st = &d->stats;
-	unsigned int b, by_state[5] = { 0 }, monitors = 0;
-	struct zrtpd_client *c;
-	char zid[25];
+	const struct zrtpd_client *c;
+	unsigned int b, monitors = 0;
 
-	if (no_more(r, 1))
-		return -1;
+	memset(by_state, 0, 5 * sizeof(*by_state));
 	for (c = d->clients; c; c = c->next)
 		monitors += c->monitor;
 	for (b = 0; b < d->nbuckets; b++) {
@@ -520,6 +517,19 @@ static int c_status(struct req *r)
 		for (s = d->by_id[b]; s; s = s->next_id)
 			by_state[s->state]++;
 	}
+	return monitors;
+}
+
+static int c_status(struct req *r)
+{
+	struct zrtpd *d = r->d;
+	struct zrtpd_stats *st = &d->stats;
+	unsigned int by_state[5], monitors;
+	char zid[25];
+
+	if (no_more(r, 1))
+		return -1;
+	monitors = count_states(d, by_state);
 	zrtpd_hex(d->zid, sizeof(d->zid), zid);
 	if (r->json) {
 		sbuf_printf(r->b, "{\"pid\":%d,\"zid\":\"%s\",\"kernel\":\"%s\",\"policy\":\"%s\","
@@ -596,19 +606,11 @@ static int c_metrics(struct req *r)
 		  r->d->stats.key_errors },
 	};
 	struct zrtpd *d = r->d;
-	unsigned int b, i, by_state[5] = { 0 }, monitors = 0;
-	struct zrtpd_client *c;
+	unsigned int i, by_state[5], monitors;
 
 	if (no_more(r, 1))
 		return -1;
-	for (c = d->clients; c; c = c->next)
-		monitors += c->monitor;
-	for (b = 0; b < d->nbuckets; b++) {
-		const struct zrtpd_session *s;
-
-		for (s = d->by_id[b]; s; s = s->next_id)
-			by_state[s->state]++;
-	}
+	monitors = count_states(d, by_state);
 	sbuf_printf(r->b, "# HELP zrtpd_up Whether zrtpd answered.\n# TYPE zrtpd_up gauge\n"
 		    "zrtpd_up 1\n");
 	sbuf_printf(r->b, "# HELP zrtpd_info zrtpd's policy and kernel link.\n"
