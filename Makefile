@@ -38,10 +38,10 @@ VM_BINS :=
 BENCHES :=
 
 .PHONY: all module userspace deps check demo bench fuzz clean help \
-	checkpatch sparse vm-shell kselftest-header install install-userspace \
+	checkpatch sparse vm-shell kselftest-header install install-userspace install-lib \
 	install-dkms-src deb
 
-all: module userspace
+all: module userspace libksrtp
 
 help:
 	@echo "make            build ksrtp.ko (KDIR=$(KDIR)) and the userspace programs"
@@ -164,12 +164,28 @@ install-userspace: $(B)/bin/zrtpd $(B)/bin/zrtpctl
 		install -D -m 0644 tools/systemd/zrtpd.conf $(DESTDIR)/etc/zrtpd.conf; \
 	else echo "install: /etc/zrtpd.conf exists, kept (new one: tools/systemd/zrtpd.conf)"; fi
 
+LIBDIR ?= $(PREFIX)/lib/$(shell $(CC) -print-multiarch)
+INCLUDEDIR ?= $(PREFIX)/include
+
+# libksrtp for programs: shared object, static archive, headers, ksrtp.pc.
+install-lib: libksrtp
+	install -D -m 0644 $(KSRTP_SO) $(DESTDIR)$(LIBDIR)/libksrtp.so.$(KSRTP_SO_VERSION)
+	ln -sf libksrtp.so.$(KSRTP_SO_VERSION) $(DESTDIR)$(LIBDIR)/$(KSRTP_SONAME)
+	ln -sf $(KSRTP_SONAME) $(DESTDIR)$(LIBDIR)/libksrtp.so
+	install -D -m 0644 $(NL_LIB) $(DESTDIR)$(LIBDIR)/libksrtp.a
+	install -D -m 0644 userspace/nl/ksrtp_nl.h $(DESTDIR)$(INCLUDEDIR)/ksrtp/ksrtp_nl.h
+	install -D -m 0644 include/uapi/linux/ksrtp.h $(DESTDIR)$(INCLUDEDIR)/ksrtp/linux/ksrtp.h
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig
+	printf 'prefix=%s\nlibdir=%s\nincludedir=%s/ksrtp\n\n%s\n' "$(PREFIX)" "$(LIBDIR)" \
+		"$(INCLUDEDIR)" "$$KSRTP_PC" >$(DESTDIR)$(LIBDIR)/pkgconfig/ksrtp.pc
+	@test -n "$(DESTDIR)" || ldconfig
+
 install-dkms-src:
 	install -d $(DESTDIR)$(DKMS_SRC)
 	cp -r Kbuild kernel include $(DESTDIR)$(DKMS_SRC)/
 	sed 's/#MODULE_VERSION#/$(PKG_VERSION)/' debian/ksrtp-dkms.dkms >$(DESTDIR)$(DKMS_SRC)/dkms.conf
 
-install: install-userspace install-dkms-src
+install: install-userspace install-lib install-dkms-src
 	@test -z "$(DESTDIR)" || { echo "install: DESTDIR set, stopping before dkms/users" >&2; exit 0; }
 	getent group zrtpd >/dev/null || addgroup --system zrtpd
 	getent passwd zrtpd >/dev/null || adduser --system --ingroup zrtpd \

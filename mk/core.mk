@@ -1,7 +1,17 @@
 # The netlink client and the kernel tests (mk fragment).
 
-NL_LIB := $(B)/lib/libksrtpnl.a
-NL_OBJS := $(B)/obj/nl/ksrtp_nl.o
+# libksrtp: the netlink client (userspace/nl) as a public C library.  The
+# shared object (soname libksrtp.so.0, symbols versioned KSRTP_0 by
+# libksrtp.map, everything not ksrtp_* hidden) is for media servers; zrtpd,
+# zrtpctl and the tests link the static archive of the same sources, so they
+# need no library at run time (in the VM, in the packages).
+KSRTP_SO_VERSION := 0.1.0
+KSRTP_SONAME := libksrtp.so.0
+KSRTP_SO := $(B)/lib/libksrtp.so.$(KSRTP_SO_VERSION)
+NL_LIB := $(B)/lib/libksrtp.a
+NL_SRCS := userspace/nl/ksrtp_nl.c userspace/nl/ksrtp_sdes.c
+NL_OBJS := $(patsubst userspace/nl/%.c,$(B)/obj/nl/%.o,$(NL_SRCS))
+NL_PIC_OBJS := $(patsubst userspace/nl/%.c,$(B)/obj/nl-pic/%.o,$(NL_SRCS))
 NL_CFLAGS := $(USER_CFLAGS) -Iuserspace/nl $(shell pkg-config --cflags libmnl)
 NL_LIBS := $(shell pkg-config --libs libmnl)
 
@@ -9,9 +19,56 @@ $(B)/obj/nl/%.o: userspace/nl/%.c userspace/nl/ksrtp_nl.h include/uapi/linux/ksr
 	@mkdir -p $(@D)
 	$(CC) $(NL_CFLAGS) -c -o $@ $<
 
+$(B)/obj/nl-pic/%.o: userspace/nl/%.c userspace/nl/ksrtp_nl.h include/uapi/linux/ksrtp.h
+	@mkdir -p $(@D)
+	$(CC) $(NL_CFLAGS) -fPIC -c -o $@ $<
+
 $(NL_LIB): $(NL_OBJS)
 	@mkdir -p $(@D)
+	rm -f $@
 	$(AR) rcs $@ $^
+
+$(KSRTP_SO): $(NL_PIC_OBJS) userspace/nl/libksrtp.map
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,$(KSRTP_SONAME) -Wl,--version-script=userspace/nl/libksrtp.map \
+		-Wl,-z,defs -Wl,-z,relro -Wl,-z,now -o $@ $(NL_PIC_OBJS) $(NL_LIBS)
+	ln -sf $(notdir $@) $(B)/lib/$(KSRTP_SONAME)
+	ln -sf $(KSRTP_SONAME) $(B)/lib/libksrtp.so
+
+# ksrtp.pc for the build tree (tests) and for an installation.
+define KSRTP_PC
+Name: ksrtp
+Description: Client library of the ksrtp kernel SRTP module (flows, keys, SDES)
+Version: $(KSRTP_SO_VERSION)
+Requires.private: libmnl
+Libs: -L$${libdir} -lksrtp
+Cflags: -I$${includedir}
+endef
+export KSRTP_PC
+$(B)/lib/pkgconfig/ksrtp.pc: mk/core.mk
+	@mkdir -p $(@D)
+	printf 'libdir=%s\nincludedir=%s\n\n%s\n' "$(CURDIR)/$(B)/lib" "$(CURDIR)/$(B)/include/ksrtp" "$$KSRTP_PC" >$@
+	mkdir -p $(B)/include/ksrtp/linux
+	cp userspace/nl/ksrtp_nl.h $(B)/include/ksrtp/ksrtp_nl.h
+	cp include/uapi/linux/ksrtp.h $(B)/include/ksrtp/linux/ksrtp.h
+
+libksrtp: $(KSRTP_SO) $(NL_LIB) $(B)/lib/pkgconfig/ksrtp.pc
+.PHONY: libksrtp
+
+# The SDES parser and the library's ABI (soname, exported symbols, a program
+# built with pkg-config against the build tree and against `make install`).
+$(B)/tests/sdes: tests/unit/sdes.c $(NL_LIB) $(KSFT_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(NL_CFLAGS) -Wno-deprecated-declarations -o $@ $< $(NL_LIB) $(NL_LIBS) -lcrypto
+
+UNIT_TESTS += $(B)/tests/sdes tests/unit/libksrtp_abi.sh
+tests/unit/libksrtp_abi.sh: libksrtp
+
+$(B)/fuzz/sdes_parse: tests/fuzz/sdes_parse.c userspace/nl/ksrtp_sdes.c userspace/nl/ksrtp_nl.h
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_CFLAGS) -Iuserspace/nl -o $@ tests/fuzz/sdes_parse.c userspace/nl/ksrtp_sdes.c
+
+FUZZERS += sdes_parse
 
 # zrtpd and zrtpctl: mk/zrtpd.mk.
 

@@ -150,6 +150,18 @@ struct nlmsghdr *ksrtp_nl_msg(struct ksrtp_nl *nl, char *buf, uint8_t cmd,
 			      uint16_t flags);
 int ksrtp_nl_send(struct ksrtp_nl *nl, struct nlmsghdr *nlh);
 
+/*
+ * SDES (RFC 4568): fill k's profile, key and salt from one crypto attribute,
+ * "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:BASE64[|2^31]" (or without
+ * "a=" / "a=crypto:"), as a signalling stack negotiated it.  Suites: the
+ * six profiles of enum ksrtp_srtp_profile by their SDES names.  Refused with
+ * -EINVAL and a reason in *why: unknown suite, bad base64, a key of the wrong
+ * length, MKI, several keys, session parameters.  The other fields of k are
+ * left as they were.
+ */
+int ksrtp_sdes_parse(const char *attr, struct ksrtp_key_req *k,
+		     const char **why);
+
 /* "10.0.0.1:4000", "[fe80::1]:4000" <-> struct ksrtp_sockaddr. */
 int ksrtp_parse_sockaddr(const char *s, struct ksrtp_sockaddr *sa);
 const char *ksrtp_format_sockaddr(const struct ksrtp_sockaddr *sa, char *buf,
