@@ -35,7 +35,7 @@ $(B)/bin/rtpapp: tools/rtpapp/rtpapp.c
 $(B)/bin/bzrtp_peer: tools/rtpapp/bzrtp_peer.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -Wno-deprecated-declarations $(shell pkg-config --cflags libsrtp2) -o $@ $< \
-		-lbzrtp -lbctoolbox $(shell pkg-config --libs libsrtp2)
+		-lbzrtp -lbctoolbox $(shell pkg-config --libs libsrtp2) -lcrypto
 
 PROGRAMS += $(B)/bin/zrtpctl $(B)/bin/zrtpd $(if $(wildcard tools/rtpapp/rtpapp.c),$(B)/bin/rtpapp)
 VM_BINS += tests/kselftest/lib.sh $(B)/bin/zrtpctl $(B)/bin/zrtpd $(if $(wildcard tools/rtpapp/rtpapp.c),$(B)/bin/rtpapp) \

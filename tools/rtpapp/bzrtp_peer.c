@@ -8,6 +8,7 @@
  *
  *   bzrtp_peer --local ADDR:PORT --remote ADDR:PORT [--count N] [--rate PPS]
  *              [--wait S] [--delay MS] [--after-peer] [--timeout S]
+ *              [--sdes-tx FILE --sdes-rx FILE]
  *
  * It answers ZRTP until SECURE, prints the SAS and the SRTP profile, waits
  * --delay (with --after-peer: until the peer's first SRTP packet has
@@ -15,6 +16,11 @@
  * sends N SRTP packets (rtpapp's payload) while unprotecting and checking
  * what arrives; exit 0 iff the N packets of the peer arrived,
  * authenticated and exact.  IPv4 only.
+ *
+ * With --sdes-tx/--sdes-rx there is no ZRTP: libsrtp is keyed from two
+ * SDES crypto attributes (RFC 4568, "a=crypto:1 SUITE inline:KEY|..."),
+ * the one it sends with and the one it receives with, decoded here with
+ * OpenSSL's base64 (not libksrtp's parser, which the other side uses).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,6 +36,7 @@
 #include <sys/socket.h>
 #include <bzrtp/bzrtp.h>
 #include <srtp2/srtp.h>
+#include <openssl/evp.h>
 
 #define MARKER "KSRTP-PLAINTEXT"
 enum { RTP_HDR = 12, SIZE = 160, PT = 96 };
@@ -80,6 +87,65 @@ static void payload(uint8_t *p, size_t n, uint32_t ssrc, uint16_t seq)
 	p[m + 3] = (uint8_t)ssrc;
 	p[m + 4] = (uint8_t)(seq >> 8);
 	p[m + 5] = (uint8_t)seq;
+}
+
+/* SDES: an attribute file -> libsrtp policy (key into @key). */
+static int sdes_policy(const char *file, srtp_policy_t *p, uint8_t *key, int ssrc_type)
+{
+	static const struct {
+		const char *name;
+		void (*rtp)(srtp_crypto_policy_t *), (*rtcp)(srtp_crypto_policy_t *);
+		int len;
+	} st[] = {
+		{ "AES_CM_128_HMAC_SHA1_80", srtp_crypto_policy_set_rtp_default,
+		  srtp_crypto_policy_set_rtcp_default, 30 },
+		{ "AES_CM_128_HMAC_SHA1_32", srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32,
+		  srtp_crypto_policy_set_rtcp_default, 30 },
+		{ "AES_256_CM_HMAC_SHA1_80", srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80,
+		  srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80, 46 },
+		{ "AES_256_CM_HMAC_SHA1_32", srtp_crypto_policy_set_aes_cm_256_hmac_sha1_32,
+		  srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80, 46 },
+		{ "AEAD_AES_128_GCM", srtp_crypto_policy_set_aes_gcm_128_16_auth,
+		  srtp_crypto_policy_set_aes_gcm_128_16_auth, 28 },
+		{ "AEAD_AES_256_GCM", srtp_crypto_policy_set_aes_gcm_256_16_auth,
+		  srtp_crypto_policy_set_aes_gcm_256_16_auth, 44 },
+	};
+	char line[512], suite[64], b64[128];
+	unsigned char raw[96];
+	unsigned int i;
+	FILE *f = fopen(file, "r");
+	int n;
+
+	if (!f || !fgets(line, sizeof(line), f)) {
+		fprintf(stderr, "bzrtp_peer: cannot read %s\n", file);
+		return -1;
+	}
+	fclose(f);
+	if (sscanf(line, "a=crypto:%*u %63s inline:%127[A-Za-z0-9+/=]", suite, b64) != 2) {
+		fprintf(stderr, "bzrtp_peer: %s: not an a=crypto line\n", file);
+		return -1;
+	}
+	n = EVP_DecodeBlock(raw, (unsigned char *)b64, (int)strlen(b64));
+	if (n > 0)
+		n -= (int)(strlen(b64) - strcspn(b64, "="));	/* padding */
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+		if (strcmp(suite, st[i].name))
+			continue;
+		if (n != st[i].len) {
+			fprintf(stderr, "bzrtp_peer: %s: key of %d bytes for %s\n", file, n, suite);
+			return -1;
+		}
+		st[i].rtp(&p->rtp);
+		st[i].rtcp(&p->rtcp);
+		memcpy(key, raw, (size_t)n);
+		p->ssrc.type = ssrc_type;
+		p->key = key;
+		p->window_size = 128;
+		return 0;
+	}
+	fprintf(stderr, "bzrtp_peer: %s: unknown suite %s\n", file, suite);
+	return -1;
 }
 
 static int bz_send(void *cd, const uint8_t *p, uint16_t len)
@@ -161,13 +227,16 @@ int main(int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' }, { "rate", required_argument, NULL, 'p' },
 		{ "wait", required_argument, NULL, 'w' }, { "delay", required_argument, NULL, 'd' },
 		{ "timeout", required_argument, NULL, 't' },
-		{ "after-peer", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 },
+		{ "after-peer", no_argument, NULL, 'a' },
+		{ "sdes-tx", required_argument, NULL, 'T' }, { "sdes-rx", required_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct sockaddr_in local, remote;
 	unsigned long count = 100, rate = 50, wait_s = 10, delay_ms = 1000, timeout_s = 60;
 	unsigned long sent = 0, recvd = 0, bad = 0, dup = 0, clear = 0;
 	bool have_l = false, have_r = false, after_peer = false;
 	struct peer pe = { 0 };
+	const char *sdes_tx = NULL, *sdes_rx = NULL;
 	bzrtpContext_t *bz;
 	srtp_t tx = NULL, rx = NULL;
 	srtp_policy_t ptx, prx;
@@ -185,12 +254,15 @@ int main(int argc, char **argv)
 		case 'd': delay_ms = strtoul(optarg, NULL, 10); break;
 		case 't': timeout_s = strtoul(optarg, NULL, 10); break;
 		case 'a': after_peer = true; break;
+		case 'T': sdes_tx = optarg; break;
+		case 'R': sdes_rx = optarg; break;
 		default: return 2;
 		}
 	}
-	if (!have_l || !have_r || !count || count > 65535 || !rate) {
+	if (!have_l || !have_r || !count || count > 65535 || !rate || !sdes_tx != !sdes_rx) {
 		fputs("usage: bzrtp_peer --local ADDR:PORT --remote ADDR:PORT [--count N] [--rate PPS]\n"
-		      "                  [--wait S] [--delay MS] [--after-peer] [--timeout S]\n", stderr);
+		      "                  [--wait S] [--delay MS] [--after-peer] [--timeout S]\n"
+		      "                  [--sdes-tx FILE --sdes-rx FILE]\n", stderr);
 		return 2;
 	}
 	pe.fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -209,22 +281,39 @@ int main(int argc, char **argv)
 	pe.ssrc = (uint32_t)rand() | 1;
 	if (srtp_init() != srtp_err_status_ok)
 		return 1;
-	bz = bzrtp_createBzrtpContext();
-	if (!bz)
-		return 1;
-	bzrtp_setCallbacks(bz, &cbs);
-	if (bzrtp_initBzrtpContext(bz, pe.ssrc))
-		return 1;
-	bzrtp_setClientData(bz, pe.ssrc, &pe);
-	if (bzrtp_startChannelEngine(bz, pe.ssrc))
-		return 1;
+	if (sdes_tx) {
+		uint8_t ktx[64], krx[64];
+
+		if (sdes_policy(sdes_tx, &ptx, ktx, ssrc_any_outbound) ||
+		    sdes_policy(sdes_rx, &prx, krx, ssrc_any_inbound))
+			return 1;
+		if (srtp_create(&tx, &ptx) || srtp_create(&rx, &prx)) {
+			fputs("bzrtp_peer: libsrtp refused the SDES keys\n", stderr);
+			return 1;
+		}
+		printf("bzrtp_peer: SDES keys in libsrtp\n");
+		fflush(stdout);
+		send_at = next = after_peer ? UINT64_MAX : now_ms() + delay_ms;
+	}
+	bz = sdes_tx ? NULL : bzrtp_createBzrtpContext();
+	if (!sdes_tx) {
+		if (!bz)
+			return 1;
+		bzrtp_setCallbacks(bz, &cbs);
+		if (bzrtp_initBzrtpContext(bz, pe.ssrc))
+			return 1;
+		bzrtp_setClientData(bz, pe.ssrc, &pe);
+		if (bzrtp_startChannelEngine(bz, pe.ssrc))
+			return 1;
+	}
 
 	for (;;) {
 		uint64_t t = now_ms();
 		struct pollfd p = { .fd = pe.fd, .events = POLLIN };
 		ssize_t n;
 
-		bzrtp_iterate(bz, pe.ssrc, t);
+		if (bz)
+			bzrtp_iterate(bz, pe.ssrc, t);
 		if (!tx && pe.started && pe.secrets) {
 			set_policy(&pe, &ptx, pe.tx_key, ssrc_any_outbound);
 			set_policy(&pe, &prx, pe.rx_key, ssrc_any_inbound);
@@ -270,6 +359,10 @@ int main(int argc, char **argv)
 		if (n < RTP_HDR)
 			continue;
 		if (pkt[0] == 0x10 && n >= 8 && !memcmp(pkt + 4, "ZRTP", 4)) {
+			if (!bz) {
+				bad++;	/* no ZRTP is expected with SDES keys */
+				continue;
+			}
 			bzrtp_processMessage(bz, pe.ssrc, pkt, (uint32_t)n);
 			continue;
 		}
@@ -306,6 +399,7 @@ int main(int argc, char **argv)
 	       " (clear before SECURE %lu)\n", pe.ssrc, sent, recvd, recvd, bad, dup, count - recvd, clear);
 	srtp_dealloc(tx);
 	srtp_dealloc(rx);
-	bzrtp_destroyBzrtpContext(bz, pe.ssrc);
+	if (bz)
+		bzrtp_destroyBzrtpContext(bz, pe.ssrc);
 	return recvd == count && !bad && !dup ? 0 : 1;
 }

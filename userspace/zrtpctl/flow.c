@@ -4,11 +4,18 @@
  *                  [require-secure]
  * zrtpctl flow del { id N | local ADDR:PORT remote ADDR:PORT }
  * zrtpctl flow show [ id N | local ADDR:PORT remote ADDR:PORT ]
+ * zrtpctl flow set FLOW mode divert|secure [require-secure]
+ * zrtpctl flow key FLOW dir tx|rx [slot 0|1] [roc N] [key-file PATH]
+ *     keys from elsewhere (SDES, RFC 4568): one "a=crypto:..." attribute is
+ *     read from PATH or standard input, never from the command line, where
+ *     every user of the host could read it (ps, /proc/PID/cmdline).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/ksrtp.h>
 
@@ -18,7 +25,9 @@
 static const char *const flow_usage =
 	"usage: zrtpctl flow add local ADDR:PORT remote ADDR:PORT [mode divert|secure] [require-secure]\n"
 	"       zrtpctl flow del { id N | local ADDR:PORT remote ADDR:PORT }\n"
-	"       zrtpctl flow show [ id N | local ADDR:PORT remote ADDR:PORT ]\n";
+	"       zrtpctl flow show [ id N | local ADDR:PORT remote ADDR:PORT ]\n"
+	"       zrtpctl flow set FLOW mode divert|secure [require-secure]\n"
+	"       zrtpctl flow key FLOW dir tx|rx [slot 0|1] [roc N] [key-file PATH] < crypto-attribute\n";
 
 static const char *mode_name(unsigned int mode)
 {
@@ -133,6 +142,244 @@ static const char *describe(const struct ksrtp_flow_info *f, char *buf, size_t l
 	return buf;
 }
 
+static void wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+
+	while (n--)
+		*v++ = 0;
+}
+
+struct key_args {
+	int dir;		/* -1: not given */
+	int slot;
+	bool has_roc;
+	uint32_t roc;
+	const char *file;	/* NULL: standard input */
+};
+
+/* Take flow key's own keywords out of argv (in place); the rest names the flow. */
+static int take_key_args(int *argc, char **argv, struct key_args *ka)
+{
+	int i, n = 0;
+
+	ka->dir = -1;
+	ka->slot = 0;
+	ka->has_roc = false;
+	ka->roc = 0;
+	ka->file = NULL;
+	for (i = 0; i < *argc; i++) {
+		const char *kw = argv[i], *val = i + 1 < *argc ? argv[i + 1] : NULL;
+		char *end;
+		unsigned long v;
+
+		if (strcmp(kw, "dir") && strcmp(kw, "slot") && strcmp(kw, "roc") &&
+		    strcmp(kw, "key-file")) {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if (!val) {
+			fprintf(stderr, "zrtpctl: '%s' needs a value\n%s", kw, flow_usage);
+			return -1;
+		}
+		i++;
+		if (!strcmp(kw, "dir")) {
+			if (strcmp(val, "tx") && strcmp(val, "rx")) {
+				fprintf(stderr, "zrtpctl: dir must be tx or rx, not '%s'\n", val);
+				return -1;
+			}
+			ka->dir = val[0] == 't' ? KSRTP_KEY_DIR_TX : KSRTP_KEY_DIR_RX;
+		} else if (!strcmp(kw, "slot")) {
+			if (strcmp(val, "0") && strcmp(val, "1")) {
+				fprintf(stderr, "zrtpctl: slot must be 0 or 1, not '%s'\n", val);
+				return -1;
+			}
+			ka->slot = val[0] - '0';
+		} else if (!strcmp(kw, "roc")) {
+			v = strtoul(val, &end, 0);
+			if (!*val || *end || v > 0xffffffffUL) {
+				fprintf(stderr, "zrtpctl: bad roc '%s' (0 to 4294967295)\n", val);
+				return -1;
+			}
+			ka->has_roc = true;
+			ka->roc = (uint32_t)v;
+		} else {
+			ka->file = val;
+		}
+	}
+	*argc = n;
+	if (ka->dir < 0) {
+		fprintf(stderr, "zrtpctl: flow key needs dir tx or dir rx\n%s", flow_usage);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One crypto attribute from @file or standard input: the first non-empty
+ * line, at most 1 KiB.  0, or -1 with the reason printed.
+ */
+static int read_attr(const char *file, char *buf, size_t cap)
+{
+	size_t n = 0;
+	int fd = file ? open(file, O_RDONLY | O_CLOEXEC) : 0;
+	ssize_t r;
+
+	if (fd < 0) {
+		fprintf(stderr, "zrtpctl: key-file %s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	if (!file && isatty(0))
+		fputs("zrtpctl: reading the crypto attribute (a=crypto:...) from standard input\n", stderr);
+	while (n < cap - 1 && (r = read(fd, buf + n, cap - 1 - n)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "zrtpctl: reading the key: %s\n", strerror(errno));
+			break;
+		}
+		n += (size_t)r;
+		buf[n] = 0;
+		/* done with a complete non-empty line */
+		if (strchr(buf + strspn(buf, "\r\n \t"), '\n'))
+			break;
+	}
+	if (file)
+		close(fd);
+	buf[n] = 0;
+	if (n == cap - 1) {
+		fputs("zrtpctl: the crypto attribute is longer than 1 KiB\n", stderr);
+		return -1;
+	}
+	{
+		char *line = buf + strspn(buf, "\r\n \t"), *eol = strchr(line, '\n');
+
+		if (eol)
+			*eol = 0;
+		memmove(buf, line, strlen(line) + 1);
+	}
+	if (!buf[0]) {
+		fprintf(stderr, "zrtpctl: no crypto attribute in %s\n", file ? file : "standard input");
+		return -1;
+	}
+	return 0;
+}
+
+static const char *profile_label(uint16_t p)
+{
+	switch (p) {
+	case KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80: return "AES_CM_128_HMAC_SHA1_80";
+	case KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_32: return "AES_CM_128_HMAC_SHA1_32";
+	case KSRTP_PROFILE_AES_256_CM_HMAC_SHA1_80: return "AES_256_CM_HMAC_SHA1_80";
+	case KSRTP_PROFILE_AES_256_CM_HMAC_SHA1_32: return "AES_256_CM_HMAC_SHA1_32";
+	case KSRTP_PROFILE_AEAD_AES_128_GCM: return "AEAD_AES_128_GCM";
+	case KSRTP_PROFILE_AEAD_AES_256_GCM: return "AEAD_AES_256_GCM";
+	}
+	return "?";
+}
+
+static int flow_key(int argc, char **argv, const struct ctl_opts *o)
+{
+	struct ksrtp_key_req k;
+	struct ksrtp_flow_info f, out;
+	struct key_args ka;
+	struct ksrtp_nl nl;
+	unsigned int given;
+	const char *why;
+	char line[1024], what[160];
+	uint16_t profile;
+	int ret;
+
+	if (take_key_args(&argc, argv, &ka) || parse_flow_args(argc, argv, &f, &given))
+		return 2;
+	if (!((given & 4) || (given & 3) == 3) || (given & 8)) {
+		fprintf(stderr, "zrtpctl: flow key needs the flow (id N, or local and remote) and nothing else\n%s",
+			flow_usage);
+		return 2;
+	}
+	memset(&k, 0, sizeof(k));
+	if (read_attr(ka.file, line, sizeof(line))) {
+		wipe(line, sizeof(line));
+		return 2;
+	}
+	ret = ksrtp_sdes_parse(line, &k, &why);
+	wipe(line, sizeof(line));
+	if (ret) {
+		fprintf(stderr, "zrtpctl: bad crypto attribute: %s\n", why);
+		return 2;
+	}
+	profile = k.profile;
+	if (nl_open_or_explain(&nl)) {
+		wipe(&k, sizeof(k));
+		return 1;
+	}
+	ret = ksrtp_nl_flow_get(&nl, &f, &out);
+	if (ret) {
+		wipe(&k, sizeof(k));
+		if (ret == -ENOENT && !nl.err_msg[0])
+			snprintf(nl.err_msg, sizeof(nl.err_msg), "no such flow");
+		ret = nl_fail(&nl, describe(&f, what, sizeof(what)), ret);
+		ksrtp_nl_close(&nl);
+		return ret;
+	}
+	k.flow_id = out.id;
+	k.dir = (uint8_t)ka.dir;
+	k.slot = (uint8_t)ka.slot;
+	k.has_roc = ka.has_roc;
+	k.roc = ka.roc;
+	ret = ksrtp_nl_key_new(&nl, &k);	/* wipes the key */
+	wipe(&k, sizeof(k));
+	if (ret) {
+		ret = nl_fail(&nl, describe(&out, what, sizeof(what)), ret);
+	} else if (o->json) {
+		printf("{\"flow\":%u,\"dir\":\"%s\",\"slot\":%d,\"profile\":\"%s\"}\n", out.id,
+		       ka.dir == KSRTP_KEY_DIR_TX ? "tx" : "rx", ka.slot, profile_label(profile));
+	} else {
+		printf("flow %u: %s key installed in slot %d (%s)%s\n", out.id,
+		       ka.dir == KSRTP_KEY_DIR_TX ? "tx" : "rx", ka.slot, profile_label(profile),
+		       out.mode == KSRTP_FLOW_MODE_SECURE ? "" :
+		       "; the flow is in divert mode: `zrtpctl flow set ... mode secure` turns protection on");
+	}
+	ksrtp_nl_close(&nl);
+	return ret;
+}
+
+static int flow_set(int argc, char **argv, const struct ctl_opts *o)
+{
+	struct ksrtp_flow_info f, out;
+	struct ksrtp_nl nl;
+	unsigned int given;
+	bool mode_given = false;
+	char what[160];
+	int i, ret;
+
+	for (i = 0; i < argc; i++)
+		mode_given |= !strcmp(argv[i], "mode");
+	if (parse_flow_args(argc, argv, &f, &given))
+		return 2;
+	if (!((given & 4) || (given & 3) == 3) || !mode_given) {
+		fprintf(stderr, "zrtpctl: flow set needs the flow (id N, or local and remote) and a mode\n%s",
+			flow_usage);
+		return 2;
+	}
+	if (nl_open_or_explain(&nl))
+		return 1;
+	ret = ksrtp_nl_flow_set(&nl, &f);
+	if (ret == -ENOENT && !nl.err_msg[0])
+		snprintf(nl.err_msg, sizeof(nl.err_msg), "no such flow");
+	if (ret) {
+		ret = nl_fail(&nl, describe(&f, what, sizeof(what)), ret);
+	} else {
+		ret = ksrtp_nl_flow_get(&nl, &f, &out);
+		if (ret)
+			ret = nl_fail(&nl, describe(&f, what, sizeof(what)), ret);
+		else
+			print_flow(&out, o->json), o->json ? putchar('\n') : 0;
+	}
+	ksrtp_nl_close(&nl);
+	return ret;
+}
+
 int cmd_flow(int argc, char **argv, const struct ctl_opts *o)
 {
 	struct ksrtp_flow_info f, out;
@@ -145,6 +392,10 @@ int cmd_flow(int argc, char **argv, const struct ctl_opts *o)
 		fputs(flow_usage, stderr);
 		return 2;
 	}
+	if (!strcmp(argv[0], "key"))
+		return flow_key(argc - 1, argv + 1, o);
+	if (!strcmp(argv[0], "set"))
+		return flow_set(argc - 1, argv + 1, o);
 	if (parse_flow_args(argc - 1, argv + 1, &f, &given))
 		return 2;
 	bool named = (given & 4) || ((given & 3) == 3);

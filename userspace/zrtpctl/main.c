@@ -13,7 +13,7 @@
 static const struct subcommand subcommands[] = {
 	{ "info", cmd_info, "info",
 	  "show the kernel module's version and features" },
-	{ "flow", cmd_flow, "flow { add | del | show } ...",
+	{ "flow", cmd_flow, "flow { add | del | show | set | key } ...",
 	  "configure the UDP flows ksrtp handles (kernel only, no ZRTP)" },
 	{ "stats", cmd_stats, "stats [FLOW]",
 	  "the kernel's per-flow SRTP/ZRTP counters" },
