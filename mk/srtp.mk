@@ -43,5 +43,13 @@ $(B)/bench/srtp_bench: tests/bench/srtp_bench.c $(SRTP_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(SRTP_TEST_CFLAGS) -o $@ $< $(SRTP_LIB) $(SRTP_TEST_LIBS)
 
-bench-srtp: $(B)/bench/srtp_bench
-	tools/bench/srtp_bench.sh $(B)/bench/srtp_bench
+# The same bench linked with libsrtp built on OpenSSL (what a gateway would
+# deploy; Debian's is on NSS): tools/bench/libsrtp-openssl.sh, cached.
+$(B)/bench/srtp_bench_ossl: tests/bench/srtp_bench.c $(SRTP_LIB)
+	@mkdir -p $(@D)
+	ossl=$$(tools/bench/libsrtp-openssl.sh) && \
+	$(CC) $(SRTP_CFLAGS) -I$$ossl/include -DLIBSRTP_NAME='"libsrtp-ossl"' -o $@ $< \
+		$(SRTP_LIB) $$ossl/lib/libsrtp2.a -lcrypto
+
+bench-srtp: $(B)/bench/srtp_bench $(B)/bench/srtp_bench_ossl
+	tools/bench/srtp_bench.sh $(B)/bench/srtp_bench $(B)/bench/srtp_bench_ossl

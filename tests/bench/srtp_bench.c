@@ -22,6 +22,12 @@
 
 #include "srtp_openssl.h"
 
+/* the libsrtp build this binary is linked with (srtp_bench: Debian's, on
+ * NSS; srtp_bench_ossl: Debian's source built on OpenSSL) */
+#ifndef LIBSRTP_NAME
+#define LIBSRTP_NAME "libsrtp"
+#endif
+
 enum { BATCH = 512, COUNT_PKTS = 256 };
 
 static const enum ksrtp_profile profiles[] = {
@@ -196,7 +202,7 @@ int main(int argc, char **argv)
 			make_tmpl(tmpl, sizes[si]);
 			for (impl = 0; impl < 2; impl++) {
 				struct side s = { .lib = impl == 1 };
-				const char *name = impl ? "libsrtp" : "ours";
+				const char *name = impl ? LIBSRTP_NAME : "ours";
 				double tp = 0, tu = 0;
 				unsigned int rounds, r;
 				u16 seq = 1;
