@@ -11,9 +11,14 @@ KBENCH_TIMEOUT ?= 600
 BENCHES += bench-kernel
 .PHONY: bench-kernel
 
+# The relay baseline is libsrtp 2.5 built on OpenSSL (what a gateway would
+# deploy; Debian's libsrtp2 is built on NSS, ~3.4x the instructions per
+# protect), linked statically: tools/bench/libsrtp-openssl.sh.
 $(B)/bench/kbench: tests/bench/kbench.c tests/kselftest/ksft_ksrtp.h tests/kselftest/ksft_netns.h $(NL_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(NL_CFLAGS) -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) $(shell pkg-config --libs libsrtp2)
+	ossl=$$(tools/bench/libsrtp-openssl.sh) && \
+	$(CC) $(NL_CFLAGS) -I$$ossl/include -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) \
+		$$ossl/lib/libsrtp2.a -lcrypto
 
 # KBENCH_SHA_NI=0 (no QEMU 10 runs) or KBENCH_612=0: no 6.12 run, no 6.12 module.
 bench-kernel: $(B)/bench/kbench $(B)/kmod/cloud/ksrtp.ko \
