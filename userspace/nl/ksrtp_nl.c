@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Client of the ksrtp generic netlink family; see ksrtp_nl.h. */
 #include <arpa/inet.h>
 #include <errno.h>

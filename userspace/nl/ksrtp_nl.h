@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * A small client of the "ksrtp" generic netlink family (libmnl).  Used by
  * zrtpctl, zrtpd and the kernel tests.  Every call returns 0 or a negative

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-or-later OR BSD-2-Clause
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * SDES (RFC 4568) crypto attributes -> a KEY_NEW request.  Hostile input:
  * every byte is checked, nothing is read past the terminating NUL, and the
