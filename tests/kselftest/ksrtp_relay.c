@@ -33,6 +33,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <linux/ksrtp.h>
@@ -75,10 +76,11 @@ static size_t make_rtcp(uint8_t *b, uint32_t ssrc, int words)
 }
 
 /* The three hosts, made once per run (the harness forks every test). */
-static struct {
+struct net3 {
 	char p[32], g[32], x[32];
 	int fd_p, fd_g, fd_x;
-} net3 = { .fd_p = -1, .fd_g = -1, .fd_x = -1 };
+};
+static struct net3 net3 = { .fd_p = -1, .fd_g = -1, .fd_x = -1 };
 static pid_t net3_owner;
 
 static int ns_fd(const char *name)
@@ -89,16 +91,13 @@ static int ns_fd(const char *name)
 	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
-static void __attribute__((constructor)) net3_up(void)
+static int net3_make(struct net3 *n)
 {
-	unsigned int r;
+	unsigned int r = (unsigned int)getpid() ^ (unsigned int)rand();
 
-	srand((unsigned int)getpid());
-	r = (unsigned int)getpid() ^ (unsigned int)rand();
-	net3_owner = getpid();
-	snprintf(net3.p, sizeof(net3.p), "ksrp%x", r);
-	snprintf(net3.g, sizeof(net3.g), "ksrg%x", r);
-	snprintf(net3.x, sizeof(net3.x), "ksrx%x", r);
+	snprintf(n->p, sizeof(n->p), "ksrp%x", r);
+	snprintf(n->g, sizeof(n->g), "ksrg%x", r);
+	snprintf(n->x, sizeof(n->x), "ksrx%x", r);
 	if (sh("set -e; I=/sbin/ip; P=%s; G=%s; X=%s; "
 	       "$I netns add $P; $I netns add $G; $I netns add $X; "
 	       "$I link add vp netns $P type veth peer name vg1 netns $G; "
@@ -110,21 +109,39 @@ static void __attribute__((constructor)) net3_up(void)
 	       "for n in $P $G $X; do $I -n $n link set lo up; done; "
 	       "$I -n $P link set vp up; $I -n $X link set vx up; "
 	       "$I -n $G link set vg1 up; $I -n $G link set vg2 up",
-	       net3.p, net3.g, net3.x)) {
+	       n->p, n->g, n->x))
+		return -1;
+	n->fd_p = ns_fd(n->p);
+	n->fd_g = ns_fd(n->g);
+	n->fd_x = ns_fd(n->x);
+	return n->fd_p < 0 || n->fd_g < 0 || n->fd_x < 0 ? -1 : 0;
+}
+
+static void net3_del(struct net3 *n)
+{
+	if (n->fd_p >= 0)
+		close(n->fd_p);
+	if (n->fd_g >= 0)
+		close(n->fd_g);
+	if (n->fd_x >= 0)
+		close(n->fd_x);
+	n->fd_p = n->fd_g = n->fd_x = -1;
+	sh("/sbin/ip netns del %s 2>/dev/null; /sbin/ip netns del %s 2>/dev/null; "
+	   "/sbin/ip netns del %s 2>/dev/null", n->p, n->g, n->x);
+}
+
+static void __attribute__((constructor)) net3_up(void)
+{
+	srand((unsigned int)getpid());
+	net3_owner = getpid();
+	if (net3_make(&net3))
 		fprintf(stderr, "# could not create the namespaces\n");
-		return;
-	}
-	net3.fd_p = ns_fd(net3.p);
-	net3.fd_g = ns_fd(net3.g);
-	net3.fd_x = ns_fd(net3.x);
 }
 
 static void __attribute__((destructor)) net3_down(void)
 {
-	if (getpid() != net3_owner)
-		return;
-	sh("/sbin/ip netns del %s; /sbin/ip netns del %s; /sbin/ip netns del %s",
-	   net3.p, net3.g, net3.x);
+	if (getpid() == net3_owner)
+		net3_del(&net3);
 }
 
 /* A UDP socket in @netns bound to @ip:@port and connected to @peer:@pport. */
@@ -835,6 +852,138 @@ TEST(relay_netlink_refusals)
 	EXPECT_EQ(0, relay_count(&nl));
 	ksrtp_nl_close(&nl);
 #undef REFUSE
+}
+
+/*
+ * Both ends flood a relay of two clear legs (RTP->RTP: the most packets per
+ * second) from their own processes while the gateway: deletes and re-creates
+ * the relay, deletes a leg that is in it, and finally unloads the module
+ * with the relay installed; or, in the second test, its namespace goes.
+ * The kernel log must stay clean (the VM runner checks it).
+ */
+static pid_t flooder(int fd, uint32_t ssrc)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		uint8_t pkt[MAXPKT];
+		uint16_t seq = 0;
+
+		for (;;)
+			send(fd, pkt, make_rtp(pkt, ssrc, seq++, 160),
+			     MSG_DONTWAIT);
+	}
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
+	int status;
+
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+}
+
+struct churn {
+	struct ksrtp_nl nl;
+	int sp, sx;
+	uint32_t a, b;
+	pid_t kids[2];
+};
+
+/* Flows, relay and flooders in @n; in G afterwards. */
+static int churn_up(struct net3 *n, struct churn *c, uint32_t *relay)
+{
+	c->sp = udp_socket(n->fd_p, false, "10.98.1.1", PORT_P, "10.98.1.2", PORT_GA);
+	c->sx = udp_socket(n->fd_x, false, "10.98.2.1", PORT_X, "10.98.2.2", PORT_GB);
+	if (c->sp < 0 || c->sx < 0 || setns(n->fd_g, CLONE_NEWNET) ||
+	    ksrtp_nl_open(&c->nl))
+		return -1;
+	if (make_flow(&c->nl, false, "10.98.1.2", NULL, PORT_GA, "10.98.1.1",
+		      NULL, PORT_P, KSRTP_FLOW_MODE_DIVERT, &c->a) ||
+	    make_flow(&c->nl, false, "10.98.2.2", NULL, PORT_GB, "10.98.2.1",
+		      NULL, PORT_X, KSRTP_FLOW_MODE_DIVERT, &c->b) ||
+	    relay_new(&c->nl, c->a, c->b, relay))
+		return -1;
+	c->kids[0] = flooder(c->sp, 1);
+	c->kids[1] = flooder(c->sx, 2);
+	return c->kids[0] < 0 || c->kids[1] < 0 ? -1 : 0;
+}
+
+static void churn_down(struct churn *c)
+{
+	reap(c->kids[0]);
+	reap(c->kids[1]);
+	close(c->sp);
+	close(c->sx);
+}
+
+TEST(churn_and_unload_under_traffic)
+{
+	int round, i;
+
+	ASSERT_LE(0, net3.fd_g);
+	for (round = 0; round < 2; round++) {
+		struct churn c;
+		struct ksrtp_flow_info f;
+		uint32_t relay;
+
+		ASSERT_EQ(0, ksrtp_load());
+		ASSERT_EQ(0, churn_up(&net3, &c, &relay));
+		usleep(100000);
+		EXPECT_LT(0, stat(&c.nl, c.a, KSRTP_A_STATS_RELAY_PACKETS));
+		EXPECT_LT(0, stat(&c.nl, c.b, KSRTP_A_STATS_RELAY_PACKETS));
+		for (i = 0; i < 100; i++) {
+			ASSERT_EQ(0, relay_send(&c.nl, KSRTP_CMD_RELAY_DEL,
+						relay, 0, 0));
+			ASSERT_EQ(0, relay_new(&c.nl, c.a, c.b, &relay));
+			/* Leg B goes with the relay in place, and comes back. */
+			f = (struct ksrtp_flow_info){ .id = c.b };
+			ASSERT_EQ(0, ksrtp_nl_flow_del(&c.nl, &f));
+			ASSERT_EQ(-ENOENT, relay_get(&c.nl, relay,
+						     &(struct relay_reply){ 0 }));
+			ASSERT_EQ(0, make_flow(&c.nl, false, "10.98.2.2", NULL,
+					       PORT_GB, "10.98.2.1", NULL,
+					       PORT_X, KSRTP_FLOW_MODE_DIVERT,
+					       &c.b));
+			ASSERT_EQ(0, relay_new(&c.nl, c.a, c.b, &relay));
+		}
+		ksrtp_nl_close(&c.nl);
+		usleep(100000);
+		/* The relay is installed and carrying packets. */
+		EXPECT_EQ(0, ksrtp_unload());
+		EXPECT_FALSE(ksrtp_loaded());
+		churn_down(&c);
+	}
+	ASSERT_EQ(0, ksrtp_load());
+}
+
+TEST(netns_exit_under_traffic)
+{
+	int round;
+
+	ASSERT_EQ(0, ksrtp_load());
+	for (round = 0; round < 3; round++) {
+		struct net3 n = { .fd_p = -1, .fd_g = -1, .fd_x = -1 };
+		struct churn c;
+		uint32_t relay;
+
+		ASSERT_EQ(0, net3_make(&n));
+		ASSERT_EQ(0, churn_up(&n, &c, &relay));
+		usleep(100000);
+		EXPECT_LT(0, stat(&c.nl, c.a, KSRTP_A_STATS_RELAY_PACKETS));
+		/* G's last references: the netlink socket, the fd, the name. */
+		ksrtp_nl_close(&c.nl);
+		ASSERT_EQ(0, setns(n.fd_p, CLONE_NEWNET));
+		close(n.fd_g);
+		n.fd_g = -1;
+		ASSERT_EQ(0, sh("/sbin/ip netns del %s", n.g));
+		usleep(300000);		/* both ends keep sending while G goes */
+		churn_down(&c);
+		net3_del(&n);
+	}
 }
 
 TEST_HARNESS_MAIN
