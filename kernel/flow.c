@@ -186,6 +186,8 @@ void ksrtp_flow_remove(struct ksrtp_net *kn, struct ksrtp_flow *flow)
 {
 	lockdep_assert_held(&kn->lock);
 
+	if (flow->relay)
+		ksrtp_relay_unlink(kn, flow);
 	rhashtable_remove_fast(&kn->flows, &flow->node, flow_params);
 	xa_erase(&kn->ids, flow->id);
 	kn->count--;
@@ -200,6 +202,7 @@ static int __net_init ksrtp_net_init(struct net *net)
 
 	mutex_init(&kn->lock);
 	xa_init_flags(&kn->ids, XA_FLAGS_ALLOC1);
+	xa_init_flags(&kn->relays, XA_FLAGS_ALLOC1);
 	kn->gen = 1;
 	return rhashtable_init(&kn->flows, &flow_params);
 }
@@ -235,6 +238,7 @@ static void __net_exit ksrtp_net_exit(struct net *net)
 
 	rhashtable_destroy(&kn->flows);
 	xa_destroy(&kn->ids);
+	ksrtp_relay_net_exit(kn);
 }
 
 static struct pernet_operations ksrtp_net_ops = {

@@ -62,6 +62,12 @@ struct ksrtp_flow {
 	unsigned long auth_event_at;	/* jiffies of the last AUTH_FAIL event */
 	u64 auth_fail_reported;
 	struct ksrtp_pcpu_stats __percpu *stats;
+	/*
+	 * Gateway (relay.c): the relay's other leg, read by the packet path
+	 * under RCU; @relay for the writers.  Both under ksrtp_net.lock.
+	 */
+	struct ksrtp_flow __rcu *peer;
+	struct ksrtp_relay *relay;
 	struct rcu_work free_work;
 };
 
@@ -86,6 +92,8 @@ struct ksrtp_net {
 	/* Watched port ranges: copy-on-write array, RCU readers. */
 	struct ksrtp_watches __rcu *watches;
 	u32 next_watch_id;
+	struct xarray relays;		/* relay id -> relay (relay.c) */
+	u32 next_relay_id;
 	/* Recently reported unknown 4-tuples (hash -> jiffies), lossy. */
 	unsigned long seen[KSRTP_SEEN_SLOTS];
 	u32 seen_hash[KSRTP_SEEN_SLOTS];
@@ -121,6 +129,13 @@ int ksrtp_key_delete(struct ksrtp_net *kn, struct ksrtp_flow *flow, u8 dir,
 int ksrtp_key_swap(struct ksrtp_net *kn, struct ksrtp_flow *flow, u8 dir);
 void ksrtp_key_release(struct ksrtp_key *key);
 void ksrtp_key_destroy(struct ksrtp_key *key);
+
+/* Gateway relays (relay.c).  Writers hold ksrtp_net.lock. */
+void ksrtp_relay_unlink(struct ksrtp_net *kn, struct ksrtp_flow *flow);
+void ksrtp_relay_net_exit(struct ksrtp_net *kn);
+unsigned int ksrtp_relay_xmit(struct net *net, struct ksrtp_flow *from,
+			      struct ksrtp_flow *to, struct sk_buff *skb,
+			      unsigned int l4off, bool v6, bool rtcp);
 
 /* Hooks (hooks.c), registered in a namespace with its first flow. */
 int ksrtp_hooks_register(struct net *net);

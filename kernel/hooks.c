@@ -832,6 +832,7 @@ static unsigned int ksrtp_in_flow(struct net *net, struct ksrtp_net *kn,
 				  struct ksrtp_pkt *p, unsigned int hook)
 {
 	enum ksrtp_pkt_kind kind;
+	unsigned int verdict;
 
 	if (unlikely(skb_is_gso(skb)))
 		return ksrtp_drop(flow, KSRTP_A_STATS_GSO_REFUSED);
@@ -840,7 +841,17 @@ static unsigned int ksrtp_in_flow(struct net *net, struct ksrtp_net *kn,
 	kind = ksrtp_classify(ksrtp_payload(skb, p), p->plen);
 	if (kind == KSRTP_PKT_ZRTP)
 		return ksrtp_in_zrtp(net, kn, flow, skb, p);
-	return ksrtp_in_policy(net, flow, skb, p, kind);
+	verdict = ksrtp_in_policy(net, flow, skb, p, kind);
+	/* Gateway: accepted RTP/RTCP of a relay's leg leaves on the other. */
+	if (verdict == NF_ACCEPT &&
+	    (kind == KSRTP_PKT_RTP || kind == KSRTP_PKT_RTCP)) {
+		struct ksrtp_flow *peer = rcu_dereference(flow->peer);
+
+		if (peer)
+			return ksrtp_relay_xmit(net, flow, peer, skb, p->l4off,
+						p->v6, kind == KSRTP_PKT_RTCP);
+	}
+	return verdict;
 }
 
 /* Ingress, no flow: untouched, unless ZRTP arrives on a watched port. */

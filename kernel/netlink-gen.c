@@ -41,6 +41,12 @@ const struct nla_policy ksrtp_key_nl_policy[KSRTP_A_KEY_PAD + 1] = {
 	[KSRTP_A_KEY_PACKETS] = { .type = NLA_U64, },
 };
 
+const struct nla_policy ksrtp_relay_nl_policy[KSRTP_A_RELAY_FLOW_B + 1] = {
+	[KSRTP_A_RELAY_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KSRTP_A_RELAY_FLOW_A] = NLA_POLICY_MIN(NLA_U32, 1),
+	[KSRTP_A_RELAY_FLOW_B] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
 const struct nla_policy ksrtp_watch_nl_policy[KSRTP_A_WATCH_PORT_MAX + 1] = {
 	[KSRTP_A_WATCH_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[KSRTP_A_WATCH_PORT_MIN] = NLA_POLICY_MIN(NLA_U16, 1),
@@ -103,8 +109,23 @@ const struct nla_policy ksrtp_watch_del_nl_policy[KSRTP_A_WATCH + 1] = {
 	[KSRTP_A_WATCH] = NLA_POLICY_NESTED(ksrtp_watch_nl_policy),
 };
 
+/* KSRTP_CMD_RELAY_NEW - do */
+const struct nla_policy ksrtp_relay_new_nl_policy[KSRTP_A_RELAY + 1] = {
+	[KSRTP_A_RELAY] = NLA_POLICY_NESTED(ksrtp_relay_nl_policy),
+};
+
+/* KSRTP_CMD_RELAY_DEL - do */
+const struct nla_policy ksrtp_relay_del_nl_policy[KSRTP_A_RELAY + 1] = {
+	[KSRTP_A_RELAY] = NLA_POLICY_NESTED(ksrtp_relay_nl_policy),
+};
+
+/* KSRTP_CMD_RELAY_GET - do */
+const struct nla_policy ksrtp_relay_get_nl_policy[KSRTP_A_RELAY + 1] = {
+	[KSRTP_A_RELAY] = NLA_POLICY_NESTED(ksrtp_relay_nl_policy),
+};
+
 /* Ops table for ksrtp */
-const struct genl_ops ksrtp_nl_ops[11] = {
+const struct genl_ops ksrtp_nl_ops[14] = {
 	{
 		.cmd		= KSRTP_CMD_FLOW_NEW,
 		.doit		= ksrtp_nl_flow_new_doit,
@@ -182,6 +203,28 @@ const struct genl_ops ksrtp_nl_ops[11] = {
 		.doit		= ksrtp_nl_watch_del_doit,
 		.policy		= ksrtp_watch_del_nl_policy,
 		.maxattr	= KSRTP_A_WATCH,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= KSRTP_CMD_RELAY_NEW,
+		.doit		= ksrtp_nl_relay_new_doit,
+		.policy		= ksrtp_relay_new_nl_policy,
+		.maxattr	= KSRTP_A_RELAY,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= KSRTP_CMD_RELAY_DEL,
+		.doit		= ksrtp_nl_relay_del_doit,
+		.policy		= ksrtp_relay_del_nl_policy,
+		.maxattr	= KSRTP_A_RELAY,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= KSRTP_CMD_RELAY_GET,
+		.doit		= ksrtp_nl_relay_get_doit,
+		.dumpit		= ksrtp_nl_relay_get_dumpit,
+		.policy		= ksrtp_relay_get_nl_policy,
+		.maxattr	= KSRTP_A_RELAY,
 		.flags		= GENL_ADMIN_PERM,
 	},
 };

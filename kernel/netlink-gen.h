@@ -15,6 +15,7 @@
 extern const struct nla_policy ksrtp_addr_nl_policy[KSRTP_A_ADDR_PORT + 1];
 extern const struct nla_policy ksrtp_flow_nl_policy[KSRTP_A_FLOW_POLICY + 1];
 extern const struct nla_policy ksrtp_key_nl_policy[KSRTP_A_KEY_PAD + 1];
+extern const struct nla_policy ksrtp_relay_nl_policy[KSRTP_A_RELAY_FLOW_B + 1];
 extern const struct nla_policy ksrtp_watch_nl_policy[KSRTP_A_WATCH_PORT_MAX + 1];
 
 extern const struct nla_policy ksrtp_flow_new_nl_policy[KSRTP_A_FLOW + 1];
@@ -39,8 +40,14 @@ extern const struct nla_policy ksrtp_watch_new_nl_policy[KSRTP_A_WATCH + 1];
 
 extern const struct nla_policy ksrtp_watch_del_nl_policy[KSRTP_A_WATCH + 1];
 
+extern const struct nla_policy ksrtp_relay_new_nl_policy[KSRTP_A_RELAY + 1];
+
+extern const struct nla_policy ksrtp_relay_del_nl_policy[KSRTP_A_RELAY + 1];
+
+extern const struct nla_policy ksrtp_relay_get_nl_policy[KSRTP_A_RELAY + 1];
+
 /* Ops table for ksrtp */
-extern const struct genl_ops ksrtp_nl_ops[11];
+extern const struct genl_ops ksrtp_nl_ops[14];
 
 int ksrtp_nl_flow_new_doit(struct sk_buff *skb, struct genl_info *info);
 int ksrtp_nl_flow_del_doit(struct sk_buff *skb, struct genl_info *info);
@@ -55,6 +62,10 @@ int ksrtp_nl_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int ksrtp_nl_zrtp_xmit_doit(struct sk_buff *skb, struct genl_info *info);
 int ksrtp_nl_watch_new_doit(struct sk_buff *skb, struct genl_info *info);
 int ksrtp_nl_watch_del_doit(struct sk_buff *skb, struct genl_info *info);
+int ksrtp_nl_relay_new_doit(struct sk_buff *skb, struct genl_info *info);
+int ksrtp_nl_relay_del_doit(struct sk_buff *skb, struct genl_info *info);
+int ksrtp_nl_relay_get_doit(struct sk_buff *skb, struct genl_info *info);
+int ksrtp_nl_relay_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 enum {
 	KSRTP_NLGRP_EVENTS,

@@ -19,7 +19,8 @@
 #include "zrtp.h"
 #include "srtp/srtp.h"
 
-static struct genl_family ksrtp_genl_family;
+/* Not static: relay.c's commands put replies of the family too. */
+struct genl_family ksrtp_genl_family;
 
 /* ZRTP messages are at most ~1 KiB (RFC 6189 §5); leave room for Hello. */
 enum { KSRTP_ZRTP_MIN = 12, KSRTP_ZRTP_MAX = 1500 };
@@ -196,7 +197,9 @@ static int ksrtp_put_stats(struct sk_buff *skb, const struct ksrtp_flow *flow)
 	nest = nla_nest_start(skb, KSRTP_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = KSRTP_A_STATS_TX_PACKETS; i < KSRTP_A_STATS_PAD; i++) {
+	for (i = KSRTP_A_STATS_TX_PACKETS; i <= KSRTP_A_STATS_MAX; i++) {
+		if (i == KSRTP_A_STATS_PAD)
+			continue;
 		if (nla_put_u64_64bit(skb, i, c[i], KSRTP_A_STATS_PAD)) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
@@ -284,7 +287,8 @@ static int ksrtp_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, KSRTP_A_FEATURES,
 			      KSRTP_F_FLOWS | KSRTP_F_IPV6 | KSRTP_F_SRTP |
 			      KSRTP_F_ZRTP | KSRTP_F_WATCH |
-			      KSRTP_F_RX_TRIAL | KSRTP_F_SECURED_EVENT, KSRTP_A_PAD) ||
+			      KSRTP_F_RX_TRIAL | KSRTP_F_SECURED_EVENT |
+			      KSRTP_F_RELAY, KSRTP_A_PAD) ||
 	    /* How many calls the host carries is the administrator's. */
 	    (netlink_capable(skb, CAP_NET_ADMIN) &&
 	     nla_put_u32(msg, KSRTP_A_FLOW_COUNT, READ_ONCE(kn->count)))) {
@@ -1104,7 +1108,7 @@ static const struct genl_multicast_group ksrtp_mcgrps[] = {
 	},
 };
 
-static struct genl_family ksrtp_genl_family __ro_after_init = {
+struct genl_family ksrtp_genl_family __ro_after_init = {
 	.name = KSRTP_GENL_NAME,
 	.version = KSRTP_GENL_VERSION,
 	.maxattr = KSRTP_A_MAX,

@@ -4,6 +4,7 @@
 
 #include <linux/types.h>
 
+struct genl_family;
 struct net;
 struct ksrtp_flow;
 struct ksrtp_flow_key;
@@ -18,6 +19,8 @@ void ksrtp_nl_event_key_limit(struct net *net, const struct ksrtp_flow *flow,
 			      u8 dir, u8 slot);
 void ksrtp_nl_event_flow_secured(struct net *net,
 				 const struct ksrtp_flow *flow);
+
+extern struct genl_family ksrtp_genl_family;
 
 int ksrtp_genl_init(void);
 void ksrtp_genl_exit(void);

@@ -38,7 +38,7 @@ struct ksrtp_flow_info {
 	uint32_t policy;
 };
 
-#define KSRTP_NL_NSTATS 20	/* > KSRTP_A_STATS_MAX */
+#define KSRTP_NL_NSTATS 24	/* > KSRTP_A_STATS_MAX */
 
 struct ksrtp_info {
 	uint32_t version;

@@ -151,6 +151,39 @@
  *   event per 4-tuple (rate-limited), and incoming ZRTP Hello on it is also
  *   delivered as ZRTP_RECV with no flow id.
  *
+ * KSRTP_CMD_RELAY_NEW                         (admin, API 4)
+ *   request:  KSRTP_A_RELAY         nest
+ *               KSRTP_A_RELAY_FLOW_A  u32  flow id of leg A (required)
+ *               KSRTP_A_RELAY_FLOW_B  u32  flow id of leg B (required)
+ *   reply:    KSRTP_A_RELAY nest with KSRTP_A_RELAY_ID, as RELAY_GET
+ *   errors:   -ENOENT  no flow with that id in this netns
+ *             -EINVAL  A and B are the same flow
+ *             -EBUSY   a flow is already a leg of a relay
+ *   Joins two flows of the netns into a gateway relay.  RTP/RTCP that
+ *   arrives on one leg and is accepted there (authenticated and decrypted
+ *   on a SECURE leg; clear and admitted by the policy on a DIVERT one) is
+ *   not delivered to a socket: it leaves from the other leg's local
+ *   address:port to its remote address:port, and is protected there
+ *   under that leg's TX key if it is SECURE (the leg's own TX counters
+ *   count it).  Headers are rebuilt as a router would: TTL/hop limit
+ *   decremented (a packet that arrives with 1 or less is dropped), DSCP
+ *   and ECN copied, IPv4 DF set; a packet that would exceed the route's
+ *   MTU after protection is dropped, never fragmented.  ZRTP, STUN and
+ *   everything that is not RTP/RTCP on a leg is handled as on any flow.
+ *   A flow belongs to at most one relay, so a netns has at most
+ *   max_flows / 2 relays.  Deleting either flow deletes the relay.
+ *
+ * KSRTP_CMD_RELAY_DEL                         (admin, API 4)
+ *   request:  KSRTP_A_RELAY nest with KSRTP_A_RELAY_ID
+ *   The flows stay, and deliver to sockets again.
+ *
+ * KSRTP_CMD_RELAY_GET                         (admin query; doit and dump)
+ *   doit:     KSRTP_A_RELAY nest with KSRTP_A_RELAY_ID
+ *   dump:     every relay of the netns (NLM_F_DUMP_INTR as FLOW_GET)
+ *   reply:    KSRTP_A_RELAY nest: ID, FLOW_A, FLOW_B.  The per-leg
+ *             counters (KSRTP_A_STATS_RELAY_*) are in each flow's
+ *             STATS_GET.
+ *
  * Multicast group KSRTP_MCGRP_EVENTS ("events"):
  *   KSRTP_CMD_FLOW_SEEN    KSRTP_A_FLOW nest (LOCAL, REMOTE), KSRTP_A_EVENT_KIND
  *   KSRTP_CMD_AUTH_FAIL    KSRTP_A_FLOW nest (ID), KSRTP_A_STATS nest with
@@ -199,7 +232,7 @@
 #define KSRTP_GENL_VERSION	1
 
 /* Bumped whenever an attribute or command is added. */
-#define KSRTP_API_VERSION	3
+#define KSRTP_API_VERSION	4
 
 enum ksrtp_cmd {
 	KSRTP_CMD_UNSPEC,
@@ -221,6 +254,9 @@ enum ksrtp_cmd {
 	KSRTP_CMD_AUTH_FAIL,
 	KSRTP_CMD_KEY_LIMIT,
 	KSRTP_CMD_FLOW_SECURED,		/* API 3 */
+	KSRTP_CMD_RELAY_NEW,		/* API 4 */
+	KSRTP_CMD_RELAY_DEL,		/* API 4 */
+	KSRTP_CMD_RELAY_GET,		/* API 4 */
 
 	__KSRTP_CMD_MAX,
 };
@@ -240,6 +276,7 @@ enum ksrtp_attr {
 	KSRTP_A_PACKET,		/* binary, a UDP payload */
 	KSRTP_A_WATCH,		/* nest, enum ksrtp_watch_attr */
 	KSRTP_A_EVENT_KIND,	/* u8, enum ksrtp_event_kind */
+	KSRTP_A_RELAY,		/* nest, enum ksrtp_relay_attr (API 4) */
 
 	__KSRTP_A_MAX,
 };
@@ -325,6 +362,12 @@ enum ksrtp_stats_attr {
 	KSRTP_A_STATS_ZRTP_DROPPED,	/* u64, ZRTP with no listener */
 	KSRTP_A_STATS_GSO_REFUSED,	/* u64, UDP GSO batches dropped */
 	KSRTP_A_STATS_PAD,
+	/* API 4: packets that arrived on this flow, counted here, for its relay */
+	KSRTP_A_STATS_RELAY_PACKETS,	/* u64, sent on the relay's other leg */
+	KSRTP_A_STATS_RELAY_BYTES,	/* u64, their RTP bytes, clear */
+	KSRTP_A_STATS_RELAY_MTU_DROPPED, /* u64, dropped: past the path MTU */
+	KSRTP_A_STATS_RELAY_TTL_DROPPED, /* u64, dropped: TTL/hop limit <= 1 */
+	KSRTP_A_STATS_RELAY_ERRORS,	/* u64, dropped: no route, refused */
 
 	__KSRTP_A_STATS_MAX,
 };
@@ -344,6 +387,16 @@ enum ksrtp_event_kind {
 	KSRTP_EVENT_RTP_OUT = 1,	/* outgoing RTP on an unknown 4-tuple */
 	KSRTP_EVENT_ZRTP_IN = 2,	/* incoming ZRTP on an unknown 4-tuple */
 };
+
+enum ksrtp_relay_attr {
+	KSRTP_A_RELAY_UNSPEC,
+	KSRTP_A_RELAY_ID,		/* u32 */
+	KSRTP_A_RELAY_FLOW_A,		/* u32, a flow id: leg A */
+	KSRTP_A_RELAY_FLOW_B,		/* u32, a flow id: leg B */
+
+	__KSRTP_A_RELAY_MAX,
+};
+#define KSRTP_A_RELAY_MAX (__KSRTP_A_RELAY_MAX - 1)
 
 #define KSRTP_MCGRP_EVENTS	"events"
 
@@ -375,6 +428,7 @@ enum {
 	KSRTP_F_WATCH	= 1ULL << 4,	/* WATCH_*, FLOW_SEEN events */
 	KSRTP_F_RX_TRIAL = 1ULL << 5,	/* KSRTP_POLICY_RX_TRIAL (API 2) */
 	KSRTP_F_SECURED_EVENT = 1ULL << 6, /* KSRTP_CMD_FLOW_SECURED (API 3) */
+	KSRTP_F_RELAY	= 1ULL << 7,	/* RELAY_NEW/DEL/GET, gateway (API 4) */
 };
 
 #endif /* _UAPI_LINUX_KSRTP_H */
