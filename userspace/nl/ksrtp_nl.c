@@ -780,3 +780,108 @@ int ksrtp_nl_watch_del(struct ksrtp_nl *nl, uint32_t id)
 	mnl_attr_nest_end(nlh, nest);
 	return transact(nl, nlh, NULL, NULL);
 }
+
+/* Relays (API 4): RELAY_NEW/DEL/GET. */
+struct relay_cb_arg {
+	int (*cb)(const struct ksrtp_relay_info *r, void *arg);
+	void *arg;
+	int stop;
+};
+
+static int relay_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct relay_cb_arg *ra = arg;
+	const struct nlattr *a, *b;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		struct ksrtp_relay_info r = { 0 };
+
+		if (mnl_attr_get_type(a) != KSRTP_A_RELAY)
+			continue;
+		mnl_attr_for_each_nested(b, a) {
+			if (mnl_attr_get_payload_len(b) != 4)
+				continue;
+			switch (mnl_attr_get_type(b)) {
+			case KSRTP_A_RELAY_ID:
+				r.id = mnl_attr_get_u32(b);
+				break;
+			case KSRTP_A_RELAY_FLOW_A:
+				r.flow_a = mnl_attr_get_u32(b);
+				break;
+			case KSRTP_A_RELAY_FLOW_B:
+				r.flow_b = mnl_attr_get_u32(b);
+				break;
+			}
+		}
+		if (ra->cb && !ra->stop && ra->cb(&r, ra->arg))
+			ra->stop = 1;
+	}
+	return MNL_CB_OK;
+}
+
+static int copy_relay(const struct ksrtp_relay_info *r, void *arg)
+{
+	*(struct ksrtp_relay_info *)arg = *r;
+	return 0;
+}
+
+int ksrtp_nl_relay_new(struct ksrtp_nl *nl, uint32_t flow_a, uint32_t flow_b,
+		       struct ksrtp_relay_info *out)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct ksrtp_relay_info got = { 0 };
+	struct relay_cb_arg ra = { copy_relay, &got, 0 };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int ret;
+
+	nlh = put_genl(buf, nl, nl->family_id, KSRTP_CMD_RELAY_NEW, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_RELAY);
+	mnl_attr_put_u32(nlh, KSRTP_A_RELAY_FLOW_A, flow_a);
+	mnl_attr_put_u32(nlh, KSRTP_A_RELAY_FLOW_B, flow_b);
+	mnl_attr_nest_end(nlh, nest);
+	ret = transact(nl, nlh, relay_cb, &ra);
+	if (!ret && out)
+		*out = got;
+	return ret;
+}
+
+int ksrtp_nl_relay_del(struct ksrtp_nl *nl, uint32_t id)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = put_genl(buf, nl, nl->family_id, KSRTP_CMD_RELAY_DEL, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_RELAY);
+	mnl_attr_put_u32(nlh, KSRTP_A_RELAY_ID, id);
+	mnl_attr_nest_end(nlh, nest);
+	return transact(nl, nlh, NULL, NULL);
+}
+
+int ksrtp_nl_relay_get(struct ksrtp_nl *nl, uint32_t id,
+		       struct ksrtp_relay_info *out)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct relay_cb_arg ra = { copy_relay, out, 0 };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = put_genl(buf, nl, nl->family_id, KSRTP_CMD_RELAY_GET, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_RELAY);
+	mnl_attr_put_u32(nlh, KSRTP_A_RELAY_ID, id);
+	mnl_attr_nest_end(nlh, nest);
+	return transact(nl, nlh, relay_cb, &ra);
+}
+
+int ksrtp_nl_relay_dump(struct ksrtp_nl *nl,
+			int (*cb)(const struct ksrtp_relay_info *r, void *arg),
+			void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct relay_cb_arg ra = { cb, arg, 0 };
+	struct nlmsghdr *nlh;
+
+	nlh = put_genl(buf, nl, nl->family_id, KSRTP_CMD_RELAY_GET, NLM_F_DUMP);
+	return transact(nl, nlh, relay_cb, &ra);
+}

@@ -151,6 +151,25 @@ struct nlmsghdr *ksrtp_nl_msg(struct ksrtp_nl *nl, char *buf, uint8_t cmd,
 int ksrtp_nl_send(struct ksrtp_nl *nl, struct nlmsghdr *nlh);
 
 /*
+ * Relays (gateway mode, API 4): two flows of the netns joined so the kernel
+ * forwards each leg's accepted RTP/RTCP out of the other (uapi header,
+ * KSRTP_CMD_RELAY_NEW).  Per-leg counters are in each flow's stats
+ * (KSRTP_A_STATS_RELAY_*).
+ */
+struct ksrtp_relay_info {
+	uint32_t id;
+	uint32_t flow_a, flow_b;	/* flow ids of leg A and leg B */
+};
+int ksrtp_nl_relay_new(struct ksrtp_nl *nl, uint32_t flow_a, uint32_t flow_b,
+		       struct ksrtp_relay_info *out);
+int ksrtp_nl_relay_del(struct ksrtp_nl *nl, uint32_t id);
+int ksrtp_nl_relay_get(struct ksrtp_nl *nl, uint32_t id,
+		       struct ksrtp_relay_info *out);
+int ksrtp_nl_relay_dump(struct ksrtp_nl *nl,
+			int (*cb)(const struct ksrtp_relay_info *r, void *arg),
+			void *arg);
+
+/*
  * SDES (RFC 4568): fill k's profile, key and salt from one crypto attribute,
  * "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:BASE64[|2^31]" (or without
  * "a=" / "a=crypto:"), as a signalling stack negotiated it.  Suites: the

@@ -15,6 +15,8 @@ static const struct subcommand subcommands[] = {
 	  "show the kernel module's version and features" },
 	{ "flow", cmd_flow, "flow { add | del | show | set | key } ...",
 	  "configure the UDP flows ksrtp handles (kernel only, no ZRTP)" },
+	{ "relay", cmd_relay, "relay { add | del | show } ...",
+	  "join two flows: the kernel forwards media between them (gateway)" },
 	{ "stats", cmd_stats, "stats [FLOW]",
 	  "the kernel's per-flow SRTP/ZRTP counters" },
 	{ "status", cmd_status, "status",

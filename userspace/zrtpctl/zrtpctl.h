@@ -22,6 +22,7 @@ struct subcommand {
 int cmd_info(int argc, char **argv, const struct ctl_opts *o);
 int cmd_flow(int argc, char **argv, const struct ctl_opts *o);
 int cmd_stats(int argc, char **argv, const struct ctl_opts *o);
+int cmd_relay(int argc, char **argv, const struct ctl_opts *o);
 /* both: the kernel's counters and zrtpd's, in Prometheus text format */
 int cmd_metrics(int argc, char **argv, const struct ctl_opts *o);
 /* over the control socket, to zrtpd */
