@@ -35,6 +35,11 @@ static const char *const counter_names[KSRTP_NL_NSTATS] = {
 	[KSRTP_A_STATS_ZRTP_TX] = "zrtp_tx",
 	[KSRTP_A_STATS_ZRTP_DROPPED] = "zrtp_dropped",
 	[KSRTP_A_STATS_GSO_REFUSED] = "gso_refused",
+	[KSRTP_A_STATS_RELAY_PACKETS] = "relay_packets",
+	[KSRTP_A_STATS_RELAY_BYTES] = "relay_bytes",
+	[KSRTP_A_STATS_RELAY_MTU_DROPPED] = "relay_mtu_dropped",
+	[KSRTP_A_STATS_RELAY_TTL_DROPPED] = "relay_ttl_dropped",
+	[KSRTP_A_STATS_RELAY_ERRORS] = "relay_errors",
 };
 
 struct stats_state {
@@ -81,6 +86,13 @@ static int print_stats(const struct ksrtp_flow_stats *s, void *arg)
 		printf("  ZRTP: %" PRIu64 " in, %" PRIu64 " out, %" PRIu64 " dropped (no zrtpd)\n",
 		       s->c[KSRTP_A_STATS_ZRTP_RX], s->c[KSRTP_A_STATS_ZRTP_TX],
 		       s->c[KSRTP_A_STATS_ZRTP_DROPPED]);
+		if (s->c[KSRTP_A_STATS_RELAY_PACKETS] || s->c[KSRTP_A_STATS_RELAY_MTU_DROPPED] ||
+		    s->c[KSRTP_A_STATS_RELAY_TTL_DROPPED] || s->c[KSRTP_A_STATS_RELAY_ERRORS])
+			printf("  relayed to the other leg: %" PRIu64 " packets, %" PRIu64
+			       " bytes; dropped: %" PRIu64 " past the MTU, %" PRIu64 " TTL, %" PRIu64
+			       " errors\n", s->c[KSRTP_A_STATS_RELAY_PACKETS],
+			       s->c[KSRTP_A_STATS_RELAY_BYTES], s->c[KSRTP_A_STATS_RELAY_MTU_DROPPED],
+			       s->c[KSRTP_A_STATS_RELAY_TTL_DROPPED], s->c[KSRTP_A_STATS_RELAY_ERRORS]);
 		for (i = 0; i < s->nkeys; i++)
 			printf("  key %s slot %u%s: profile %u, ROC %u, %" PRIu64 " packets\n",
 			       s->keys[i].dir == KSRTP_KEY_DIR_TX ? "tx" : "rx", s->keys[i].slot,
