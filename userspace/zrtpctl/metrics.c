@@ -42,6 +42,11 @@ static const struct {
 	[KSRTP_A_STATS_CLEAR_PASSED] = { "ksrtp_clear_passed_packets_total", "direction=\"in\"" },
 	[KSRTP_A_STATS_ZRTP_RX] = { "ksrtp_zrtp_packets_total", "direction=\"in\"" },
 	[KSRTP_A_STATS_ZRTP_TX] = { "ksrtp_zrtp_packets_total", "direction=\"out\"" },
+	[KSRTP_A_STATS_RELAY_PACKETS] = { "ksrtp_relayed_packets_total", "direction=\"out\"" },
+	[KSRTP_A_STATS_RELAY_BYTES] = { "ksrtp_relayed_bytes_total", "direction=\"out\"" },
+	[KSRTP_A_STATS_RELAY_MTU_DROPPED] = { "ksrtp_dropped_packets_total", "reason=\"relay_mtu\"" },
+	[KSRTP_A_STATS_RELAY_TTL_DROPPED] = { "ksrtp_dropped_packets_total", "reason=\"relay_ttl\"" },
+	[KSRTP_A_STATS_RELAY_ERRORS] = { "ksrtp_dropped_packets_total", "reason=\"relay_error\"" },
 };
 
 static const struct {
@@ -52,6 +57,8 @@ static const struct {
 	{ "ksrtp_dropped_packets_total", "Packets of flows dropped by the kernel, by reason" },
 	{ "ksrtp_clear_passed_packets_total", "Clear RTP passed before keys (opportunistic policy)" },
 	{ "ksrtp_zrtp_packets_total", "ZRTP packets diverted to zrtpd (in) and sent for it (out)" },
+	{ "ksrtp_relayed_packets_total", "RTP/RTCP packets a relay leg accepted and sent on its other leg" },
+	{ "ksrtp_relayed_bytes_total", "RTP/RTCP bytes (clear) a relay leg accepted and sent on its other leg" },
 };
 
 struct acc {
