@@ -210,7 +210,7 @@ HOME=/tmp/alice /sbin/ip netns exec "$A" chroot "$LP" /usr/bin/linphonec -c /tmp
 	-d 6 -l /tmp/alice/log <"$LP/tmp/alice/in" >"$LP/tmp/alice/out" 2>&1 &
 PIDS="$PIDS $!"
 exec 3>"$LP/tmp/alice/in"
-HOME=/tmp/bob /sbin/ip netns exec "$B" chroot "$LP" /usr/bin/linphonec -c /tmp/bob/rc \
+HOME=/tmp/bob LD_PRELOAD=/usr/lib/ksrtp/nozrtp.so /sbin/ip netns exec "$B" chroot "$LP" /usr/bin/linphonec -c /tmp/bob/rc \
 	-d 6 -l /tmp/bob/log -a <"$LP/tmp/bob/in" >"$LP/tmp/bob/out" 2>&1 &
 PIDS="$PIDS $!"
 exec 4>"$LP/tmp/bob/in"

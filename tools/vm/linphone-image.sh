@@ -99,6 +99,16 @@ echo "$list" | while read -r f; do
 done
 # (the libraries land where ldd names them, /lib/x86_64-linux-gnu: a
 # default search directory of the loader, so no ld.so.cache is needed)
+# Bob's Linphone must be a softphone without ZRTP (zrtpd does it for him):
+# liblinphone 5.1 accepts ZRTP on every incoming call whatever linphonerc
+# says (media_encryption=none, [sip] supported_encryptions without ZRTP and
+# enable_capability_negotiations=0 were all tried: an incoming call takes
+# the compile-time list), so the test preloads this into bob's linphonec:
+# mediastreamer2 then reports ZRTP unavailable, as in a build without bzrtp.
+mkdir -p "$root/usr/lib/ksrtp"
+printf '%s\n' '/* ZRTP unavailable: linphonec as if built without bzrtp */' \
+	'int ms_zrtp_available(void);' 'int ms_zrtp_available(void) { return 0; }' > "$tmp/nozrtp.c"
+${CC:-cc} -shared -fPIC -O2 -o "$root/usr/lib/ksrtp/nozrtp.so" "$tmp/nozrtp.c"
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"
 mkwav "$root/media/marker.wav" 30
