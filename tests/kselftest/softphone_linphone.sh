@@ -26,14 +26,15 @@
 #  6      bob's zrtpd: secure
 #  7      RTP arrived at both applications (linphonec's RTP statistics)
 #  8      alice logged no SRTP unprotect failure after the switch (RTP)
-#  9      the wire after the switch: no clear RTP
-#  10     the wire after the switch: no clear RTCP (RTCP on port+1)
-#  11     RTCP arrived at both applications, alice unprotected all of it
-#  12     hang-up: both Linphones end the call
-#  13-15  redial on the same ports: encrypted again, SAS = zrtpctl's, and
+#  9      bob's kernel refused no SRTP or SRTCP after the switch
+#  10     the wire after the switch: no clear RTP
+#  11     the wire after the switch: no clear RTCP (RTCP on port+1)
+#  12     RTCP arrived at both applications, alice unprotected all of it
+#  13     hang-up: both Linphones end the call
+#  14-16  redial on the same ports: encrypted again, SAS = zrtpctl's, and
 #         a new session (its SAS differs from the first call's; equal by
 #         chance once in 2^20 calls)
-#  16     two streams (audio + video): see the comment there
+#  17     two streams (audio + video): see the comment there
 # The number of SRTP unprotect failures alice logs at the switch (issue
 # 12 item 4: before bob's zrtpd reports secure) is printed as a comment;
 # KSRTP_LP_POLICY=require-secure runs bob's zrtpd with that policy
@@ -64,7 +65,7 @@ upt() { cut -d. -f1 /proc/uptime; }
 within() { t_end=$(($(upt) + $1)); shift; while :; do "$@" && return 0; [ "$(upt)" -lt $t_end ] || return 1; sleep 0.5; done; }
 json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p" | head -1; }
 
-PLAN=16
+PLAN=17
 echo "TAP version 13"
 echo "1..$PLAN"
 
@@ -233,6 +234,19 @@ fi
 
 # --- helpers for a call ------------------------------------------------------
 FLOW="local $IPB:7078 remote $IPA:7078"
+RTCPFLOW="local $IPB:7079 remote $IPA:7079"
+# what bob's kernel refused on both flows (RTP and RTCP): failed
+# authentication, replays, too old, malformed
+rejected() {
+	t=0
+	for f in "$FLOW" "$RTCPFLOW"; do
+		j=$(ctlB -j stats $f 2>/dev/null)
+		for k in rx_auth_fail rx_replay rx_too_old rx_malformed; do
+			t=$((t + $(echo "$j" | json_field $k | grep . || echo 0)))
+		done
+	done
+	echo $t
+}
 bob_state() { ctlB -j show $FLOW 2>/dev/null | json_field state; }
 bob_secure() { [ "$(bob_state)" = secure ]; }
 bob_sas() { ctlB -j show $FLOW 2>/dev/null | json_field sas; }
@@ -300,6 +314,7 @@ check "bob's zrtpd: session secure (both directions SRTP)" [ $sec = 0 ]
 # After the switch: bob's kernel takes only SRTP, sends only SRTP.  What
 # alice logs from here on, and what the wire carries, must be clean.
 a_sw=$(lines "$ALOG")
+rej_sw=$(rejected)
 sniff rtp KSRTP-PLAINTEXT
 # clear RTCP: the SDES CNAME item (type 1, length, "sip:NAME@IP")
 sniff rtcpb "$(printf '\001\021')sip:bob@$IPB"
@@ -322,6 +337,9 @@ echo "# RTP: alice sent ${tx_a:-?} received ${rx_a:-?}; bob sent ${tx_b:-?} rece
 echo "# RTCP received: alice ${rtcp_a:-?}, bob ${rtcp_b:-?}"
 kstats=$(ctlB -j stats $FLOW 2>/dev/null)
 echo "# bob's kernel: $(echo "$kstats" | json_field tx_packets) protected, $(echo "$kstats" | json_field rx_packets) unprotected"
+echo "# bob's kernel, RTP flow: $kstats"
+echo "# bob's kernel, RTCP flow: $(ctlB -j stats $RTCPFLOW 2>/dev/null)"
+rej_end=$(rejected)
 check "RTP arrived at both applications (>= 200 packets each)" \
 	[ "${rx_a:-0}" -ge 200 -a "${rx_b:-0}" -ge 200 ]
 
@@ -329,6 +347,8 @@ f_all=$(unprotect_fails "$ALOG" "$a0" RTP); f_rtcp_all=$(unprotect_fails "$ALOG"
 f_after=$(unprotect_fails "$ALOG" "$a_sw" RTP); f_rtcp_after=$(unprotect_fails "$ALOG" "$a_sw" RTCP)
 echo "# alice's SRTP unprotect failures, policy $POLICY: RTP $f_all in the call ($f_after after bob's zrtpd said secure), RTCP $f_rtcp_all ($f_rtcp_after after)"
 check "alice logged no SRTP unprotect failure after the switch (RTP)" [ "$f_after" = 0 ]
+check "bob's kernel refused no SRTP/SRTCP after the switch ($rej_sw before, $rej_end at the end)" \
+	[ -n "$rej_sw" -a "$rej_sw" = "$rej_end" ]
 
 sed 's/^/# capture, whole call: /' /tmp/lp-call.json
 for s in rtp rtcpb rtcpa; do sed "s/^/# capture after the switch, marker $s: /" "/tmp/lp-$s.json"; done
