@@ -124,7 +124,7 @@ print-%:
 # ---- the commands that matter -------------------------------------------------
 check: deps
 	@$(MAKE) --no-print-directory all tests fuzzers $(B)/kmod/debug/ksrtp.ko \
-		$(B)/kmod/cloud612/ksrtp.ko
+		$(B)/kmod/cloud612/ksrtp.ko linphone-image
 	@tools/check.sh
 
 demo: deps

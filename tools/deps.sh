@@ -18,6 +18,7 @@ pkgs="
 	libsystemd-dev
 	debhelper dh-dkms dkms lintian adduser
 	python3-yaml python3-jsonschema
+	linphone-cli e2fsprogs
 "
 # build-essential..sqlite: the product (zrtpd/zrtpctl link OpenSSL, libmnl, SQLite)
 # linux-*: ksrtp.ko is built against cloud headers and tested by booting that
@@ -36,8 +37,8 @@ pkgs="
 # libsystemd-dev: zrtpd reports readiness/reload/stop with sd_notify(3)
 # debhelper..adduser: `make deb` (packages, lintian) and the DKMS build check
 # python3-yaml, python3-jsonschema: the kernel's ynl-gen-c.py (tools/ynl/gen.sh)
-# linphone-cli, e2fsprogs: opt-in only (`make check-linphone`, which passes
-#   them as arguments: `tools/deps.sh PKG...` installs just those)
+# linphone-cli, e2fsprogs: the real-softphone test's ext4 image
+#   (tools/vm/linphone-image.sh; `tools/deps.sh PKG...` installs just those)
 [ $# -gt 0 ] && pkgs="$*"
 
 missing=

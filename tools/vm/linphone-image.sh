@@ -1,25 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# linphone-image.sh OUT: an ext4 image holding Debian's linphonec (package
-# linphone-cli, installed by tools/deps.sh) with every library it loads and
-# the data files it reads, for tests/kselftest/softphone_linphone.sh.  run.sh
-# attaches it as a read-only virtio disk (--disk); the test mounts it and
-# runs linphonec chrooted into it (the cloud kernel has no 9p, and the
+# linphone-image.sh [--path]: an ext4 image holding Debian's linphonec
+# (package linphone-cli, installed by tools/deps.sh) with every library it
+# loads and the data files it reads, for tests/kselftest/softphone_linphone.sh.
+# run.sh attaches it as a read-only virtio disk (--disk); the test mounts it
+# and runs linphonec chrooted into it (the cloud kernel has no 9p, and the
 # initramfs stays small for the other tests).
 #
-# Cached by content: the image is rebuilt only when this script, the
-# installed files it copies or the generated WAV change (OUT.key holds the
-# hash of all of them).  Without linphonec installed it removes OUT and
-# says so; the test then reports itself skipped.
+# Cached outside the work tree like the debug kernel, keyed by content:
+# $KSRTP_CACHE (default /var/cache/ksrtp)/linphone-VERSION-KEY.ext4, where
+# KEY hashes this script and the name, size and mtime of every installed
+# file it copies, so a clean clone reuses it and an upgrade of any of them
+# builds a new one (older images are removed).  Prints the image's path on
+# stdout; --path only prints it if it is built (nothing otherwise: the
+# test then reports itself skipped).  Without linphonec installed it builds
+# nothing and says so.
 set -euo pipefail
-out=${1:?usage: linphone-image.sh OUT}
 here=$(cd "$(dirname "$0")" && pwd)
+cache=${KSRTP_CACHE:-/var/cache/ksrtp}
+only_path=
+[ "${1:-}" = --path ] && only_path=1
 
 lpc=$(command -v linphonec || true)
 if [ -z "$lpc" ]; then
-	echo "linphone-image: linphonec not installed (make deps); no image" >&2
-	rm -f "$out" "$out.key"
+	[ -n "$only_path" ] || echo "linphone-image: linphonec not installed (make deps); no image" >&2
 	exit 0
 fi
 
@@ -81,14 +86,24 @@ mkwav() { # FILE SECONDS
 	} > "$1"
 }
 
-key=$( { sha256sum "$0"; echo "$list" | while read -r f; do stat -L -c '%n %s %Y' "$f"; done; } |
+key=$( { sha256sum < "$0"; echo "$list" | while read -r f; do stat -L -c '%n %s %Y' "$f"; done; } |
 	sha256sum | cut -d' ' -f1)
-if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
+ver=$(dpkg-query -W -f='${Version}' linphone-cli 2>/dev/null || echo unknown)
+out=$cache/linphone-$ver-${key:0:16}.ext4
+if [ -f "$out" ] || [ -n "$only_path" ]; then
+	[ -f "$out" ] && echo "$out"
 	exit 0
 fi
 
-mkdir -p "$(dirname "$out")"
-tmp=$(mktemp -d "$(dirname "$out")/.linphone-root-XXXXXX")
+mkdir -p "$cache"
+exec 9>"$cache/.linphone-image.lock"
+flock 9
+if [ -f "$out" ]; then
+	echo "$out"
+	exit 0
+fi
+start=$(date +%s)
+tmp=$(mktemp -d "$cache/.linphone-root-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
 mkdir -p "$root"/{dev,proc,sys,tmp,run,root,etc,media,var}
@@ -99,6 +114,16 @@ echo "$list" | while read -r f; do
 done
 # (the libraries land where ldd names them, /lib/x86_64-linux-gnu: a
 # default search directory of the loader, so no ld.so.cache is needed)
+# Bob's Linphone must be a softphone without ZRTP (zrtpd does it for him):
+# liblinphone 5.1 accepts ZRTP on every incoming call whatever linphonerc
+# says (media_encryption=none, [sip] supported_encryptions without ZRTP and
+# enable_capability_negotiations=0 were all tried: an incoming call takes
+# the compile-time list), so the test preloads this into bob's linphonec:
+# mediastreamer2 then reports ZRTP unavailable, as in a build without bzrtp.
+mkdir -p "$root/usr/lib/ksrtp"
+printf '%s\n' '/* ZRTP unavailable: linphonec as if built without bzrtp */' \
+	'int ms_zrtp_available(void);' 'int ms_zrtp_available(void) { return 0; }' > "$tmp/nozrtp.c"
+${CC:-cc} -shared -fPIC -O2 -o "$root/usr/lib/ksrtp/nozrtp.so" "$tmp/nozrtp.c"
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"
 mkwav "$root/media/marker.wav" 30
@@ -107,7 +132,8 @@ echo "$key" > "$root/etc/ksrtp-linphone-image"
 # ext4 from the directory, no mount and no root needed (mke2fs -d)
 size=$(( $(du -sm "$root" | cut -f1) * 5 / 4 + 32 ))
 rm -f "$tmp/img"
-mke2fs -q -t ext4 -L ksrtp-lp -m 0 -d "$root" "$tmp/img" "${size}M"
+mke2fs -q -t ext4 -L ksrtp-lp -m 0 -d "$root" "$tmp/img" "${size}M" >&2
+rm -f "$cache"/linphone-*.ext4
 mv -f "$tmp/img" "$out"
-echo "$key" > "$out.key"
-echo "linphone-image: $out (${size} MB, $(echo "$list" | wc -l) files from the host)"
+echo "linphone-image: $out (${size} MB, $(echo "$list" | wc -l) files from the host, $(( $(date +%s) - start )) s)" >&2
+echo "$out"
