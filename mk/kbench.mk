@@ -14,7 +14,7 @@ BENCHES += bench-kernel
 # The relay baseline is libsrtp 2.5 built on OpenSSL (what a gateway would
 # deploy; Debian's libsrtp2 is built on NSS, ~3.4x the instructions per
 # protect), linked statically: tools/bench/libsrtp-openssl.sh.
-$(B)/bench/kbench: tests/bench/kbench.c tests/kselftest/ksft_ksrtp.h tests/kselftest/ksft_netns.h $(NL_LIB)
+$(B)/bench/kbench: tests/bench/kbench.c tests/bench/bench.h tests/kselftest/ksft_ksrtp.h tests/kselftest/ksft_netns.h $(NL_LIB)
 	@mkdir -p $(@D)
 	ossl=$$(tools/bench/libsrtp-openssl.sh) && \
 	$(CC) $(NL_CFLAGS) -I$$ossl/include -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) \

@@ -64,33 +64,9 @@
 #include "ksft_ksrtp.h"
 #include "ksft_netns.h"
 #include "ksrtp_nl.h"
+#include "bench.h"
 
-enum { PKT = 172, BATCH = 32, WARM = 256, BUFLEN = 256, MAXCASES = 16 };
-#define SSRC 0x4b535250u
-
-struct profile {
-	const char *name;
-	uint16_t id;
-	int key_len, salt_len, tag;
-	void (*set)(srtp_crypto_policy_t *p);
-};
-
-static const struct profile profiles[] = {
-	{ "AES_CM_128_HMAC_SHA1_80", KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_80, 16, 14, 10,
-	  srtp_crypto_policy_set_rtp_default },
-	{ "AES_CM_128_HMAC_SHA1_32", KSRTP_PROFILE_AES_CM_128_HMAC_SHA1_32, 16, 14, 4,
-	  srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32 },
-	{ "AES_256_CM_HMAC_SHA1_80", KSRTP_PROFILE_AES_256_CM_HMAC_SHA1_80, 32, 14, 10,
-	  srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80 },
-	{ "AES_256_CM_HMAC_SHA1_32", KSRTP_PROFILE_AES_256_CM_HMAC_SHA1_32, 32, 14, 4,
-	  srtp_crypto_policy_set_aes_cm_256_hmac_sha1_32 },
-	{ "AEAD_AES_128_GCM", KSRTP_PROFILE_AEAD_AES_128_GCM, 16, 12, 16,
-	  srtp_crypto_policy_set_aes_gcm_128_16_auth },
-	{ "AEAD_AES_256_GCM", KSRTP_PROFILE_AEAD_AES_256_GCM, 32, 12, 16,
-	  srtp_crypto_policy_set_aes_gcm_256_16_auth },
-};
-#define NPROF (int)(sizeof(profiles) / sizeof(profiles[0]))
-enum { MANY_FLOWS = 10000 };
+enum { MAXCASES = 16, MANY_FLOWS = 10000 };
 
 static struct two_hosts hosts = { .fd_a = -1, .fd_b = -1 };
 static struct ksrtp_nl nl;
@@ -112,73 +88,10 @@ static void die(const char *what)
 	exit(1);
 }
 
-static int udp_socket(int netns, const char *ip, int port, const char *peer,
-		      int peer_port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	struct timeval tv = { .tv_sec = 2 };
-	int fd, big = 8 << 20;
-
-	if (enter(netns))
-		die("setns");
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		die("socket");
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
-	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big));
-	a.sin_port = htons(port);
-	inet_pton(AF_INET, ip, &a.sin_addr);
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)))
-		die("bind");
-	if (peer) {
-		a.sin_port = htons(peer_port);
-		inet_pton(AF_INET, peer, &a.sin_addr);
-		if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
-			die("connect");
-	}
-	return fd;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* The application's packets: RTP of SSRC, sequence @seq, 160 bytes payload. */
-static void make_rtp(uint8_t *b, uint16_t seq)
-{
-	uint32_t ts = (uint32_t)seq * 160;
-
-	b[0] = 0x80;
-	b[1] = 0;	/* PCMU */
-	b[2] = seq >> 8; b[3] = (uint8_t)seq;
-	b[4] = ts >> 24; b[5] = ts >> 16; b[6] = ts >> 8; b[7] = (uint8_t)ts;
-	b[8] = SSRC >> 24; b[9] = (SSRC >> 16) & 0xff;
-	b[10] = (SSRC >> 8) & 0xff; b[11] = SSRC & 0xff;
-	memset(b + 12, 0xd5 ^ (seq & 0x7f), PKT - 12);	/* PCMU near-silence */
-}
-
 /* Batches of the application, the relay and the sink. */
 static uint8_t app_buf[BATCH][BUFLEN], relay_buf[BATCH][BUFLEN], sink_buf[BATCH][BUFLEN];
 static struct mmsghdr app_m[BATCH], relay_m[BATCH], sink_m[BATCH];
 static struct iovec app_v[BATCH], relay_v[BATCH], sink_v[BATCH];
-
-static void mm_init(struct mmsghdr *m, struct iovec *v, uint8_t (*buf)[BUFLEN])
-{
-	int i;
-
-	for (i = 0; i < BATCH; i++) {
-		v[i].iov_base = buf[i];
-		v[i].iov_len = BUFLEN;
-		memset(&m[i], 0, sizeof(m[i]));
-		m[i].msg_hdr.msg_iov = &v[i];
-		m[i].msg_hdr.msg_iovlen = 1;
-	}
-}
 
 struct run {
 	int app;		/* the application's socket */
@@ -274,23 +187,6 @@ static int sink_drain(const struct run *r, int k, long *bad)
 	return got;
 }
 
-/* B checks what it received: clear, or SRTP that @check turns back into it. */
-static bool sink_verify(srtp_t check, const uint8_t *pkt, size_t len, uint16_t seq)
-{
-	uint8_t want[PKT], buf[BUFLEN];
-	int n = (int)len;
-
-	make_rtp(want, seq);
-	if (len > sizeof(buf))
-		return false;
-	memcpy(buf, pkt, len);
-	if (check) {
-		if (srtp_unprotect(check, buf, &n) != srtp_err_status_ok)
-			return false;
-	}
-	return n == PKT && !memcmp(buf, want, PKT);
-}
-
 struct result {
 	char name[48];
 	int pass;
@@ -365,30 +261,6 @@ static void measure(const char *name, int pass, const struct run *r,
 			failures++;
 		}
 	}
-}
-
-static srtp_t lsrtp(const struct profile *p, const uint8_t *keysalt, bool inbound)
-{
-	srtp_policy_t pol;
-	srtp_t s;
-
-	memset(&pol, 0, sizeof(pol));
-	p->set(&pol.rtp);
-	p->set(&pol.rtcp);
-	pol.ssrc.type = inbound ? ssrc_any_inbound : ssrc_any_outbound;
-	pol.key = (uint8_t *)keysalt;
-	pol.window_size = 1024;
-	if (srtp_create(&s, &pol) != srtp_err_status_ok) {
-		errno = EINVAL;
-		die("srtp_create");
-	}
-	return s;
-}
-
-static void rnd(uint8_t *p, size_t n)
-{
-	while (n--)
-		*p++ = (uint8_t)rand();
 }
 
 static uint64_t tx_packets(uint32_t id)
@@ -570,32 +442,6 @@ static void report(int pass)
 	}
 }
 
-/* What the guest CPU offers the kernel's AES, GHASH and SHA-1 drivers. */
-static void print_cpu(void)
-{
-	static const char *const want[] = { "aes", "pclmulqdq", "avx2", "sha_ni" };
-	char line[4096];
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	size_t i;
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "flags", 5))
-			break;
-	fclose(f);
-	printf("# kbench: guest CPU flags:");
-	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		char w[32];
-
-		snprintf(w, sizeof(w), " %s", want[i]);
-		printf(" %s=%s", want[i],
-		       strstr(line, w) && (strchr(" \n", strstr(line, w)[strlen(w)]) ||
-					   !strstr(line, w)[strlen(w)]) ? "yes" : "no");
-	}
-	printf("\n");
-}
-
 int main(int argc, char **argv)
 {
 	const char *only = NULL;
@@ -640,7 +486,7 @@ int main(int argc, char **argv)
 
 	printf("# kbench: %ld packets of %d bytes per case, %d untimed and checked first\n",
 	       npkts, PKT, WARM);
-	print_cpu();
+	print_cpu("kbench");
 	for (pass = 0; pass < npass; pass++) {
 		struct run plain = { .app = sa, .mmsg = pass, .wire_len = PKT };
 		uint32_t id;
