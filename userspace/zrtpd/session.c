@@ -588,11 +588,10 @@ static void remove_keys(struct zrtpd *d, struct zrtpd_session *s)
 
 	if (!s->keys_in)
 		return;
-	del_slot(d, s, s->slot);
-	s->keys_in = false;
-	s->armed = false;
+	/* back to DIVERT first, then the keys: a SECURE flow without its
+	 * keys would refuse the application's sends (EPERM) in between */
 	if (s->flow.mode == KSRTP_FLOW_MODE_SECURE) {
-		/* back to DIVERT: the flow's policy decides what clear RTP does */
+		/* the flow's policy decides what clear RTP does */
 		set.mode = KSRTP_FLOW_MODE_DIVERT;
 		set.policy |= KSRTP_POLICY_RX_TRIAL;
 		if (!d->k->ops->flow_set(d->k, &set))
@@ -605,6 +604,9 @@ static void remove_keys(struct zrtpd *d, struct zrtpd_session *s)
 		if (!d->k->ops->flow_set(d->k, &set))
 			s->rtcp = set;
 	}
+	del_slot(d, s, s->slot);
+	s->keys_in = false;
+	s->armed = false;
 }
 
 /* The handshake (or the switch) failed: keys out, state and event. */
@@ -935,6 +937,22 @@ static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp
 			s->rekey_fail = true;
 			break;
 		}
+		if (s->armed && ev->error_code == ZRTP_ERR_TIMEOUT && ev->error_sent) {
+			/* Confirm2 never acknowledged, but the keys are agreed
+			 * (Confirm1 authenticated) and the responder switched
+			 * on our Confirm2 if one arrived: its SRTP may simply
+			 * not have started yet (RFC 6189 §4.6).  Keys stay in,
+			 * the flow stays DIVERT with RX_TRIAL ("switching", not
+			 * secure); check_switch decides: the responder's SRTP
+			 * authenticates (secure) or its clear RTP goes on long
+			 * after (failed, keys out).  Giving up here left a
+			 * switched responder sending SRTP that our keyless
+			 * flow passed on as clear. */
+			s->confirm_lost = true;
+			zrtpd_log(d, 1, "flow %u: our Confirm2 was never acknowledged: keys kept, "
+				  "waiting for the peer's first SRTP", s->flow.id);
+			break;
+		}
 		s->error_code = ev->error_code;
 		if (s->state != ZS_SECURE) {
 			session_fail(d, s, detail);
@@ -991,9 +1009,7 @@ static void check_switch(struct zrtpd *d, struct zrtpd_session *s)
 			       SWITCH_POLL_SLOW_MS);
 	if (d->k->ops->stats_get(d->k, &s->flow, &st))
 		return;
-	if (s->armed) {
-		if (!st.c[KSRTP_A_STATS_RX_PACKETS])
-			return;
+	if (s->armed && st.c[KSRTP_A_STATS_RX_PACKETS]) {
 		if (s->z) {
 			zrtp_srtp_received(s->z, d->now);	/* CONFIRMED follows */
 			return;
@@ -1004,7 +1020,9 @@ static void check_switch(struct zrtpd *d, struct zrtpd_session *s)
 			mark_secure(d, s, "the peer's first SRTP");
 		return;
 	}
-	if (st.flow.mode == KSRTP_FLOW_MODE_SECURE && !(st.flow.policy & KSRTP_POLICY_RX_TRIAL)) {
+	if (s->armed && s->z)
+		return;	/* the engine's Confirm2 retransmissions still run */
+	if (!s->armed && st.flow.mode == KSRTP_FLOW_MODE_SECURE && !(st.flow.policy & KSRTP_POLICY_RX_TRIAL)) {
 		s->flow.policy = st.flow.policy;
 		if (rtcp_strict(d, s))
 			session_fail(d, s, "the kernel refused to make the RTCP flow strict");
@@ -1062,6 +1080,15 @@ void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 			ntx = 0;
 			rekey_abort(d, s, "no secure end");
 			s->abort = false;
+			next = UINT64_MAX;
+		} else if (s->confirm_lost) {
+			/* the engine gave up on Conf2ACK; the keys stay armed
+			 * and check_switch watches the media (as after a
+			 * restart: no engine) */
+			zrtp_session_free(s->z);
+			s->z = NULL;
+			s->begun = false;
+			s->confirm_lost = false;
 			next = UINT64_MAX;
 		} else if (s->abort) {
 			/* the keys did not go in: the engine (and its Confirm2

@@ -107,6 +107,7 @@ struct zrtpd_session {
 	bool armed;			/* keys in, SECURE on Conf2ACK (initiator) */
 	bool keys_in;			/* this session installed keys in the kernel */
 	bool abort;			/* key installation failed: drop the batch */
+	bool confirm_lost;		/* armed, Confirm2 never acknowledged: engine goes */
 	bool unverified;		/* watch-created, the peer has sent only Hellos
 					 * (it may be a spoofed source): budgeted */
 	bool reap;			/* watch-created, ended without keys: goes */
