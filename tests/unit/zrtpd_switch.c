@@ -226,6 +226,50 @@ TEST(responder_killed_after_switching_media_late)
 	p_teardown(&p);
 }
 
+/* run_until as a plain wait: both hosts run (media per no_media) for its time. */
+static bool never(void *arg)
+{
+	return false;
+}
+
+/*
+ * Every Conf2ACK lost, and the applications start long after the switch
+ * (more than switch-timeout): alice's first packets are clear (armed, she
+ * has not seen bob's SRTP yet) and cross bob's first SRTP.  Her zrtpd is
+ * slow to look (a loaded host: paused 1.5 s while the media flows): bob
+ * sees her clear RTP first, and must not take it for a peer that never
+ * switched.  Both end secure.  (Before the fix bob failed at his first
+ * look: the call went clear, his keys out while his application sent.)
+ */
+TEST(media_late_first_packets_cross)
+{
+	struct pair p;
+	struct state_is w;
+
+	p_setup(_metadata, &p, 12);
+	p.alice.no_media = p.bob.no_media = true;
+	zrtpd_mock_drop_type(p.bob.m, "Conf2ACK");
+	p_call(_metadata, &p);
+	ASSERT_TRUE(run_until(p.hs, 2, bob_switched, &p, 10000));
+	run_until(p.hs, 2, never, NULL, 2000);	/* silence > switch-timeout (1 s) */
+	ASSERT_EQ(ZS_SWITCHING, p.sa->state);
+	ASSERT_EQ(ZS_SWITCHING, p.sb->state);
+	p.alice.no_media = p.bob.no_media = false;
+	p.alice.running = false;		/* her kernel works, her zrtpd is slow */
+	run_until(p.hs, 2, never, NULL, 1500);
+	ASSERT_EQ(ZS_SWITCHING, p.sb->state);
+	p.alice.running = true;
+	w = (struct state_is){ p.sa, ZS_SECURE };
+	ASSERT_TRUE(run_until(p.hs, 2, one_in_state, &w, 10000));
+	w = (struct state_is){ p.sb, ZS_SECURE };
+	ASSERT_TRUE(run_until(p.hs, 2, one_in_state, &w, 10000));
+	ASSERT_EQ(0, zrtpd_mock_garbled(p.alice.m));
+	ASSERT_EQ(0, zrtpd_mock_garbled(p.bob.m));
+	ASSERT_EQ(0, p.alice.secure_but_clear);
+	ASSERT_EQ(0, p.bob.secure_but_clear);
+	p_teardown(&p);
+}
+
 /*
  * alice's Confirm2 never reaches bob (every one lost): bob never switches
  * and gives up; his application talks clear.  alice, her Confirm2

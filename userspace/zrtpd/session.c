@@ -658,7 +658,15 @@ static void mark_secure(struct zrtpd *d, struct zrtpd_session *s, const char *ho
 	zrtpd_ctl_event(d, "secure", s, NULL);
 }
 
-enum { SWITCH_POLL_MS = 200, SWITCH_POLL_SLOW_MS = 1000, SWITCH_FAST_MS = 3000 };
+/*
+ * SWITCH_CLEAR_RUN_MS: how long the peer's clear RTP must go on before a
+ * switch older than switch-timeout fails.  The peer itself sends clear
+ * until it has seen our first SRTP (it polls too): when the media starts
+ * late, both sides' first packets cross, and one poll seeing clear RTP
+ * must not end a call that is about to be secure.
+ */
+enum { SWITCH_POLL_MS = 200, SWITCH_POLL_SLOW_MS = 1000, SWITCH_FAST_MS = 3000,
+       SWITCH_CLEAR_RUN_MS = 3000 };
 
 static void start_switching(struct zrtpd *d, struct zrtpd_session *s)
 {
@@ -668,6 +676,7 @@ static void start_switching(struct zrtpd *d, struct zrtpd_session *s)
 	s->switch_ms = d->now;
 	s->poll_ms = d->now + SWITCH_POLL_MS;
 	s->clear_seen = UINT64_MAX;
+	s->clear_run_ms = 0;
 	d->stats.keyed++;
 	zrtpd_state_save(d, s);
 	zrtpd_ctl_event(d, "switching", s, NULL);
@@ -1031,12 +1040,15 @@ static void check_switch(struct zrtpd *d, struct zrtpd_session *s)
 		return;
 	}
 	clear = st.c[KSRTP_A_STATS_CLEAR_PASSED] + st.c[KSRTP_A_STATS_CLEAR_DROPPED];
-	if (s->clear_seen != UINT64_MAX && clear > s->clear_seen &&
+	if (s->clear_seen == UINT64_MAX || clear <= s->clear_seen)
+		s->clear_run_ms = 0;
+	else if (!s->clear_run_ms)
+		s->clear_run_ms = d->now;
+	s->clear_seen = clear;
+	if (s->clear_run_ms && d->now - s->clear_run_ms >= SWITCH_CLEAR_RUN_MS &&
 	    d->now - s->switch_ms >= (uint64_t)d->cfg.switch_timeout * 1000)
 		session_fail(d, s, "the peer still sends clear RTP long after the switch: "
 			     "it never turned SRTP on");
-	else
-		s->clear_seen = clear;
 }
 
 /*

@@ -133,6 +133,7 @@ struct zrtpd_session {
 	uint64_t switch_ms;		/* keys installed (ZS_SWITCHING since) */
 	uint64_t poll_ms;		/* next look at the kernel while switching */
 	uint64_t clear_seen;		/* clear RTP counters at the last look */
+	uint64_t clear_run_ms;		/* since when the peer's clear RTP keeps coming (0: not) */
 	uint64_t zrtp_rx, zrtp_tx;
 
 	/*
