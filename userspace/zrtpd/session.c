@@ -1006,8 +1006,10 @@ static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp
  * initiator (flow DIVERT, RX_TRIAL) an SRTP packet that authenticated shows
  * in RX_PACKETS and stands for Conf2ACK; on a SECURE flow the kernel has
  * cleared RX_TRIAL.  A peer that goes on sending clear RTP long after the
- * switch never switched (killed, or it never got our Conf2ACK and gave
- * up): the session fails and its keys go, so the call is visibly clear.
+ * switch never switched (killed, or it never got our Confirm2 or Conf2ACK
+ * and gave up): the session fails and its keys go, so the call is visibly
+ * clear.  An armed initiator is judged so only once its engine has given
+ * up on Conf2ACK (before, the engine's T2 decides).
  */
 static void check_switch(struct zrtpd *d, struct zrtpd_session *s)
 {
@@ -1031,7 +1033,7 @@ static void check_switch(struct zrtpd *d, struct zrtpd_session *s)
 	}
 	if (s->armed && s->z)
 		return;	/* the engine's Confirm2 retransmissions still run */
-	if (!s->armed && st.flow.mode == KSRTP_FLOW_MODE_SECURE && !(st.flow.policy & KSRTP_POLICY_RX_TRIAL)) {
+	if (st.flow.mode == KSRTP_FLOW_MODE_SECURE && !(st.flow.policy & KSRTP_POLICY_RX_TRIAL)) {
 		s->flow.policy = st.flow.policy;
 		if (rtcp_strict(d, s))
 			session_fail(d, s, "the kernel refused to make the RTCP flow strict");
