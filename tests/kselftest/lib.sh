@@ -26,7 +26,6 @@
 #   start_zrtpd NS DIR ARG...  a zrtpd, waited for; its pid in $ZPID
 #   inA/inB/ctlA/ctlB      run in alice's/bob's namespace, zrtpctl there
 #   state_of CMD...        "state" of the JSON printed by CMD
-#   udp_bound NS PORT      a UDP socket in NS is bound to PORT (an app is listening)
 #   sniff_start PCAP JSON [PORT]  rtpapp sniff on va (PORT: also counted
 #                          apart), waited for; pid in $SNIFF
 #   e2e_dump_logs          the zrtpd logs and kernel counters as TAP comments
@@ -51,8 +50,6 @@ poll() { tries=$1; shift; while [ "$tries" -gt 0 ]; do "$@" && return 0; tries=$
 
 json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\)\"\{0,1\}.*/\1/p" | head -1; }
 state_of() { "$@" 2>/dev/null | json_field state; }
-# /proc/net/udp of the namespace: local address column ends in :PORT (hex)
-udp_bound() { /sbin/ip netns exec "$1" cat /proc/net/udp | grep -q " [0-9A-F]*:$(printf %04X "$2") "; }
 
 PIDS=""
 e2e_cleanup() {
