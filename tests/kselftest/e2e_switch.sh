@@ -95,9 +95,12 @@ ctlB session add $FLOW_B2 role responder >/dev/null && ctlA session add $FLOW_A2
 check "second call: both have their keys (switching or secure)" [ $? = 0 ]
 # Media starts (after --delay), then bob's zrtpd dies before its first
 # packet: alice must take bob's SRTP for the lost Conf2ACK on her own.
+# Alice's app starts sending 2 s after bob's: on a slow guest (the debug
+# kernel, busy restarting bob's zrtpd) bob's rtpapp was seen to bind its
+# socket more than a second late and miss alice's first packets.
 /sbin/ip netns exec "$B" rtpapp call --local 10.77.0.2:5002 --remote 10.77.0.1:4002 --count 300 --rate 100 --wait 5 --delay 500 >/tmp/B/app2.out 2>&1 &
 APP_B=$!
-/sbin/ip netns exec "$A" rtpapp call --local 10.77.0.1:4002 --remote 10.77.0.2:5002 --count 300 --rate 100 --wait 5 --delay 500 >/tmp/A/app2.out 2>&1 &
+/sbin/ip netns exec "$A" rtpapp call --local 10.77.0.1:4002 --remote 10.77.0.2:5002 --count 300 --rate 100 --wait 5 --delay 2500 >/tmp/A/app2.out 2>&1 &
 APP_A=$!
 kill -9 "$ZB"; wait "$ZB" 2>/dev/null
 start_zrtpd "$B" /tmp/B &&
