@@ -15,12 +15,11 @@
 # A second call (ports 4002/5002) has bob's zrtpd SIGKILLed while it is
 # switching, as the media starts, and restarted: the kernel keeps both
 # flows keyed, alice takes bob's first SRTP for the Conf2ACK, and bob's new
-# zrtpd finds his flow turned strict by alice's SRTP.  (Killed long before
-# any media, alice would rightly give up when her Confirm2 retransmissions
-# run out: visibly not secure, keys removed.)
-# On a slow host (the debug kernel) the media may start after alice's
-# Confirm2 retransmissions ran out: she keeps her keys (switching), and
-# bob's first SRTP still makes her secure.
+# zrtpd finds his flow turned strict by alice's SRTP.  The media may start
+# after alice's Confirm2 retransmissions ran out (a slow host: the debug
+# kernel, in both calls): she keeps her keys (switching, not secure), and
+# bob's first SRTP still makes her secure (zrtpd_switch tests the rest:
+# a peer that never switches and keeps sending clear makes her fail).
 # Throughout, a watcher reads each side's session state, then its kernel
 # flow: a session shown "secure" must have a SECURE flow without
 # rx-trial (the kernel refuses clear RTP).  Both end secure, same SAS, the
