@@ -11,7 +11,9 @@
  *                 <------ Conf2ACK ---X         ("switching")
  *
  * - every Conf2ACK dropped: bob's first SRTP stands for it (RFC 6189 §4.6);
- * - bob's zrtpd killed between switching and Conf2ACK;
+ * - bob's zrtpd killed between switching and Conf2ACK, the media starting
+ *   before or after alice's Confirm2 retransmissions run out;
+ * - every Confirm2 lost: bob never switches, alice gives up on his clear RTP;
  * - a key installation that fails on either side.
  * In each case neither side is ever shown "secure" while its kernel flow
  * still takes clear RTP (host_check_secure, every round), and the call
@@ -173,14 +175,18 @@ TEST(responder_killed_after_switching_media_flows)
 }
 
 /*
- * The same, but the applications stay silent until alice gives up on her
- * Confirm2 (T2, RFC 6189 §6): she takes her keys out and is visibly not
- * secure (failed, flow DIVERT, no keys).  bob's restarted zrtpd finds his
- * flow SECURE with RX_TRIAL, lists it "switching", not "secure"; when
- * alice's application then sends clear RTP, which his kernel still takes,
- * bob fails too and takes his keys out: clear both ways, shown as such.
+ * The same, but the applications stay silent until alice's Confirm2
+ * retransmissions (T2, RFC 6189 §6) have run out, as on a slow host
+ * (the debug kernel): the keys are agreed and bob switched on her
+ * Confirm2, so she keeps them, flow DIVERT with RX_TRIAL ("switching",
+ * not secure), her engine gone.  bob's restarted zrtpd finds his flow
+ * SECURE with RX_TRIAL and lists it "switching".  When the applications
+ * talk, bob's SRTP authenticates at alice (it stands for Conf2ACK, §4.6)
+ * and hers clears bob's RX_TRIAL: both secure, and no application ever
+ * got SRTP it could not read.  (Before the fix alice took her keys out on
+ * T2 and her kernel passed bob's SRTP to her application as clear.)
  */
-TEST(responder_killed_after_switching_no_media)
+TEST(responder_killed_after_switching_media_late)
 {
 	struct pair p;
 	struct state_is w;
@@ -192,22 +198,105 @@ TEST(responder_killed_after_switching_no_media)
 	p_call(_metadata, &p);
 	ASSERT_TRUE(run_until(p.hs, 2, bob_switched, &p, 10000));
 	host_stop(&p.bob);
+	/* T2: 150 ms doubling to 1200 ms, 10 retransmissions (~9.5 s) */
 	w = (struct state_is){ p.sa, ZS_FAILED };
-	ASSERT_TRUE(run_until(p.hs, 2, one_in_state, &w, 20000));
-	ASSERT_TRUE(no_keys(&p.alice, p.sa->flow.id));
+	ASSERT_FALSE(run_until(p.hs, 2, one_in_state, &w, 12000));
+	ASSERT_EQ(NULL, p.sa->z);	/* the engine gave up on Conf2ACK */
+	ASSERT_EQ(ZS_SWITCHING, p.sa->state);
 	ASSERT_TRUE(flow_mode(&p.alice, p.sa->flow.id, KSRTP_FLOW_MODE_DIVERT));
+	ASSERT_FALSE(no_keys(&p.alice, p.sa->flow.id));
 	ASSERT_EQ(0, host_start(&p.bob));
 	s = zrtpd_session_by_tuple(&p.bob.d, &p.fb.local, &p.fb.remote);
 	ASSERT_NE(NULL, s);
 	ASSERT_EQ(ZS_SWITCHING, s->state);
 	ASSERT_TRUE(zrtpd_mock_accepts_clear(p.bob.m, s->flow.id));
-	p.alice.no_media = false;	/* alice's app talks, in clear */
-	w = (struct state_is){ s, ZS_FAILED };
+	p.alice.no_media = p.bob.no_media = false;	/* the applications talk */
+	w = (struct state_is){ p.sa, ZS_SECURE };
 	ASSERT_TRUE(run_until(p.hs, 2, one_in_state, &w, 10000));
-	ASSERT_TRUE(no_keys(&p.bob, s->flow.id));
-	ASSERT_TRUE(flow_mode(&p.bob, s->flow.id, KSRTP_FLOW_MODE_DIVERT));
+	w = (struct state_is){ s, ZS_SECURE };
+	ASSERT_TRUE(run_until(p.hs, 2, one_in_state, &w, 10000));
+	ASSERT_EQ(0, zrtpd_mock_garbled(p.alice.m));
+	ASSERT_EQ(0, zrtpd_mock_garbled(p.bob.m));
+	ASSERT_FALSE(zrtpd_mock_accepts_clear(p.alice.m, p.sa->flow.id));
+	ASSERT_FALSE(zrtpd_mock_accepts_clear(p.bob.m, s->flow.id));
+	ASSERT_EQ(ZM_SRTP, zrtpd_mock_media(p.alice.m, p.bob.m, &p.fa.local, &p.fa.remote));
+	ASSERT_EQ(ZM_SRTP, zrtpd_mock_media(p.bob.m, p.alice.m, &p.fb.local, &p.fb.remote));
 	ASSERT_EQ(0, p.alice.secure_but_clear);
 	ASSERT_EQ(0, p.bob.secure_but_clear);
+	p_teardown(&p);
+}
+
+/* run_until as a plain wait: both hosts run (media per no_media) for its time. */
+static bool never(void *arg)
+{
+	return false;
+}
+
+/*
+ * Every Conf2ACK lost, and the applications start long after the switch
+ * (more than switch-timeout): alice's first packets are clear (armed, she
+ * has not seen bob's SRTP yet) and cross bob's first SRTP.  Her zrtpd is
+ * slow to look (a loaded host: paused 1.5 s while the media flows): bob
+ * sees her clear RTP first, and must not take it for a peer that never
+ * switched.  Both end secure.  (Before the fix bob failed at his first
+ * look: the call went clear, his keys out while his application sent.)
+ */
+TEST(media_late_first_packets_cross)
+{
+	struct pair p;
+	struct state_is w;
+
+	p_setup(_metadata, &p, 12);
+	p.alice.no_media = p.bob.no_media = true;
+	zrtpd_mock_drop_type(p.bob.m, "Conf2ACK");
+	p_call(_metadata, &p);
+	ASSERT_TRUE(run_until(p.hs, 2, bob_switched, &p, 10000));
+	run_until(p.hs, 2, never, NULL, 2000);	/* silence > switch-timeout (1 s) */
+	ASSERT_EQ(ZS_SWITCHING, p.sa->state);
+	ASSERT_EQ(ZS_SWITCHING, p.sb->state);
+	p.alice.no_media = p.bob.no_media = false;
+	p.alice.running = false;		/* her kernel works, her zrtpd is slow */
+	run_until(p.hs, 2, never, NULL, 1500);
+	ASSERT_EQ(ZS_SWITCHING, p.sb->state);
+	p.alice.running = true;
+	w = (struct state_is){ p.sa, ZS_SECURE };
+	ASSERT_TRUE(run_until(p.hs, 2, one_in_state, &w, 10000));
+	w = (struct state_is){ p.sb, ZS_SECURE };
+	ASSERT_TRUE(run_until(p.hs, 2, one_in_state, &w, 10000));
+	ASSERT_EQ(0, zrtpd_mock_garbled(p.alice.m));
+	ASSERT_EQ(0, zrtpd_mock_garbled(p.bob.m));
+	ASSERT_EQ(0, p.alice.secure_but_clear);
+	ASSERT_EQ(0, p.bob.secure_but_clear);
+	p_teardown(&p);
+}
+
+/*
+ * alice's Confirm2 never reaches bob (every one lost): bob never switches
+ * and gives up; his application talks clear.  alice, her Confirm2
+ * retransmissions run out, keeps her keys only while that can still end
+ * secure: clear RTP from bob long after the switch means he never turned
+ * SRTP on, and she fails visibly with her keys out.
+ */
+TEST(initiator_confirm2_lost_peer_stays_clear)
+{
+	struct pair p;
+	struct state_is w;
+
+	p_setup(_metadata, &p, 10);
+	zrtpd_mock_drop_type(p.alice.m, "Confirm2");
+	p_call(_metadata, &p);
+	w = (struct state_is){ p.sa, ZS_FAILED };
+	ASSERT_TRUE(run_until(p.hs, 2, one_in_state, &w, 20000));
+	ASSERT_TRUE(no_keys(&p.alice, p.sa->flow.id));
+	ASSERT_TRUE(flow_mode(&p.alice, p.sa->flow.id, KSRTP_FLOW_MODE_DIVERT));
+	ASSERT_NE(ZS_SECURE, p.sb->state);
+	ASSERT_NE(ZS_SWITCHING, p.sb->state);
+	ASSERT_EQ(0, zrtpd_mock_garbled(p.alice.m));
+	ASSERT_EQ(0, zrtpd_mock_garbled(p.bob.m));
+	ASSERT_EQ(0, p.alice.secure_but_clear);
+	ASSERT_EQ(0, p.bob.secure_but_clear);
+	ASSERT_EQ(ZM_CLEAR, zrtpd_mock_media(p.alice.m, p.bob.m, &p.fa.local, &p.fa.remote));
+	ASSERT_EQ(ZM_CLEAR, zrtpd_mock_media(p.bob.m, p.alice.m, &p.fb.local, &p.fb.remote));
 	p_teardown(&p);
 }
 

@@ -61,6 +61,7 @@ struct zrtpd_mock {
 	bool blackhole;
 	uint64_t swaps;			/* KEY_SWAPs (tests) */
 	bool no_secured_event;		/* a kernel before API 3 */
+	unsigned int garbled;		/* SRTP delivered to an application as clear */
 	char drop_type[9];		/* ZRTP message type dropped on xmit */
 	unsigned int fail_key_new;	/* the n-th next key_new fails (1: the next) */
 	uint64_t sent_type, dropped_type;	/* packets of drop_type / count_type */
@@ -755,9 +756,9 @@ static enum zrtpd_mock_media_result clear_in(struct mock_flow *f)
  * REQUIRE_SECURE), and on the first SRTP that authenticates on a SECURE
  * flow with RX_TRIAL clears the bit and raises FLOW_SECURED (API 3).
  */
-enum zrtpd_mock_media_result zrtpd_mock_media(struct zrtpd_mock *from, struct zrtpd_mock *to,
-					      const struct ksrtp_sockaddr *local,
-					      const struct ksrtp_sockaddr *remote)
+static enum zrtpd_mock_media_result media_one(struct zrtpd_mock *from, struct zrtpd_mock *to,
+					       const struct ksrtp_sockaddr *local,
+					       const struct ksrtp_sockaddr *remote)
 {
 	struct mock_flow *s = find_tuple(from, local, remote);
 	struct mock_flow *r = find_tuple(to, remote, local);
@@ -805,6 +806,23 @@ enum zrtpd_mock_media_result zrtpd_mock_media(struct zrtpd_mock *from, struct zr
 		}
 	}
 	return ZM_SRTP;
+}
+
+enum zrtpd_mock_media_result zrtpd_mock_media(struct zrtpd_mock *from, struct zrtpd_mock *to,
+					      const struct ksrtp_sockaddr *local,
+					      const struct ksrtp_sockaddr *remote)
+{
+	enum zrtpd_mock_media_result ret = media_one(from, to, local, remote);
+
+	if (ret == ZM_GARBLED)
+		to->garbled++;
+	return ret;
+}
+
+/* How many SRTP packets `m`'s applications got as if clear (garbage). */
+unsigned int zrtpd_mock_garbled(const struct zrtpd_mock *m)
+{
+	return m->garbled;
 }
 
 /* Would the kernel pass a clear RTP packet from the peer on this flow? */

@@ -82,5 +82,6 @@ enum zrtpd_mock_media_result zrtpd_mock_media(struct zrtpd_mock *from, struct zr
 unsigned int zrtpd_mock_media_all(struct zrtpd_mock *from, struct zrtpd_mock *to);
 /* Would the kernel deliver clear RTP from the peer on this flow? */
 bool zrtpd_mock_accepts_clear(struct zrtpd_mock *m, uint32_t flow_id);
+unsigned int zrtpd_mock_garbled(const struct zrtpd_mock *m);
 
 #endif

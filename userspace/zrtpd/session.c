@@ -588,11 +588,10 @@ static void remove_keys(struct zrtpd *d, struct zrtpd_session *s)
 
 	if (!s->keys_in)
 		return;
-	del_slot(d, s, s->slot);
-	s->keys_in = false;
-	s->armed = false;
+	/* back to DIVERT first, then the keys: a SECURE flow without its
+	 * keys would refuse the application's sends (EPERM) in between */
 	if (s->flow.mode == KSRTP_FLOW_MODE_SECURE) {
-		/* back to DIVERT: the flow's policy decides what clear RTP does */
+		/* the flow's policy decides what clear RTP does */
 		set.mode = KSRTP_FLOW_MODE_DIVERT;
 		set.policy |= KSRTP_POLICY_RX_TRIAL;
 		if (!d->k->ops->flow_set(d->k, &set))
@@ -605,6 +604,9 @@ static void remove_keys(struct zrtpd *d, struct zrtpd_session *s)
 		if (!d->k->ops->flow_set(d->k, &set))
 			s->rtcp = set;
 	}
+	del_slot(d, s, s->slot);
+	s->keys_in = false;
+	s->armed = false;
 }
 
 /* The handshake (or the switch) failed: keys out, state and event. */
@@ -656,7 +658,15 @@ static void mark_secure(struct zrtpd *d, struct zrtpd_session *s, const char *ho
 	zrtpd_ctl_event(d, "secure", s, NULL);
 }
 
-enum { SWITCH_POLL_MS = 200, SWITCH_POLL_SLOW_MS = 1000, SWITCH_FAST_MS = 3000 };
+/*
+ * SWITCH_CLEAR_RUN_MS: how long the peer's clear RTP must go on before a
+ * switch older than switch-timeout fails.  The peer itself sends clear
+ * until it has seen our first SRTP (it polls too): when the media starts
+ * late, both sides' first packets cross, and one poll seeing clear RTP
+ * must not end a call that is about to be secure.
+ */
+enum { SWITCH_POLL_MS = 200, SWITCH_POLL_SLOW_MS = 1000, SWITCH_FAST_MS = 3000,
+       SWITCH_CLEAR_RUN_MS = 3000 };
 
 static void start_switching(struct zrtpd *d, struct zrtpd_session *s)
 {
@@ -666,6 +676,7 @@ static void start_switching(struct zrtpd *d, struct zrtpd_session *s)
 	s->switch_ms = d->now;
 	s->poll_ms = d->now + SWITCH_POLL_MS;
 	s->clear_seen = UINT64_MAX;
+	s->clear_run_ms = 0;
 	d->stats.keyed++;
 	zrtpd_state_save(d, s);
 	zrtpd_ctl_event(d, "switching", s, NULL);
@@ -935,6 +946,22 @@ static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp
 			s->rekey_fail = true;
 			break;
 		}
+		if (s->armed && ev->error_code == ZRTP_ERR_TIMEOUT && ev->error_sent) {
+			/* Confirm2 never acknowledged, but the keys are agreed
+			 * (Confirm1 authenticated) and the responder switched
+			 * on our Confirm2 if one arrived: its SRTP may simply
+			 * not have started yet (RFC 6189 §4.6).  Keys stay in,
+			 * the flow stays DIVERT with RX_TRIAL ("switching", not
+			 * secure); check_switch decides: the responder's SRTP
+			 * authenticates (secure) or its clear RTP goes on long
+			 * after (failed, keys out).  Giving up here left a
+			 * switched responder sending SRTP that our keyless
+			 * flow passed on as clear. */
+			s->confirm_lost = true;
+			zrtpd_log(d, 1, "flow %u: our Confirm2 was never acknowledged: keys kept, "
+				  "waiting for the peer's first SRTP", s->flow.id);
+			break;
+		}
 		s->error_code = ev->error_code;
 		if (s->state != ZS_SECURE) {
 			session_fail(d, s, detail);
@@ -979,8 +1006,10 @@ static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp
  * initiator (flow DIVERT, RX_TRIAL) an SRTP packet that authenticated shows
  * in RX_PACKETS and stands for Conf2ACK; on a SECURE flow the kernel has
  * cleared RX_TRIAL.  A peer that goes on sending clear RTP long after the
- * switch never switched (killed, or it never got our Conf2ACK and gave
- * up): the session fails and its keys go, so the call is visibly clear.
+ * switch never switched (killed, or it never got our Confirm2 or Conf2ACK
+ * and gave up): the session fails and its keys go, so the call is visibly
+ * clear.  An armed initiator is judged so only once its engine has given
+ * up on Conf2ACK (before, the engine's T2 decides).
  */
 static void check_switch(struct zrtpd *d, struct zrtpd_session *s)
 {
@@ -991,9 +1020,7 @@ static void check_switch(struct zrtpd *d, struct zrtpd_session *s)
 			       SWITCH_POLL_SLOW_MS);
 	if (d->k->ops->stats_get(d->k, &s->flow, &st))
 		return;
-	if (s->armed) {
-		if (!st.c[KSRTP_A_STATS_RX_PACKETS])
-			return;
+	if (s->armed && st.c[KSRTP_A_STATS_RX_PACKETS]) {
 		if (s->z) {
 			zrtp_srtp_received(s->z, d->now);	/* CONFIRMED follows */
 			return;
@@ -1004,6 +1031,8 @@ static void check_switch(struct zrtpd *d, struct zrtpd_session *s)
 			mark_secure(d, s, "the peer's first SRTP");
 		return;
 	}
+	if (s->armed && s->z)
+		return;	/* the engine's Confirm2 retransmissions still run */
 	if (st.flow.mode == KSRTP_FLOW_MODE_SECURE && !(st.flow.policy & KSRTP_POLICY_RX_TRIAL)) {
 		s->flow.policy = st.flow.policy;
 		if (rtcp_strict(d, s))
@@ -1013,12 +1042,15 @@ static void check_switch(struct zrtpd *d, struct zrtpd_session *s)
 		return;
 	}
 	clear = st.c[KSRTP_A_STATS_CLEAR_PASSED] + st.c[KSRTP_A_STATS_CLEAR_DROPPED];
-	if (s->clear_seen != UINT64_MAX && clear > s->clear_seen &&
+	if (s->clear_seen == UINT64_MAX || clear <= s->clear_seen)
+		s->clear_run_ms = 0;
+	else if (!s->clear_run_ms)
+		s->clear_run_ms = d->now;
+	s->clear_seen = clear;
+	if (s->clear_run_ms && d->now - s->clear_run_ms >= SWITCH_CLEAR_RUN_MS &&
 	    d->now - s->switch_ms >= (uint64_t)d->cfg.switch_timeout * 1000)
 		session_fail(d, s, "the peer still sends clear RTP long after the switch: "
 			     "it never turned SRTP on");
-	else
-		s->clear_seen = clear;
 }
 
 /*
@@ -1062,6 +1094,15 @@ void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 			ntx = 0;
 			rekey_abort(d, s, "no secure end");
 			s->abort = false;
+			next = UINT64_MAX;
+		} else if (s->confirm_lost) {
+			/* the engine gave up on Conf2ACK; the keys stay armed
+			 * and check_switch watches the media (as after a
+			 * restart: no engine) */
+			zrtp_session_free(s->z);
+			s->z = NULL;
+			s->begun = false;
+			s->confirm_lost = false;
 			next = UINT64_MAX;
 		} else if (s->abort) {
 			/* the keys did not go in: the engine (and its Confirm2

@@ -107,6 +107,7 @@ struct zrtpd_session {
 	bool armed;			/* keys in, SECURE on Conf2ACK (initiator) */
 	bool keys_in;			/* this session installed keys in the kernel */
 	bool abort;			/* key installation failed: drop the batch */
+	bool confirm_lost;		/* armed, Confirm2 never acknowledged: engine goes */
 	bool unverified;		/* watch-created, the peer has sent only Hellos
 					 * (it may be a spoofed source): budgeted */
 	bool reap;			/* watch-created, ended without keys: goes */
@@ -132,6 +133,7 @@ struct zrtpd_session {
 	uint64_t switch_ms;		/* keys installed (ZS_SWITCHING since) */
 	uint64_t poll_ms;		/* next look at the kernel while switching */
 	uint64_t clear_seen;		/* clear RTP counters at the last look */
+	uint64_t clear_run_ms;		/* since when the peer's clear RTP keeps coming (0: not) */
 	uint64_t zrtp_rx, zrtp_tx;
 
 	/*
