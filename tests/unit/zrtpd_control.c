@@ -93,7 +93,7 @@ TEST_F(ctl, list_show_json_agree_on_both_sides)
 	free(a);
 	free(b);
 	a = req(&self->alice.d, "list");
-	ASSERT_NE(NULL, strstr(a, "secure  AES1/HS32/X255  SAS "));
+	ASSERT_NE(NULL, strstr(a, "secure  AES1/HS80/X255  SAS "));
 	free(a);
 	a = req(&self->alice.d, "json list");
 	ASSERT_EQ(0, strncmp(a, "ok\n[{\"id\":1,", 12));
@@ -414,8 +414,8 @@ TEST(zrtpctl_binary_against_zrtpd_processes)
 	/* human output */
 	snprintf(args, sizeof(args), "-s %s list", a_sock);
 	ASSERT_EQ(0, zrtpctl(tmp, out, sizeof(out), args));
-	ASSERT_TRUE(strstr(out, "secure  AES1/HS32/X255  SAS ") ||
-		    strstr(out, "switching  AES1/HS32/X255  SAS "));
+	ASSERT_TRUE(strstr(out, "secure  AES1/HS80/X255  SAS ") ||
+		    strstr(out, "switching  AES1/HS80/X255  SAS "));
 	/* errors: exit status 1, the message names the flow */
 	snprintf(args, sizeof(args), "-s %s show local 10.0.0.1:4000 remote 10.0.0.2:5000", a_sock);
 	rc = zrtpctl(tmp, out, sizeof(out), args);

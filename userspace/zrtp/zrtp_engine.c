@@ -299,7 +299,7 @@ static void wipe_keys(struct zrtp_session *s)
 static const uint32_t default_algs[ZRTP_ALG_KINDS][ZRTP_MAX_PREFS] = {
 	{ ZRTP_S256, ZRTP_S384 },
 	{ ZRTP_AES1, ZRTP_AES3, ZRTP_AES2 },
-	{ ZRTP_HS32, ZRTP_HS80 },
+	{ ZRTP_HS80, ZRTP_HS32 },
 	{ ZRTP_X255, ZRTP_EC25, ZRTP_DH3K, ZRTP_DH2K, ZRTP_EC38, ZRTP_X448, ZRTP_MULT },
 	{ ZRTP_B32, ZRTP_B256 },
 };
