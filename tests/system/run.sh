@@ -19,8 +19,8 @@
 #          crashes 6.12 guests under TCG): stage.sh 2 (module rebuilt, call
 #          again, purge)
 #
-# Each guest step is one TAP result; each boot's console log and the stage's
-# output stay in build/system/.  Needs root (debootstrap, as the VM tests).
+# Each guest step is one TAP result; each boot's console log, the stage's
+# output and the guest's disk stay in build/system/.  Needs root (debootstrap, as the VM tests).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 top=$PWD
@@ -64,7 +64,8 @@ cp -r "$ynl/Documentation/netlink" "$data/ynl/Documentation/"
 cp Documentation/netlink/specs/ksrtp.yaml "$data/ynl/Documentation/netlink/specs/"
 rm -rf "$data/ynl/tools/net/ynl/generated" "$data/ynl/tools/net/ynl/samples"
 mke2fs -q -t ext4 -L ksrtp-data -m 0 -d "$data" "$work/data.img" \
-	"$(($(du -sm "$data" | cut -f1) + 16))M"
+	"$(($(du -sm "$data" | cut -f1) + 16))M" >/dev/null 2>"$work/mke2fs.log" ||
+	{ sed 's/^/# /' "$work/mke2fs.log"; nok "data disk (mke2fs -d)"; echo "1..$n"; exit 1; }
 
 # The system disk: a sparse copy of the cached image
 root=$work/root.img
@@ -144,7 +145,8 @@ if [ -n "$k612" ] && guest_file "/boot/vmlinuz-$k612" "$work/vmlinuz-$k612" &&
 else
 	nok "reboot: no 6.12 kernel and initrd in the guest's /boot ('$k612')"
 fi
-rm -f "$root"
+# (root.img stays for a post-mortem, debugfs -R "cat /tmp/apt.log" ...;
+# the next run removes it)
 echo "# check-system took $(($(date +%s) - t_all)) s"
 echo "1..$n"
 [ "$fails" = 0 ]

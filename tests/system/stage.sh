@@ -133,7 +133,7 @@ case $stage in
 	echo "# dkms: $(dkms status 2>&1 | tr '\n' ';')"
 	ko=$(modinfo -n ksrtp 2>/dev/null)
 	check "DKMS built and installed ksrtp for $kver ($ko)" \
-		eval 'dkms status ksrtp -k $kver | grep -q installed && case $ko in /lib/modules/$kver/updates/dkms/ksrtp.ko*) true ;; *) false ;; esac'
+		eval 'dkms status ksrtp -k $kver | grep installed >/dev/null && case $ko in /lib/modules/$kver/updates/dkms/ksrtp.ko*) true ;; *) false ;; esac'
 	m=/var/lib/dkms/ksrtp/kernel-$kver-x86_64/log/make.log
 	[ -r "$m" ] || m=$(ls /var/lib/dkms/ksrtp/*/build/make.log 2>/dev/null | head -1)
 	[ -r "${m:-}" ] && echo "# DKMS make.log: $(head -2 "$m" | tr '\n' ' ')"
@@ -187,7 +187,7 @@ case $stage in
 		[ $rc = 0 -a -n "$k612" ]
 	grep -iE 'dkms|ksrtp|Building|autoinstall' /tmp/apt612.log | head -10 | sed 's/^/# apt: /'
 	check "DKMS built ksrtp for $k612 from the kernel's postinst hook" \
-		eval 'dkms status ksrtp -k "$k612" | grep -q installed && ls /lib/modules/$k612/updates/dkms/ksrtp.ko* >/dev/null'
+		eval 'dkms status ksrtp -k "$k612" | grep installed >/dev/null && ls /lib/modules/$k612/updates/dkms/ksrtp.ko* >/dev/null'
 	echo "# dkms: $(dkms status 2>&1 | tr '\n' ';')"
 	check "the 6.12 initramfs is there (/boot/initrd.img-$k612)" [ -s "/boot/initrd.img-$k612" ]
 	;;
