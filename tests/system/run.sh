@@ -22,7 +22,7 @@
 # Each guest step is one TAP result; each boot's console log, the stage's
 # output and the guest's disk stay in build/system/.  Needs root (debootstrap, as the VM tests).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 top=$PWD
 work=$top/build/system
 n=0 fails=0
