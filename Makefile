@@ -53,6 +53,7 @@ help:
 	@echo "make checkpatch / sparse    kernel code hygiene"
 	@echo "make vm-shell   boot the VM with the module and an interactive shell"
 	@echo "make deb        Debian packages ksrtp-dkms and zrtpd into build/deb/ (+ lintian)"
+	@echo "make check-system  the packages on a debootstrapped Debian with systemd in the VM (opt-in, long)"
 	@echo "make install    zrtpd, zrtpctl, man pages, unit, config; the module through DKMS"
 
 deps:

@@ -56,9 +56,20 @@ struct ksrtp_pkt {
 	bool partial;
 };
 
+/*
+ * The two large per-CPU buffers below are allocated at load from the
+ * dynamic per-CPU pool: the static per-CPU area all modules share is 8 KiB
+ * in all (PERCPU_MODULE_RESERVE), and on a real Debian system with kvm and
+ * the other usual modules loaded, 4.3 KiB of static per-CPU data made the
+ * load fail ("Could not allocate 4384 bytes percpu data", make check-system).
+ */
+
 /* Per-CPU copy of a GCM packet, to retry it under the other RX key. */
 enum { KSRTP_SCRATCH_LEN = 2048 };
-static DEFINE_PER_CPU(u8 [KSRTP_SCRATCH_LEN], ksrtp_scratch);
+struct ksrtp_scratch {
+	u8 b[KSRTP_SCRATCH_LEN];
+};
+static struct ksrtp_scratch __percpu *ksrtp_scratch;
 
 /*
  * Per-CPU, for a paged packet unprotected in place: its payload as the
@@ -70,7 +81,7 @@ struct ksrtp_frags {
 	struct scatterlist sg[KSRTP_MAX_IOV];
 	struct ksrtp_iov v[KSRTP_MAX_IOV];
 };
-static DEFINE_PER_CPU(struct ksrtp_frags, ksrtp_frags);
+static struct ksrtp_frags __percpu *ksrtp_frags;
 
 /*
  * Per-CPU page the egress path carves SRTP trailers (tag, MKI, E||index)
@@ -107,6 +118,20 @@ module_param_cb(rx_frag_packets, &ksrtp_frag_pkts_ops, (void *)1UL, 0444);
 MODULE_PARM_DESC(rx_frag_packets,
 		 "SRTP/SRTCP packets unprotected in place over page fragments");
 
+int ksrtp_hooks_init(void)
+{
+	ksrtp_scratch = alloc_percpu(struct ksrtp_scratch);
+	ksrtp_frags = alloc_percpu(struct ksrtp_frags);
+	if (!ksrtp_scratch || !ksrtp_frags) {
+		free_percpu(ksrtp_scratch);
+		free_percpu(ksrtp_frags);
+		ksrtp_scratch = NULL;
+		ksrtp_frags = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 void ksrtp_hooks_exit(void)
 {
 	struct page_frag *pf;
@@ -118,6 +143,8 @@ void ksrtp_hooks_exit(void)
 			put_page(pf->page);
 		pf->page = NULL;
 	}
+	free_percpu(ksrtp_scratch);
+	free_percpu(ksrtp_frags);
 }
 
 /*
@@ -466,7 +493,7 @@ static int ksrtp_out_frags(struct ksrtp_key *key, struct sk_buff *skb,
 	if (skb->sk && sk_fullsock(skb->sk))
 		refcount_add(need, &skb->sk->sk_wmem_alloc);
 
-	f = this_cpu_ptr(&ksrtp_frags);
+	f = this_cpu_ptr(ksrtp_frags);
 	n = ksrtp_skb_segs(skb, f, p->l4off + sizeof(struct udphdr),
 			   p->plen + need);
 	ret = KSRTP_ERR_MALFORMED;
@@ -655,7 +682,7 @@ static int ksrtp_unprotect_any(struct ksrtp_key *key, struct ksrtp_key *alt,
 				return KSRTP_ERR_AUTH;
 		} else {
 			local_bh_disable();
-			scratch = this_cpu_ptr(ksrtp_scratch);
+			scratch = this_cpu_ptr(ksrtp_scratch)->b;
 			ksrtp_rxbuf_copy(buf, scratch, NULL, orig);
 			saved = true;
 		}
@@ -716,7 +743,7 @@ static unsigned int ksrtp_in_unprotect(struct net *net,
 	if (ksrtp_frags_ok(skb, 0)) {
 		/* In place over the fragments, as esp4's input does. */
 		local_bh_disable();
-		f = this_cpu_ptr(&ksrtp_frags);
+		f = this_cpu_ptr(ksrtp_frags);
 		n = ksrtp_skb_segs(skb, f, p->l4off + sizeof(struct udphdr),
 				   p->plen);
 		if (n > 0) {

@@ -61,6 +61,10 @@ static int __init ksrtp_init(void)
 	if (ret)
 		goto err_selftest;
 
+	ret = ksrtp_hooks_init();
+	if (ret)
+		goto err_selftest;
+
 	ret = ksrtp_flow_init();
 	if (ret)
 		goto err_flow;
@@ -81,6 +85,7 @@ err_genl:
 err_zrtp:
 	ksrtp_flow_exit();
 err_flow:
+	ksrtp_hooks_exit();
 err_selftest:
 	return ret;
 }
