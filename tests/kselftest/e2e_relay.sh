@@ -70,8 +70,10 @@ SNIFF=$!
 PIDS="$PIDS $SNIFF"
 sniffing() { [ "$(ip netns exec $G cat /proc/net/packet | wc -l)" -gt 1 ]; }
 poll 300 sniffing
+# the phone must be listening before the PBX's first packet: on the debug
+# kernel it bound its socket after 0.76 s of them (2026-11-30): 2 s delay
 ip netns exec $X rtpapp call --local 10.81.0.2:6000 --remote 10.81.0.1:4100 \
-	--count 100 --rate 100 --wait 8 --delay 300 >/tmp/R/pbx.out 2>&1
+	--count 100 --rate 100 --wait 8 --delay 2000 >/tmp/R/pbx.out 2>&1
 rc_x=$?
 wait $PHONE
 rc_p=$?

@@ -63,9 +63,12 @@ for s in $SUITES; do
 		--count 100 --rate 100 --after-peer --wait 8 --timeout 60 >/tmp/B/peer.out 2>&1 &
 	PEER=$!
 	PIDS="$PIDS $PEER"
+	# the libsrtp peer must be listening before the first packet: on the debug
+	# kernel it bound its socket after 0.76 s of the other side's packets
+	# (2026-11-30), hence the 2 s delay
 	sniff_start "" /tmp/A/sniff.json
 	inA rtpapp call --local 10.77.0.1:$((4000 + 2 * i)) --remote 10.77.0.2:$((5000 + 2 * i)) \
-		--count 100 --rate 100 --wait 8 --delay 300 >/tmp/A/app.out 2>&1
+		--count 100 --rate 100 --wait 8 --delay 2000 >/tmp/A/app.out 2>&1
 	rc_a=$?
 	wait $PEER
 	rc_b=$?
