@@ -13,7 +13,7 @@
 #
 lib=$(dirname "$0")/lib.sh; [ -r "$lib" ] || lib=$(command -v lib.sh); . "$lib"
 
-ksft_plan 9
+ksft_plan 10
 r=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 P=e2rp$r G=e2rg$r X=e2rx$r
 cleanup() {
@@ -41,6 +41,10 @@ topo() {
 check "three hosts: phone, gateway, PBX" topo || skip_rest "no topology"
 
 inG() { ip netns exec $G "$@"; }
+inG zrtpctl info >/tmp/R/info.out 2>&1
+sed 's/^/# /' /tmp/R/info.out
+check "zrtpctl info names the module's features, relay among them" \
+	grep -q '^features: .* srtp .* relay' /tmp/R/info.out
 A="local 10.80.0.1:4000 remote 10.80.0.2:5000"
 B="local 10.81.0.1:4100 remote 10.81.0.2:6000"
 key() { head -c "$1" /dev/urandom | base64 | tr -d '\n'; }

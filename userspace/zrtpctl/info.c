@@ -8,6 +8,28 @@
 #include "ksrtp_nl.h"
 #include "zrtpctl.h"
 
+/* KSRTP_F_* bits by name, in bit order; an unknown bit prints as "bit N". */
+static const char *const feature_names[] = {
+	"flows", "ipv6", "srtp", "zrtp", "watch", "rx-trial", "secured-event",
+	"relay",
+};
+
+static void print_features(uint64_t f)
+{
+	unsigned int i;
+
+	printf("features:   ");
+	for (i = 0; i < 64; i++) {
+		if (!(f & (1ULL << i)))
+			continue;
+		if (i < sizeof(feature_names) / sizeof(feature_names[0]))
+			printf(" %s", feature_names[i]);
+		else
+			printf(" bit%u", i);
+	}
+	printf("\n");
+}
+
 int cmd_info(int argc, char **argv, const struct ctl_opts *o)
 {
 	struct ksrtp_info info;
@@ -39,9 +61,7 @@ int cmd_info(int argc, char **argv, const struct ctl_opts *o)
 		printf("version:     %u.%u.%u\n", info.version >> 16,
 		       (info.version >> 8) & 0xff, info.version & 0xff);
 		printf("api version: %u\n", info.api_version);
-		printf("features:   %s%s\n",
-		       info.features & KSRTP_F_FLOWS ? " flows" : "",
-		       info.features & KSRTP_F_IPV6 ? " ipv6" : "");
+		print_features(info.features);
 		if (info.has_flow_count)
 			printf("flows:       %u\n", info.flow_count);
 		else
