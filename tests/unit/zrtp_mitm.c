@@ -133,43 +133,60 @@ static int relay(struct zh_peer *from_leg, struct zh_peer *to_leg, uint64_t now)
 	return zrtp_send_sasrelay(to_leg->s, now, h, scheme);
 }
 
+/* A call across the PBX: phone A on leg a, phone B on leg b, all secure. */
+struct call3 {
+	struct zh_peer a, b, pa, pb;
+	uint64_t now;
+};
+
+static void call3_start(struct __test_metadata *_metadata, FIXTURE_DATA(m) *self,
+			struct call3 *c)
+{
+	c->now = leg(_metadata, &c->a, &c->pa, &self->cfa, &self->cfp, 0);
+	c->now = leg(_metadata, &c->b, &c->pb, &self->cfb, &self->cfp2, c->now);
+}
+
+static void call3_stop(struct call3 *c)
+{
+	zh_stop(&c->a);
+	zh_stop(&c->pa);
+	zh_stop(&c->b);
+	zh_stop(&c->pb);
+}
+
 /*
  * A enrolled, B not: the PBX relays leg b's SAS to A.  A now shows what B
  * shows, so A and B can compare one SAS across the PBX.
  */
 TEST_F(m, relays_far_leg_sas_to_enrolled_phone)
 {
-	struct zh_peer a, b, pa, pb;
-	uint64_t now;
+	struct call3 c;
+	struct zh_peer *a = &c.a, *b = &c.b, *pa = &c.pa, *pb = &c.pb;
 
 	enroll(_metadata, &self->cfa, &self->cfp);
-	now = leg(_metadata, &a, &pa, &self->cfa, &self->cfp, 0);
-	now = leg(_metadata, &b, &pb, &self->cfb, &self->cfp2, now);
-	EXPECT_TRUE(a.secure.pbx_secret_used);		/* s3 matched (§4.3) */
-	EXPECT_FALSE(a.secure.pbx_enroll_pending);	/* no E to an enrolled phone */
-	EXPECT_TRUE(zrtp_peer_enrolled(pa.s));
-	EXPECT_TRUE(zrtp_peer_enrolled(a.s));
-	EXPECT_FALSE(zrtp_peer_enrolled(pb.s));
-	TH_LOG("leg a SAS %s, leg b SAS %s", a.secure.sas, b.secure.sas);
-	ASSERT_STRNE(a.secure.sas, b.secure.sas);	/* two legs, two SAS */
+	call3_start(_metadata, self, &c);
+	EXPECT_TRUE(a->secure.pbx_secret_used);		/* s3 matched (§4.3) */
+	EXPECT_FALSE(a->secure.pbx_enroll_pending);	/* no E to an enrolled phone */
+	EXPECT_TRUE(zrtp_peer_enrolled(pa->s));
+	EXPECT_TRUE(zrtp_peer_enrolled(a->s));
+	EXPECT_FALSE(zrtp_peer_enrolled(pb->s));
+	TH_LOG("leg a SAS %s, leg b SAS %s", a->secure.sas, b->secure.sas);
+	ASSERT_STRNE(a->secure.sas, b->secure.sas);	/* two legs, two SAS */
 	/* the PBX relays to the one enrolled phone only */
-	ASSERT_EQ(0, relay(&pb, &pa, now));
-	now = zh_run(&a, &pa, now, now + 60000, NULL, NULL);
-	ASSERT_EQ(1, a.n_relayed);
-	EXPECT_STREQ(b.secure.sas, a.relayed.sas);	/* A reads B's SAS */
-	EXPECT_STREQ(b.secure.sas_type, a.relayed.sas_type);
-	EXPECT_FALSE(a.relayed.sas_verified);
-	EXPECT_EQ(1, a.sent[ZRTP_MSG_RELAYACK]);
-	EXPECT_EQ(1, pa.sent[ZRTP_MSG_SASRELAY]);	/* RelayACK stopped T2 */
-	EXPECT_EQ(0, pa.n_relay_unacked);
-	EXPECT_EQ(0u, zrtp_sasrelay_refused(a.s));
-	EXPECT_TRUE(zrtp_is_secure(a.s));
-	/* a phone may not relay, nor may the PBX before it is secure */
-	EXPECT_EQ(-1, relay(&pa, &a, now));
-	zh_stop(&a);
-	zh_stop(&pa);
-	zh_stop(&b);
-	zh_stop(&pb);
+	ASSERT_EQ(0, relay(pb, pa, c.now));
+	c.now = zh_run(a, pa, c.now, c.now + 60000, NULL, NULL);
+	ASSERT_EQ(1, a->n_relayed);
+	EXPECT_STREQ(b->secure.sas, a->relayed.sas);	/* A reads B's SAS */
+	EXPECT_STREQ(b->secure.sas_type, a->relayed.sas_type);
+	EXPECT_FALSE(a->relayed.sas_verified);
+	EXPECT_EQ(1, a->sent[ZRTP_MSG_RELAYACK]);
+	EXPECT_EQ(1, pa->sent[ZRTP_MSG_SASRELAY]);	/* RelayACK stopped T2 */
+	EXPECT_EQ(0, pa->n_relay_unacked);
+	EXPECT_EQ(0u, zrtp_sasrelay_refused(a->s));
+	EXPECT_TRUE(zrtp_is_secure(a->s));
+	/* a phone may not relay */
+	EXPECT_EQ(-1, relay(pa, a, c.now));
+	call3_stop(&c);
 }
 
 /*
@@ -179,45 +196,35 @@ TEST_F(m, relays_far_leg_sas_to_enrolled_phone)
  */
 TEST_F(m, both_enrolled_relay_towards_b)
 {
-	struct zh_peer a, b, pa, pb;
-	uint64_t now;
+	struct call3 c;
 
 	enroll(_metadata, &self->cfa, &self->cfp);
 	enroll(_metadata, &self->cfb, &self->cfp2);
-	now = leg(_metadata, &a, &pa, &self->cfa, &self->cfp, 0);
-	now = leg(_metadata, &b, &pb, &self->cfb, &self->cfp2, now);
-	EXPECT_TRUE(zrtp_peer_enrolled(pa.s));
-	EXPECT_TRUE(zrtp_peer_enrolled(pb.s));
-	ASSERT_EQ(0, relay(&pa, &pb, now));
-	now = zh_run(&b, &pb, now, now + 60000, NULL, NULL);
-	ASSERT_EQ(1, b.n_relayed);
-	EXPECT_STREQ(a.secure.sas, b.relayed.sas);
-	EXPECT_EQ(0, a.n_relayed);
-	zh_stop(&a);
-	zh_stop(&pa);
-	zh_stop(&b);
-	zh_stop(&pb);
+	call3_start(_metadata, self, &c);
+	EXPECT_TRUE(zrtp_peer_enrolled(c.pa.s));
+	EXPECT_TRUE(zrtp_peer_enrolled(c.pb.s));
+	ASSERT_EQ(0, relay(&c.pa, &c.pb, c.now));
+	zh_run(&c.b, &c.pb, c.now, c.now + 60000, NULL, NULL);
+	ASSERT_EQ(1, c.b.n_relayed);
+	EXPECT_STREQ(c.a.secure.sas, c.b.relayed.sas);
+	EXPECT_EQ(0, c.a.n_relayed);
+	call3_stop(&c);
 }
 
 /* B never enrolled: a relay towards it changes nothing B shows. */
 TEST_F(m, unenrolled_phone_refuses_relay)
 {
-	struct zh_peer a, b, pa, pb;
-	uint64_t now;
+	struct call3 c;
 
 	enroll(_metadata, &self->cfa, &self->cfp);
-	now = leg(_metadata, &a, &pa, &self->cfa, &self->cfp, 0);
-	now = leg(_metadata, &b, &pb, &self->cfb, &self->cfp2, now);
-	ASSERT_EQ(0, relay(&pa, &pb, now));		/* the engine lets the PBX try */
-	now = zh_run(&b, &pb, now, now + 60000, NULL, NULL);
-	EXPECT_EQ(0, b.n_relayed);
-	EXPECT_EQ(1, b.n_relay_rejected);
-	EXPECT_EQ(1u, zrtp_sasrelay_refused(b.s));
-	EXPECT_TRUE(zrtp_is_secure(b.s));
-	zh_stop(&a);
-	zh_stop(&pa);
-	zh_stop(&b);
-	zh_stop(&pb);
+	call3_start(_metadata, self, &c);
+	ASSERT_EQ(0, relay(&c.pa, &c.pb, c.now));	/* the engine lets the PBX try */
+	zh_run(&c.b, &c.pb, c.now, c.now + 60000, NULL, NULL);
+	EXPECT_EQ(0, c.b.n_relayed);
+	EXPECT_EQ(1, c.b.n_relay_rejected);
+	EXPECT_EQ(1u, zrtp_sasrelay_refused(c.b.s));
+	EXPECT_TRUE(zrtp_is_secure(c.b.s));
+	call3_stop(&c);
 }
 
 /*
