@@ -12,6 +12,7 @@
  * the SAS Bob's shows.  Bob never enrolled: a relay towards him is refused
  * by the PBX itself; a daemon without trusted-mitm relays nothing.
  */
+#include <stdarg.h>
 #include "kselftest_harness.h"
 #include "zrtpd_test.h"
 
@@ -54,6 +55,23 @@ static void place(struct __test_metadata *_metadata, struct host *ph, struct hos
 
 	ASSERT_EQ(0, zrtpd_session_add(&ph->d, &fp, NULL, sph));
 	ASSERT_EQ(0, zrtpd_session_add(&pbx->d, &fx, NULL, spx));
+}
+
+static char reply[512];
+
+/* One control request (Documentation/control-protocol.md); reply kept. */
+static void ctl(struct __test_metadata *_metadata, struct zrtpd *d, const char *fmt, ...)
+{
+	char line[128], *r = NULL;
+	size_t len = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	ASSERT_EQ(0, zrtpd_ctl_request(d, line, &r, &len));
+	snprintf(reply, sizeof(reply), "%s", r ? r : "");
+	free(r);
 }
 
 TEST(relay_far_leg_sas_to_enrolled_phone)
@@ -101,13 +119,19 @@ TEST(relay_far_leg_sas_to_enrolled_phone)
 	ASSERT_STRNE(sa->sas, sb->sas);
 	/* Bob is not enrolled: the PBX does not relay to him */
 	EXPECT_EQ(-EACCES, zrtpd_session_relay_sas(&pbx.d, pa, pb));
+	ctl(_metadata, &pbx.d, "relay-sas %u to %u", pa->flow.id, pb->flow.id);
+	EXPECT_NE(NULL, strstr(reply, "not enrolled"));
 	/* a phone is no MiTM */
 	EXPECT_EQ(-EPERM, zrtpd_session_relay_sas(&alice.d, sa, sa));
-	/* to Alice: she then reads the SAS Bob reads */
-	ASSERT_EQ(0, zrtpd_session_relay_sas(&pbx.d, pb, pa));
+	ctl(_metadata, &alice.d, "relay-sas %u to %u", sa->flow.id, sa->flow.id);
+	EXPECT_NE(NULL, strstr(reply, "not a trusted MiTM"));
+	/* to Alice, as an operator would: she then reads the SAS Bob reads */
+	ctl(_metadata, &pbx.d, "json relay-sas %u to %u", pb->flow.id, pa->flow.id);
+	EXPECT_EQ(0, strncmp(reply, "ok\n{\"id\":", 9)) TH_LOG("%s", reply);
 	t = (struct same_sas){ sa, sb };
 	EXPECT_TRUE(run_until(hs, 3, sas_equal, &t, 5000));
 	EXPECT_STREQ(sb->sas, sa->sas);
+	EXPECT_FALSE(sa->verified);		/* a new SAS, not compared yet */
 	EXPECT_EQ(ZS_SECURE, sa->state);
 	EXPECT_EQ(ZS_SECURE, pa->state);
 

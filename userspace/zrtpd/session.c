@@ -983,7 +983,10 @@ static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp
 		zrtpd_ctl_event(d, "clear", s, NULL);
 		break;
 	case ZRTP_EV_SAS_RELAYED:
+		/* the far leg's SAS (§7.3): nobody has compared this one yet */
 		memcpy(s->sas, ev->sas, sizeof(s->sas));
+		s->verified = false;
+		zrtpd_state_save(d, s);
 		zrtpd_ctl_event(d, "sas-relayed", s, NULL);
 		break;
 	case ZRTP_EV_RELAY_REJECTED:
