@@ -1902,7 +1902,6 @@ static void on_sasrelay(struct zrtp_session *s, uint64_t now, const struct zrtp_
 	struct zrtp_event *ev;
 	int n;
 
-	(void)now;
 	if (s->state != ST_SECURE) {
 		s->relay_refused++;
 		return;
