@@ -16,7 +16,7 @@ $(ZRTP_LIB): $(ZRTP_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-ZRTP_UNIT := zrtp_wire zrtp_crypto zrtp_engine zrtp_cache zrtp_forge
+ZRTP_UNIT := zrtp_wire zrtp_crypto zrtp_engine zrtp_cache zrtp_forge zrtp_mitm
 ZRTP_UNIT := $(foreach t,$(ZRTP_UNIT),$(if $(wildcard tests/unit/$(t).c),$(t)))
 UNIT_TESTS += $(addprefix $(B)/tests/,$(ZRTP_UNIT))
 

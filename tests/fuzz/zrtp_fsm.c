@@ -7,7 +7,8 @@
  * flip a byte of an in-flight packet, call the public API (GoClear,
  * SASrelay, SRTP seen).  Invariants: no crash or sanitizer report, and if
  * both sides report SECURE their keys and SAS agree (an active attacker
- * may stop the handshake, never split it).
+ * may stop the handshake, never split it); a SASrelay is honoured only
+ * from an enrolled MiTM.
  */
 #include <stdint.h>
 #include <stddef.h>
@@ -159,6 +160,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strcmp(a.secure.sas, b.secure.sas))
 			abort();
 	}
+	/* §7.3: a SAS is relayed only by an enrolled MiTM -- Bob, with M set
+	 * and a pbxsecret in both caches before the call.  Alice is never a
+	 * MiTM, and nothing injected can make a relay pass. */
+	if (b.n_relayed || (a.n_relayed && !(cb.mitm && (data[0] & 0x30) == 0x30)))
+		abort();
 out:
 	zh_stop(&a);
 	zh_stop(&b);

@@ -338,10 +338,11 @@ static bool check(const char *line, const char *reply, size_t len, struct snap b
 {
 	static const char *const with_body[] = {
 		"list", "show", "flow-add", "verify", "unverify", "hello-hash", "peer-hash",
-		"watch-list", "status", NULL,
+		"watch-list", "status", "relay-sas", NULL,
 	};
 	static const char *const acting[] = {
-		"flow-add", "flow-del", "verify", "unverify", "peer-hash", "watch-add", "watch-del", NULL,
+		"flow-add", "flow-del", "verify", "unverify", "peer-hash", "watch-add", "watch-del",
+		"relay-sas", NULL,
 	};
 	struct snap after = snap();
 	char verb[32];

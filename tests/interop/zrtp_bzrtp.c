@@ -945,6 +945,132 @@ TEST(tshark_all_16_types)
 		unlink(path);
 }
 
+/*
+ * RFC 6189 §7.3 with bzrtp as the phone and our engine as the trusted MiTM
+ * (PBX: M in its Hello, E in its Confirm).  bzrtp 5.1.64 implements neither
+ * side of it: it never stores a pbxsecret (its cache has a pbx column that
+ * nothing writes), and in its secure state it takes only a repeated
+ * Confirm2 (state_secure() in stateMachine.c), so a SASrelay is dropped
+ * unanswered.  What must hold: the call with a PBX is an ordinary secure
+ * call for bzrtp (same SAS and keys), no pbxsecret ever matches in a later
+ * call (so our side reports the phone as not enrolled and a gateway does
+ * not relay to it), and if a SASrelay is sent anyway the PBX retries it on
+ * T2, gives up (ZRTP_EV_RELAY_UNACKED) and both sides stay secure.  The
+ * engine-to-engine case, where the phone does take the relay, is
+ * tests/unit/zrtp_mitm.c.
+ */
+TEST(trusted_mitm_towards_bzrtp)
+{
+	char dir[] = "/tmp/zrtp-interop-XXXXXX", p1[64], p2[64];
+	uint32_t prefs[5] = { ZRTP_S256, ZRTP_AES1, ZRTP_HS80, ZRTP_X255, ZRTP_B32 };
+	uint8_t sh[32] = { 0x31, 0x41, 0x59 };
+	sqlite3 *bzdb;
+	sqlite3_stmt *st;
+	struct zrtp_cache *cache;
+	struct zrtp_cache_entry e;
+	int pbx_rows = -1;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(p1, sizeof(p1), "%s/bz.db", dir);
+	snprintf(p2, sizeof(p2), "%s/pbx.db", dir);
+	ASSERT_EQ(SQLITE_OK, sqlite3_open(p1, &bzdb));
+	bzrtp_initCache_lock(bzdb, NULL);
+	cache = zrtp_cache_open(p2);
+	ASSERT_NE(NULL, cache);
+	for (int i = 0; i < 2; i++) {
+		struct call c;
+		struct zrtp_session *keep;
+		struct zrtp_output out;
+		uint8_t buf[2048];
+		int relays = 0, acks = 0, bz_refused = 0, unacked = 0, relayed = 0, bz_ret = 0;
+		uint64_t t;
+
+		ASSERT_EQ(0, call_setup(&c, prefs, false, bzdb, cache));
+		/* the same session, but as a PBX offering enrollment */
+		c.cfg.mitm = c.cfg.pbx_enroll = true;
+		keep = zrtp_session_new(&c.cfg);
+		ASSERT_NE(NULL, keep);
+		zrtp_session_free(c.o.s);
+		c.o.s = keep;
+		ASSERT_EQ(0, zrtp_start(c.o.s, now_ms()));
+		pump(c.bz, &c.b, &c.o, 5000);
+		expect_same(_metadata, &c, false);
+		EXPECT_FALSE(c.o.secure.pbx_secret_used) TH_LOG("call %d", i);
+		EXPECT_FALSE(zrtp_peer_enrolled(c.o.s)) TH_LOG("call %d", i);
+		if (i == 0) {
+			/* both users verify: a phone of ours would enroll now */
+			bzrtp_SASVerified(c.bz);
+			EXPECT_EQ(0, zrtp_set_sas_verified(c.o.s, true));
+			/* the PBX keeps a pbxsecret for the phone ... */
+			ASSERT_EQ(0, zrtp_cache_get(cache, c.o.secure.peer_zid, &e));
+			EXPECT_TRUE(e.has_pbx);
+			call_teardown(&c);
+			continue;
+		}
+		/* call 2: relay anyway; our clock runs ahead (T2 is ~10 s) */
+		t = now_ms();
+		ASSERT_EQ(0, zrtp_send_sasrelay(c.o.s, t, sh, ZRTP_B32));
+		for (int k = 0; k < 400 && !unacked; k++, t += 50) {
+			struct pollfd p[2] = { { .fd = c.o.fd, .events = POLLIN },
+					       { .fd = c.b.fd, .events = POLLIN } };
+
+			while (zrtp_poll(c.o.s, t, &out) != ZRTP_OUT_NONE) {
+				if (out.kind == ZRTP_OUT_PACKET) {
+					relays += zh_type(out.pkt, out.len) == ZRTP_MSG_SASRELAY;
+					if (send(c.o.fd, out.pkt, out.len, 0) < 0)
+						TH_LOG("send failed");
+				} else if (out.ev.type == ZRTP_EV_RELAY_UNACKED) {
+					unacked++;
+				} else if (out.ev.type == ZRTP_EV_ERROR) {
+					c.o.n_error++;
+				}
+			}
+			if (poll(p, 2, 2) <= 0)
+				continue;
+			if (p[1].revents & POLLIN) {
+				ssize_t n = recv(c.b.fd, buf, sizeof(buf), 0);
+
+				if (n > 0 && zh_type(buf, n) == ZRTP_MSG_SASRELAY) {
+					relayed++;
+					bz_ret = bzrtp_processMessage(c.bz, c.b.ssrc, buf, n);
+					bz_refused += bz_ret != 0;
+				}
+			}
+			if (p[0].revents & POLLIN) {
+				ssize_t n = recv(c.o.fd, buf, sizeof(buf), 0);
+
+				if (n > 0) {
+					acks += zh_type(buf, n) == ZRTP_MSG_RELAYACK;
+					zrtp_input(c.o.s, t, buf, n);
+				}
+			}
+		}
+		TH_LOG("SASrelay sent %d, reached bzrtp %d, refused by it %d (0x%x), RelayACK %d",
+		       relays, relayed, bz_refused, bz_ret, acks);
+		EXPECT_EQ(11, relays);		/* 1 + 10 on T2 */
+		EXPECT_EQ(relays, relayed);
+		EXPECT_EQ(relayed, bz_refused);
+		EXPECT_EQ(0, acks);
+		EXPECT_EQ(1, unacked);
+		EXPECT_EQ(0, c.o.n_error);
+		EXPECT_TRUE(zrtp_is_secure(c.o.s));
+		EXPECT_EQ(BZRTP_CHANNEL_SECURE, bzrtp_getChannelStatus(c.bz, c.b.ssrc));
+		call_teardown(&c);
+	}
+	/* ... and bzrtp none for the PBX: its pbx column stays empty */
+	ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(bzdb, "SELECT count(*) FROM zrtp WHERE pbx IS NOT NULL",
+						-1, &st, NULL));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		pbx_rows = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	EXPECT_EQ(0, pbx_rows);
+	zrtp_cache_close(cache);
+	sqlite3_close(bzdb);
+	snprintf(p1, sizeof(p1), "rm -rf %s", dir);
+	if (system(p1))
+		TH_LOG("cleanup");
+}
+
 int main(int argc, char **argv)
 {
 	if (getenv("ZRTP_PCAP"))

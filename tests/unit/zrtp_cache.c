@@ -782,8 +782,13 @@ TEST_F(c, pbx_enrollment_and_sasrelay)
 	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
 	expect_agree(_metadata, &a, &b);
 	EXPECT_TRUE(a.secure.peer_is_mitm);
-	EXPECT_EQ(1, a.n_enrolled);
 	EXPECT_FALSE(a.secure.pbx_secret_used);
+	/* the phone enrolls only once the user verified this call's SAS */
+	EXPECT_TRUE(a.secure.pbx_enroll_pending);
+	EXPECT_EQ(0, a.n_enrolled);
+	ASSERT_EQ(0, zrtp_set_sas_verified(a.s, true));
+	zh_drain(&a, a.now);
+	EXPECT_EQ(1, a.n_enrolled);
 	zh_stop(&a);
 	zh_stop(&b);
 	/* next call: the PBX relays the far end's SAS */
@@ -842,6 +847,8 @@ TEST_F(c, sasrelay_needs_pbxsecret_match_in_this_call)
 	self->cfb.pbx_enroll = true;
 	self->cfa.pbx_enroll = true;
 	ASSERT_EQ(0, call(&a, &b, &self->cfa, &self->cfb, NULL, NULL));
+	ASSERT_EQ(0, zrtp_set_sas_verified(a.s, true));
+	zh_drain(&a, a.now);
 	EXPECT_EQ(1, a.n_enrolled);
 	zh_stop(&a);
 	zh_stop(&b);

@@ -24,7 +24,7 @@ struct zh_peer {
 	struct zrtp_config cfg;
 	struct zrtp_event secure;
 	int n_secure, n_confirmed, n_error, n_mismatch, n_goclear, n_clear, n_relayed,
-	    n_relay_rejected, n_enrolled, n_hello_hash_mismatch;
+	    n_relay_rejected, n_enrolled, n_hello_hash_mismatch, n_relay_unacked;
 	struct zrtp_event last_error, relayed;
 	struct zh_pkt out[64];		/* packets emitted, not yet delivered */
 	int nout;
@@ -68,6 +68,7 @@ static inline void zh_drain(struct zh_peer *p, uint64_t now)
 		case ZRTP_EV_RELAY_REJECTED: p->n_relay_rejected++; break;
 		case ZRTP_EV_ENROLLED: p->n_enrolled++; break;
 		case ZRTP_EV_HELLO_HASH_MISMATCH: p->n_hello_hash_mismatch++; break;
+		case ZRTP_EV_RELAY_UNACKED: p->n_relay_unacked++; break;
 		default: break;
 		}
 	}

@@ -127,6 +127,10 @@ enum zrtp_event_type {
 	ZRTP_EV_ENROLLED,	/* PBX enrollment stored */
 	ZRTP_EV_HELLO_HASH_MISMATCH,	/* a Hello did not match a=zrtp-hash:
 					 * discarded (reported once) */
+	/* PBX: our SASrelay went unacknowledged through the whole T2
+	 * schedule (a peer that does not implement it, e.g. bzrtp 5.1.64):
+	 * the relay is abandoned, the session stays secure */
+	ZRTP_EV_RELAY_UNACKED,
 };
 
 enum zrtp_cache_status {
@@ -167,6 +171,12 @@ struct zrtp_event {
 	/* Storing the new rs1 (or pbxsecret) failed (disk full...): the next
 	 * call may show a mismatch.  zrtp_cache_errmsg() says why. */
 	bool cache_write_failed;
+	/* ZRTP_EV_SECURE: the PBX offered enrollment (E flag, §7.3.1) and
+	 * cfg.pbx_enroll accepts it, but this call's SAS is not verified
+	 * yet: the pbxsecret is stored (ZRTP_EV_ENROLLED) only when the
+	 * user verifies it (zrtp_set_sas_verified), so that a MiTM on the
+	 * path of an unverified call cannot enroll itself as our PBX. */
+	bool pbx_enroll_pending;
 	/* ZRTP_EV_ERROR */
 	uint32_t error_code;
 	bool error_sent;		/* we detected it (true) or the peer did */
@@ -215,9 +225,23 @@ void zrtp_srtp_received(struct zrtp_session *s, uint64_t now_ms);
 int zrtp_set_sas_verified(struct zrtp_session *s, bool verified);
 /* Ask the peer to go clear (§4.7.2); only in SECURE with A agreed. */
 int zrtp_go_clear(struct zrtp_session *s, uint64_t now_ms);
-/* PBX only: relay a SAS to this (enrolled) endpoint (§7.3). */
+/* PBX only: relay a SAS to this (enrolled) endpoint (§7.3): sashash and
+ * rendering scheme of the other leg (zrtp_get_sashash() of that leg's
+ * session).  Sent encrypted and MACed as Confirm is, retransmitted on T2
+ * until RelayACK; an unacknowledged relay ends in ZRTP_EV_RELAY_UNACKED.
+ * -1 unless secure (and Confirm acknowledged) with cfg.mitm set. */
 int zrtp_send_sasrelay(struct zrtp_session *s, uint64_t now_ms,
 		       const uint8_t sashash[32], uint32_t sas_scheme);
+/* The sashash (§4.5.2) and SAS rendering scheme of a secure session: what a
+ * PBX relays to the phone on its other leg.  -1 if not secure. */
+int zrtp_get_sashash(const struct zrtp_session *s, uint8_t sashash[32], uint32_t *sas_scheme);
+/* The peer's pbxsecret matched in this exchange (§7.3.1): the PBX is one we
+ * enrolled with (phone side), or the phone is enrolled with us (PBX side).
+ * Only then is a SASrelay honoured, and only then should a PBX send one. */
+bool zrtp_peer_enrolled(const struct zrtp_session *s);
+/* SASrelay messages this session refused: before secure, failed MAC or
+ * format, replayed, from a peer that is not an enrolled PBX. */
+uint32_t zrtp_sasrelay_refused(const struct zrtp_session *s);
 
 /* a=zrtp-hash value for our Hello: "1.10 <64 hex>" (§8.1). */
 int zrtp_hello_hash(const struct zrtp_session *s, char *out, size_t cap);

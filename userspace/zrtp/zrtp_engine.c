@@ -74,6 +74,9 @@ enum {
 	/* Hellos kept until the chain tells which one was the peer's (§9),
 	 * and Commits from the same chain kept until DHPart2 picks one. */
 	HELLO_CANDS = 4, ALT_COMMITS = 3,
+	/* SASrelays one session takes (§7.3): a PBX relays again only when
+	 * its other leg changes (a transfer); past this, it fails closed */
+	RELAY_MAX = 16,
 };
 
 enum timer_kind { TIMER_NONE, TIMER_T1, TIMER_T2 };
@@ -137,6 +140,12 @@ struct zrtp_session {
 	enum zrtp_cache_status cache_status;
 	bool peer_v, peer_a, peer_d, peer_e;
 	bool aux_matched, pbx_matched;
+	bool enroll_pending;		/* phone: E accepted, waits for the SAS check */
+	/* SASrelay (§7.3), phone side: the MAC of every SASrelay that passed
+	 * its MAC check, in order; the last one is the SAS shown */
+	uint8_t relay_mac[RELAY_MAX][ZRTP_MAC_LEN];
+	int nrelay;
+	uint32_t relay_refused;
 	uint8_t matched_rs[32];		/* s1 of this exchange, if any */
 	bool have_matched_rs;
 	uint32_t peer_expiry;
@@ -891,7 +900,10 @@ static uint8_t my_confirm_flags(struct zrtp_session *s)
 		f |= ZRTP_CONFIRM_A;
 	if (s->cache_status == ZRTP_CACHE_MATCH && s->ce.sas_verified)
 		f |= ZRTP_CONFIRM_V;
-	if (s->cfg.mitm && s->cfg.pbx_enroll)
+	/* §7.3.1: a PBX offers enrollment; not to a phone whose pbxsecret
+	 * matched in this exchange (it is enrolled: a new pbxsecret on our
+	 * side only would undo that if the phone declines this time) */
+	if (s->cfg.mitm && s->cfg.pbx_enroll && !s->pbx_matched)
 		f |= ZRTP_CONFIRM_E;
 	return f;
 }
@@ -1002,8 +1014,28 @@ static void emit_secure(struct zrtp_session *s)
 	ev->cache_read_failed = s->cache_read_failed;
 	ev->cache_write_failed = s->cache_write_failed;
 	ev->pbx_secret_used = s->pbx_matched;
+	ev->pbx_enroll_pending = s->enroll_pending;
 	ev->exported_key_len = (uint8_t)k->hlen;
 	memcpy(ev->exported_key, k->exported, k->hlen);
+}
+
+/* §7.3.1: pbxsecret = KDF(ZRTPSess, "Trusted MiTM key", ZIDi || ZIDr, 256) */
+static int store_pbxsecret(struct zrtp_session *s)
+{
+	uint8_t pbx[32];
+	int r = -1;
+
+	if (zrtp_pbxsecret(s->alg[ZRTP_ALG_HASH], s->ks.zrtp_sess, zid_i(s), zid_r(s), pbx) ||
+	    zrtp_cache_set_pbx(s->cfg.cache, s->ph.zid, pbx)) {
+		s->cache_write_failed = true;
+	} else {
+		r = 0;
+		if (!s->cfg.mitm)
+			push_event(s, ZRTP_EV_ENROLLED);
+	}
+	s->enroll_pending = false;
+	zrtp_wipe(pbx, sizeof(pbx));
+	return r;
 }
 
 /*
@@ -1031,17 +1063,22 @@ static void cache_commit(struct zrtp_session *s)
 		 * exchange (normally the old rs1): see zrtp_cache.c */
 		s->cache_write_failed = true;
 	}
-	/* PBX enrollment (§7.3.1): both ends keep pbxsecret for the other */
-	if (s->cfg.pbx_enroll && ((s->cfg.mitm && !(s->ph.flags & ZRTP_HELLO_M)) ||
-				  (s->peer_e && (s->ph.flags & ZRTP_HELLO_M)))) {
-		uint8_t pbx[32];
-
-		if (zrtp_pbxsecret(s->alg[ZRTP_ALG_HASH], s->ks.zrtp_sess, zid_i(s), zid_r(s), pbx) ||
-		    zrtp_cache_set_pbx(s->cfg.cache, s->ph.zid, pbx))
-			s->cache_write_failed = true;
-		else if (!s->cfg.mitm)
-			push_event(s, ZRTP_EV_ENROLLED);
-		zrtp_wipe(pbx, sizeof(pbx));
+	/* PBX enrollment (§7.3.1): both ends keep pbxsecret for the other.
+	 * The PBX stores it when it offers (E set in its Confirm); the phone
+	 * when it accepts an offer from a peer with M in its Hello -- and only
+	 * once this call's SAS is verified (now, from the cache's V flag, or
+	 * later in zrtp_set_sas_verified): an attacker in the middle of an
+	 * unverified call could otherwise enroll itself as our trusted MiTM
+	 * and from then on relay whatever SAS it likes. */
+	if (!s->cfg.pbx_enroll)
+		return;
+	if (s->cfg.mitm && !(s->ph.flags & ZRTP_HELLO_M) && !s->pbx_matched)
+		store_pbxsecret(s);
+	else if (!s->cfg.mitm && s->peer_e && (s->ph.flags & ZRTP_HELLO_M)) {
+		if (s->cache_status == ZRTP_CACHE_MATCH && s->ce.sas_verified && s->peer_v)
+			store_pbxsecret(s);
+		else
+			s->enroll_pending = true;
 	}
 }
 
@@ -1777,24 +1814,87 @@ static void on_goclear(struct zrtp_session *s, uint64_t now, const uint8_t mac[8
 	wipe_keys(s);
 }
 
+/*
+ * §5.13, §7.3: the PBX side.  SASrelay is encrypted with our zrtpkey and
+ * MACed with our mackey exactly as our Confirm was (seal()), and only once
+ * the Confirm exchange is over: ST_SECURE is reached by the responder on
+ * Confirm2 and by the initiator on Conf2ACK.  The V, A and D flags are ours
+ * towards this phone.  T2 retransmits it until RelayACK; a new relay
+ * replaces one still unacknowledged (it is the same buffer).
+ */
 int zrtp_send_sasrelay(struct zrtp_session *s, uint64_t now, const uint8_t sashash[32],
 		       uint32_t scheme)
 {
 	struct zrtp_sasrelay_plain p = { .sas_scheme = scheme };
 	uint8_t plain[ZRTP_SASRELAY_PLAIN_LEN];
+	int r;
 
 	if (s->state != ST_SECURE || !s->cfg.mitm || !zrtp_sas_supported(scheme))
 		return -1;
 	p.flags = my_confirm_flags(s) & (ZRTP_CONFIRM_V | ZRTP_CONFIRM_A | ZRTP_CONFIRM_D);
 	memcpy(p.sashash, sashash, 32);
-	if (zrtp_sasrelay_plain_encode(&p, plain, sizeof(plain)) < 0 ||
-	    seal(s, ZRTP_MSG_SASRELAY, plain, sizeof(plain), &s->ctrl))
+	r = zrtp_sasrelay_plain_encode(&p, plain, sizeof(plain)) < 0 ||
+	    seal(s, ZRTP_MSG_SASRELAY, plain, sizeof(plain), &s->ctrl) ? -1 : 0;
+	zrtp_wipe(plain, sizeof(plain));
+	zrtp_wipe(&p, sizeof(p));
+	if (r)
 		return -1;
 	send_msg(s, &s->ctrl);
 	timer_start(s, TIMER_T2, &s->ctrl, now);
 	return 0;
 }
 
+int zrtp_get_sashash(const struct zrtp_session *s, uint8_t sashash[32], uint32_t *scheme)
+{
+	if (!zrtp_is_secure(s) || !s->keys_ready)
+		return -1;
+	memcpy(sashash, s->ks.sashash, 32);
+	if (scheme)
+		*scheme = s->alg[ZRTP_ALG_SAS];
+	return 0;
+}
+
+bool zrtp_peer_enrolled(const struct zrtp_session *s)
+{
+	return zrtp_is_secure(s) && s->pbx_matched;
+}
+
+uint32_t zrtp_sasrelay_refused(const struct zrtp_session *s)
+{
+	return s->relay_refused;
+}
+
+static void relay_rejected(struct zrtp_session *s, const char *why)
+{
+	struct zrtp_event *ev = push_event(s, ZRTP_EV_RELAY_REJECTED);
+
+	s->relay_refused++;
+	if (ev)
+		ev->reason = why;
+}
+
+/*
+ * §7.3, the phone side: a SASrelay replaces the SAS the user sees, so it is
+ * honoured only when
+ *  - the session is secure and the Confirm exchange over (ST_SECURE: an
+ *    initiator still waiting for Conf2ACK refuses it);
+ *  - its MAC verifies with the peer's mackey (it comes from the peer of
+ *    this very exchange, not from the path);
+ *  - it is new: the MAC covers the ciphertext but not the IV, so a copy of
+ *    a genuine relay with another IV would decrypt its first block to
+ *    something else.  Every MAC that verified is remembered, in order; a
+ *    copy of the latest is a retransmission (our RelayACK was lost: ack
+ *    again, nothing else), a copy of an older one a replay (refused: it
+ *    would bring back a SAS the PBX has since replaced);
+ *  - the peer set M in its Hello and its pbxsecret matched in THIS
+ *    exchange (s3, §4.3): we enrolled with it and it proved it is that
+ *    PBX.  Holding a pbxsecret for its ZID says nothing about who is at
+ *    the other end now.
+ * Refusals that did not authenticate are only counted (a flood must not
+ * flood the log); an authenticated relay from a peer that is not an
+ * enrolled PBX is acknowledged (the peer is who it says, it only may not
+ * relay) and reported once.
+ */
 static void on_sasrelay(struct zrtp_session *s, uint64_t now, const struct zrtp_confirm *c)
 {
 	uint8_t plain[ZRTP_MAX_ENC_LEN];
@@ -1802,26 +1902,60 @@ static void on_sasrelay(struct zrtp_session *s, uint64_t now, const struct zrtp_
 	struct zrtp_event *ev;
 	int n;
 
-	if (s->state != ST_SECURE)
+	if (s->state != ST_SECURE) {
+		s->relay_refused++;
 		return;
+	}
+	for (int i = 0; i < s->nrelay; i++) {
+		if (!zrtp_memeq(c->mac, s->relay_mac[i], ZRTP_MAC_LEN))
+			continue;
+		if (i == s->nrelay - 1)
+			send_simple(s, ZRTP_MSG_RELAYACK);
+		else
+			s->relay_refused++;	/* replay of an older relay */
+		return;
+	}
 	n = unseal(s, c, plain);
-	if (n < 0 || zrtp_sasrelay_plain_parse(plain, n, &p))
-		return;		/* not from our peer: ignore */
+	if (n < 0) {
+		s->relay_refused++;	/* not from our peer */
+		return;
+	}
+	if (s->nrelay == RELAY_MAX) {
+		zrtp_wipe(plain, (size_t)n);
+		relay_rejected(s, "too many SASrelay messages in one session");
+		return;
+	}
+	memcpy(s->relay_mac[s->nrelay++], c->mac, ZRTP_MAC_LEN);
+	if (zrtp_sasrelay_plain_parse(plain, n, &p)) {
+		zrtp_wipe(plain, (size_t)n);
+		s->relay_refused++;
+		return;
+	}
+	zrtp_wipe(plain, (size_t)n);
 	send_simple(s, ZRTP_MSG_RELAYACK);
-	/* §7.3: honoured only from a MiTM we enrolled with, and only if
-	 * its pbxsecret matched in THIS exchange (s3): having an entry for
-	 * it says nothing about who is at the other end now. */
-	if (!(s->ph.flags & ZRTP_HELLO_M) || !s->pbx_matched || !zrtp_sas_supported(p.sas_scheme)) {
-		push_event(s, ZRTP_EV_RELAY_REJECTED);
+	if (!(s->ph.flags & ZRTP_HELLO_M)) {
+		relay_rejected(s, "SASrelay from a peer that is not a MiTM (no M flag in its Hello)");
+		return;
+	}
+	if (!s->pbx_matched) {
+		relay_rejected(s, "SASrelay from a MiTM we are not enrolled with"
+			       " (no pbxsecret matched in this exchange)");
+		return;
+	}
+	if (!zrtp_sas_supported(p.sas_scheme)) {
+		relay_rejected(s, "SASrelay with an unknown SAS rendering scheme");
 		return;
 	}
 	zrtp_sas_render(p.sas_scheme, p.sashash, s->sas, sizeof(s->sas));
+	/* the user has not compared this SAS yet */
+	s->sas_verified = false;
 	ev = push_event(s, ZRTP_EV_SAS_RELAYED);
 	if (ev) {
 		memcpy(ev->sas, s->sas, sizeof(ev->sas));
 		code_str(p.sas_scheme, ev->sas_type);
 		ev->sas_verified = false;
 	}
+	zrtp_wipe(&p, sizeof(p));
 }
 
 static void on_ping(struct zrtp_session *s, uint32_t ssrc, const struct zrtp_ping *p)
@@ -2028,6 +2162,14 @@ static void run_timer(struct zrtp_session *s, uint64_t now)
 			timer_stop(s);	/* our Error went unacknowledged */
 			return;
 		}
+		if (s->state == ST_SECURE && s->rtx == &s->ctrl) {
+			/* §5.13: SASrelay is retried "until a RelayACK message
+			 * is received or the retry schedule has been
+			 * exhausted"; the call itself is secure and stays so */
+			timer_stop(s);
+			push_event(s, ZRTP_EV_RELAY_UNACKED);
+			return;
+		}
 		timed_out(s, now);
 		return;
 	}
@@ -2088,6 +2230,8 @@ int zrtp_set_sas_verified(struct zrtp_session *s, bool verified)
 	if (!s->have_ph || !s->cfg.cache)
 		return -1;
 	s->sas_verified = verified;
+	if (verified && s->enroll_pending && zrtp_is_secure(s) && store_pbxsecret(s))
+		return -1;	/* §7.3.1: the PBX offered, the user checked the SAS */
 	if (verified && s->cache_pending && zrtp_is_secure(s)) {
 		/* §4.6.1.1: the SAS of the call that mismatched is verified:
 		 * now its rs1 replaces the cached one */

@@ -31,6 +31,8 @@ static const struct subcommand subcommands[] = {
 	  "record that the SAS was compared and matched" },
 	{ "unverify", cmd_verify, "unverify FLOW",
 	  "clear the verified flag" },
+	{ "relay-sas", cmd_relay_sas, "relay-sas FROM to TO",
+	  "trusted MiTM: show leg FROM's SAS on the enrolled phone of leg TO" },
 	{ "hello-hash", cmd_hello_hash, "hello-hash FLOW",
 	  "our a=zrtp-hash line for the SDP" },
 	{ "peer-hash", cmd_peer_hash, "peer-hash FLOW [1.10] HEX",

@@ -20,3 +20,14 @@ int cmd_verify(int argc, char **argv, const struct ctl_opts *o)
 	}
 	return ctl_call(o, strcmp(verb, "unverify") ? "verify" : "unverify", argc, argv, false);
 }
+
+/* zrtpctl relay-sas FROM to TO: zrtpd as a trusted MiTM (RFC 6189 §7.3)
+ * relays leg FROM's SAS to the enrolled phone of leg TO. */
+int cmd_relay_sas(int argc, char **argv, const struct ctl_opts *o)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: zrtpctl relay-sas FROM to TO\n");
+		return 2;
+	}
+	return ctl_call(o, "relay-sas", argc, argv, false);
+}

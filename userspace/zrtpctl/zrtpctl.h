@@ -31,6 +31,7 @@ int cmd_list(int argc, char **argv, const struct ctl_opts *o);
 int cmd_show(int argc, char **argv, const struct ctl_opts *o);
 int cmd_session(int argc, char **argv, const struct ctl_opts *o);
 int cmd_verify(int argc, char **argv, const struct ctl_opts *o);
+int cmd_relay_sas(int argc, char **argv, const struct ctl_opts *o);
 int cmd_hello_hash(int argc, char **argv, const struct ctl_opts *o);
 int cmd_peer_hash(int argc, char **argv, const struct ctl_opts *o);
 int cmd_watch(int argc, char **argv, const struct ctl_opts *o);

@@ -207,6 +207,18 @@ int zrtpd_config_set(struct zrtpd_config *c, const char *key, const char *v,
 		}
 		return 0;
 	}
+	if (!strcmp(key, "trusted-mitm") || !strcmp(key, "pbx-enroll")) {
+		/* RFC 6189 §7.3: a gateway or PBX that runs ZRTP on both legs
+		 * and relays one leg's SAS to the other (off by default) */
+		bool *b = key[0] == 't' ? &c->trusted_mitm : &c->pbx_enroll;
+
+		if (strcmp(v, "yes") && strcmp(v, "no")) {
+			snprintf(err, errlen, "%s: yes or no, not '%s'", key, v);
+			return -1;
+		}
+		*b = v[0] == 'y';
+		return 0;
+	}
 	if (!strcmp(key, "control-mode")) {
 		unsigned long m;
 
@@ -385,6 +397,8 @@ void zrtpd_config_write(FILE *f, const struct zrtpd_config *c)
 	fprintf(f, "policy = %s\n", c->policy == ZRTPD_POLICY_REQUIRE_SECURE ?
 		"require-secure" : "opportunistic");
 	fprintf(f, "rtcp = %s\n", c->rtcp_mux ? "mux" : "port+1");
+	fprintf(f, "trusted-mitm = %s\n", c->trusted_mitm ? "yes" : "no");
+	fprintf(f, "pbx-enroll = %s\n", c->pbx_enroll ? "yes" : "no");
 	fprintf(f, "control-socket = %s\n", c->ctl_path[0] ? c->ctl_path : "none");
 	fprintf(f, "control-mode = %04o\n", (unsigned int)c->ctl_mode);
 	if (c->ctl_gid != (gid_t)-1)

@@ -319,6 +319,35 @@ static int c_verify(struct req *r)
 	return 0;
 }
 
+/* relay-sas FROM to TO: the SAS of leg FROM to the enrolled phone of leg TO
+ * (RFC 6189 §7.3; trusted-mitm = yes). */
+static int c_relay_sas(struct req *r)
+{
+	struct zrtpd_session *from, *to;
+	int i = 1, ret;
+
+	from = parse_flow(r, &i);
+	if (!from)
+		return -1;
+	if (i < r->argc && !strcmp(r->argv[i], "to"))
+		i++;
+	to = parse_flow(r, &i);
+	if (!to || no_more(r, i))
+		return -1;
+	ret = zrtpd_session_relay_sas(r->d, from, to);
+	if (ret == -EPERM)
+		return fail(r, "not a trusted MiTM (trusted-mitm = no in zrtpd.conf)");
+	if (ret == -EACCES)
+		return fail(r, "flow %u: its phone is not enrolled with us (no pbxsecret matched): "
+			    "it would refuse the relay", to->flow.id);
+	if (ret)
+		return fail(r, "flows %u and %u must be two secure sessions", from->flow.id,
+			    to->flow.id);
+	if (r->json)
+		sbuf_printf(r->b, "{\"id\":%u,\"relayed_from\":%u}\n", to->flow.id, from->flow.id);
+	return 0;
+}
+
 static int c_flow_add(struct req *r)
 {
 	struct zrtpd_session_opts o = { .role = ZRTP_ROLE_AUTO };
@@ -644,6 +673,7 @@ static const struct {
 	{ "show", c_show, CTL_READ },
 	{ "verify", c_verify, CTL_ADMIN },
 	{ "unverify", c_verify, CTL_ADMIN },
+	{ "relay-sas", c_relay_sas, CTL_ADMIN },
 	{ "flow-add", c_flow_add, CTL_ADMIN },
 	{ "flow-del", c_flow_del, CTL_ADMIN },
 	{ "hello-hash", c_hello_hash, CTL_READ },

@@ -248,6 +248,8 @@ static int create_engine(struct zrtpd *d, struct zrtpd_session *s, enum zrtp_rol
 	memcpy(zc.algs, d->cfg.algs, sizeof(zc.algs));
 	memcpy(zc.nalgs, d->cfg.nalgs, sizeof(zc.nalgs));
 	zc.cache = d->cache;
+	zc.mitm = d->cfg.trusted_mitm;
+	zc.pbx_enroll = d->cfg.pbx_enroll;
 	zc.peer_hello_hash = s->have_peer_hash ? s->peer_hash : NULL;
 	zc.find_master = find_master;
 	zc.find_master_arg = d;
@@ -981,14 +983,25 @@ static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp
 		zrtpd_ctl_event(d, "clear", s, NULL);
 		break;
 	case ZRTP_EV_SAS_RELAYED:
+		/* the far leg's SAS (§7.3): nobody has compared this one yet */
 		memcpy(s->sas, ev->sas, sizeof(s->sas));
+		s->verified = false;
+		zrtpd_state_save(d, s);
 		zrtpd_ctl_event(d, "sas-relayed", s, NULL);
 		break;
 	case ZRTP_EV_RELAY_REJECTED:
-		zrtpd_log(d, 0, "flow %u: a SASrelay from a MiTM we never enrolled was refused",
+		zrtpd_log(d, 0, "flow %u: %s: refused", s->flow.id, ev->reason);
+		zrtpd_ctl_event(d, "relay-rejected", s, ev->reason);
+		break;
+	case ZRTP_EV_RELAY_UNACKED:
+		zrtpd_log(d, 1, "flow %u: our SASrelay was never acknowledged (the phone does "
+			  "not take relays): its own SAS stands", s->flow.id);
+		zrtpd_ctl_event(d, "relay-unacked", s, NULL);
+		break;
+	case ZRTP_EV_ENROLLED:
+		zrtpd_log(d, 1, "flow %u: enrolled with this PBX (trusted MiTM, RFC 6189 §7.3.1)",
 			  s->flow.id);
-		zrtpd_ctl_event(d, "relay-rejected", s,
-				"SASrelay from a MiTM that is not an enrolled PBX: ignored");
+		zrtpd_ctl_event(d, "enrolled", s, NULL);
 		break;
 	case ZRTP_EV_HELLO_HASH_MISMATCH:
 		zrtpd_log(d, 0, "flow %u: a Hello did not match a=zrtp-hash: discarded "
@@ -1375,6 +1388,34 @@ void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t
 	zrtpd_session_pump(d, s);
 }
 
+int zrtpd_session_relay_sas(struct zrtpd *d, struct zrtpd_session *from,
+			    struct zrtpd_session *to)
+{
+	uint8_t h[32];
+	uint32_t scheme;
+	int ret;
+
+	if (!d->cfg.trusted_mitm)
+		return -EPERM;
+	if (from == to || from->state != ZS_SECURE || to->state != ZS_SECURE ||
+	    !call_engine(from) || !call_engine(to) ||
+	    zrtp_get_sashash(call_engine(from), h, &scheme))
+		return -EAGAIN;
+	if (!zrtp_peer_enrolled(call_engine(to))) {
+		zrtpd_wipe(h, sizeof(h));
+		return -EACCES;
+	}
+	ret = zrtp_send_sasrelay(call_engine(to), d->now, h, scheme);
+	zrtpd_wipe(h, sizeof(h));
+	if (ret)
+		return -EAGAIN;
+	zrtpd_log(d, 1, "flow %u: relaying the SAS of flow %u (%s) to its phone", to->flow.id,
+		  from->flow.id, from->sas);
+	zrtpd_ctl_event(d, "sas-relay-sent", to, NULL);
+	zrtpd_session_pump(d, to);
+	return 0;
+}
+
 int zrtpd_session_verify(struct zrtpd *d, struct zrtpd_session *s, bool v)
 {
 	int ret;
@@ -1404,9 +1445,10 @@ int zrtpd_session_verify(struct zrtpd *d, struct zrtpd_session *s, bool v)
 		zrtpd_ctl_event(d, v ? "verified" : "unverified", s, NULL);
 		return 0;
 	}
-	if (call_engine(s))
+	if (call_engine(s)) {
 		ret = zrtp_set_sas_verified(call_engine(s), v);
-	else if (d->cache)
+		zrtpd_session_pump(d, s);	/* a PBX enrollment it stored */
+	} else if (d->cache)
 		ret = zrtp_cache_set_verified(d->cache, s->peer_zid, v);
 	else
 		ret = -1;

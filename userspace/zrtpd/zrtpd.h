@@ -67,6 +67,9 @@ struct zrtpd_config {
 					 * it receives our packets, at most */
 	bool rtcp_mux;			/* sessions' RTCP on the RTP port (RFC 5761);
 					 * else on port+1, a flow of its own */
+	bool trusted_mitm;		/* RFC 6189 §7.3: M flag; may relay SAS */
+	bool pbx_enroll;		/* §7.3.1: trusted MiTM: offer enrollment;
+					 * else: accept a PBX's offer (on verify) */
 	int verbose;
 };
 
@@ -266,6 +269,12 @@ void zrtpd_session_input(struct zrtpd *d, struct zrtpd_session *s, const uint8_t
 			 size_t len);
 void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s);
 int zrtpd_session_verify(struct zrtpd *d, struct zrtpd_session *s, bool v);
+/* Trusted MiTM (RFC 6189 §7.3): relay the SAS of `from` (one leg) to the
+ * phone of `to` (the other leg).  -EPERM unless trusted-mitm is on;
+ * -EAGAIN unless both are secure with a live engine; -EACCES if the phone
+ * of `to` is not enrolled with us (its pbxsecret did not match). */
+int zrtpd_session_relay_sas(struct zrtpd *d, struct zrtpd_session *from,
+			    struct zrtpd_session *to);
 int zrtpd_session_set_peer_hash(struct zrtpd *d, struct zrtpd_session *s, const uint8_t h[32]);
 int zrtpd_sessions_resume(struct zrtpd *d);
 void zrtpd_sessions_free(struct zrtpd *d);
