@@ -13,13 +13,15 @@
 # zrtpd and bzrtp agree on the SAS; each end gets exactly what the other
 # sent; the outside wire carries ZRTP and SRTP only, the inside wire clear
 # RTP only (no ZRTP ever); the gateway's UDP sockets get nothing; leg B is
-# never a zrtpd session and never changes; the counters add up.  Then the
-# call is hung up and dialled again on the same ports.
+# never a zrtpd session and never changes; the counters add up; ZRTP from
+# the inside is ignored and never crosses.  zrtpd restarts mid-call and
+# takes back leg A only; then the call is hung up and dialled again on the
+# same ports.
 # Kernel config: CONFIG_NET_NS, CONFIG_VETH, CONFIG_NETFILTER, CONFIG_PACKET.
 #
 lib=$(dirname "$0")/lib.sh; [ -r "$lib" ] || lib=$(command -v lib.sh); . "$lib"
 
-ksft_plan 25
+ksft_plan 27
 r=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 P=e2gp$r G=e2gg$r X=e2gx$r
 cleanup() {
@@ -84,8 +86,9 @@ call() {
 		  ctlG -j show $A 2>/dev/null | grep -q '"mode":"secure"'; }
 	poll 600 keyed
 	S=$(ctlG -j relay show)
-	sas=$(echo "$S" | sed -n 's/.*"a":{.*"session":{.*"sas":"\([^"]*\)".*/\1/p')
-	prof=$(echo "$S" | sed -n 's/.*"a":{.*"session":{.*"srtp_profile":"\([^"]*\)".*/\1/p')
+	Sa=$(echo "$S" | sed 's/,"b":{.*//')	# leg a alone
+	sas=$(echo "$Sa" | sed -n 's/.*"session":{.*"sas":"\([^"]*\)".*/\1/p')
+	prof=$(echo "$Sa" | sed -n 's/.*"session":{.*"srtp_profile":"\([^"]*\)".*/\1/p')
 	line=$(grep 'secure, SAS' /tmp/G/phone$tag.out)
 	echo "# relay show: $S"
 	echo "# phone: $line"
@@ -145,6 +148,19 @@ check "ZRTP from the inside: diverted to zrtpd ($((uk1 - uk0)) ignored), never a
 	  "$(echo "$SB" | json_field zrtp_tx)" = 0 -a "$(ctlG -j list | grep -o '"state"' | wc -l)" = 1 ]
 check "ZRTP from the inside never reaches the outside wire" \
 	[ "$(json_field zrtp </tmp/G/outz.json)" = 0 -a "$(json_field udp </tmp/G/outz.json)" = 0 ]
+
+# zrtpd restarts during the call: it takes leg A back (secure, same SAS,
+# from the kernel's relay and its state file), never leg B
+kill -TERM $ZPID; wait $ZPID
+start_zrtpd $G /tmp/G
+L=$(ctlG -j list)
+echo "# after the restart: $L"
+check "restart: leg A resumed secure with its SAS '$sas' and relay" \
+	[ "$(echo "$L" | json_field state)" = secure -a "$(echo "$L" | json_field sas)" = "$sas" -a \
+	  "$(echo "$L" | json_field resumed)" = true -a -n "$(echo "$L" | grep -o '"relay":{"id"')" ]
+check "restart: leg B is still nobody's session" \
+	[ "$(echo "$L" | grep -o '"state"' | wc -l)" = 1 -a \
+	  -z "$(inG zrtpctl -j flow show $B | grep -o '"rx_trial":true')" ]
 
 # hang up: the session (and with it leg A and the relay), then leg B
 { ctlG session del $A && inG zrtpctl flow del $B; } >/tmp/G/hangup.out 2>&1
