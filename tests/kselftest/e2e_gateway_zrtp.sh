@@ -22,33 +22,13 @@
 lib=$(dirname "$0")/lib.sh; [ -r "$lib" ] || lib=$(command -v lib.sh); . "$lib"
 
 ksft_plan 27
-r=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-P=e2gp$r G=e2gg$r X=e2gx$r
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	for ns in $P $G $X; do ip netns del "$ns" 2>/dev/null; done
-	rm -rf /tmp/G
-}
-trap cleanup EXIT
+gw_names e2g /tmp/G
 if ! command -v bzrtp_peer >/dev/null; then
 	skip_rest "bzrtp_peer not in the VM (--bin build/bin/bzrtp_peer)"
 fi
 e2e_load_ksrtp
-mkdir -p /tmp/G
-topo() {
-	ip netns add $P && ip netns add $G && ip netns add $X &&
-	ip link add vp netns $P type veth peer name vg netns $G &&
-	ip link add vh netns $G type veth peer name vx netns $X &&
-	ip -n $P addr add 10.82.0.2/24 dev vp && ip -n $G addr add 10.82.0.1/24 dev vg &&
-	ip -n $G addr add 10.83.0.1/24 dev vh && ip -n $X addr add 10.83.0.2/24 dev vx &&
-	for l in "$P vp" "$G vg" "$G vh" "$X vx" "$P lo" "$G lo" "$X lo"; do
-		ip -n ${l% *} link set ${l#* } up || return 1
-	done
-}
-check "three hosts: phone, gateway, PBX" topo || skip_rest "no topology"
+check "three hosts: phone, gateway, PBX" gw_topo 10.82.0 10.83.0 || skip_rest "no topology"
 
-inG() { ip netns exec $G "$@"; }
 ctlG() { inG zrtpctl -s /tmp/G/zrtpd.sock "$@"; }
 A="local 10.82.0.1:4000 remote 10.82.0.2:5000"
 B="local 10.83.0.1:4100 remote 10.83.0.2:6000"
