@@ -226,4 +226,24 @@ TEST_F(gw, restart_takes_back_its_legs_only)
 	EXPECT_EQ(1, self->gw.d.nsessions);
 }
 
+TEST_F(gw, restart_in_handshake_starts_over_on_its_leg)
+{
+	struct zrtpd_session *s;
+	char line[128], buf[4096];
+
+	/* no phone: the bound leg stays in handshake (DIVERT, RX_TRIAL) */
+	snprintf(line, sizeof(line), "relay-add id %u to id %u zrtp a", self->a.id, self->b.id);
+	ASSERT_EQ(1, request(&self->gw, line, buf, sizeof(buf))) TH_LOG("%s", buf);
+	host_stop(&self->gw);
+	self->gw.cfg.state_path[0] = 0;		/* nothing to go by but the kernel */
+	ASSERT_EQ(0, host_start(&self->gw));
+	s = zrtpd_session_by_id(&self->gw.d, self->a.id);
+	ASSERT_NE(NULL, s);
+	EXPECT_EQ(ZS_HANDSHAKE, s->state);
+	EXPECT_EQ(1, s->relay_id);
+	EXPECT_EQ('a', s->relay_leg);
+	EXPECT_TRUE(leg_b_untouched(self));
+	EXPECT_EQ(1, self->gw.d.nsessions);
+}
+
 TEST_HARNESS_MAIN

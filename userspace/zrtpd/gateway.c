@@ -138,11 +138,29 @@ static int collect_relay(const struct ksrtp_relay_info *r, void *arg)
 struct zrtpd_relay_legs *zrtpd_relay_legs_read(struct zrtpd *d)
 {
 	struct zrtpd_relay_legs *l = calloc(1, sizeof(*l));
+	int ret;
 
-	/* a kernel before API 4 has no relays: none to skip */
-	if (l && d->k->ops->relay_dump && d->k->ops->relay_dump(d->k, collect_relay, l))
+	if (!l || !d->k->ops->relay_dump)
+		return l;
+	ret = d->k->ops->relay_dump(d->k, collect_relay, l);
+	if (ret) {
+		/* a kernel before API 4 has no relays: none to skip */
+		if (ret != -EOPNOTSUPP && ret != -EINVAL)
+			zrtpd_log(d, 0, "reading the kernel's relays: %s: their legs may be "
+				  "taken for sessions", strerror(-ret));
 		l->n = 0;
+	}
 	return l;
+}
+
+/*
+ * A resumed SECURE relay leg that zrtpd did not bind: no RX_TRIAL (never
+ * set by anyone else) and no line in the state file (an SDES leg).
+ */
+bool zrtpd_relay_not_ours(const struct zrtpd_session *s)
+{
+	return s->relay_id && s->resumed && !s->restored &&
+	       !(s->flow.policy & KSRTP_POLICY_RX_TRIAL);
 }
 
 uint32_t zrtpd_relay_leg_of(const struct zrtpd_relay_legs *l, uint32_t flow_id, uint32_t *other,

@@ -1718,8 +1718,9 @@ static bool is_rtcp_of(const struct ksrtp_flow_info *rtp, const struct ksrtp_flo
 /*
  * A relay's leg (gateway.c) is a session only if zrtpd bound it: it has
  * RX_TRIAL (set at the bind, until the peer's SRTP), or it is SECURE and
- * the state file has its line (checked after zrtpd_state_restore).  The
- * other legs -- clear, or keyed from SDES -- are never touched.
+ * the state file has its line (zrtpd_relay_not_ours(), after
+ * zrtpd_state_restore).  The other legs -- clear, or keyed from SDES --
+ * are never touched.
  */
 static bool resume_leg(struct zrtpd *d, const struct zrtpd_relay_legs *legs,
 		       const struct ksrtp_flow_info *f)
@@ -1762,11 +1763,16 @@ int zrtpd_sessions_resume(struct zrtpd *d)
 	struct flow_list l = { 0 };
 	unsigned int i, j, b;
 	bool *taken;
-	int ret = d->k->ops->flow_dump(d->k, collect_flow, &l);
+	int ret;
+
+	if (!legs)	/* which flows are relay legs is not known: touch none */
+		return -ENOMEM;
+	ret = d->k->ops->flow_dump(d->k, collect_flow, &l);
 
 	if (ret) {
 		zrtpd_log(d, 0, "reading the kernel's flows: %s", strerror(-ret));
 		free(l.f);
+		zrtpd_relay_legs_free(legs);
 		return ret;
 	}
 	/* creation order: a session's RTP flow before its RTCP flow */
@@ -1813,7 +1819,7 @@ int zrtpd_sessions_resume(struct zrtpd *d)
 	for (b = 0; b < d->nbuckets; b++)
 		for (struct zrtpd_session *s = d->by_id[b], *next; s; s = next) {
 			next = s->next_id;
-			if (s->relay_id && s->resumed && !s->restored)
+			if (zrtpd_relay_not_ours(s))
 				zrtpd_session_del(d, s, false);
 		}
 	if (d->nsessions)

@@ -119,8 +119,7 @@ void zrtpd_state_restore(struct zrtpd *d)
 		const struct zrtpd_session *s;
 
 		for (s = d->by_id[b]; s; s = s->next_id)
-			if (s->state == ZS_SECURE &&
-			    !(s->relay_id && s->resumed && !s->restored))	/* not ours */
+			if (s->state == ZS_SECURE && !zrtpd_relay_not_ours(s))
 				write_line(f, s);
 	}
 	if (fclose(f) == 0)

@@ -318,6 +318,8 @@ struct zrtpd_relay_legs *zrtpd_relay_legs_read(struct zrtpd *d);
 uint32_t zrtpd_relay_leg_of(const struct zrtpd_relay_legs *l, uint32_t flow_id, uint32_t *other,
 			    char *leg);
 void zrtpd_relay_legs_free(struct zrtpd_relay_legs *l);
+/* Resumed, SECURE, a relay's leg zrtpd never bound (SDES): to be dropped. */
+bool zrtpd_relay_not_ours(const struct zrtpd_session *s);
 
 /* state.c */
 void zrtpd_state_save(struct zrtpd *d, const struct zrtpd_session *s);
