@@ -21,7 +21,7 @@
 #
 lib=$(dirname "$0")/lib.sh; [ -r "$lib" ] || lib=$(command -v lib.sh); . "$lib"
 
-ksft_plan 27
+ksft_plan 29
 gw_names e2g /tmp/G
 if ! command -v bzrtp_peer >/dev/null; then
 	skip_rest "bzrtp_peer not in the VM (--bin build/bin/bzrtp_peer)"
@@ -74,6 +74,11 @@ call() {
 	echo "# phone: $line"
 	check "call $tag: zrtpd (relay show, leg a) and bzrtp agree on SAS '$sas' and $prof" \
 		[ -n "$sas" -a "$line" = "bzrtp_peer: secure, SAS $sas, $prof" ]
+	T=$(ctlG relay show)
+	echo "$T" | sed 's/^/# /'
+	check "call $tag: relay show (text) prints leg a's session with its SAS" \
+		[ -n "$(echo "$T" | grep "^    zrtpd: flow .* SAS $sas")" -a \
+		  -z "$(echo "$T" | sed -n '/leg b:/,$p' | grep zrtpd:)" ]
 	/sbin/ip netns exec $X rtpapp call --local 10.83.0.2:6000 --remote 10.83.0.1:4100 \
 		--count 200 --rate 100 --wait 8 --delay 500 >/tmp/G/pbx$tag.out 2>&1
 	rc_x=$?
