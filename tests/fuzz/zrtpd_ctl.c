@@ -338,11 +338,11 @@ static bool check(const char *line, const char *reply, size_t len, struct snap b
 {
 	static const char *const with_body[] = {
 		"list", "show", "flow-add", "verify", "unverify", "hello-hash", "peer-hash",
-		"watch-list", "status", "relay-sas", NULL,
+		"watch-list", "status", "relay-sas", "relay-add", NULL,
 	};
 	static const char *const acting[] = {
 		"flow-add", "flow-del", "verify", "unverify", "peer-hash", "watch-add", "watch-del",
-		"relay-sas", NULL,
+		"relay-sas", "relay-add", NULL,
 	};
 	struct snap after = snap();
 	char verb[32];
@@ -398,7 +398,7 @@ static bool check(const char *line, const char *reply, size_t len, struct snap b
 			abort();
 	}
 	/* exactly what the verb says */
-	if (!strcmp(verb, "flow-add")) {
+	if (!strcmp(verb, "flow-add") || !strcmp(verb, "relay-add")) {
 		if (after.sessions != before.sessions + 1 || after.watches != before.watches)
 			abort();
 	} else if (!strcmp(verb, "flow-del")) {

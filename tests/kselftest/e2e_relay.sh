@@ -14,33 +14,13 @@
 lib=$(dirname "$0")/lib.sh; [ -r "$lib" ] || lib=$(command -v lib.sh); . "$lib"
 
 ksft_plan 10
-r=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
-P=e2rp$r G=e2rg$r X=e2rx$r
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	for ns in $P $G $X; do ip netns del "$ns" 2>/dev/null; done
-	rm -rf /tmp/R
-}
-trap cleanup EXIT
+gw_names e2r /tmp/R
 if ! command -v bzrtp_peer >/dev/null; then
 	skip_rest "bzrtp_peer not in the VM (--bin build/bin/bzrtp_peer)"
 fi
 e2e_load_ksrtp
-mkdir -p /tmp/R
-topo() {
-	ip netns add $P && ip netns add $G && ip netns add $X &&
-	ip link add vp netns $P type veth peer name vg netns $G &&
-	ip link add vh netns $G type veth peer name vx netns $X &&
-	ip -n $P addr add 10.80.0.2/24 dev vp && ip -n $G addr add 10.80.0.1/24 dev vg &&
-	ip -n $G addr add 10.81.0.1/24 dev vh && ip -n $X addr add 10.81.0.2/24 dev vx &&
-	for l in "$P vp" "$G vg" "$G vh" "$X vx" "$P lo" "$G lo" "$X lo"; do
-		ip -n ${l% *} link set ${l#* } up || return 1
-	done
-}
-check "three hosts: phone, gateway, PBX" topo || skip_rest "no topology"
+check "three hosts: phone, gateway, PBX" gw_topo 10.80.0 10.81.0 || skip_rest "no topology"
 
-inG() { ip netns exec $G "$@"; }
 inG zrtpctl info >/tmp/R/info.out 2>&1
 sed 's/^/# /' /tmp/R/info.out
 check "zrtpctl info names the module's features, relay among them" \

@@ -29,6 +29,11 @@
 #   sniff_start PCAP JSON [PORT]  rtpapp sniff on va (PORT: also counted
 #                          apart), waited for; pid in $SNIFF
 #   e2e_dump_logs          the zrtpd logs and kernel counters as TAP comments
+#   gw_names PREFIX DIR    gateway tests: namespaces $P (phone), $G (gateway),
+#                          $X (PBX), DIR made; all removed at EXIT
+#   gw_topo OUT IN         P =vp/vg= G =vh/vx= X: OUT.2 phone, OUT.1 and IN.1
+#                          gateway, IN.2 PBX (OUT, IN: "10.80.0" ...)
+#   inG                    run in the gateway's namespace
 #
 # busybox sh prefers its own applets: iproute2 is /sbin/ip.  Background
 # jobs run /sbin/ip itself (a backgrounded shell function is a subshell,
@@ -120,3 +125,29 @@ e2e_dump_logs() {
 	done
 	return 0
 }
+
+# The gateway tests' three hosts (e2e_relay.sh, e2e_gateway_zrtp.sh):
+#   P vp ==veth== vg G vh ==veth== vx X
+gw_cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	for ns in $P $G $X; do ip netns del "$ns" 2>/dev/null; done
+	rm -rf "$GW_DIR"
+}
+gw_names() {
+	r=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+	P=${1}p$r G=${1}g$r X=${1}x$r GW_DIR=$2
+	trap gw_cleanup EXIT
+	mkdir -p "$GW_DIR"
+}
+gw_topo() {
+	ip netns add $P && ip netns add $G && ip netns add $X &&
+	ip link add vp netns $P type veth peer name vg netns $G &&
+	ip link add vh netns $G type veth peer name vx netns $X &&
+	ip -n $P addr add $1.2/24 dev vp && ip -n $G addr add $1.1/24 dev vg &&
+	ip -n $G addr add $2.1/24 dev vh && ip -n $X addr add $2.2/24 dev vx &&
+	for l in "$P vp" "$G vg" "$G vh" "$X vx" "$P lo" "$G lo" "$X lo"; do
+		ip -n ${l% *} link set ${l#* } up || return 1
+	done
+}
+inG() { ip netns exec "$G" "$@"; }

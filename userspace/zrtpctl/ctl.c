@@ -10,7 +10,7 @@
 
 #include "zrtpctl.h"
 
-static int connect_zrtpd(const struct ctl_opts *o)
+static int connect_zrtpd(const struct ctl_opts *o, bool quiet)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd;
@@ -29,6 +29,8 @@ static int connect_zrtpd(const struct ctl_opts *o)
 		int e = errno;
 
 		close(fd);
+		if (quiet)
+			return -1;
 		if (e == ENOENT || e == ECONNREFUSED)
 			fprintf(stderr, "zrtpctl: zrtpd not running at %s\n", o->socket);
 		else if (e == EACCES || e == EPERM)
@@ -76,7 +78,7 @@ int ctl_call(const struct ctl_opts *o, const char *verb, int argc, char **argv, 
 		}
 	}
 	req[n++] = '\n';
-	fd = connect_zrtpd(o);
+	fd = connect_zrtpd(o, false);
 	if (fd < 0)
 		return 1;
 	if (write_all(fd, req, n)) {
@@ -128,4 +130,36 @@ out:
 	fflush(stdout);
 	close(fd);
 	return ret;
+}
+
+int ctl_query(const struct ctl_opts *o, const char *line, char *buf, size_t cap)
+{
+	size_t have = 0;
+	char *nl;
+	int fd = connect_zrtpd(o, true);
+
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, line, strlen(line))) {
+		close(fd);
+		return -1;
+	}
+	for (;;) {
+		ssize_t r = read(fd, buf + have, cap - 1 - have);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		if (have == cap - 1)
+			break;
+	}
+	close(fd);
+	buf[have] = 0;
+	nl = strchr(buf, '\n');
+	if (!nl || strncmp(buf, "ok\n", 3))
+		return -1;
+	memmove(buf, nl + 1, have - (size_t)(nl + 1 - buf) + 1);
+	return 0;
 }

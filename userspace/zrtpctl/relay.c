@@ -4,6 +4,11 @@
  * zrtpctl relay del id N             each one's accepted RTP/RTCP out of
  * zrtpctl relay show [id N]          the other (gateway mode, API 4)
  *   LEG: id N | local ADDR:PORT remote ADDR:PORT (a flow)
+ * zrtpctl relay add LEG to LEG zrtp a|b [require-secure|opportunistic]
+ *                   [role R] [peer-hash H]
+ *     the same, through zrtpd, which runs ZRTP on leg a (or b) and never
+ *     touches the other (Documentation/operations.md, "Gateway").  show
+ *     adds each leg's zrtpd session (state, SAS) when zrtpd has one.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -18,6 +23,7 @@
 
 static const char *const relay_usage =
 	"usage: zrtpctl relay add { id N | local ADDR:PORT remote ADDR:PORT } to { id M | local ADDR:PORT remote ADDR:PORT }\n"
+	"                         [zrtp a|b [require-secure|opportunistic] [role auto|initiator|responder] [peer-hash HEX]]\n"
 	"       zrtpctl relay del id N\n"
 	"       zrtpctl relay show [ id N ]\n";
 
@@ -71,14 +77,21 @@ static int leg_id(struct ksrtp_nl *nl, const struct ksrtp_flow_info *f, uint32_t
 	return 0;
 }
 
-struct show_state {
-	struct ksrtp_nl *nl;
-	bool json;
-	unsigned int n;
-};
-
-static void print_leg(struct ksrtp_nl *nl, const char *name, uint32_t id, bool json)
+/* zrtpd's session on flow @id (json: its object, else its summary line), or "". */
+static void leg_session(const struct ctl_opts *o, uint32_t id, bool json, char *buf, size_t cap)
 {
+	char line[64];
+
+	snprintf(line, sizeof(line), "%sshow id %u\n", json ? "json " : "", id);
+	if (ctl_query(o, line, buf, cap))
+		buf[0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+}
+
+static void print_leg(struct ksrtp_nl *nl, const struct ctl_opts *o, const char *name, uint32_t id,
+		      bool json)
+{
+	char sess[4096];
 	struct ksrtp_flow_info f = { .id = id };
 	struct ksrtp_flow_stats st;
 	char l[64] = "?", r[64] = "?";
@@ -92,11 +105,14 @@ static void print_leg(struct ksrtp_nl *nl, const char *name, uint32_t id, bool j
 	if (json) {
 		printf("\"%s\":{\"flow\":%u,\"local\":\"%s\",\"remote\":\"%s\",\"mode\":\"%s\","
 		       "\"relayed_packets\":%" PRIu64 ",\"relayed_bytes\":%" PRIu64
-		       ",\"mtu_dropped\":%" PRIu64 ",\"ttl_dropped\":%" PRIu64 ",\"errors\":%" PRIu64 "}",
+		       ",\"mtu_dropped\":%" PRIu64 ",\"ttl_dropped\":%" PRIu64 ",\"errors\":%" PRIu64,
 		       name, id, l, r, st.flow.mode == KSRTP_FLOW_MODE_SECURE ? "secure" : "divert",
 		       c[KSRTP_A_STATS_RELAY_PACKETS], c[KSRTP_A_STATS_RELAY_BYTES],
 		       c[KSRTP_A_STATS_RELAY_MTU_DROPPED], c[KSRTP_A_STATS_RELAY_TTL_DROPPED],
 		       c[KSRTP_A_STATS_RELAY_ERRORS]);
+		leg_session(o, id, true, sess, sizeof(sess));
+		/* "session": zrtpd's, as "zrtpctl -j show" prints it; null: none */
+		printf(",\"session\":%s}", sess[0] == '{' ? sess : "null");
 		return;
 	}
 	printf("  leg %s: flow %u %s -> %s (%s): relayed %" PRIu64 " packets (%" PRIu64
@@ -105,21 +121,25 @@ static void print_leg(struct ksrtp_nl *nl, const char *name, uint32_t id, bool j
 	       c[KSRTP_A_STATS_RELAY_PACKETS], c[KSRTP_A_STATS_RELAY_BYTES],
 	       c[KSRTP_A_STATS_RELAY_MTU_DROPPED], c[KSRTP_A_STATS_RELAY_TTL_DROPPED],
 	       c[KSRTP_A_STATS_RELAY_ERRORS]);
+	leg_session(o, id, false, sess, sizeof(sess));
+	if (sess[0])
+		printf("    zrtpd: %s\n", sess);
 }
 
-static void print_relay(struct ksrtp_nl *nl, const struct ksrtp_relay_info *r, bool json)
+static void print_relay(struct ksrtp_nl *nl, const struct ctl_opts *o,
+			const struct ksrtp_relay_info *r, bool json)
 {
 	if (json) {
 		printf("{\"id\":%u,", r->id);
-		print_leg(nl, "a", r->flow_a, true);
+		print_leg(nl, o, "a", r->flow_a, true);
 		putchar(',');
-		print_leg(nl, "b", r->flow_b, true);
+		print_leg(nl, o, "b", r->flow_b, true);
 		putchar('}');
 		return;
 	}
 	printf("relay %u: flow %u <-> flow %u\n", r->id, r->flow_a, r->flow_b);
-	print_leg(nl, "a", r->flow_a, false);
-	print_leg(nl, "b", r->flow_b, false);
+	print_leg(nl, o, "a", r->flow_a, false);
+	print_leg(nl, o, "b", r->flow_b, false);
 }
 
 /* Collected first: the legs' stats need the socket the dump is using. */
@@ -165,6 +185,10 @@ int cmd_relay(int argc, char **argv, const struct ctl_opts *o)
 			fprintf(stderr, "zrtpctl: relay add needs two legs: LEG to LEG\n%s", relay_usage);
 			return 2;
 		}
+		/* ZRTP on a leg: zrtpd sets the relay up (and checks the words) */
+		for (i = to + 1; i < argc; i++)
+			if (!strcmp(argv[i], "zrtp"))
+				return ctl_call(o, "relay-add", argc - 1, argv + 1, false);
 		if (parse_leg(to - 1, argv + 1, &fa) || parse_leg(argc - to - 1, argv + to + 1, &fb))
 			return 2;
 	} else if (!strcmp(argv[0], "del") || !strcmp(argv[0], "show") || !strcmp(argv[0], "list")) {
@@ -200,7 +224,7 @@ int cmd_relay(int argc, char **argv, const struct ctl_opts *o)
 				snprintf(what, sizeof(what), "relay flow %u <-> flow %u", a, b);
 				ret = nl_fail(&nl, what, ret);
 			} else {
-				print_relay(&nl, &r, o->json);
+				print_relay(&nl, o, &r, o->json);
 				if (o->json)
 					putchar('\n');
 			}
@@ -223,7 +247,7 @@ int cmd_relay(int argc, char **argv, const struct ctl_opts *o)
 			snprintf(what, sizeof(what), "relay %u", id);
 			ret = nl_fail(&nl, what, ret);
 		} else {
-			print_relay(&nl, &r, o->json);
+			print_relay(&nl, o, &r, o->json);
 			if (o->json)
 				putchar('\n');
 		}
@@ -240,7 +264,7 @@ int cmd_relay(int argc, char **argv, const struct ctl_opts *o)
 			for (k = 0; k < c.n; k++) {
 				if (o->json && k)
 					putchar(',');
-				print_relay(&nl, &c.v[k], o->json);
+				print_relay(&nl, o, &c.v[k], o->json);
 			}
 			if (o->json)
 				puts("]");

@@ -3,6 +3,7 @@
 #define ZRTPCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define ZRTPD_DEFAULT_SOCKET "/run/zrtpd/zrtpd.sock"
 
@@ -50,5 +51,11 @@ int nl_open_or_explain(struct ksrtp_nl *nl);
  * (monitor) until zrtpd closes or a signal.
  */
 int ctl_call(const struct ctl_opts *o, const char *verb, int argc, char **argv, bool follow);
+
+/*
+ * One request line (with its LF) to zrtpd, quietly: 0 and the reply's body
+ * in buf if zrtpd answered "ok", -1 otherwise (not running, an error).
+ */
+int ctl_query(const struct ctl_opts *o, const char *line, char *buf, size_t cap);
 
 #endif

@@ -116,6 +116,9 @@ static void session_json(struct zrtpd *d, struct sbuf *b, const struct zrtpd_ses
 		    (unsigned long long)s->zrtp_rx, (unsigned long long)s->zrtp_tx);
 	sbuf_printf(b, ",\"hello_hash\":\"%s\"", s->hello_hash);
 	sbuf_printf(b, ",\"rekeying\":%s,\"redials\":%u", s->rekey ? "true" : "false", s->redials);
+	if (s->relay_id)
+		sbuf_printf(b, ",\"relay\":{\"id\":%u,\"leg\":\"%c\",\"other_flow\":%u}", s->relay_id,
+			    s->relay_leg, s->relay_other);
 	if (st)
 		sbuf_printf(b, ",\"packets\":{\"tx\":%llu,\"rx\":%llu,\"rx_auth_fail\":%llu,"
 			    "\"rx_replay\":%llu,\"clear_dropped\":%llu,\"clear_passed\":%llu}",
@@ -162,6 +165,9 @@ static void session_text(struct sbuf *b, const struct zrtpd_session *s, bool det
 	} else {
 		sbuf_printf(b, "  RTCP:          on the RTP ports (RFC 5761 mux)\n");
 	}
+	if (s->relay_id)
+		sbuf_printf(b, "  relay:         %u, leg %c; the other leg (flow %u) stays clear\n",
+			    s->relay_id, s->relay_leg, s->relay_other);
 	sbuf_printf(b, "  cache:         %s\n", zrtpd_cache_str(s->cache));
 	sbuf_printf(b, "  policy:        %s\n", s->flow.policy & KSRTP_POLICY_REQUIRE_SECURE ?
 		    "require-secure" : "opportunistic");
@@ -443,6 +449,88 @@ static int c_flow_add(struct req *r)
 	return 0;
 }
 
+/* LEG = id N | local ADDR:PORT remote ADDR:PORT (a kernel flow) */
+static int parse_leg(struct req *r, int *i, struct ksrtp_flow_info *f)
+{
+	unsigned long id;
+
+	memset(f, 0, sizeof(*f));
+	if (*i + 1 < r->argc && !strcmp(r->argv[*i], "id")) {
+		if (zrtpd_parse_ulong(r->argv[*i + 1], 10, UINT32_MAX, &id) || !id)
+			return fail(r, "bad flow id '%s'", r->argv[*i + 1]);
+		f->id = (uint32_t)id;
+		*i += 2;
+		return 0;
+	}
+	if (*i + 3 < r->argc && !strcmp(r->argv[*i], "local") && !strcmp(r->argv[*i + 2], "remote")) {
+		if (ksrtp_parse_sockaddr(r->argv[*i + 1], &f->local) ||
+		    ksrtp_parse_sockaddr(r->argv[*i + 3], &f->remote))
+			return fail(r, "bad address in '%s %s' (want ADDR:PORT or [ADDR6]:PORT)",
+				    r->argv[*i + 1], r->argv[*i + 3]);
+		*i += 4;
+		return 0;
+	}
+	return fail(r, "a leg is 'id N' or 'local ADDR:PORT remote ADDR:PORT'");
+}
+
+/* relay-add LEG to LEG zrtp a|b [require-secure|opportunistic] [role R] [peer-hash H] */
+static int c_relay_add(struct req *r)
+{
+	struct zrtpd_relay_req q = { .zrtp = -1, .o = { .role = ZRTP_ROLE_AUTO } };
+	struct zrtpd_session *s;
+	const char *why;
+	uint8_t hash[32];
+	int i = 1, ret;
+
+	if (parse_leg(r, &i, &q.leg[0]))
+		return -1;
+	if (i >= r->argc || strcmp(r->argv[i++], "to"))
+		return fail(r, "relay-add LEG to LEG zrtp a|b");
+	if (parse_leg(r, &i, &q.leg[1]))
+		return -1;
+	while (i < r->argc) {
+		const char *kw = r->argv[i++];
+
+		if (!strcmp(kw, "require-secure") || !strcmp(kw, "opportunistic")) {
+			q.o.have_policy = true;
+			q.o.require_secure = kw[0] == 'r';
+		} else if (!strcmp(kw, "peer-hash")) {
+			if (parse_hash(r, &i, hash))
+				return -1;
+			q.o.peer_hash = hash;
+		} else if (i >= r->argc) {
+			return fail(r, "'%s' needs a value", kw);
+		} else if (!strcmp(kw, "zrtp")) {
+			if (strcmp(r->argv[i], "a") && strcmp(r->argv[i], "b"))
+				return fail(r, "zrtp a or zrtp b: the leg that runs ZRTP");
+			q.zrtp = r->argv[i++][0] == 'b';
+		} else if (!strcmp(kw, "role")) {
+			if (!strcmp(r->argv[i], "initiator"))
+				q.o.role = ZRTP_ROLE_INITIATOR;
+			else if (!strcmp(r->argv[i], "responder"))
+				q.o.role = ZRTP_ROLE_RESPONDER;
+			else if (strcmp(r->argv[i], "auto"))
+				return fail(r, "role must be auto, initiator or responder");
+			i++;
+		} else {
+			return fail(r, "unknown keyword '%s'", kw);
+		}
+	}
+	if (q.zrtp < 0)
+		return fail(r, "relay-add needs 'zrtp a' or 'zrtp b' (without ZRTP: zrtpctl relay add "
+			    "talks to the kernel alone)");
+	ret = zrtpd_relay_add(r->d, &q, &s, &why);
+	if (ret)
+		return fail(r, "relay: %s: %s%s%s", why ? why : "", strerror(-ret),
+			    r->d->k->ops->err_msg(r->d->k)[0] ? ": " : "",
+			    r->d->k->ops->err_msg(r->d->k));
+	if (r->json)
+		session_json(r->d, r->b, s, NULL), sbuf_add(r->b, "\n", 1);
+	else
+		session_text(r->b, s, true, NULL);
+	return 0;
+}
+
 static int c_flow_del(struct req *r)
 {
 	struct zrtpd_session *s;
@@ -676,6 +764,7 @@ static const struct {
 	{ "relay-sas", c_relay_sas, CTL_ADMIN },
 	{ "flow-add", c_flow_add, CTL_ADMIN },
 	{ "flow-del", c_flow_del, CTL_ADMIN },
+	{ "relay-add", c_relay_add, CTL_ADMIN },
 	{ "hello-hash", c_hello_hash, CTL_READ },
 	{ "peer-hash", c_peer_hash, CTL_ADMIN },
 	{ "watch-add", c_watch, CTL_ADMIN },

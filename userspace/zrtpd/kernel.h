@@ -62,6 +62,12 @@ struct zrtpd_kernel_ops {
 			 struct ksrtp_flow_stats *out);
 	/* Human-readable reason for the last error, or "". */
 	const char *(*err_msg)(struct zrtpd_kernel *k);
+	/* Relays (gateway mode, API 4): two flows joined by the kernel. */
+	int (*relay_new)(struct zrtpd_kernel *k, uint32_t flow_a, uint32_t flow_b,
+			 struct ksrtp_relay_info *out);
+	int (*relay_del)(struct zrtpd_kernel *k, uint32_t id);
+	int (*relay_dump)(struct zrtpd_kernel *k,
+			  int (*cb)(const struct ksrtp_relay_info *r, void *arg), void *arg);
 };
 
 struct zrtpd_kernel {

@@ -37,6 +37,8 @@ struct mock_flow {
 	uint64_t zrtp_rx, zrtp_tx;
 	uint64_t c[KSRTP_NL_NSTATS];		/* media counters (zrtpd_mock_media) */
 	bool secured_sent;			/* FLOW_SECURED raised */
+	uint32_t relay, peer;			/* a relay's leg: its id, the other leg */
+	bool leg_a;
 	struct mock_flow *next;			/* tuple hash chain */
 };
 
@@ -56,6 +58,7 @@ struct zrtpd_mock {
 	struct mock_watch watches[MOCK_MAX_WATCHES];
 	unsigned int nwatches;
 	uint32_t next_watch_id;
+	uint32_t next_relay_id;
 	zrtpd_kevent *pending;		/* synthetic events (RTP seen) */
 	unsigned int npending;
 	bool blackhole;
@@ -391,6 +394,8 @@ static int mock_flow_del(struct zrtpd_kernel *k, const struct ksrtp_flow_info *r
 			*pp = f->next;
 			break;
 		}
+	if (f->relay)	/* as the kernel: a leg's deletion ends its relay */
+		m->by_id[f->peer]->relay = 0;
 	m->by_id[f->info.id] = NULL;
 	m->nflows--;
 	port_put(m, f->port);
@@ -583,6 +588,67 @@ static const char *mock_err_msg(struct zrtpd_kernel *k)
 	return M(k)->err;
 }
 
+static int mock_relay_new(struct zrtpd_kernel *k, uint32_t flow_a, uint32_t flow_b,
+			  struct ksrtp_relay_info *out)
+{
+	struct zrtpd_mock *m = M(k);
+	struct ksrtp_flow_info fa = { .id = flow_a }, fb = { .id = flow_b };
+	struct mock_flow *a = find_flow(m, &fa), *b = find_flow(m, &fb);
+
+	if (!a || !b)
+		return -ENOENT;
+	if (a == b)
+		return -EINVAL;
+	if (a->relay || b->relay)
+		return -EBUSY;
+	a->relay = b->relay = ++m->next_relay_id;
+	a->peer = flow_b;
+	b->peer = flow_a;
+	a->leg_a = true;
+	b->leg_a = false;
+	if (out) {
+		out->id = a->relay;
+		out->flow_a = flow_a;
+		out->flow_b = flow_b;
+	}
+	return 0;
+}
+
+static int mock_relay_del(struct zrtpd_kernel *k, uint32_t id)
+{
+	struct zrtpd_mock *m = M(k);
+	uint32_t i;
+
+	for (i = 0; id && i < m->nids; i++)
+		if (m->by_id[i] && m->by_id[i]->relay == id) {
+			m->by_id[m->by_id[i]->peer]->relay = 0;
+			m->by_id[i]->relay = 0;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static int mock_relay_dump(struct zrtpd_kernel *k,
+			   int (*cb)(const struct ksrtp_relay_info *r, void *arg), void *arg)
+{
+	struct zrtpd_mock *m = M(k);
+	uint32_t i;
+
+	for (i = 0; i < m->nids; i++) {
+		struct mock_flow *f = m->by_id[i];
+		struct ksrtp_relay_info r;
+
+		if (!f || !f->relay || !f->leg_a)
+			continue;
+		r.id = f->relay;
+		r.flow_a = f->info.id;
+		r.flow_b = f->peer;
+		if (cb(&r, arg))
+			break;
+	}
+	return 0;
+}
+
 static const struct zrtpd_kernel_ops mock_ops = {
 	.name = "mock",
 	.close = mock_close,
@@ -601,6 +667,9 @@ static const struct zrtpd_kernel_ops mock_ops = {
 	.watch_del = mock_watch_del,
 	.stats_get = mock_stats_get,
 	.err_msg = mock_err_msg,
+	.relay_new = mock_relay_new,
+	.relay_del = mock_relay_del,
+	.relay_dump = mock_relay_dump,
 };
 
 int zrtpd_mock_attach(struct zrtpd_mock *m, struct zrtpd_kernel **k)

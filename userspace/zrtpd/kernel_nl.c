@@ -140,6 +140,23 @@ static int nl_stats_get(struct zrtpd_kernel *k, const struct ksrtp_flow_info *f,
 	return ksrtp_nl_stats_get(&L(k)->req, f, out);
 }
 
+static int nl_relay_new(struct zrtpd_kernel *k, uint32_t flow_a, uint32_t flow_b,
+			struct ksrtp_relay_info *out)
+{
+	return ksrtp_nl_relay_new(&L(k)->req, flow_a, flow_b, out);
+}
+
+static int nl_relay_del(struct zrtpd_kernel *k, uint32_t id)
+{
+	return ksrtp_nl_relay_del(&L(k)->req, id);
+}
+
+static int nl_relay_dump(struct zrtpd_kernel *k,
+			 int (*cb)(const struct ksrtp_relay_info *r, void *arg), void *arg)
+{
+	return ksrtp_nl_relay_dump(&L(k)->req, cb, arg);
+}
+
 static const struct zrtpd_kernel_ops nl_ops = {
 	.name = "netlink",
 	.close = nl_close,
@@ -158,6 +175,9 @@ static const struct zrtpd_kernel_ops nl_ops = {
 	.watch_del = nl_watch_del,
 	.stats_get = nl_stats_get,
 	.err_msg = nl_err_msg,
+	.relay_new = nl_relay_new,
+	.relay_del = nl_relay_del,
+	.relay_dump = nl_relay_dump,
 };
 
 int zrtpd_kernel_nl_open(struct zrtpd_kernel **k)

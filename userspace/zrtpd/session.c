@@ -420,6 +420,11 @@ int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 	s->deadline = UINT64_MAX;
 	s->active_ms = d->now;
 	s->from_watch = o && o->from_watch;
+	if (o && o->relay_id) {
+		s->relay_id = o->relay_id;
+		s->relay_other = o->relay_other;
+		s->relay_leg = o->relay_leg;
+	}
 	if (o && o->unverified) {
 		s->unverified = true;
 		d->nunverified++;
@@ -1752,17 +1757,64 @@ static bool is_rtcp_of(const struct ksrtp_flow_info *rtp, const struct ksrtp_flo
 	return zrtpd_sa_equal(&f->local, &l) && zrtpd_sa_equal(&f->remote, &r);
 }
 
+/*
+ * A relay's leg (gateway.c) is a session only if zrtpd bound it: it has
+ * RX_TRIAL (set at the bind, until the peer's SRTP), or it is SECURE and
+ * the state file has its line (zrtpd_relay_not_ours(), after
+ * zrtpd_state_restore).  The other legs -- clear, or keyed from SDES --
+ * are never touched.
+ */
+static bool resume_leg(struct zrtpd *d, const struct zrtpd_relay_legs *legs,
+		       const struct ksrtp_flow_info *f)
+{
+	struct zrtpd_session *s;
+	uint32_t relay, other;
+	char leg;
+
+	relay = zrtpd_relay_leg_of(legs, f->id, &other, &leg);
+	if (!relay)
+		return false;
+	if ((f->policy & KSRTP_POLICY_RX_TRIAL) || f->mode == KSRTP_FLOW_MODE_SECURE) {
+		struct zrtpd_session_opts o = { .role = ZRTP_ROLE_AUTO, .relay_id = relay,
+						.relay_other = other, .relay_leg = leg };
+
+		if (zrtpd_session_by_tuple(d, &f->local, &f->remote))
+			return true;
+		if (f->mode != KSRTP_FLOW_MODE_SECURE) {
+			/* in handshake: keys out, it starts over (as resume_one) */
+			d->k->ops->key_del(d->k, f->id, KSRTP_KEY_DIR_TX, 0);
+			d->k->ops->key_del(d->k, f->id, KSRTP_KEY_DIR_RX, 0);
+			zrtpd_session_add(d, f, &o, NULL);
+			return true;
+		}
+		resume_one(d, f, NULL);
+		s = zrtpd_session_by_tuple(d, &f->local, &f->remote);
+		if (s) {
+			s->relay_id = relay;
+			s->relay_other = other;
+			s->relay_leg = leg;
+		}
+	}
+	return true;
+}
+
 int zrtpd_sessions_resume(struct zrtpd *d)
 {
 	const struct ksrtp_flow_info **rtcp_of;
+	struct zrtpd_relay_legs *legs = zrtpd_relay_legs_read(d);
 	struct flow_list l = { 0 };
-	unsigned int i, j;
+	unsigned int i, j, b;
 	bool *taken;
-	int ret = d->k->ops->flow_dump(d->k, collect_flow, &l);
+	int ret;
+
+	if (!legs)	/* which flows are relay legs is not known: touch none */
+		return -ENOMEM;
+	ret = d->k->ops->flow_dump(d->k, collect_flow, &l);
 
 	if (ret) {
 		zrtpd_log(d, 0, "reading the kernel's flows: %s", strerror(-ret));
 		free(l.f);
+		zrtpd_relay_legs_free(legs);
 		return ret;
 	}
 	/* creation order: a session's RTP flow before its RTCP flow */
@@ -1773,8 +1825,11 @@ int zrtpd_sessions_resume(struct zrtpd *d)
 		free(rtcp_of);
 		free(taken);
 		free(l.f);
+		zrtpd_relay_legs_free(legs);
 		return -ENOMEM;
 	}
+	for (i = 0; i < l.n; i++)	/* a relay leg is nobody's RTCP flow */
+		taken[i] = zrtpd_relay_leg_of(legs, l.f[i].id, NULL, NULL) != 0;
 	for (i = 0; i < l.n; i++) {
 		if (taken[i])
 			continue;
@@ -1786,7 +1841,7 @@ int zrtpd_sessions_resume(struct zrtpd *d)
 			}
 	}
 	for (i = 0; i < l.n; i++) {
-		if (taken[i])
+		if (resume_leg(d, legs, &l.f[i]) || taken[i])
 			continue;
 		ret = resume_one(d, &l.f[i], rtcp_of[i]);
 		if (ret) {
@@ -1799,9 +1854,18 @@ int zrtpd_sessions_resume(struct zrtpd *d)
 	free(rtcp_of);
 	free(taken);
 	free(l.f);
+	zrtpd_relay_legs_free(legs);
+	zrtpd_state_restore(d);
+	/* a SECURE relay leg the state file does not name was keyed by
+	 * someone else (SDES): not ours */
+	for (b = 0; b < d->nbuckets; b++)
+		for (struct zrtpd_session *s = d->by_id[b], *next; s; s = next) {
+			next = s->next_id;
+			if (zrtpd_relay_not_ours(s))
+				zrtpd_session_del(d, s, false);
+		}
 	if (d->nsessions)
 		zrtpd_log(d, 1, "resumed %u sessions (%u kernel flows)", d->nsessions, l.n);
-	zrtpd_state_restore(d);
 	return 0;
 }
 

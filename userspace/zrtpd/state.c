@@ -81,6 +81,7 @@ static void restore_line(struct zrtpd *d, char *line)
 	s = zrtpd_session_by_tuple(d, &l, &r);
 	if (!s || !s->resumed)
 		return;
+	s->restored = true;
 	copy_field(s->sas, sizeof(s->sas), fld[2]);
 	copy_field(s->hash, sizeof(s->hash), fld[3]);
 	copy_field(s->cipher, sizeof(s->cipher), fld[4]);
@@ -118,7 +119,7 @@ void zrtpd_state_restore(struct zrtpd *d)
 		const struct zrtpd_session *s;
 
 		for (s = d->by_id[b]; s; s = s->next_id)
-			if (s->state == ZS_SECURE)
+			if (s->state == ZS_SECURE && !zrtpd_relay_not_ours(s))
 				write_line(f, s);
 	}
 	if (fclose(f) == 0)

@@ -162,6 +162,13 @@ struct zrtpd_session {
 	uint64_t hello_event_ms;	/* last hello-ignored event (rate limit) */
 	unsigned int redials;		/* new ZRTP sessions on this flow */
 
+	/* Gateway (gateway.c): the flow is one leg of a kernel relay, bound
+	 * by "relay-add ... zrtp"; relay_id 0: not a relay leg.  The other
+	 * leg (relay_other) is never touched: no session, keys or mode. */
+	uint32_t relay_id, relay_other;
+	char relay_leg;			/* 'a' or 'b' */
+	bool restored;			/* resume: its state-file line was read */
+
 	uint64_t activity;		/* kernel packet counters, summed (idle GC) */
 	uint64_t active_ms;		/* when they last moved */
 	uint64_t deadline;		/* UINT64_MAX: no timer */
@@ -255,6 +262,8 @@ struct zrtpd_session_opts {
 	enum { ZRTPD_RTCP_DEFAULT, ZRTPD_RTCP_MUX, ZRTPD_RTCP_PORT1, ZRTPD_RTCP_PORTS } rtcp;
 	uint16_t rtcp_lport, rtcp_rport;
 	const struct ksrtp_flow_info *rtcp_flow;	/* resume: the kernel's RTCP flow */
+	uint32_t relay_id, relay_other;	/* a relay leg (gateway.c) */
+	char relay_leg;
 };
 int zrtpd_session_add(struct zrtpd *d, const struct ksrtp_flow_info *flow,
 		      const struct zrtpd_session_opts *o, struct zrtpd_session **out);
@@ -300,6 +309,26 @@ void zrtpd_ctl_event(struct zrtpd *d, const char *what, const struct zrtpd_sessi
 int zrtpd_ctl_sweep(struct zrtpd *d);
 /* Runs one control request as if it came from a client (tests). */
 int zrtpd_ctl_request(struct zrtpd *d, const char *line, char **reply, size_t *len);
+
+/* gateway.c: ZRTP on one leg of a kernel relay */
+struct zrtpd_relay_req {
+	struct ksrtp_flow_info leg[2];	/* A, B: by id or 4-tuple */
+	int zrtp;			/* 0: ZRTP on leg A, 1: on leg B */
+	struct zrtpd_session_opts o;
+};
+/* Joins the two flows in a kernel relay and runs a session on one leg;
+ * *why says what went wrong. */
+int zrtpd_relay_add(struct zrtpd *d, const struct zrtpd_relay_req *req, struct zrtpd_session **out,
+		    const char **why);
+/* Restart: which kernel flows are relay legs; marks resumed sessions. */
+struct zrtpd_relay_legs;
+struct zrtpd_relay_legs *zrtpd_relay_legs_read(struct zrtpd *d);
+/* The relay of a flow, or 0; *other, *leg: the other leg, 'a'/'b'. */
+uint32_t zrtpd_relay_leg_of(const struct zrtpd_relay_legs *l, uint32_t flow_id, uint32_t *other,
+			    char *leg);
+void zrtpd_relay_legs_free(struct zrtpd_relay_legs *l);
+/* Resumed, SECURE, a relay's leg zrtpd never bound (SDES): to be dropped. */
+bool zrtpd_relay_not_ours(const struct zrtpd_session *s);
 
 /* state.c */
 void zrtpd_state_save(struct zrtpd *d, const struct zrtpd_session *s);
