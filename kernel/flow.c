@@ -113,7 +113,7 @@ const struct ksrtp_flow_key *ksrtp_flow_tuple(const struct ksrtp_flow *flow,
 {
 	if (likely(!flow->key.latch))
 		return &flow->key;
-	if (smp_load_acquire(&flow->latch_state) != KSRTP_LATCHED)
+	if (!ksrtp_flow_latched(flow))
 		return NULL;
 	*buf = flow->key;
 	buf->raddr = flow->lraddr;
@@ -126,9 +126,8 @@ const struct ksrtp_flow_key *ksrtp_flow_tuple(const struct ksrtp_flow *flow,
 bool ksrtp_flow_is_remote(const struct ksrtp_flow *flow,
 			  const struct ksrtp_flow_key *fk)
 {
-	return smp_load_acquire(&flow->latch_state) == KSRTP_LATCHED &&
-	       flow->lrport == fk->rport && ipv6_addr_equal(&flow->lraddr,
-							    &fk->raddr);
+	return ksrtp_flow_latched(flow) && flow->lrport == fk->rport &&
+	       ipv6_addr_equal(&flow->lraddr, &fk->raddr);
 }
 
 /*
@@ -144,6 +143,7 @@ int ksrtp_flow_latch(struct ksrtp_flow *flow, const struct ksrtp_flow_key *fk)
 		return ksrtp_flow_is_remote(flow, fk) ? 0 : -EBUSY;
 	flow->lraddr = fk->raddr;
 	flow->lrport = fk->rport;
+	/* Publishes lraddr/lrport to ksrtp_flow_latched()'s acquire. */
 	smp_store_release(&flow->latch_state, KSRTP_LATCHED);
 	return 1;
 }

@@ -86,6 +86,13 @@ struct ksrtp_flow {
 
 enum { KSRTP_UNLATCHED, KSRTP_LATCH_CLAIMING, KSRTP_LATCHED };
 
+/* Has @flow (a latching one) learned its remote? */
+static inline bool ksrtp_flow_latched(const struct ksrtp_flow *flow)
+{
+	/* Pairs with the release in ksrtp_flow_latch(): lraddr/lrport set. */
+	return smp_load_acquire(&flow->latch_state) == KSRTP_LATCHED;
+}
+
 struct ksrtp_watch {
 	u32 id;
 	u16 port_min;

@@ -946,8 +946,7 @@ static unsigned int ksrtp_ingress(struct net *net, struct sk_buff *skb,
 		/* Latching: before, any source may be the remote; after, one. */
 		flow = ksrtp_flow_lookup_latch_rcu(kn, &p.fk);
 		if (flow && !ksrtp_flow_is_remote(flow, &p.fk)) {
-			if (smp_load_acquire(&flow->latch_state) ==
-			    KSRTP_LATCHED)
+			if (ksrtp_flow_latched(flow))
 				return ksrtp_drop(flow,
 						  KSRTP_A_STATS_LATCH_RX_DROPPED);
 			p.wild = true;
