@@ -600,7 +600,7 @@ static unsigned int ksrtp_egress(struct net *net, struct sk_buff *skb, bool v6)
 		return NF_ACCEPT;	/* ZRTP we send, STUN, anything else */
 	/* A latching flow sends media only to the remote it learned. */
 	if (unlikely(flow->key.latch) && !ksrtp_flow_is_remote(flow, &p.fk))
-		return ksrtp_drop(flow, KSRTP_A_STATS_LATCH_TX_DROPPED);
+		return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
 
 	if (READ_ONCE(flow->mode) != KSRTP_FLOW_MODE_SECURE)
 		return ksrtp_clear(flow);
@@ -873,10 +873,10 @@ static unsigned int ksrtp_in_latch(struct net *net, struct ksrtp_flow *flow,
 
 	if (!p->authentic &&
 	    !(READ_ONCE(flow->policy) & KSRTP_POLICY_LATCH_CLEAR))
-		return ksrtp_drop(flow, KSRTP_A_STATS_LATCH_RX_DROPPED);
+		return ksrtp_drop(flow, KSRTP_A_STATS_LATCH_DROPPED);
 	ret = ksrtp_flow_latch(flow, &p->fk);
 	if (ret < 0)
-		return ksrtp_drop(flow, KSRTP_A_STATS_LATCH_RX_DROPPED);
+		return ksrtp_drop(flow, KSRTP_A_STATS_LATCH_DROPPED);
 	if (ret)
 		ksrtp_nl_event_flow_latched(net, flow);
 	return NF_ACCEPT;
@@ -948,7 +948,7 @@ static unsigned int ksrtp_ingress(struct net *net, struct sk_buff *skb,
 		if (flow && !ksrtp_flow_is_remote(flow, &p.fk)) {
 			if (ksrtp_flow_latched(flow))
 				return ksrtp_drop(flow,
-						  KSRTP_A_STATS_LATCH_RX_DROPPED);
+						  KSRTP_A_STATS_LATCH_DROPPED);
 			p.wild = true;
 		}
 	}

@@ -175,7 +175,7 @@ unsigned int ksrtp_relay_xmit(struct net *net, struct ksrtp_flow *from,
 					NULL);
 	/* A latching leg that has not learned its remote yet: nowhere to go. */
 	if (unlikely(!k))
-		return ksrtp_relay_drop(to, KSRTP_A_STATS_LATCH_TX_DROPPED, NULL);
+		return ksrtp_relay_drop(from, KSRTP_A_STATS_RELAY_ERRORS, NULL);
 	if (skb_ensure_writable(skb, l4off + sizeof(*uh)))
 		return ksrtp_relay_drop(from, KSRTP_A_STATS_RELAY_ERRORS, NULL);
 	ulen = ntohs(((struct udphdr *)(skb->data + l4off))->len);

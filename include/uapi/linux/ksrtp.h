@@ -248,17 +248,19 @@
  * SRTP/SRTCP packet that authenticates (a forged, failing or replayed
  * packet never latches); clear RTP/RTCP only under
  * KSRTP_POLICY_LATCH_CLEAR (a clear packet on a flow without it is dropped
- * and counted, LATCH_RX_DROPPED).  From then on the flow is the learned
+ * and counted, LATCH_DROPPED).  From then on the flow is the learned
  * 4-tuple: packets to its local address:port from any other source are
- * dropped and counted (LATCH_RX_DROPPED), never delivered nor relayed; it
- * is learned once, for the flow's life.  When first packets from two
- * sources race, one wins; the other is dropped (LATCH_RX_DROPPED).  Until
- * it has latched, RTP/RTCP that would leave on the flow (a local
- * application's, or relayed onto it) is dropped and counted
- * (LATCH_TX_DROPPED on this flow; a local sender gets EPERM), and
- * ZRTP_XMIT fails with -ENOTCONN.  ZRTP and other non-media packets from
- * any source are handled as on any flow until it latches.  An exact flow
- * on the same local address:port wins over a latching one.
+ * dropped and counted (LATCH_DROPPED), never delivered nor relayed; it is
+ * learned once, for the flow's life.  When first packets from two sources
+ * race, exactly one wins; the other is dropped (LATCH_DROPPED).  Until it
+ * has latched, the flow has no remote: RTP/RTCP a local application sends
+ * from its local address:port is dropped (TX_ERRORS; the sender gets
+ * EPERM), as it is afterwards to any but the learned remote; RTP/RTCP a
+ * relay would send on it is dropped and counted on the leg it arrived on
+ * (RELAY_ERRORS, as with no route); ZRTP_XMIT fails with -ENOTCONN.  ZRTP
+ * and other non-media packets from any source are handled as on any flow
+ * until it latches.  An exact flow on the same local address:port wins
+ * over a latching one.
  */
 #ifndef _UAPI_LINUX_KSRTP_H
 #define _UAPI_LINUX_KSRTP_H
@@ -408,9 +410,8 @@ enum ksrtp_stats_attr {
 	KSRTP_A_STATS_RELAY_MTU_DROPPED, /* u64, dropped: past the path MTU */
 	KSRTP_A_STATS_RELAY_TTL_DROPPED, /* u64, dropped: TTL/hop limit <= 1 */
 	KSRTP_A_STATS_RELAY_ERRORS,	/* u64, dropped: no route, refused */
-	/* API 5: latching flows (KSRTP_A_FLOW_LATCH) */
-	KSRTP_A_STATS_LATCH_RX_DROPPED,	/* u64, dropped: not from the remote */
-	KSRTP_A_STATS_LATCH_TX_DROPPED,	/* u64, dropped: no remote to send to */
+	/* API 5: latching flows, dropped: not from the (learned) remote */
+	KSRTP_A_STATS_LATCH_DROPPED,	/* u64 */
 
 	__KSRTP_A_STATS_MAX,
 };
