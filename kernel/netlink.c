@@ -1086,14 +1086,14 @@ void ksrtp_nl_event_key_limit(struct net *net, const struct ksrtp_flow *flow,
 	ksrtp_event_send(net, msg, hdr);
 }
 
-/* RX_TRIAL of a SECURE flow ended: its first SRTP/SRTCP authenticated. */
-void ksrtp_nl_event_flow_secured(struct net *net, const struct ksrtp_flow *flow)
+/* An event @cmd carrying the FLOW nest of @flow, as FLOW_GET shows it. */
+static void ksrtp_nl_event_flow(struct net *net, u8 cmd,
+				const struct ksrtp_flow *flow)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = ksrtp_event_new(net, KSRTP_CMD_FLOW_SECURED, NLMSG_DEFAULT_SIZE,
-			      &hdr);
+	msg = ksrtp_event_new(net, cmd, NLMSG_DEFAULT_SIZE, &hdr);
 	if (!msg)
 		return;
 	if (ksrtp_put_flow(msg, flow)) {
@@ -1103,21 +1103,16 @@ void ksrtp_nl_event_flow_secured(struct net *net, const struct ksrtp_flow *flow)
 	ksrtp_event_send(net, msg, hdr);
 }
 
+/* RX_TRIAL of a SECURE flow ended: its first SRTP/SRTCP authenticated. */
+void ksrtp_nl_event_flow_secured(struct net *net, const struct ksrtp_flow *flow)
+{
+	ksrtp_nl_event_flow(net, KSRTP_CMD_FLOW_SECURED, flow);
+}
+
 /* A latching flow learned its remote from a packet it accepted. */
 void ksrtp_nl_event_flow_latched(struct net *net, const struct ksrtp_flow *flow)
 {
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = ksrtp_event_new(net, KSRTP_CMD_FLOW_LATCHED, NLMSG_DEFAULT_SIZE,
-			      &hdr);
-	if (!msg)
-		return;
-	if (ksrtp_put_flow(msg, flow)) {
-		nlmsg_free(msg);
-		return;
-	}
-	ksrtp_event_send(net, msg, hdr);
+	ksrtp_nl_event_flow(net, KSRTP_CMD_FLOW_LATCHED, flow);
 }
 
 /*

@@ -49,6 +49,7 @@
 
 #include "kselftest_harness.h"
 #include "ksft_ksrtp.h"
+#include "ksft_media.h"
 #include "ksft_netns.h"
 #include "ksrtp_nl.h"
 
@@ -206,24 +207,6 @@ static void __attribute__((destructor)) net4_down(void)
 		net4_del(&net4);
 }
 
-static void rnd(uint8_t *p, size_t n)
-{
-	while (n--)
-		*p++ = (uint8_t)rand();
-}
-
-static size_t make_rtp(uint8_t *b, uint32_t ssrc, uint16_t seq, size_t plen)
-{
-	b[0] = 0x80;
-	b[1] = 96;
-	b[2] = seq >> 8;
-	b[3] = seq & 0xff;
-	b[4] = 0x11; b[5] = 0x22; b[6] = seq >> 8; b[7] = seq & 0xff;
-	b[8] = ssrc >> 24; b[9] = ssrc >> 16; b[10] = ssrc >> 8; b[11] = ssrc;
-	rnd(b + 12, plen);
-	return 12 + plen;
-}
-
 static int sa_make(struct sockaddr_storage *ss, bool v6, const char *ip,
 		   int port)
 {
@@ -273,28 +256,11 @@ err:
 	return -1;
 }
 
-static bool nothing_waiting(int fd)
-{
-	uint8_t b[16];
-
-	return recv(fd, b, sizeof(b), MSG_DONTWAIT) < 0 && errno == EAGAIN;
-}
-
 /* Give packets in flight (and their drops) a moment, then check @fd. */
 static bool nothing_arrives(int fd)
 {
 	usleep(100000);
 	return nothing_waiting(fd);
-}
-
-static uint64_t stat(struct ksrtp_nl *nl, uint32_t flow, unsigned int which)
-{
-	struct ksrtp_flow_info f = { .id = flow };
-	struct ksrtp_flow_stats st;
-
-	if (ksrtp_nl_stats_get(nl, &f, &st))
-		return ~0ULL;
-	return st.c[which];
 }
 
 static int flow_get(struct ksrtp_nl *nl, uint32_t id, struct ksrtp_flow_info *out)
