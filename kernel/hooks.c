@@ -590,6 +590,8 @@ static unsigned int ksrtp_egress(struct net *net, struct sk_buff *skb, bool v6)
 	if (unlikely(skb_is_gso(skb))) {
 		if (READ_ONCE(flow->mode) == KSRTP_FLOW_MODE_SECURE)
 			return ksrtp_drop(flow, KSRTP_A_STATS_GSO_REFUSED);
+		if (flow->key.latch && !ksrtp_flow_is_remote(flow, &p.fk))
+			return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
 		return ksrtp_clear(flow);
 	}
 	/* Only a raw sender can make this; it is no datagram we can protect. */
