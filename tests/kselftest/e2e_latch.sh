@@ -13,7 +13,7 @@
 #
 lib=$(dirname "$0")/lib.sh; [ -r "$lib" ] || lib=$(command -v lib.sh); . "$lib"
 
-ksft_plan 8
+ksft_plan 9
 e2e_names e2lt
 e2e_load_ksrtp
 check "two hosts" e2e_veth || skip_rest "no topology"
@@ -28,9 +28,9 @@ echo "# $J"
 check "flow show -j: latch port, not latched, remote port unknown" \
 	[ "$(echo "$J" | json_field latch)" = port -a "$(echo "$J" | json_field latched)" = false \
 	  -a "$(echo "$J" | json_field remote)" = "10.77.0.2:*" ]
-check "flow show: learning" sh -c "ip netns exec $A zrtpctl flow show | grep -q 'latch port (learning) latch-clear'"
+check "flow show: learning" sh -c "/sbin/ip netns exec $A zrtpctl flow show | grep -q 'latch port (learning) latch-clear'"
 check "a remote with a port and latch port is refused (usage, 2)" \
-	sh -c "ip netns exec $A zrtpctl flow add local 10.77.0.1:4002 remote 10.77.0.2:9 latch port 2>/dev/null; [ \$? = 2 ]"
+	sh -c "/sbin/ip netns exec $A zrtpctl flow add local 10.77.0.1:4002 remote 10.77.0.2:9 latch port 2>/dev/null; [ \$? = 2 ]"
 
 # The gateway's application starts after the phone's first packet latched
 # the flow (before that, its packets would have nowhere to go: EPERM).
