@@ -13,6 +13,7 @@
 #include <linux/module.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <net/ipv6.h>
 #include <net/netns/generic.h>
 
 #include "flow.h"
@@ -79,6 +80,72 @@ struct ksrtp_flow *ksrtp_flow_lookup_rcu(struct ksrtp_net *kn,
 					 const struct ksrtp_flow_key *key)
 {
 	return rhashtable_lookup(&kn->flows, key, flow_params);
+}
+
+/*
+ * A packet's 4-tuple that is no flow's: is it a latching flow's?  Its
+ * local address:port and remote address with any port (KSRTP_LATCH_PORT),
+ * then its local address:port alone (KSRTP_LATCH_ADDR).  Two more lookups,
+ * only in a namespace that has latching flows (kn->latching).
+ */
+struct ksrtp_flow *ksrtp_flow_lookup_latch_rcu(struct ksrtp_net *kn,
+					       const struct ksrtp_flow_key *fk)
+{
+	struct ksrtp_flow_key w = *fk;
+	struct ksrtp_flow *flow;
+
+	w.rport = 0;
+	w.latch = KSRTP_LATCH_PORT;
+	flow = rhashtable_lookup(&kn->flows, &w, flow_params);
+	if (flow)
+		return flow;
+	memset(&w.raddr, 0, sizeof(w.raddr));
+	w.latch = KSRTP_LATCH_ADDR;
+	return rhashtable_lookup(&kn->flows, &w, flow_params);
+}
+
+/*
+ * The 4-tuple packets of @flow leave on: its key, or for a latching flow
+ * the learned remote in @buf; NULL while it has not latched.
+ */
+const struct ksrtp_flow_key *ksrtp_flow_tuple(const struct ksrtp_flow *flow,
+					      struct ksrtp_flow_key *buf)
+{
+	if (likely(!flow->key.latch))
+		return &flow->key;
+	if (!ksrtp_flow_latched(flow))
+		return NULL;
+	*buf = flow->key;
+	buf->raddr = flow->lraddr;
+	buf->rport = flow->lrport;
+	buf->latch = 0;
+	return buf;
+}
+
+/* Is @fk's remote (a packet's 4-tuple) the one @flow latched on? */
+bool ksrtp_flow_is_remote(const struct ksrtp_flow *flow,
+			  const struct ksrtp_flow_key *fk)
+{
+	return ksrtp_flow_latched(flow) && flow->lrport == fk->rport &&
+	       ipv6_addr_equal(&flow->lraddr, &fk->raddr);
+}
+
+/*
+ * Latch @flow on the remote of @fk, the 4-tuple of a packet it accepted.
+ * Returns 1 if this packet latched it, 0 if it had latched on this remote
+ * already, -EBUSY if on another one (or another CPU is latching it now:
+ * of two first packets from two sources exactly one wins).
+ */
+int ksrtp_flow_latch(struct ksrtp_flow *flow, const struct ksrtp_flow_key *fk)
+{
+	if (cmpxchg(&flow->latch_state, KSRTP_UNLATCHED,
+		    KSRTP_LATCH_CLAIMING) != KSRTP_UNLATCHED)
+		return ksrtp_flow_is_remote(flow, fk) ? 0 : -EBUSY;
+	flow->lraddr = fk->raddr;
+	flow->lrport = fk->rport;
+	/* Publishes lraddr/lrport to ksrtp_flow_latched()'s acquire. */
+	smp_store_release(&flow->latch_state, KSRTP_LATCHED);
+	return 1;
 }
 
 struct ksrtp_flow *ksrtp_flow_by_id(struct ksrtp_net *kn, u32 id)
@@ -169,6 +236,8 @@ int ksrtp_flow_add(struct net *net, struct ksrtp_net *kn,
 		goto err_id;
 
 	kn->count++;
+	if (key->latch)
+		WRITE_ONCE(kn->latching, kn->latching + 1);
 	kn->gen++;
 	*out = flow;
 	return 0;
@@ -191,6 +260,8 @@ void ksrtp_flow_remove(struct ksrtp_net *kn, struct ksrtp_flow *flow)
 	rhashtable_remove_fast(&kn->flows, &flow->node, flow_params);
 	xa_erase(&kn->ids, flow->id);
 	kn->count--;
+	if (flow->key.latch)
+		WRITE_ONCE(kn->latching, kn->latching - 1);
 	kn->gen++;
 	INIT_RCU_WORK(&flow->free_work, ksrtp_flow_free_work);
 	queue_rcu_work(ksrtp_wq, &flow->free_work);

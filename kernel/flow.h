@@ -19,7 +19,10 @@ struct ksrtp_ctx;
  * peer's address and port.  The hash table compares it as five u64 words
  * (flow.c), so it is 40 bytes, 8-byte aligned, has no padding, and unused
  * bytes are always zero.  An IPv4 address sits in the first word of the
- * in6_addr.
+ * in6_addr.  @latch is 0 in a packet's 4-tuple and in an exact flow's key;
+ * a latching flow's key carries its KSRTP_LATCH_* kind there, with the
+ * unknown remote port (and address) zero: no packet's 4-tuple equals it,
+ * only ksrtp_flow_lookup_latch_rcu() finds it.
  */
 struct ksrtp_flow_key {
 	struct in6_addr laddr;
@@ -27,7 +30,7 @@ struct ksrtp_flow_key {
 	__be16 lport;
 	__be16 rport;
 	u16 family;
-	u16 zero;
+	u16 latch;
 } __aligned(8);
 static_assert(sizeof(struct ksrtp_flow_key) == 40);
 
@@ -68,8 +71,27 @@ struct ksrtp_flow {
 	 */
 	struct ksrtp_flow __rcu *peer;
 	struct ksrtp_relay *relay;
+	/*
+	 * Latching (RFC 4961; flow.c): @key.latch says what is unknown, and
+	 * @key never changes.  The remote is learned once: the CPU that moves
+	 * @latch_state from UNLATCHED to CLAIMING (cmpxchg) writes @lraddr and
+	 * @lrport and publishes them with a release store of LATCHED; readers
+	 * load @latch_state with acquire first.
+	 */
+	u32 latch_state;
+	__be16 lrport;
+	struct in6_addr lraddr;
 	struct rcu_work free_work;
 };
+
+enum { KSRTP_UNLATCHED, KSRTP_LATCH_CLAIMING, KSRTP_LATCHED };
+
+/* Has @flow (a latching one) learned its remote? */
+static inline bool ksrtp_flow_latched(const struct ksrtp_flow *flow)
+{
+	/* Pairs with the release in ksrtp_flow_latch(): lraddr/lrport set. */
+	return smp_load_acquire(&flow->latch_state) == KSRTP_LATCHED;
+}
 
 struct ksrtp_watch {
 	u32 id;
@@ -94,6 +116,7 @@ struct ksrtp_net {
 	u32 next_watch_id;
 	struct xarray relays;		/* relay id -> relay (relay.c) */
 	u32 next_relay_id;
+	u32 latching;			/* flows with a latch key */
 	/* Recently reported unknown 4-tuples (hash -> jiffies), lossy. */
 	unsigned long seen[KSRTP_SEEN_SLOTS];
 	u32 seen_hash[KSRTP_SEEN_SLOTS];
@@ -110,6 +133,14 @@ struct ksrtp_net *ksrtp_net(const struct net *net);
 struct ksrtp_flow *ksrtp_flow_lookup_rcu(struct ksrtp_net *kn,
 					 const struct ksrtp_flow_key *key);
 struct ksrtp_flow *ksrtp_flow_by_id(struct ksrtp_net *kn, u32 id);
+/* Latching flows (flow.c), under RCU. */
+struct ksrtp_flow *ksrtp_flow_lookup_latch_rcu(struct ksrtp_net *kn,
+					       const struct ksrtp_flow_key *fk);
+const struct ksrtp_flow_key *ksrtp_flow_tuple(const struct ksrtp_flow *flow,
+					      struct ksrtp_flow_key *buf);
+bool ksrtp_flow_is_remote(const struct ksrtp_flow *flow,
+			  const struct ksrtp_flow_key *fk);
+int ksrtp_flow_latch(struct ksrtp_flow *flow, const struct ksrtp_flow_key *fk);
 
 int ksrtp_flow_add(struct net *net, struct ksrtp_net *kn,
 		   const struct ksrtp_flow_key *key, u8 mode, u32 policy,

@@ -54,6 +54,10 @@ struct ksrtp_pkt {
 	 * with segments left (the packet is forwarded, not delivered).
 	 */
 	bool partial;
+	/* Found by a latching flow's key before it latched (ingress). */
+	bool wild;
+	/* Authenticated under an RX key (ingress): it may latch. */
+	bool authentic;
 };
 
 /*
@@ -274,6 +278,8 @@ static bool ksrtp_parse(struct sk_buff *skb, bool v6, bool out,
 	memset(&p->fk, 0, sizeof(p->fk));
 	p->v6 = v6;
 	p->partial = false;
+	p->wild = false;
+	p->authentic = false;
 	if (!v6) {
 		const struct iphdr *iph = ip_hdr(skb);
 
@@ -569,6 +575,8 @@ static unsigned int ksrtp_egress(struct net *net, struct sk_buff *skb, bool v6)
 	if (!ksrtp_parse(skb, v6, true, &p))
 		return NF_ACCEPT;
 	flow = ksrtp_flow_lookup_rcu(kn, &p.fk);
+	if (!flow && READ_ONCE(kn->latching))
+		flow = ksrtp_flow_lookup_latch_rcu(kn, &p.fk);
 	if (!flow) {
 		if (!skb_is_gso(skb) && ksrtp_whole(skb, &p)) {
 			kind = ksrtp_classify(ksrtp_payload(skb, &p), p.plen);
@@ -582,6 +590,8 @@ static unsigned int ksrtp_egress(struct net *net, struct sk_buff *skb, bool v6)
 	if (unlikely(skb_is_gso(skb))) {
 		if (READ_ONCE(flow->mode) == KSRTP_FLOW_MODE_SECURE)
 			return ksrtp_drop(flow, KSRTP_A_STATS_GSO_REFUSED);
+		if (flow->key.latch && !ksrtp_flow_is_remote(flow, &p.fk))
+			return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
 		return ksrtp_clear(flow);
 	}
 	/* Only a raw sender can make this; it is no datagram we can protect. */
@@ -590,6 +600,9 @@ static unsigned int ksrtp_egress(struct net *net, struct sk_buff *skb, bool v6)
 	kind = ksrtp_classify(ksrtp_payload(skb, &p), p.plen);
 	if (kind != KSRTP_PKT_RTP && kind != KSRTP_PKT_RTCP)
 		return NF_ACCEPT;	/* ZRTP we send, STUN, anything else */
+	/* A latching flow sends media only to the remote it learned. */
+	if (unlikely(flow->key.latch) && !ksrtp_flow_is_remote(flow, &p.fk))
+		return ksrtp_drop(flow, KSRTP_A_STATS_TX_ERRORS);
 
 	if (READ_ONCE(flow->mode) != KSRTP_FLOW_MODE_SECURE)
 		return ksrtp_clear(flow);
@@ -731,7 +744,7 @@ static unsigned int ksrtp_in_finish(struct ksrtp_flow *flow,
 static unsigned int ksrtp_in_unprotect(struct net *net,
 				       struct ksrtp_flow *flow,
 				       struct sk_buff *skb,
-				       const struct ksrtp_pkt *p, bool rtcp,
+				       struct ksrtp_pkt *p, bool rtcp,
 				       struct ksrtp_key *key,
 				       struct ksrtp_key *alt, bool trial)
 {
@@ -779,6 +792,7 @@ static unsigned int ksrtp_in_unprotect(struct net *net,
 	if (trial && READ_ONCE(flow->mode) == KSRTP_FLOW_MODE_SECURE &&
 	    test_and_clear_bit(KSRTP_POLICY_RX_TRIAL_BIT, &flow->policy))
 		ksrtp_nl_event_flow_secured(net, flow);
+	p->authentic = true;
 	return ksrtp_in_finish(flow, skb, p, len);
 }
 
@@ -790,8 +804,7 @@ static bool ksrtp_rtp_like(struct sk_buff *skb, const struct ksrtp_pkt *p)
 
 /* Ingress: what the flow's mode, policy and keys say about this packet. */
 static unsigned int ksrtp_in_policy(struct net *net, struct ksrtp_flow *flow,
-				    struct sk_buff *skb,
-				    const struct ksrtp_pkt *p,
+				    struct sk_buff *skb, struct ksrtp_pkt *p,
 				    enum ksrtp_pkt_kind kind)
 {
 	bool trial = test_bit(KSRTP_POLICY_RX_TRIAL_BIT, &flow->policy);
@@ -850,6 +863,28 @@ static unsigned int ksrtp_in_zrtp(struct net *net, struct ksrtp_net *kn,
 }
 
 /*
+ * Ingress, RTP/RTCP accepted on a latching flow that has not latched yet
+ * (RFC 4961): it latches the flow if it authenticated, or if the flow may
+ * latch on clear media (KSRTP_POLICY_LATCH_CLEAR); else, or if another
+ * source won the race, it is dropped.
+ */
+static unsigned int ksrtp_in_latch(struct net *net, struct ksrtp_flow *flow,
+				   const struct ksrtp_pkt *p)
+{
+	int ret;
+
+	if (!p->authentic &&
+	    !(READ_ONCE(flow->policy) & KSRTP_POLICY_LATCH_CLEAR))
+		return ksrtp_drop(flow, KSRTP_A_STATS_LATCH_DROPPED);
+	ret = ksrtp_flow_latch(flow, &p->fk);
+	if (ret < 0)
+		return ksrtp_drop(flow, KSRTP_A_STATS_LATCH_DROPPED);
+	if (ret)
+		ksrtp_nl_event_flow_latched(net, flow);
+	return NF_ACCEPT;
+}
+
+/*
  * Ingress, a packet of a flow: it is one whole, consistent datagram, or it
  * is dropped and counted; never passed on.  A GRO batch (UDP_GRO socket,
  * rx-gro-list) would need each datagram checked: refused whole.
@@ -869,6 +904,9 @@ static unsigned int ksrtp_in_flow(struct net *net, struct ksrtp_net *kn,
 	if (kind == KSRTP_PKT_ZRTP)
 		return ksrtp_in_zrtp(net, kn, flow, skb, p);
 	verdict = ksrtp_in_policy(net, flow, skb, p, kind);
+	if (unlikely(p->wild) && verdict == NF_ACCEPT &&
+	    (kind == KSRTP_PKT_RTP || kind == KSRTP_PKT_RTCP))
+		verdict = ksrtp_in_latch(net, flow, p);
 	/* Gateway: accepted RTP/RTCP of a relay's leg leaves on the other. */
 	if (verdict == NF_ACCEPT &&
 	    (kind == KSRTP_PKT_RTP || kind == KSRTP_PKT_RTCP)) {
@@ -906,6 +944,16 @@ static unsigned int ksrtp_ingress(struct net *net, struct sk_buff *skb,
 	if (!ksrtp_parse(skb, v6, false, &p))
 		return NF_ACCEPT;
 	flow = ksrtp_flow_lookup_rcu(kn, &p.fk);
+	if (!flow && READ_ONCE(kn->latching)) {
+		/* Latching: before, any source may be the remote; after, one. */
+		flow = ksrtp_flow_lookup_latch_rcu(kn, &p.fk);
+		if (flow && !ksrtp_flow_is_remote(flow, &p.fk)) {
+			if (ksrtp_flow_latched(flow))
+				return ksrtp_drop(flow,
+						  KSRTP_A_STATS_LATCH_DROPPED);
+			p.wild = true;
+		}
+	}
 	if (!flow)
 		return ksrtp_in_other(net, kn, skb, &p);
 	return ksrtp_in_flow(net, kn, flow, skb, &p, hook);

@@ -18,12 +18,14 @@ const struct nla_policy ksrtp_addr_nl_policy[KSRTP_A_ADDR_PORT + 1] = {
 	[KSRTP_A_ADDR_PORT] = { .type = NLA_U16, },
 };
 
-const struct nla_policy ksrtp_flow_nl_policy[KSRTP_A_FLOW_POLICY + 1] = {
+const struct nla_policy ksrtp_flow_nl_policy[KSRTP_A_FLOW_LATCHED + 1] = {
 	[KSRTP_A_FLOW_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[KSRTP_A_FLOW_LOCAL] = NLA_POLICY_NESTED(ksrtp_addr_nl_policy),
 	[KSRTP_A_FLOW_REMOTE] = NLA_POLICY_NESTED(ksrtp_addr_nl_policy),
 	[KSRTP_A_FLOW_MODE] = NLA_POLICY_MAX(NLA_U8, 1),
-	[KSRTP_A_FLOW_POLICY] = NLA_POLICY_MASK(NLA_U32, 0x3),
+	[KSRTP_A_FLOW_POLICY] = NLA_POLICY_MASK(NLA_U32, 0x7),
+	[KSRTP_A_FLOW_LATCH] = NLA_POLICY_MAX(NLA_U8, 2),
+	[KSRTP_A_FLOW_LATCHED] = { .type = NLA_FLAG, },
 };
 
 const struct nla_policy ksrtp_key_nl_policy[KSRTP_A_KEY_PAD + 1] = {

@@ -13,7 +13,7 @@
 
 /* Common nested types */
 extern const struct nla_policy ksrtp_addr_nl_policy[KSRTP_A_ADDR_PORT + 1];
-extern const struct nla_policy ksrtp_flow_nl_policy[KSRTP_A_FLOW_POLICY + 1];
+extern const struct nla_policy ksrtp_flow_nl_policy[KSRTP_A_FLOW_LATCHED + 1];
 extern const struct nla_policy ksrtp_key_nl_policy[KSRTP_A_KEY_PAD + 1];
 extern const struct nla_policy ksrtp_relay_nl_policy[KSRTP_A_RELAY_FLOW_B + 1];
 extern const struct nla_policy ksrtp_watch_nl_policy[KSRTP_A_WATCH_PORT_MAX + 1];

@@ -48,8 +48,11 @@ enum { KSRTP_REPLAY_WINDOW_MAX = 32768 };
  */
 static const struct nla_policy ksrtp_none_policy[KSRTP_A_MAX + 1] = {};
 
-/* Parse one address nest into the side of @key it describes. */
-static int ksrtp_parse_addr(struct nlattr *nest, bool local,
+/*
+ * Parse one address nest into the side of @key it describes; without
+ * @need_port (a latching remote) the port may be left out.
+ */
+static int ksrtp_parse_addr(struct nlattr *nest, bool local, bool need_port,
 			    struct ksrtp_flow_key *key,
 			    struct netlink_ext_ack *extack)
 {
@@ -67,8 +70,8 @@ static int ksrtp_parse_addr(struct nlattr *nest, bool local,
 	ret = -EINVAL;
 	if (KSRTP_REQUIRE(extack, nest, tb, KSRTP_A_ADDR_FAMILY,
 			  "address family (KSRTP_A_ADDR_FAMILY)") ||
-	    KSRTP_REQUIRE(extack, nest, tb, KSRTP_A_ADDR_PORT,
-			  "port (KSRTP_A_ADDR_PORT)"))
+	    (need_port && KSRTP_REQUIRE(extack, nest, tb, KSRTP_A_ADDR_PORT,
+					"port (KSRTP_A_ADDR_PORT)")))
 		return ret;
 
 	family = nla_get_u16(tb[KSRTP_A_ADDR_FAMILY]);
@@ -101,8 +104,8 @@ static int ksrtp_parse_addr(struct nlattr *nest, bool local,
 		return ret;
 	}
 
-	*port = nla_get_be16(tb[KSRTP_A_ADDR_PORT]);
-	if (!*port) {
+	*port = tb[KSRTP_A_ADDR_PORT] ? nla_get_be16(tb[KSRTP_A_ADDR_PORT]) : 0;
+	if (!*port && need_port) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[KSRTP_A_ADDR_PORT],
 				    "port must not be 0");
 		return ret;
@@ -117,24 +120,45 @@ static int ksrtp_parse_addr(struct nlattr *nest, bool local,
 	return 0;
 }
 
-/* Parse LOCAL and REMOTE of a flow nest into a lookup key. */
+/*
+ * Parse LOCAL and REMOTE of a flow nest into a lookup key; with LATCH,
+ * the key of a latching flow (flow.h): PORT takes REMOTE without a port,
+ * ADDR no REMOTE.
+ */
 static int ksrtp_parse_tuple(struct nlattr **tb, struct nlattr *flow_nest,
 			     struct ksrtp_flow_key *key,
 			     struct netlink_ext_ack *extack)
 {
+	u8 latch = tb[KSRTP_A_FLOW_LATCH] ? nla_get_u8(tb[KSRTP_A_FLOW_LATCH]) :
+					    KSRTP_LATCH_NONE;
 	int ret;
 
 	memset(key, 0, sizeof(*key));
 	if (KSRTP_REQUIRE(extack, flow_nest, tb, KSRTP_A_FLOW_LOCAL,
 			  "local address (KSRTP_A_FLOW_LOCAL)") ||
-	    KSRTP_REQUIRE(extack, flow_nest, tb, KSRTP_A_FLOW_REMOTE,
-			  "remote address (KSRTP_A_FLOW_REMOTE)"))
+	    (latch != KSRTP_LATCH_ADDR &&
+	     KSRTP_REQUIRE(extack, flow_nest, tb, KSRTP_A_FLOW_REMOTE,
+			   "remote address (KSRTP_A_FLOW_REMOTE)")))
 		return -EINVAL;
+	if (latch == KSRTP_LATCH_ADDR && tb[KSRTP_A_FLOW_REMOTE]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KSRTP_A_FLOW_REMOTE],
+				    "a flow that latches address and port has no remote");
+		return -EINVAL;
+	}
 
-	ret = ksrtp_parse_addr(tb[KSRTP_A_FLOW_LOCAL], true, key, extack);
-	if (ret)
-		return ret;
-	return ksrtp_parse_addr(tb[KSRTP_A_FLOW_REMOTE], false, key, extack);
+	ret = ksrtp_parse_addr(tb[KSRTP_A_FLOW_LOCAL], true, true, key, extack);
+	if (ret || latch == KSRTP_LATCH_ADDR)
+		goto out;
+	ret = ksrtp_parse_addr(tb[KSRTP_A_FLOW_REMOTE], false,
+			       latch == KSRTP_LATCH_NONE, key, extack);
+	if (!ret && key->rport && latch == KSRTP_LATCH_PORT) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KSRTP_A_FLOW_REMOTE],
+				    "a flow that latches the remote port is given none");
+		ret = -EINVAL;
+	}
+out:
+	key->latch = latch;
+	return ret;
 }
 
 static int ksrtp_put_addr(struct sk_buff *skb, int type, u16 family,
@@ -174,7 +198,10 @@ static int ksrtp_put_tuple(struct sk_buff *skb, u32 id,
 			   k->rport) ||
 	    (flow && (nla_put_u8(skb, KSRTP_A_FLOW_MODE, READ_ONCE(flow->mode)) ||
 		      nla_put_u32(skb, KSRTP_A_FLOW_POLICY,
-				  (u32)READ_ONCE(flow->policy))))) {
+				  (u32)READ_ONCE(flow->policy)))) ||
+	    (flow && flow->key.latch &&
+	     (nla_put_u8(skb, KSRTP_A_FLOW_LATCH, flow->key.latch) ||
+	      (k != &flow->key && nla_put_flag(skb, KSRTP_A_FLOW_LATCHED))))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -182,9 +209,13 @@ static int ksrtp_put_tuple(struct sk_buff *skb, u32 id,
 	return 0;
 }
 
+/* A latching flow shows the remote it learned, or what it knows (flow.h). */
 static int ksrtp_put_flow(struct sk_buff *skb, const struct ksrtp_flow *flow)
 {
-	return ksrtp_put_tuple(skb, flow->id, &flow->key, flow);
+	struct ksrtp_flow_key kbuf;
+	const struct ksrtp_flow_key *k = ksrtp_flow_tuple(flow, &kbuf);
+
+	return ksrtp_put_tuple(skb, flow->id, k ?: &flow->key, flow);
 }
 
 static int ksrtp_put_stats(struct sk_buff *skb, const struct ksrtp_flow *flow)
@@ -288,7 +319,7 @@ static int ksrtp_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 			      KSRTP_F_FLOWS | KSRTP_F_IPV6 | KSRTP_F_SRTP |
 			      KSRTP_F_ZRTP | KSRTP_F_WATCH |
 			      KSRTP_F_RX_TRIAL | KSRTP_F_SECURED_EVENT |
-			      KSRTP_F_RELAY, KSRTP_A_PAD) ||
+			      KSRTP_F_RELAY | KSRTP_F_LATCH, KSRTP_A_PAD) ||
 	    /* How many calls the host carries is the administrator's. */
 	    (netlink_capable(skb, CAP_NET_ADMIN) &&
 	     nla_put_u32(msg, KSRTP_A_FLOW_COUNT, READ_ONCE(kn->count)))) {
@@ -808,6 +839,8 @@ int ksrtp_nl_zrtp_xmit_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_unlock(&kn->lock);
 	if (ret == -ENETUNREACH || ret == -EHOSTUNREACH)
 		NL_SET_ERR_MSG(info->extack, "no route to the flow's remote address");
+	else if (ret == -ENOTCONN)
+		NL_SET_ERR_MSG(info->extack, "the flow has not learned its remote yet (latching)");
 	return ret;
 }
 
@@ -1053,14 +1086,14 @@ void ksrtp_nl_event_key_limit(struct net *net, const struct ksrtp_flow *flow,
 	ksrtp_event_send(net, msg, hdr);
 }
 
-/* RX_TRIAL of a SECURE flow ended: its first SRTP/SRTCP authenticated. */
-void ksrtp_nl_event_flow_secured(struct net *net, const struct ksrtp_flow *flow)
+/* An event @cmd carrying the FLOW nest of @flow, as FLOW_GET shows it. */
+static void ksrtp_nl_event_flow(struct net *net, u8 cmd,
+				const struct ksrtp_flow *flow)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = ksrtp_event_new(net, KSRTP_CMD_FLOW_SECURED, NLMSG_DEFAULT_SIZE,
-			      &hdr);
+	msg = ksrtp_event_new(net, cmd, NLMSG_DEFAULT_SIZE, &hdr);
 	if (!msg)
 		return;
 	if (ksrtp_put_flow(msg, flow)) {
@@ -1068,6 +1101,18 @@ void ksrtp_nl_event_flow_secured(struct net *net, const struct ksrtp_flow *flow)
 		return;
 	}
 	ksrtp_event_send(net, msg, hdr);
+}
+
+/* RX_TRIAL of a SECURE flow ended: its first SRTP/SRTCP authenticated. */
+void ksrtp_nl_event_flow_secured(struct net *net, const struct ksrtp_flow *flow)
+{
+	ksrtp_nl_event_flow(net, KSRTP_CMD_FLOW_SECURED, flow);
+}
+
+/* A latching flow learned its remote from a packet it accepted. */
+void ksrtp_nl_event_flow_latched(struct net *net, const struct ksrtp_flow *flow)
+{
+	ksrtp_nl_event_flow(net, KSRTP_CMD_FLOW_LATCHED, flow);
 }
 
 /*

@@ -19,6 +19,8 @@ void ksrtp_nl_event_key_limit(struct net *net, const struct ksrtp_flow *flow,
 			      u8 dir, u8 slot);
 void ksrtp_nl_event_flow_secured(struct net *net,
 				 const struct ksrtp_flow *flow);
+void ksrtp_nl_event_flow_latched(struct net *net,
+				 const struct ksrtp_flow *flow);
 
 extern struct genl_family ksrtp_genl_family;
 

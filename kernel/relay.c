@@ -152,8 +152,9 @@ unsigned int ksrtp_relay_xmit(struct net *net, struct ksrtp_flow *from,
 			      struct ksrtp_flow *to, struct sk_buff *skb,
 			      unsigned int l4off, bool v6, bool rtcp)
 {
-	const struct ksrtp_flow_key *k = &to->key;
-	bool out6 = k->family == AF_INET6;
+	struct ksrtp_flow_key kbuf;
+	const struct ksrtp_flow_key *k = ksrtp_flow_tuple(to, &kbuf);
+	bool out6 = to->key.family == AF_INET6;
 	unsigned int hlen = out6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
 	struct dst_entry *dst;
 	struct udphdr *uh;
@@ -172,6 +173,9 @@ unsigned int ksrtp_relay_xmit(struct net *net, struct ksrtp_flow *from,
 	if (ttl <= 1)
 		return ksrtp_relay_drop(from, KSRTP_A_STATS_RELAY_TTL_DROPPED,
 					NULL);
+	/* A latching leg that has not learned its remote yet: nowhere to go. */
+	if (unlikely(!k))
+		return ksrtp_relay_drop(from, KSRTP_A_STATS_RELAY_ERRORS, NULL);
 	if (skb_ensure_writable(skb, l4off + sizeof(*uh)))
 		return ksrtp_relay_drop(from, KSRTP_A_STATS_RELAY_ERRORS, NULL);
 	ulen = ntohs(((struct udphdr *)(skb->data + l4off))->len);

@@ -131,13 +131,16 @@ static int ksrtp_xmit6(struct net *net, struct sk_buff *skb,
 int ksrtp_zrtp_xmit(struct net *net, struct ksrtp_flow *flow, const u8 *pkt,
 		    unsigned int len)
 {
-	const struct ksrtp_flow_key *fk = &flow->key;
+	struct ksrtp_flow_key kbuf;
+	const struct ksrtp_flow_key *fk = ksrtp_flow_tuple(flow, &kbuf);
 	unsigned int ulen = len + sizeof(struct udphdr);
 	unsigned int hlen = LL_MAX_HEADER + sizeof(struct ipv6hdr);
 	struct sk_buff *skb;
 	struct udphdr *uh;
 	int ret;
 
+	if (!fk)
+		return -ENOTCONN;	/* latching, and not latched yet */
 	skb = alloc_skb(hlen + ulen, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;

@@ -146,8 +146,16 @@ fuzz-netlink: $(B)/kmod/$(FUZZ_KERNEL)/ksrtp.ko $(B)/vmtests/ksrtp_nlfuzz
 fuzz: fuzz-netlink
 
 # Gateway mode: relays between two flows, libsrtp at both ends (issue 14).
-$(B)/vmtests/ksrtp_relay: tests/kselftest/ksrtp_relay.c tests/kselftest/ksft_ksrtp.h tests/kselftest/ksft_netns.h $(NL_LIB) $(KSFT_HDR)
+$(B)/vmtests/ksrtp_relay: tests/kselftest/ksrtp_relay.c tests/kselftest/ksft_media.h tests/kselftest/ksft_ksrtp.h tests/kselftest/ksft_netns.h $(NL_LIB) $(KSFT_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(NL_CFLAGS) -Wno-missing-field-initializers -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) $(shell pkg-config --libs libsrtp2)
 
 VM_TESTS += $(B)/vmtests/ksrtp_relay
+
+# Latching (symmetric RTP, RFC 4961) behind an nftables NAT (issue 14).
+$(B)/vmtests/ksrtp_latch: tests/kselftest/ksrtp_latch.c tests/kselftest/ksft_media.h tests/kselftest/ksft_ksrtp.h tests/kselftest/ksft_netns.h $(NL_LIB) $(KSFT_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(NL_CFLAGS) -Wno-missing-field-initializers -Itests/kselftest -o $@ $< $(NL_LIB) $(NL_LIBS) $(shell pkg-config --libs libsrtp2)
+
+VM_TESTS += $(B)/vmtests/ksrtp_latch
+VM_BINS += $(wildcard /usr/sbin/nft)

@@ -19,6 +19,7 @@ pkgs="
 	debhelper dh-dkms dkms lintian adduser
 	python3-yaml python3-jsonschema
 	linphone-cli e2fsprogs
+	nftables
 "
 # build-essential..sqlite: the product (zrtpd/zrtpctl link OpenSSL, libmnl, SQLite)
 # linux-*: ksrtp.ko is built against cloud headers and tested by booting that
@@ -39,6 +40,8 @@ pkgs="
 # python3-yaml, python3-jsonschema: the kernel's ynl-gen-c.py (tools/ynl/gen.sh)
 # linphone-cli, e2fsprogs: the real-softphone test's ext4 image
 #   (tools/vm/linphone-image.sh; `tools/deps.sh PKG...` installs just those)
+# nftables: the NAT (masquerade) in front of a latching leg in ksrtp_latch
+#   (nft is copied into the VM; the cloud kernels' nf_tables modules too)
 [ $# -gt 0 ] && pkgs="$*"
 
 missing=

@@ -40,40 +40,12 @@
 
 #include "kselftest_harness.h"
 #include "ksft_ksrtp.h"
+#include "ksft_media.h"
 #include "ksft_netns.h"
 #include "ksrtp_nl.h"
 
 enum { PORT_P = 5000, PORT_GA = 7000, PORT_GB = 7002, PORT_X = 6000,
        MAXPKT = 2048 };
-
-static void rnd(uint8_t *p, size_t n)
-{
-	while (n--)
-		*p++ = (uint8_t)rand();
-}
-
-static size_t make_rtp(uint8_t *b, uint32_t ssrc, uint16_t seq, size_t plen)
-{
-	b[0] = 0x80;
-	b[1] = 96;
-	b[2] = seq >> 8;
-	b[3] = seq & 0xff;
-	b[4] = 0x11; b[5] = 0x22; b[6] = seq >> 8; b[7] = seq & 0xff;
-	b[8] = ssrc >> 24; b[9] = ssrc >> 16; b[10] = ssrc >> 8; b[11] = ssrc;
-	rnd(b + 12, plen);
-	return 12 + plen;
-}
-
-static size_t make_rtcp(uint8_t *b, uint32_t ssrc, int words)
-{
-	b[0] = 0x80;
-	b[1] = 200;
-	b[2] = 0;
-	b[3] = (uint8_t)(1 + words);
-	b[4] = ssrc >> 24; b[5] = ssrc >> 16; b[6] = ssrc >> 8; b[7] = ssrc;
-	rnd(b + 8, 4 * (size_t)(words + 1) - 4);
-	return 4 * (size_t)(words + 2);
-}
 
 /* The three hosts, made once per run (the harness forks every test). */
 struct net3 {
@@ -310,16 +282,6 @@ static int relay_count(struct ksrtp_nl *nl)
 	return ret ? ret : (int)r.n;
 }
 
-static uint64_t stat(struct ksrtp_nl *nl, uint32_t flow, unsigned int which)
-{
-	struct ksrtp_flow_info f = { .id = flow };
-	struct ksrtp_flow_stats st;
-
-	if (ksrtp_nl_stats_get(nl, &f, &st))
-		return ~0ULL;
-	return st.c[which];
-}
-
 static int make_flow(struct ksrtp_nl *nl, bool v6, const char *l4,
 		     const char *l6, int lport, const char *r4,
 		     const char *r6, int rport, uint8_t mode, uint32_t *id)
@@ -536,13 +498,6 @@ static int end_recv(struct end *e, uint8_t *got, bool rtcp)
 		st = rtcp ? srtp_unprotect_rtcp(e->rx, got, &len) :
 			    srtp_unprotect(e->rx, got, &len);
 	return st == srtp_err_status_ok ? len : -2;
-}
-
-static bool nothing_waiting(int fd)
-{
-	uint8_t b[16];
-
-	return recv(fd, b, sizeof(b), MSG_DONTWAIT) < 0 && errno == EAGAIN;
 }
 
 /*

@@ -124,7 +124,12 @@ done
 # logs "Invalid ELF header magic" for each; they are decompressed here.
 if [ -n "$moddir" ]; then
 	(cd "$moddir" && find kernel/crypto kernel/arch/x86/crypto kernel/lib/crypto -name '*.ko*' &&
-		find kernel/drivers/net -maxdepth 1 -name 'veth.ko*' -o -name 'vrf.ko*' -o -name 'tun.ko*') |
+		find kernel/drivers/net -maxdepth 1 -name 'veth.ko*' -o -name 'vrf.ko*' -o -name 'tun.ko*'
+		# nftables NAT (masquerade) for ksrtp_latch, loaded on demand
+		find kernel/net/netfilter kernel/net/ipv4/netfilter kernel/net/ipv6/netfilter kernel/lib \
+			-name 'nf_tables.ko*' -o -name 'nfnetlink.ko*' -o -name 'nft_chain_nat.ko*' -o \
+			-name 'nft_masq.ko*' -o -name 'nf_nat.ko*' -o -name 'nf_conntrack.ko*' -o \
+			-name 'nf_defrag_ipv[46].ko*' -o -name 'libcrc32c.ko*') |
 	while read -r m; do
 		mkdir -p "$root/lib/modules/$kver/$(dirname "$m")"
 		case $m in

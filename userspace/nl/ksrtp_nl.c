@@ -6,6 +6,7 @@
 #include <linux/genetlink.h>
 #include <linux/ksrtp.h>
 #include <linux/netlink.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,6 +263,12 @@ static int flow_cb(const struct nlmsghdr *nlh, void *data)
 			case KSRTP_A_FLOW_POLICY:
 				f.policy = mnl_attr_get_u32(b);
 				break;
+			case KSRTP_A_FLOW_LATCH:
+				f.latch = mnl_attr_get_u8(b);
+				break;
+			case KSRTP_A_FLOW_LATCHED:
+				f.latched = 1;
+				break;
 			}
 		}
 		if (!fa->stopped && fa->cb(&f, fa->arg))
@@ -287,6 +294,43 @@ static void put_flow_name(struct nlmsghdr *nlh, const struct ksrtp_flow_info *f)
 		put_addr(nlh, KSRTP_A_FLOW_REMOTE, &f->remote);
 	}
 	mnl_attr_nest_end(nlh, nest);
+}
+
+/* The padding the latch fields took: the layout of KSRTP_0 stays. */
+_Static_assert(offsetof(struct ksrtp_flow_info, policy) ==
+	       offsetof(struct ksrtp_flow_info, mode) + 4,
+	       "struct ksrtp_flow_info changed its layout");
+
+int ksrtp_nl_flow_new_latch(struct ksrtp_nl *nl,
+			    const struct ksrtp_flow_info *req, uint8_t latch,
+			    struct ksrtp_flow_info *out)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct ksrtp_flow_info dummy;
+	struct flow_cb_arg fa = { copy_flow, out ? out : &dummy, 0 };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest, *rn;
+
+	nlh = put_genl(buf, nl, nl->family_id, KSRTP_CMD_FLOW_NEW, 0);
+	nest = mnl_attr_nest_start(nlh, KSRTP_A_FLOW);
+	put_addr(nlh, KSRTP_A_FLOW_LOCAL, &req->local);
+	if (latch == KSRTP_LATCH_NONE) {
+		put_addr(nlh, KSRTP_A_FLOW_REMOTE, &req->remote);
+	} else if (latch == KSRTP_LATCH_PORT) {
+		rn = mnl_attr_nest_start(nlh, KSRTP_A_FLOW_REMOTE);
+		mnl_attr_put_u16(nlh, KSRTP_A_ADDR_FAMILY,
+				 (uint16_t)req->remote.family);
+		if (req->remote.family == AF_INET)
+			mnl_attr_put(nlh, KSRTP_A_ADDR_IN, 4, &req->remote.addr.v4);
+		else
+			mnl_attr_put(nlh, KSRTP_A_ADDR_IN6, 16, &req->remote.addr.v6);
+		mnl_attr_nest_end(nlh, rn);
+	}
+	mnl_attr_put_u8(nlh, KSRTP_A_FLOW_MODE, req->mode);
+	mnl_attr_put_u32(nlh, KSRTP_A_FLOW_POLICY, req->policy);
+	mnl_attr_put_u8(nlh, KSRTP_A_FLOW_LATCH, latch);
+	mnl_attr_nest_end(nlh, nest);
+	return transact(nl, nlh, flow_cb, &fa);
 }
 
 int ksrtp_nl_flow_new(struct ksrtp_nl *nl, const struct ksrtp_flow_info *req,

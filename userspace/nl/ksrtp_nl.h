@@ -35,6 +35,15 @@ struct ksrtp_flow_info {
 	struct ksrtp_sockaddr local;
 	struct ksrtp_sockaddr remote;
 	uint8_t mode;
+	/*
+	 * Replies only (since KSRTP_0.1; in what was padding, so the struct
+	 * keeps its size and layout): enum ksrtp_latch of a latching flow,
+	 * and whether it has learned its remote (then in @remote; before,
+	 * @remote has port 0, and for KSRTP_LATCH_ADDR no address).  Requests
+	 * ignore them: ksrtp_nl_flow_new_latch() creates a latching flow.
+	 */
+	uint8_t latch;
+	uint8_t latched;
 	uint32_t policy;
 };
 
@@ -168,6 +177,20 @@ int ksrtp_nl_relay_get(struct ksrtp_nl *nl, uint32_t id,
 int ksrtp_nl_relay_dump(struct ksrtp_nl *nl,
 			int (*cb)(const struct ksrtp_relay_info *r, void *arg),
 			void *arg);
+
+/*
+ * Latching (symmetric RTP, RFC 4961; API 5, KSRTP_F_LATCH; KSRTP_0.1):
+ * FLOW_NEW of a flow that learns its remote port (KSRTP_LATCH_PORT: the
+ * port of req->remote is not sent) or its remote address and port
+ * (KSRTP_LATCH_ADDR: req->remote is not sent) from the first packet that
+ * authenticates on it (or, with KSRTP_POLICY_LATCH_CLEAR in req->policy,
+ * the first clear RTP/RTCP).  The kernel then sends KSRTP_CMD_FLOW_LATCHED
+ * to the events group; FLOW_GET shows latch, latched and the remote.
+ * Delete or name such a flow by its id.
+ */
+int ksrtp_nl_flow_new_latch(struct ksrtp_nl *nl,
+			    const struct ksrtp_flow_info *req, uint8_t latch,
+			    struct ksrtp_flow_info *out);
 
 /*
  * SDES (RFC 4568): fill k's profile, key and salt from one crypto attribute,

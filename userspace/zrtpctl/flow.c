@@ -2,6 +2,11 @@
 /*
  * zrtpctl flow add local ADDR:PORT remote ADDR:PORT [mode divert|secure]
  *                  [require-secure]
+ * zrtpctl flow add local ADDR:PORT { remote ADDR latch port | latch addr }
+ *                  [mode divert|secure] [require-secure] [latch-clear]
+ *     a latching flow (RFC 4961) learns its remote port, or address and
+ *     port, from the first packet that authenticates on it (latch-clear:
+ *     the first clear RTP/RTCP too); `flow show` says "learning" until then.
  * zrtpctl flow del { id N | local ADDR:PORT remote ADDR:PORT }
  * zrtpctl flow show [ id N | local ADDR:PORT remote ADDR:PORT ]
  * zrtpctl flow set FLOW mode divert|secure [require-secure]
@@ -10,6 +15,7 @@
  *     read from PATH or standard input, never from the command line, where
  *     every user of the host could read it (ps, /proc/PID/cmdline).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,6 +30,8 @@
 
 static const char *const flow_usage =
 	"usage: zrtpctl flow add local ADDR:PORT remote ADDR:PORT [mode divert|secure] [require-secure]\n"
+	"       zrtpctl flow add local ADDR:PORT { remote ADDR latch port | latch addr }\n"
+	"                        [mode divert|secure] [require-secure] [latch-clear]\n"
 	"       zrtpctl flow del { id N | local ADDR:PORT remote ADDR:PORT }\n"
 	"       zrtpctl flow show [ id N | local ADDR:PORT remote ADDR:PORT ]\n"
 	"       zrtpctl flow set FLOW mode divert|secure [require-secure]\n"
@@ -34,11 +42,48 @@ static const char *mode_name(unsigned int mode)
 	return mode == KSRTP_FLOW_MODE_SECURE ? "secure" : "divert";
 }
 
-/* Keyword grammar; fills f and says which parts were given. */
+static const char *latch_name(unsigned int latch)
+{
+	return latch == KSRTP_LATCH_PORT ? "port" :
+	       latch == KSRTP_LATCH_ADDR ? "addr" : "none";
+}
+
+/* A remote address without a port ("10.0.0.2", "[fd00::2]", "fd00::2"). */
+static int parse_bare_addr(const char *s, struct ksrtp_sockaddr *sa)
+{
+	char b[INET6_ADDRSTRLEN + 2];
+	size_t n = strlen(s);
+
+	memset(sa, 0, sizeof(*sa));
+	if (inet_pton(AF_INET, s, &sa->addr.v4) == 1) {
+		sa->family = AF_INET;
+		return 0;
+	}
+	if (n >= sizeof(b))
+		return -1;
+	if (s[0] == '[' && n > 2 && s[n - 1] == ']') {
+		memcpy(b, s + 1, n - 2);
+		b[n - 2] = 0;
+	} else {
+		memcpy(b, s, n + 1);
+	}
+	if (inet_pton(AF_INET6, b, &sa->addr.v6) != 1)
+		return -1;
+	sa->family = AF_INET6;
+	return 0;
+}
+
+/*
+ * Keyword grammar; fills f and says which parts were given.  "latch
+ * port|addr" goes to f->latch (libksrtp ignores it in requests: flow add
+ * calls ksrtp_nl_flow_new_latch() for it); with "latch port" the remote
+ * is an address without a port.
+ */
 static int parse_flow_args(int argc, char **argv, struct ksrtp_flow_info *f,
 			   unsigned int *given)
 {
 	enum { G_LOCAL = 1, G_REMOTE = 2, G_ID = 4, G_OTHER = 8 };
+	bool bare = false;
 	int i;
 
 	memset(f, 0, sizeof(*f));
@@ -52,6 +97,11 @@ static int parse_flow_args(int argc, char **argv, struct ksrtp_flow_info *f,
 			*given |= G_OTHER;
 			continue;
 		}
+		if (!strcmp(kw, "latch-clear")) {
+			f->policy |= KSRTP_POLICY_LATCH_CLEAR;
+			*given |= G_OTHER;
+			continue;
+		}
 		if (!val) {
 			fprintf(stderr, "zrtpctl: '%s' needs a value\n%s", kw, flow_usage);
 			return -1;
@@ -60,7 +110,10 @@ static int parse_flow_args(int argc, char **argv, struct ksrtp_flow_info *f,
 		if (!strcmp(kw, "local") || !strcmp(kw, "remote")) {
 			struct ksrtp_sockaddr *sa = kw[0] == 'l' ? &f->local : &f->remote;
 
-			if (ksrtp_parse_sockaddr(val, sa)) {
+			if (kw[0] == 'r' && ksrtp_parse_sockaddr(val, sa) &&
+			    !parse_bare_addr(val, sa)) {
+				bare = true;
+			} else if (ksrtp_parse_sockaddr(val, sa)) {
 				fprintf(stderr, "zrtpctl: bad %s address '%s' (want ADDR:PORT or [ADDR6]:PORT, port 1-65535)\n",
 					kw, val);
 				return -1;
@@ -86,12 +139,50 @@ static int parse_flow_args(int argc, char **argv, struct ksrtp_flow_info *f,
 				return -1;
 			}
 			*given |= G_OTHER;
+		} else if (!strcmp(kw, "latch")) {
+			if (!strcmp(val, "port")) {
+				f->latch = KSRTP_LATCH_PORT;
+			} else if (!strcmp(val, "addr")) {
+				f->latch = KSRTP_LATCH_ADDR;
+			} else {
+				fprintf(stderr, "zrtpctl: latch must be port or addr, not '%s'\n", val);
+				return -1;
+			}
+			*given |= G_OTHER;
 		} else {
 			fprintf(stderr, "zrtpctl: unknown keyword '%s'\n%s", kw, flow_usage);
 			return -1;
 		}
 	}
+	if (bare != (f->latch == KSRTP_LATCH_PORT && (*given & G_REMOTE))) {
+		fprintf(stderr, "zrtpctl: %s\n%s", bare ?
+			"a remote without a port needs 'latch port'" :
+			"with 'latch port' the remote is an address without a port",
+			flow_usage);
+		return -1;
+	}
+	if (f->latch == KSRTP_LATCH_ADDR && (*given & G_REMOTE)) {
+		fprintf(stderr, "zrtpctl: with 'latch addr' the remote is learned: give none\n%s",
+			flow_usage);
+		return -1;
+	}
 	return 0;
+}
+
+/* The remote as known: "*" for what a latching flow has not learned. */
+static void format_remote(const struct ksrtp_flow_info *f, char *r, size_t len)
+{
+	struct ksrtp_sockaddr sa = f->remote;
+
+	if (!f->latch || f->latched) {
+		ksrtp_format_sockaddr(&f->remote, r, len);
+	} else if (f->latch == KSRTP_LATCH_ADDR) {
+		snprintf(r, len, "*");
+	} else {
+		sa.port = 1;
+		ksrtp_format_sockaddr(&sa, r, len);
+		snprintf(strrchr(r, ':'), len - (size_t)(strrchr(r, ':') - r), ":*");
+	}
 }
 
 static void print_flow(const struct ksrtp_flow_info *f, bool json)
@@ -99,17 +190,23 @@ static void print_flow(const struct ksrtp_flow_info *f, bool json)
 	char l[64], r[64];
 
 	ksrtp_format_sockaddr(&f->local, l, sizeof(l));
-	ksrtp_format_sockaddr(&f->remote, r, sizeof(r));
+	format_remote(f, r, sizeof(r));
 	if (json)
-		printf("{\"id\":%u,\"local\":\"%s\",\"remote\":\"%s\",\"mode\":\"%s\",\"require_secure\":%s,\"rx_trial\":%s}",
+		printf("{\"id\":%u,\"local\":\"%s\",\"remote\":\"%s\",\"mode\":\"%s\",\"require_secure\":%s,\"rx_trial\":%s,"
+		       "\"latch\":\"%s\",\"latched\":%s,\"latch_clear\":%s}",
 		       f->id, l, r, mode_name(f->mode),
 		       f->policy & KSRTP_POLICY_REQUIRE_SECURE ? "true" : "false",
-		       f->policy & KSRTP_POLICY_RX_TRIAL ? "true" : "false");
+		       f->policy & KSRTP_POLICY_RX_TRIAL ? "true" : "false",
+		       latch_name(f->latch), f->latched ? "true" : "false",
+		       f->policy & KSRTP_POLICY_LATCH_CLEAR ? "true" : "false");
 	else
-		printf("flow %u: %s -> %s mode %s%s%s\n", f->id, l, r,
+		printf("flow %u: %s -> %s mode %s%s%s%s%s%s%s\n", f->id, l, r,
 		       mode_name(f->mode),
 		       f->policy & KSRTP_POLICY_REQUIRE_SECURE ? " require-secure" : "",
-		       f->policy & KSRTP_POLICY_RX_TRIAL ? " rx-trial" : "");
+		       f->policy & KSRTP_POLICY_RX_TRIAL ? " rx-trial" : "",
+		       f->latch ? " latch " : "", f->latch ? latch_name(f->latch) : "",
+		       !f->latch ? "" : f->latched ? " (latched)" : " (learning)",
+		       f->policy & KSRTP_POLICY_LATCH_CLEAR ? " latch-clear" : "");
 }
 
 struct show_state {
@@ -405,8 +502,13 @@ int cmd_flow(int argc, char **argv, const struct ctl_opts *o)
 		fprintf(stderr, "zrtpctl: unknown flow command '%s'\n%s", argv[0], flow_usage);
 		return 2;
 	}
-	if (!strcmp(argv[0], "add") && ((given & 3) != 3 || (given & 4))) {
+	if (!strcmp(argv[0], "add") &&
+	    ((given & 3) != (f.latch == KSRTP_LATCH_ADDR ? 1 : 3) || (given & 4))) {
 		fprintf(stderr, "zrtpctl: flow add needs local and remote (and no id)\n%s", flow_usage);
+		return 2;
+	}
+	if (strcmp(argv[0], "add") && f.latch && !(given & 4)) {
+		fprintf(stderr, "zrtpctl: name a latching flow by its id\n%s", flow_usage);
 		return 2;
 	}
 	if (!strcmp(argv[0], "del") && !named) {
@@ -417,7 +519,8 @@ int cmd_flow(int argc, char **argv, const struct ctl_opts *o)
 		return 1;
 
 	if (!strcmp(argv[0], "add")) {
-		ret = ksrtp_nl_flow_new(&nl, &f, &out);
+		ret = f.latch ? ksrtp_nl_flow_new_latch(&nl, &f, f.latch, &out) :
+				ksrtp_nl_flow_new(&nl, &f, &out);
 		if (ret)
 			ret = nl_fail(&nl, describe(&f, what, sizeof(what)), ret);
 		else

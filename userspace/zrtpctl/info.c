@@ -11,7 +11,7 @@
 /* KSRTP_F_* bits by name, in bit order; an unknown bit prints as "bit N". */
 static const char *const feature_names[] = {
 	"flows", "ipv6", "srtp", "zrtp", "watch", "rx-trial", "secured-event",
-	"relay",
+	"relay", "latch",
 };
 
 static void print_features(uint64_t f)

@@ -47,6 +47,7 @@ static const struct {
 	[KSRTP_A_STATS_RELAY_MTU_DROPPED] = { "ksrtp_dropped_packets_total", "reason=\"relay_mtu\"" },
 	[KSRTP_A_STATS_RELAY_TTL_DROPPED] = { "ksrtp_dropped_packets_total", "reason=\"relay_ttl\"" },
 	[KSRTP_A_STATS_RELAY_ERRORS] = { "ksrtp_dropped_packets_total", "reason=\"relay_error\"" },
+	[KSRTP_A_STATS_LATCH_DROPPED] = { "ksrtp_dropped_packets_total", "reason=\"latch\"" },
 };
 
 static const struct {

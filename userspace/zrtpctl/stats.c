@@ -40,6 +40,7 @@ static const char *const counter_names[KSRTP_NL_NSTATS] = {
 	[KSRTP_A_STATS_RELAY_MTU_DROPPED] = "relay_mtu_dropped",
 	[KSRTP_A_STATS_RELAY_TTL_DROPPED] = "relay_ttl_dropped",
 	[KSRTP_A_STATS_RELAY_ERRORS] = "relay_errors",
+	[KSRTP_A_STATS_LATCH_DROPPED] = "latch_dropped",
 };
 
 struct stats_state {

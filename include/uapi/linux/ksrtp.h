@@ -39,8 +39,13 @@
  *               KSRTP_A_FLOW_REMOTE   nest  KSRTP_A_ADDR_* (required)
  *               KSRTP_A_FLOW_MODE     u8    enum ksrtp_flow_mode (default DIVERT)
  *               KSRTP_A_FLOW_POLICY   u32   KSRTP_POLICY_* bits (default 0)
+ *               KSRTP_A_FLOW_LATCH    u8    enum ksrtp_latch (API 5, default
+ *                                           NONE): PORT: REMOTE has no port
+ *                                           (or 0); ADDR: no REMOTE at all
  *   reply:    KSRTP_A_FLOW nest with KSRTP_A_FLOW_ID, as FLOW_GET
- *   errors:   -EEXIST  a flow with the same 4-tuple exists
+ *   errors:   -EEXIST  a flow with the same 4-tuple exists (for a latching
+ *                      flow: the same local address:port, LATCH kind, and
+ *                      for PORT the same remote address)
  *             -EAFNOSUPPORT local and remote of different families
  *             -ENOSPC  the netns flow limit is reached
  *
@@ -52,7 +57,9 @@
  *
  * KSRTP_CMD_FLOW_DEL                          (admin)
  *   request:  KSRTP_A_FLOW nest with KSRTP_A_FLOW_ID
- *             (or LOCAL + REMOTE to name it by its 4-tuple)
+ *             (or LOCAL + REMOTE to name it by its 4-tuple; a latching
+ *             flow by LOCAL + LATCH and, for PORT, REMOTE's address, as
+ *             it was created)
  *
  * KSRTP_CMD_FLOW_GET                          (admin query; doit and dump)
  *   doit:     KSRTP_A_FLOW nest naming the flow as for FLOW_DEL
@@ -64,6 +71,12 @@
  *               KSRTP_A_FLOW_REMOTE   nest
  *               KSRTP_A_FLOW_MODE     u8
  *               KSRTP_A_FLOW_POLICY   u32
+ *               KSRTP_A_FLOW_LATCH    u8    (API 5, latching flows only)
+ *               KSRTP_A_FLOW_LATCHED  flag  (API 5, once the remote is
+ *                                           learned)
+ *             REMOTE of a latching flow is the learned remote once
+ *             LATCHED, else what is known: port 0 (PORT), or the
+ *             unspecified address and port 0 (ADDR).
  *
  * KSRTP_CMD_FLOW_SET                          (admin)
  *   request:  KSRTP_A_FLOW nest naming the flow (ID or LOCAL + REMOTE), with
@@ -197,6 +210,9 @@
  *                          kernel cleared RX_TRIAL: from this packet on the
  *                          flow accepts no clear RTP.  RFC 6189 §4.6 lets
  *                          the ZRTP initiator take this packet for Conf2ACK.
+ *   KSRTP_CMD_FLOW_LATCHED KSRTP_A_FLOW nest as FLOW_GET (ID, LOCAL, the
+ *                          learned REMOTE, MODE, POLICY, LATCH, LATCHED):
+ *                          a latching flow learned its remote (API 5)
  *
  * Data path
  * ---------
@@ -222,6 +238,29 @@
  * the flow is switched; in SECURE mode it lets clear RTP in until the first
  * packet authenticates, and then the kernel clears the bit itself: from
  * there on the flow is strict (FLOW_GET shows the bit gone).
+ *
+ * Latching (symmetric RTP, RFC 4961; API 5).  A gateway's leg towards a
+ * phone behind NAT does not know the port (or the address) the phone's
+ * packets will come from.  A flow created with KSRTP_A_FLOW_LATCH PORT
+ * (or ADDR) matches packets to its local address:port from its remote
+ * address and any port (from anywhere), and learns the remote from the
+ * first RTP/RTCP packet it accepts: on a flow with an RX key, the first
+ * SRTP/SRTCP packet that authenticates (a forged, failing or replayed
+ * packet never latches); clear RTP/RTCP only under
+ * KSRTP_POLICY_LATCH_CLEAR (a clear packet on a flow without it is dropped
+ * and counted, LATCH_DROPPED).  From then on the flow is the learned
+ * 4-tuple: packets to its local address:port from any other source are
+ * dropped and counted (LATCH_DROPPED), never delivered nor relayed; it is
+ * learned once, for the flow's life.  When first packets from two sources
+ * race, exactly one wins; the other is dropped (LATCH_DROPPED).  Until it
+ * has latched, the flow has no remote: RTP/RTCP a local application sends
+ * from its local address:port is dropped (TX_ERRORS; the sender gets
+ * EPERM), as it is afterwards to any but the learned remote; RTP/RTCP a
+ * relay would send on it is dropped and counted on the leg it arrived on
+ * (RELAY_ERRORS, as with no route); ZRTP_XMIT fails with -ENOTCONN.  ZRTP
+ * and other non-media packets from any source are handled as on any flow
+ * until it latches.  An exact flow on the same local address:port wins
+ * over a latching one.
  */
 #ifndef _UAPI_LINUX_KSRTP_H
 #define _UAPI_LINUX_KSRTP_H
@@ -232,7 +271,7 @@
 #define KSRTP_GENL_VERSION	1
 
 /* Bumped whenever an attribute or command is added. */
-#define KSRTP_API_VERSION	4
+#define KSRTP_API_VERSION	5
 
 enum ksrtp_cmd {
 	KSRTP_CMD_UNSPEC,
@@ -257,6 +296,7 @@ enum ksrtp_cmd {
 	KSRTP_CMD_RELAY_NEW,		/* API 4 */
 	KSRTP_CMD_RELAY_DEL,		/* API 4 */
 	KSRTP_CMD_RELAY_GET,		/* API 4 */
+	KSRTP_CMD_FLOW_LATCHED,		/* API 5 */
 
 	__KSRTP_CMD_MAX,
 };
@@ -289,6 +329,8 @@ enum ksrtp_flow_attr {
 	KSRTP_A_FLOW_REMOTE,	/* nest, enum ksrtp_addr_attr */
 	KSRTP_A_FLOW_MODE,	/* u8, enum ksrtp_flow_mode */
 	KSRTP_A_FLOW_POLICY,	/* u32, KSRTP_POLICY_* */
+	KSRTP_A_FLOW_LATCH,	/* u8, enum ksrtp_latch (API 5) */
+	KSRTP_A_FLOW_LATCHED,	/* flag, replies only: the remote is learned */
 
 	__KSRTP_A_FLOW_MAX,
 };
@@ -368,6 +410,8 @@ enum ksrtp_stats_attr {
 	KSRTP_A_STATS_RELAY_MTU_DROPPED, /* u64, dropped: past the path MTU */
 	KSRTP_A_STATS_RELAY_TTL_DROPPED, /* u64, dropped: TTL/hop limit <= 1 */
 	KSRTP_A_STATS_RELAY_ERRORS,	/* u64, dropped: no route, refused */
+	/* API 5: latching flows, dropped: not from the (learned) remote */
+	KSRTP_A_STATS_LATCH_DROPPED,	/* u64 */
 
 	__KSRTP_A_STATS_MAX,
 };
@@ -409,15 +453,27 @@ enum ksrtp_flow_mode {
 };
 #define KSRTP_FLOW_MODE_MAX (__KSRTP_FLOW_MODE_MAX - 1)
 
+/* What a latching flow learns from its first accepted packet (API 5). */
+enum ksrtp_latch {
+	KSRTP_LATCH_NONE = 0,	/* the remote is given whole */
+	KSRTP_LATCH_PORT = 1,	/* the remote address is given, its port learned */
+	KSRTP_LATCH_ADDR = 2,	/* the remote address and port are learned */
+	__KSRTP_LATCH_MAX,
+};
+#define KSRTP_LATCH_MAX (__KSRTP_LATCH_MAX - 1)
+
 /* Per-flow policy bits. */
 enum {
 	/* Drop clear RTP/RTCP on this flow while it has no keys. */
 	KSRTP_POLICY_REQUIRE_SECURE = 1U << 0,
 	/* Accept both kinds while the peer switches (see "The switch"). */
 	KSRTP_POLICY_RX_TRIAL = 1U << 1,
+	/* A latching flow may latch on clear RTP/RTCP (API 5, see "Latching") */
+	KSRTP_POLICY_LATCH_CLEAR = 1U << 2,
 };
 #define KSRTP_POLICY_MASK	(KSRTP_POLICY_REQUIRE_SECURE | \
-				 KSRTP_POLICY_RX_TRIAL)
+				 KSRTP_POLICY_RX_TRIAL | \
+				 KSRTP_POLICY_LATCH_CLEAR)
 
 /* Feature bits reported by KSRTP_CMD_GET_INFO. */
 enum {
@@ -429,6 +485,7 @@ enum {
 	KSRTP_F_RX_TRIAL = 1ULL << 5,	/* KSRTP_POLICY_RX_TRIAL (API 2) */
 	KSRTP_F_SECURED_EVENT = 1ULL << 6, /* KSRTP_CMD_FLOW_SECURED (API 3) */
 	KSRTP_F_RELAY	= 1ULL << 7,	/* RELAY_NEW/DEL/GET, gateway (API 4) */
+	KSRTP_F_LATCH	= 1ULL << 8,	/* KSRTP_A_FLOW_LATCH, FLOW_LATCHED (API 5) */
 };
 
 #endif /* _UAPI_LINUX_KSRTP_H */
