@@ -1,12 +1,12 @@
 # The netlink client and the kernel tests (mk fragment).
 
 # libksrtp: the netlink client (userspace/nl) as a public C library.  The
-# shared object (soname libksrtp.so.0, symbols versioned KSRTP_0 by
+# shared object (soname libksrtp.so.1, symbols versioned KSRTP_0 by
 # libksrtp.map, everything not ksrtp_* hidden) is for media servers; zrtpd,
 # zrtpctl and the tests link the static archive of the same sources, so they
 # need no library at run time (in the VM, in the packages).
-KSRTP_SO_VERSION := 0.1.0
-KSRTP_SONAME := libksrtp.so.0
+KSRTP_SO_VERSION := 1.0.0
+KSRTP_SONAME := libksrtp.so.1
 KSRTP_SO := $(B)/lib/libksrtp.so.$(KSRTP_SO_VERSION)
 NL_LIB := $(B)/lib/libksrtp.a
 NL_SRCS := userspace/nl/ksrtp_nl.c userspace/nl/ksrtp_sdes.c

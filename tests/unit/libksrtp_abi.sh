@@ -7,7 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 B=build
-so=$(ls $B/lib/libksrtp.so.*.*.* 2>/dev/null | head -1)
+so=$(make -s --no-print-directory print-KSRTP_SO 2>/dev/null)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0 fails=0
@@ -18,7 +18,7 @@ echo "1..7"
 
 check "shared object built ($so)" test -n "$so" -a -f "$so"
 soname=$(readelf -d "$so" 2>/dev/null | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
-check "soname is libksrtp.so.0 (got '$soname')" test "$soname" = libksrtp.so.0
+check "soname is libksrtp.so.1 (got '$soname')" test "$soname" = libksrtp.so.1
 # objdump -T: "... g DF .text ... KSRTP_0 ksrtp_nl_open"
 objdump -T "$so" | awk '$2 == "g" && $4 == ".text"' > "$tmp/syms"
 bad=$(awk '$NF !~ /^ksrtp_/ ||
@@ -56,18 +56,18 @@ build_run() {	# $1: label; PKG_CONFIG_* set by the caller
 	local cflags libs
 	cflags=$(pkg-config --cflags ksrtp) && libs=$(pkg-config --libs ksrtp) || return 1
 	gcc -Wall -Werror $cflags -o "$tmp/user" "$tmp/user.c" $libs || return 1
-	ldd "$tmp/user" | grep -q 'libksrtp.so.0 =>' || { echo "# not linked to the .so"; return 1; }
+	ldd "$tmp/user" | grep -q 'libksrtp.so.1 =>' || { echo "# not linked to the .so"; return 1; }
 	"$tmp/user" | grep -q 'libksrtp user ok'
 }
-check "a program built with the build tree's ksrtp.pc runs on libksrtp.so.0" \
+check "a program built with the build tree's ksrtp.pc runs on libksrtp.so.1" \
 	env PKG_CONFIG_PATH=$B/lib/pkgconfig LD_LIBRARY_PATH=$B/lib bash -c "$(declare -f build_run); tmp=$tmp build_run"
 
 dest=$tmp/root
 check "make install-lib DESTDIR=... installs it" \
 	make -s --no-print-directory install-lib DESTDIR="$dest" PREFIX=/usr
 libdir=/usr/lib/$(gcc -print-multiarch)
-check "installed: .so, soname link, .a, headers, ksrtp.pc" test -f "$dest$libdir/libksrtp.so.0.1.0" -a \
-	-L "$dest$libdir/libksrtp.so.0" -a -L "$dest$libdir/libksrtp.so" -a -f "$dest$libdir/libksrtp.a" -a \
+check "installed: .so, soname link, .a, headers, ksrtp.pc" test -f "$dest$libdir/libksrtp.so.1.0.0" -a \
+	-L "$dest$libdir/libksrtp.so.1" -a -L "$dest$libdir/libksrtp.so" -a -f "$dest$libdir/libksrtp.a" -a \
 	-f "$dest/usr/include/ksrtp/ksrtp_nl.h" -a -f "$dest/usr/include/ksrtp/linux/ksrtp.h" -a \
 	-f "$dest$libdir/pkgconfig/ksrtp.pc"
 check "a program built with the installed ksrtp.pc runs" \

@@ -47,7 +47,13 @@ struct ksrtp_flow_info {
 	uint32_t policy;
 };
 
-#define KSRTP_NL_NSTATS 24	/* > KSRTP_A_STATS_MAX */
+/*
+ * Room for the kernel's per-flow counters (enum ksrtp_stats_attr): fixed for
+ * the life of soname libksrtp.so.1, with headroom, so new kernel counters up
+ * to index 31 need no new soname (older programs just do not name them).
+ * Soname 0 had 24 and no room for API 5's counters.
+ */
+#define KSRTP_NL_NSTATS 32
 
 struct ksrtp_info {
 	uint32_t version;
