@@ -41,7 +41,9 @@
  *
  * The AES-NI GCM glue linearises associated data that is not in the first
  * scatterlist entry with kmalloc(); SRTCP's two AAD segments are therefore
- * joined in a per-key buffer first, so no packet allocates.
+ * joined in a per-key buffer first, so no packet allocates.  SRTP's AAD,
+ * the header, lies right before the payload: one entry then covers the
+ * whole packet, and the cipher's walk has no entry boundary to cross.
  *
  * Paged packets (the _v operations) are described by a per-key
  * scatterlist of KSRTP_VSG_MAX entries, initialised once with the key; a

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Where the instructions of the SRTP transform go: a test-only
- * microbenchmark, run by writing a packet count to the module parameter
+ * microbenchmark, run by writing a call count to the module parameter
  *
  *   echo 20000 > /sys/module/ksrtp/parameters/bench_crypto
  *
- * in a guest booted with -icount shift=0 (tools/bench/xbench.sh), where one
- * guest nanosecond is one instruction.  Each line of the kernel log gives
- * the mean guest ns per call of one step, from the whole SRTP transform of
- * a 172-byte RTP packet (12-byte header, 160-byte payload) down to the raw
- * ciphers and the FPU section, each step timed alone over the same packet,
- * with bottom halves off as on the packet path.  Nothing here runs unless
- * the parameter is written (root only); Documentation/benchmarks.md has the
- * figures.
+ * in a guest booted with -icount shift=0 (`make bench-crypto`,
+ * tools/bench/xbench.sh), where one guest nanosecond is one instruction.
+ * Each line of the kernel log gives the mean guest ns per call of one
+ * step, from the whole SRTP transform of a 172-byte RTP packet (12-byte
+ * header, 160-byte payload) down to the raw ciphers and the FPU section,
+ * each step timed alone over the same packet, with bottom halves off as on
+ * the packet path.  Nothing here runs unless the parameter is written
+ * (root only); Documentation/benchmarks.md has the figures.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
