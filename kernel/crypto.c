@@ -41,7 +41,9 @@
  *
  * The AES-NI GCM glue linearises associated data that is not in the first
  * scatterlist entry with kmalloc(); SRTCP's two AAD segments are therefore
- * joined in a per-key buffer first, so no packet allocates.
+ * joined in a per-key buffer first, so no packet allocates.  SRTP's AAD,
+ * the header, lies right before the payload: one entry then covers the
+ * whole packet, and the cipher's walk has no entry boundary to cross.
  *
  * Paged packets (the _v operations) are described by a per-key
  * scatterlist of KSRTP_VSG_MAX entries, initialised once with the key; a
@@ -93,6 +95,7 @@ struct ksrtp_kkey {
 	};
 	struct scatterlist sg[3];	/* GCM: aad0, aad1, data + tag; CTR: data */
 	struct scatterlist sg2[2];	/* GCM: aad, data + tag */
+	struct scatterlist sg1[1];	/* GCM: aad + data + tag, contiguous */
 	u8 aad[KSRTP_AAD_JOIN_MAX];	/* GCM: AAD segments joined */
 	struct scatterlist *vsg;	/* CTR, GCM: [KSRTP_VSG_MAX], _v ops */
 };
@@ -201,6 +204,7 @@ static void *ksrtp_kkey_new(enum ksrtp_alg alg, const u8 *key,
 	k->alg = alg;
 	sg_init_table(k->sg, 1);	/* CTR */
 	sg_init_table(k->sg2, 2);	/* GCM with one AAD segment */
+	sg_init_table(k->sg1, 1);	/* GCM, AAD just before the data */
 	/*
 	 * A failed allocation leaves an ERR_PTR in the union; the crypto_free_*
 	 * helpers ignore ERR_PTR and NULL alike, so one unwind serves all.
@@ -331,6 +335,16 @@ static int ksrtp_kgcm(void *handle, const u8 iv[KSRTP_GCM_IV_LEN],
 			nsg = 1;
 		}
 	}
+	if (naad == 1 && aad[0].p + aad[0].len == buf) {
+		/*
+		 * SRTP: the header is the AAD and lies right before the
+		 * payload, so one entry describes the whole packet and the
+		 * cipher's walk has no entry boundary to cross.
+		 */
+		sg = k->sg1;
+		sg_set_buf(sg, aad[0].p, assoclen + len + KSRTP_GCM_TAG_LEN);
+		goto crypt;
+	}
 	if (nsg == 2) {
 		sg = k->sg;
 		sg_init_table(sg, 3);
@@ -341,6 +355,7 @@ static int ksrtp_kgcm(void *handle, const u8 iv[KSRTP_GCM_IV_LEN],
 		for (i = 0; i < naad; i++)
 			sg_set_buf(&sg[i], aad[i].p, aad[i].len);
 	sg_set_buf(&sg[nsg], buf, len + KSRTP_GCM_TAG_LEN);
+crypt:
 	memcpy(ivc, iv, sizeof(ivc));
 
 	aead_request_set_callback(req, 0, NULL, NULL);

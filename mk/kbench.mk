@@ -24,3 +24,12 @@ $(B)/bench/kbench: tests/bench/kbench.c tests/bench/bench.h tests/kselftest/ksft
 bench-kernel: $(B)/bench/kbench $(B)/kmod/cloud/ksrtp.ko \
 	$(if $(filter 0,$(KBENCH_SHA_NI) $(KBENCH_612)),,$(B)/kmod/cloud612/ksrtp.ko)
 	tools/bench/kbench.sh $(KBENCH_ICOUNT) $(KBENCH_TIMEOUT) $(B)/bench/kbench $(KBENCH_PACKETS)
+
+# The transform alone, step by step (kernel/crypto_bench.c, the test-only
+# module parameter bench_crypto): `make bench-crypto`, XBENCH_SHA_NI=1 for a
+# guest CPU with SHA-NI.  Not part of `make bench`.
+.PHONY: bench-crypto
+bench-crypto: $(B)/kmod/cloud/ksrtp.ko
+	XBENCH_SHA_NI=$(XBENCH_SHA_NI) tools/bench/xbench.sh $(XBENCH_CALLS)
+XBENCH_SHA_NI ?= 0
+XBENCH_CALLS ?= 10000
