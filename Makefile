@@ -80,13 +80,18 @@ KMOD_SRCS := Kbuild $(shell find kernel include -name '*.[ch]' 2>/dev/null)
 define kmod_build
 	@rm -rf $(B)/kmod/$(1) && mkdir -p $(B)/kmod/$(1)
 	@cp -rs $(CURDIR)/Kbuild $(CURDIR)/kernel $(CURDIR)/include $(B)/kmod/$(1)/
-	+$(MAKE) -C $(2) M=$(CURDIR)/$(B)/kmod/$(1) modules
+	+$(MAKE) -C $(2) M=$(CURDIR)/$(B)/kmod/$(1) $(3) modules
 endef
 
 module: $(B)/kmod/cloud/ksrtp.ko
 $(B)/kmod/cloud/ksrtp.ko: $(KMOD_SRCS)
 	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR): run 'make deps' or set KDIR=" >&2; exit 1; }
 	$(call kmod_build,cloud,$(KDIR))
+
+# The cloud module with the transform's microbenchmark (make bench-crypto).
+$(B)/kmod/cloud-bench/ksrtp.ko: $(KMOD_SRCS)
+	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR): run 'make deps' or set KDIR=" >&2; exit 1; }
+	$(call kmod_build,cloud-bench,$(KDIR),KSRTP_BENCH=y)
 
 DEBUG_KDIR = $(shell tools/vm/build-debug-kernel.sh)
 $(B)/kmod/debug/ksrtp.ko: $(KMOD_SRCS)

@@ -29,7 +29,7 @@ bench-kernel: $(B)/bench/kbench $(B)/kmod/cloud/ksrtp.ko \
 # module parameter bench_crypto): `make bench-crypto`, XBENCH_SHA_NI=1 for a
 # guest CPU with SHA-NI.  Not part of `make bench`.
 .PHONY: bench-crypto
-bench-crypto: $(B)/kmod/cloud/ksrtp.ko
+bench-crypto: $(B)/kmod/cloud-bench/ksrtp.ko
 	XBENCH_SHA_NI=$(XBENCH_SHA_NI) tools/bench/xbench.sh $(XBENCH_CALLS)
 XBENCH_SHA_NI ?= 0
 XBENCH_CALLS ?= 10000

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Where the SRTP transform's instructions go: boot the VM (Linux 6.1, cloud)
 # with -icount shift=0 and write a call count to ksrtp's test-only module
-# parameter bench_crypto (kernel/crypto_bench.c), which times each step of
+# parameter bench_crypto (kernel/crypto_bench.c, only in the module built
+# with KSRTP_BENCH=y: build/kmod/cloud-bench/), which times each step of
 # the transform -- the whole protect/unprotect per profile, the core with a
 # backend that does no cryptography, each backend operation, and the kernel
 # crypto API's transforms alone -- and prints guest ns (= instructions) per
@@ -43,6 +44,7 @@ if [ "${XBENCH_SHA_NI:-0}" = 1 ]; then
 	qenv=$("$top/tools/vm/qemu-bpo.sh")
 fi
 # shellcheck disable=SC2086 # two VAR=VALUE words, or none
-env $qenv "$top/tools/vm/run.sh" --kernel cloud --icount 0 "$tmp/xbench-run.sh" |
+env $qenv "$top/tools/vm/run.sh" --kernel cloud --icount 0 \
+	--module "$top/build/kmod/cloud-bench/ksrtp.ko" "$tmp/xbench-run.sh" |
 	sed -n '/^### ksrtp-vm: begin xbench-run.sh/,/^### ksrtp-vm: end xbench-run.sh/p' |
 	grep -v 'ksrtp-vm:'
