@@ -255,6 +255,43 @@ TEST(gateway_both_legs_relay_to_enrolled_phone)
 	gw_free(&c);
 }
 
+struct redialed {
+	struct gwcall *c;
+	char old[40];
+};
+
+static bool relayed_again(void *arg)
+{
+	struct redialed *w = arg;
+	struct gwcall *c = w->c;
+
+	return c->pb->state == ZS_SECURE && !c->pb->rekey && c->pb->redials == 1 &&
+	       c->sb->state == ZS_SECURE && strcmp(c->sb->sas, w->old) &&
+	       !strcmp(c->sa->sas, c->sb->sas);
+}
+
+/* Bob hangs up and calls again on the same ports (leg b redials, a new
+ * SAS): Alice is sent the new one. */
+TEST(gateway_both_legs_relay_again_after_redial)
+{
+	struct gwcall c;
+	struct same_sas t;
+	struct redialed w = { .c = &c };
+	struct ksrtp_flow_info fb = flow_of(test_port(4), test_port(5));
+
+	gw_call(_metadata, &c, true, true);
+	t = (struct same_sas){ c.sa, c.sb };
+	ASSERT_TRUE(run_until(c.hs, 3, sas_equal, &t, 5000));
+	snprintf(w.old, sizeof(w.old), "%s", c.sb->sas);
+	ASSERT_EQ(0, zrtpd_session_del(&c.bob.d, c.sb, true));
+	ASSERT_EQ(0, zrtpd_session_add(&c.bob.d, &fb, NULL, &c.sb));
+	EXPECT_TRUE(run_until(c.hs, 3, relayed_again, &w, 20000));
+	TH_LOG("leg b SAS %s, then %s; Alice shows %s", w.old, c.sb->sas, c.sa->sas);
+	EXPECT_STREQ(c.pb->sas, c.sa->sas);
+	EXPECT_EQ(c.pb->flow.id, c.pa->sas_relay_from);
+	gw_free(&c);
+}
+
 /* trusted-mitm off: each phone shows its own leg's SAS. */
 TEST(gateway_both_legs_no_relay_without_trusted_mitm)
 {
