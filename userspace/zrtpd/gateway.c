@@ -174,10 +174,16 @@ void zrtpd_relay_auto(struct zrtpd *d, struct zrtpd_session *s)
 		return;
 	memcpy(keep, la->relay_gen, sizeof(keep));
 	memcpy(la->relay_gen, gen, sizeof(gen));	/* first: relay_sas pumps `to` */
-	if (zrtpd_session_enrolled(lb)) {
+	if (zrtpd_session_enrolled(la) < 0 || zrtpd_session_enrolled(lb) < 0) {
+		/* resumed after a restart: the engines (and keys) are gone */
+		zrtpd_log(d, 2, "relay %u: a leg has no ZRTP engine (restart): no SAS relay",
+			  la->relay_id);
+		return;
+	}
+	if (zrtpd_session_enrolled(lb) > 0) {
 		from = la;
 		to = lb;
-	} else if (zrtpd_session_enrolled(la)) {
+	} else if (zrtpd_session_enrolled(la) > 0) {
 		from = lb;
 		to = la;
 	} else {

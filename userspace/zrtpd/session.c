@@ -1429,9 +1429,11 @@ int zrtpd_session_relay_sas(struct zrtpd *d, struct zrtpd_session *from,
 	return 0;
 }
 
-bool zrtpd_session_enrolled(const struct zrtpd_session *s)
+int zrtpd_session_enrolled(const struct zrtpd_session *s)
 {
-	return call_engine(s) && zrtp_peer_enrolled(call_engine(s));
+	if (!call_engine(s))
+		return -ENOENT;
+	return zrtp_peer_enrolled(call_engine(s));
 }
 
 int zrtpd_session_verify(struct zrtpd *d, struct zrtpd_session *s, bool v)

@@ -290,8 +290,9 @@ int zrtpd_session_verify(struct zrtpd *d, struct zrtpd_session *s, bool v);
  * of `to` is not enrolled with us (its pbxsecret did not match). */
 int zrtpd_session_relay_sas(struct zrtpd *d, struct zrtpd_session *from,
 			    struct zrtpd_session *to);
-/* Its call engine's peer enrolled with us (pbxsecret matched). */
-bool zrtpd_session_enrolled(const struct zrtpd_session *s);
+/* Its call engine's peer enrolled with us (pbxsecret matched): 1 or 0;
+ * -ENOENT: no engine (resumed after a restart, or given up). */
+int zrtpd_session_enrolled(const struct zrtpd_session *s);
 int zrtpd_session_set_peer_hash(struct zrtpd *d, struct zrtpd_session *s, const uint8_t h[32]);
 int zrtpd_sessions_resume(struct zrtpd *d);
 void zrtpd_sessions_free(struct zrtpd *d);
