@@ -162,8 +162,9 @@ static bool never(void *arg)
 	return false;
 }
 
+/* enroll: bit 0 Alice, bit 1 Bob verify a first call with the gateway */
 static void gw_call(struct __test_metadata *_metadata, struct gwcall *c, bool mitm,
-		    bool enroll_alice)
+		    unsigned int enroll)
 {
 	struct ksrtp_flow_info a = flow_of(test_port(3), test_port(2));
 	struct ksrtp_flow_info b = flow_of(test_port(5), test_port(4));
@@ -184,13 +185,15 @@ static void gw_call(struct __test_metadata *_metadata, struct gwcall *c, bool mi
 	ASSERT_EQ(0, zrtpd_config_set(&c->bob.cfg, "pbx-enroll", "yes", NULL, 0));
 	for (int i = 0; i < 3; i++)
 		ASSERT_EQ(0, host_start(c->hs[i]));
-	if (enroll_alice) {
-		place(_metadata, &c->alice, &c->gw, 0, &x, &y);
-		f = (struct four){ &c->gw.d, &c->alice.d, NULL, y->flow.id, y->flow.id,
+	for (int i = 0; i < 2; i++) {
+		if (!(enroll & (1u << i)))
+			continue;
+		place(_metadata, c->hs[i], &c->gw, 0, &x, &y);
+		f = (struct four){ &c->gw.d, &c->hs[i]->d, NULL, y->flow.id, y->flow.id,
 				   x->flow.id, 0 };
 		ASSERT_TRUE(run_until(c->hs, 3, all_secure, &f, 10000));
-		ASSERT_EQ(0, zrtpd_session_verify(&c->alice.d, x, true));
-		ASSERT_EQ(0, zrtpd_session_del(&c->alice.d, x, true));
+		ASSERT_EQ(0, zrtpd_session_verify(&c->hs[i]->d, x, true));
+		ASSERT_EQ(0, zrtpd_session_del(&c->hs[i]->d, x, true));
 		ASSERT_EQ(0, zrtpd_session_del(&c->gw.d, y, true));
 	}
 	ASSERT_EQ(0, c->gw.k->ops->flow_add(c->gw.k, &a, &a));
@@ -235,7 +238,7 @@ TEST(gateway_both_legs_relay_to_enrolled_phone)
 	struct same_sas t;
 	uint64_t n;
 
-	gw_call(_metadata, &c, true, true);
+	gw_call(_metadata, &c, true, 1);
 	t = (struct same_sas){ c.sa, c.sb };
 	EXPECT_TRUE(run_until(c.hs, 3, sas_equal, &t, 5000));
 	EXPECT_STREQ(c.pb->sas, c.sa->sas);	/* the relayed one: leg b's */
@@ -279,7 +282,7 @@ TEST(gateway_both_legs_relay_again_after_redial)
 	struct redialed w = { .c = &c };
 	struct ksrtp_flow_info fb = flow_of(test_port(4), test_port(5));
 
-	gw_call(_metadata, &c, true, true);
+	gw_call(_metadata, &c, true, 1);
 	t = (struct same_sas){ c.sa, c.sb };
 	ASSERT_TRUE(run_until(c.hs, 3, sas_equal, &t, 5000));
 	snprintf(w.old, sizeof(w.old), "%s", c.sb->sas);
@@ -292,13 +295,31 @@ TEST(gateway_both_legs_relay_again_after_redial)
 	gw_free(&c);
 }
 
+/* Both enrolled: one direction only (Documentation/zrtp-engine.md,
+ * "Trusted MiTM"): Bob is sent leg a's SAS, Alice keeps hers. */
+TEST(gateway_both_legs_both_enrolled_relay_towards_b)
+{
+	struct gwcall c;
+	struct same_sas t;
+
+	gw_call(_metadata, &c, true, 3);
+	t = (struct same_sas){ c.sa, c.sb };
+	EXPECT_TRUE(run_until(c.hs, 3, sas_equal, &t, 5000));
+	run_until(c.hs, 3, never, NULL, 500);
+	EXPECT_STREQ(c.pa->sas, c.sb->sas);	/* the relayed one: leg a's */
+	EXPECT_STREQ(c.pa->sas, c.sa->sas);	/* Alice: her own leg's */
+	EXPECT_EQ(c.pa->flow.id, c.pb->sas_relay_from);
+	EXPECT_EQ(0u, c.pa->sas_relay_from);	/* not both ways */
+	gw_free(&c);
+}
+
 /* Each phone shows its own leg's SAS; the gateway sends no SASrelay. */
-static void no_relay(struct __test_metadata *_metadata, bool mitm, bool enroll_alice)
+static void no_relay(struct __test_metadata *_metadata, bool mitm, unsigned int enroll)
 {
 	struct gwcall c;
 	uint64_t na, nb;
 
-	gw_call(_metadata, &c, mitm, enroll_alice);
+	gw_call(_metadata, &c, mitm, enroll);
 	run_until(c.hs, 3, never, NULL, 500);
 	na = zrtpd_mock_zrtp_sent(c.gw.m, c.pa->flow.id);
 	nb = zrtpd_mock_zrtp_sent(c.gw.m, c.pb->flow.id);
@@ -314,12 +335,12 @@ static void no_relay(struct __test_metadata *_metadata, bool mitm, bool enroll_a
 
 TEST(gateway_both_legs_no_relay_without_trusted_mitm)
 {
-	no_relay(_metadata, false, true);	/* Alice enrolled, trusted-mitm off */
+	no_relay(_metadata, false, 1);	/* Alice enrolled, trusted-mitm off */
 }
 
 TEST(gateway_both_legs_none_enrolled)
 {
-	no_relay(_metadata, true, false);	/* trusted MiTM, but no phone enrolled */
+	no_relay(_metadata, true, 0);	/* trusted MiTM, but no phone enrolled */
 }
 
 TEST(config_keys)
