@@ -236,6 +236,7 @@ TEST(gateway_both_legs_relay_to_enrolled_phone)
 {
 	struct gwcall c;
 	struct same_sas t;
+	uint32_t ida, idb;
 	uint64_t n;
 
 	gw_call(_metadata, &c, true, 1);
@@ -255,6 +256,24 @@ TEST(gateway_both_legs_relay_to_enrolled_phone)
 	EXPECT_NE(NULL, strstr(reply, "\"sas_relay\":{\"from_flow\":")) TH_LOG("%s", reply);
 	EXPECT_EQ(ZS_SECURE, c.sa->state);
 	EXPECT_EQ(ZS_SECURE, c.sb->state);
+	/* the gateway restarts: both legs taken back, each knowing the other,
+	 * no engine, so nothing is relayed again (Alice keeps leg b's SAS) */
+	ida = c.pa->flow.id;
+	idb = c.pb->flow.id;
+	host_stop(&c.gw);
+	ASSERT_EQ(0, host_start(&c.gw));
+	c.pa = zrtpd_session_by_id(&c.gw.d, ida);
+	c.pb = zrtpd_session_by_id(&c.gw.d, idb);
+	ASSERT_NE(NULL, c.pa);
+	ASSERT_NE(NULL, c.pb);
+	EXPECT_TRUE(c.pa->resumed && c.pb->resumed);
+	EXPECT_EQ(c.pb, zrtpd_relay_partner(&c.gw.d, c.pa));
+	n = zrtpd_mock_zrtp_sent(c.gw.m, ida) + zrtpd_mock_zrtp_sent(c.gw.m, idb);
+	run_until(c.hs, 3, never, NULL, 1000);
+	EXPECT_EQ(n, zrtpd_mock_zrtp_sent(c.gw.m, ida) + zrtpd_mock_zrtp_sent(c.gw.m, idb));
+	EXPECT_EQ(ZS_SECURE, c.pa->state);
+	EXPECT_EQ(ZS_SECURE, c.pb->state);
+	EXPECT_STREQ(c.sb->sas, c.sa->sas);
 	gw_free(&c);
 }
 
