@@ -164,7 +164,8 @@ struct zrtpd_session {
 
 	/* Gateway (gateway.c): the flow is one leg of a kernel relay, bound
 	 * by "relay-add ... zrtp"; relay_id 0: not a relay leg.  The other
-	 * leg (relay_other) is never touched: no session, keys or mode. */
+	 * leg (relay_other) is never touched: no session, keys or mode
+	 * ("zrtp both": it has its own session, zrtpd_relay_partner). */
 	uint32_t relay_id, relay_other;
 	char relay_leg;			/* 'a' or 'b' */
 	/* "zrtp both", trusted MiTM (gateway.c): call engines that went secure
