@@ -155,6 +155,9 @@ TEST_F(gw, refusals_change_nothing)
 		"relay-add id %3$u to id %2$u zrtp a",		/* leg with (SDES) keys */
 		"relay-add id %1$u to id %4$u zrtp a",		/* other leg is a session */
 		"relay-add id %1$u to id %2$u zrtp a role boss",
+		"relay-add id %1$u to id %3$u zrtp both",	/* leg B has keys */
+		"relay-add id %4$u to id %2$u zrtp both",	/* leg A is a session */
+		"relay-add id %1$u to id %2$u zrtp bot",
 	};
 
 	ASSERT_EQ(0, self->gw.k->ops->flow_add(self->gw.k, &c, &kc));

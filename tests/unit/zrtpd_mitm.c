@@ -57,7 +57,7 @@ static void place(struct __test_metadata *_metadata, struct host *ph, struct hos
 	ASSERT_EQ(0, zrtpd_session_add(&pbx->d, &fx, NULL, spx));
 }
 
-static char reply[512];
+static char reply[8192];
 
 /* One control request (Documentation/control-protocol.md); reply kept. */
 static void ctl(struct __test_metadata *_metadata, struct zrtpd *d, const char *fmt, ...)
@@ -140,6 +140,226 @@ TEST(relay_far_leg_sas_to_enrolled_phone)
 	host_free(&pbx);
 	rm_rf(tmp);
 	free(tmp);
+}
+
+/*
+ * The gateway: "relay-add LEG to LEG zrtp both" on one daemon runs a
+ * session on each leg of a kernel relay; as a trusted MiTM it relays by
+ * itself, once both legs are secure, the far leg's SAS to a phone that
+ * enrolled with it.
+ *
+ *   alice P2 <-- leg a P3 [gw relay] leg b P5 --> P4 bob
+ */
+struct gwcall {
+	struct host alice, bob, gw;
+	struct host *hs[3];
+	struct zrtpd_session *sa, *sb, *pa, *pb;
+	char *tmp;
+};
+
+static bool never(void *arg)
+{
+	return false;
+}
+
+/* enroll: bit 0 Alice, bit 1 Bob verify a first call with the gateway */
+static void gw_call(struct __test_metadata *_metadata, struct gwcall *c, bool mitm,
+		    unsigned int enroll)
+{
+	struct ksrtp_flow_info a = flow_of(test_port(3), test_port(2));
+	struct ksrtp_flow_info b = flow_of(test_port(5), test_port(4));
+	struct ksrtp_flow_info fa = flow_of(test_port(2), test_port(3));
+	struct ksrtp_flow_info fb = flow_of(test_port(4), test_port(5));
+	struct zrtpd_session *x, *y;
+	struct four f;
+
+	c->tmp = test_tmpdir();
+	ASSERT_NE(NULL, c->tmp);
+	host_init(&c->alice, "alice", c->tmp);
+	host_init(&c->bob, "bob", c->tmp);
+	host_init(&c->gw, "gw", c->tmp);
+	c->hs[0] = &c->alice, c->hs[1] = &c->bob, c->hs[2] = &c->gw;
+	ASSERT_EQ(0, zrtpd_config_set(&c->gw.cfg, "trusted-mitm", "yes", NULL, 0));
+	ASSERT_EQ(0, zrtpd_config_set(&c->gw.cfg, "pbx-enroll", "yes", NULL, 0));
+	ASSERT_EQ(0, zrtpd_config_set(&c->alice.cfg, "pbx-enroll", "yes", NULL, 0));
+	ASSERT_EQ(0, zrtpd_config_set(&c->bob.cfg, "pbx-enroll", "yes", NULL, 0));
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(0, host_start(c->hs[i]));
+	for (int i = 0; i < 2; i++) {
+		if (!(enroll & (1u << i)))
+			continue;
+		place(_metadata, c->hs[i], &c->gw, 0, &x, &y);
+		f = (struct four){ &c->gw.d, &c->hs[i]->d, NULL, y->flow.id, y->flow.id,
+				   x->flow.id, 0 };
+		ASSERT_TRUE(run_until(c->hs, 3, all_secure, &f, 10000));
+		ASSERT_EQ(0, zrtpd_session_verify(&c->hs[i]->d, x, true));
+		ASSERT_EQ(0, zrtpd_session_del(&c->hs[i]->d, x, true));
+		ASSERT_EQ(0, zrtpd_session_del(&c->gw.d, y, true));
+	}
+	ASSERT_EQ(0, c->gw.k->ops->flow_add(c->gw.k, &a, &a));
+	ASSERT_EQ(0, c->gw.k->ops->flow_add(c->gw.k, &b, &b));
+	ASSERT_EQ(0, zrtpd_session_add(&c->alice.d, &fa, NULL, &c->sa));
+	ASSERT_EQ(0, zrtpd_session_add(&c->bob.d, &fb, NULL, &c->sb));
+	ctl(_metadata, &c->gw.d, "json relay-add id %u to id %u zrtp both", a.id, b.id);
+	ASSERT_EQ(0, strncmp(reply, "ok\n{", 4)) TH_LOG("%s", reply);
+	ASSERT_NE(NULL, strstr(reply, "\"leg\":\"a\""));
+	ASSERT_NE(NULL, strstr(reply, "}\n{"));		/* a session object per leg */
+	ASSERT_NE(NULL, strstr(reply, "\"leg\":\"b\""));
+	/* off: as a reload would turn it off now; the engines already run as a
+	 * MiTM, so only zrtpd's own check can keep it from relaying */
+	c->gw.d.cfg.trusted_mitm = mitm;
+	c->pa = zrtpd_session_by_id(&c->gw.d, a.id);
+	c->pb = zrtpd_session_by_id(&c->gw.d, b.id);
+	ASSERT_NE(NULL, c->pa);
+	ASSERT_NE(NULL, c->pb);
+	EXPECT_EQ(c->pb, zrtpd_relay_partner(&c->gw.d, c->pa));
+	EXPECT_EQ(c->pa, zrtpd_relay_partner(&c->gw.d, c->pb));
+	EXPECT_EQ(c->pa->relay_id, c->pb->relay_id);
+	f = (struct four){ &c->gw.d, &c->alice.d, &c->bob.d, a.id, b.id,
+			   c->sa->flow.id, c->sb->flow.id };
+	ASSERT_TRUE(run_until(c->hs, 3, all_secure, &f, 10000));
+	TH_LOG("leg a SAS %s, leg b SAS %s", c->pa->sas, c->pb->sas);
+	ASSERT_STRNE(c->pa->sas, c->pb->sas);
+}
+
+static void gw_free(struct gwcall *c)
+{
+	host_free(&c->alice);
+	host_free(&c->bob);
+	host_free(&c->gw);
+	rm_rf(c->tmp);
+	free(c->tmp);
+}
+
+/* Alice enrolled, Bob not: Alice is sent leg b's SAS, Bob keeps his own. */
+TEST(gateway_both_legs_relay_to_enrolled_phone)
+{
+	struct gwcall c;
+	struct same_sas t;
+	uint32_t ida, idb;
+	uint64_t n;
+
+	gw_call(_metadata, &c, true, 1);
+	t = (struct same_sas){ c.sa, c.sb };
+	EXPECT_TRUE(run_until(c.hs, 3, sas_equal, &t, 5000));
+	EXPECT_STREQ(c.pb->sas, c.sa->sas);	/* the relayed one: leg b's */
+	EXPECT_STREQ(c.pb->sas, c.sb->sas);	/* Bob: his own leg's */
+	EXPECT_FALSE(c.sa->verified);
+	EXPECT_EQ(c.pb->flow.id, c.pa->sas_relay_from);
+	EXPECT_EQ(0u, c.pb->sas_relay_from);	/* nothing towards Bob */
+	/* once per call: after RelayACK nothing more goes to Alice */
+	run_until(c.hs, 3, never, NULL, 500);
+	n = zrtpd_mock_zrtp_sent(c.gw.m, c.pa->flow.id);
+	run_until(c.hs, 3, never, NULL, 1500);
+	EXPECT_EQ(n, zrtpd_mock_zrtp_sent(c.gw.m, c.pa->flow.id));
+	ctl(_metadata, &c.gw.d, "json show id %u", c.pa->flow.id);
+	EXPECT_NE(NULL, strstr(reply, "\"sas_relay\":{\"from_flow\":")) TH_LOG("%s", reply);
+	EXPECT_EQ(ZS_SECURE, c.sa->state);
+	EXPECT_EQ(ZS_SECURE, c.sb->state);
+	/* the gateway restarts: both legs taken back, each knowing the other,
+	 * no engine, so nothing is relayed again (Alice keeps leg b's SAS) */
+	ida = c.pa->flow.id;
+	idb = c.pb->flow.id;
+	host_stop(&c.gw);
+	ASSERT_EQ(0, host_start(&c.gw));
+	c.pa = zrtpd_session_by_id(&c.gw.d, ida);
+	c.pb = zrtpd_session_by_id(&c.gw.d, idb);
+	ASSERT_NE(NULL, c.pa);
+	ASSERT_NE(NULL, c.pb);
+	EXPECT_TRUE(c.pa->resumed && c.pb->resumed);
+	EXPECT_EQ(c.pb, zrtpd_relay_partner(&c.gw.d, c.pa));
+	n = zrtpd_mock_zrtp_sent(c.gw.m, ida) + zrtpd_mock_zrtp_sent(c.gw.m, idb);
+	run_until(c.hs, 3, never, NULL, 1000);
+	EXPECT_EQ(n, zrtpd_mock_zrtp_sent(c.gw.m, ida) + zrtpd_mock_zrtp_sent(c.gw.m, idb));
+	EXPECT_EQ(ZS_SECURE, c.pa->state);
+	EXPECT_EQ(ZS_SECURE, c.pb->state);
+	EXPECT_STREQ(c.sb->sas, c.sa->sas);
+	gw_free(&c);
+}
+
+struct redialed {
+	struct gwcall *c;
+	char old[40];
+};
+
+static bool relayed_again(void *arg)
+{
+	struct redialed *w = arg;
+	struct gwcall *c = w->c;
+
+	return c->pb->state == ZS_SECURE && !c->pb->rekey && c->pb->redials == 1 &&
+	       c->sb->state == ZS_SECURE && strcmp(c->sb->sas, w->old) &&
+	       !strcmp(c->sa->sas, c->sb->sas);
+}
+
+/* Bob hangs up and calls again on the same ports (leg b redials, a new
+ * SAS): Alice is sent the new one. */
+TEST(gateway_both_legs_relay_again_after_redial)
+{
+	struct gwcall c;
+	struct same_sas t;
+	struct redialed w = { .c = &c };
+	struct ksrtp_flow_info fb = flow_of(test_port(4), test_port(5));
+
+	gw_call(_metadata, &c, true, 1);
+	t = (struct same_sas){ c.sa, c.sb };
+	ASSERT_TRUE(run_until(c.hs, 3, sas_equal, &t, 5000));
+	snprintf(w.old, sizeof(w.old), "%s", c.sb->sas);
+	ASSERT_EQ(0, zrtpd_session_del(&c.bob.d, c.sb, true));
+	ASSERT_EQ(0, zrtpd_session_add(&c.bob.d, &fb, NULL, &c.sb));
+	EXPECT_TRUE(run_until(c.hs, 3, relayed_again, &w, 20000));
+	TH_LOG("leg b SAS %s, then %s; Alice shows %s", w.old, c.sb->sas, c.sa->sas);
+	EXPECT_STREQ(c.pb->sas, c.sa->sas);
+	EXPECT_EQ(c.pb->flow.id, c.pa->sas_relay_from);
+	gw_free(&c);
+}
+
+/* Both enrolled: one direction only (Documentation/zrtp-engine.md,
+ * "Trusted MiTM"): Bob is sent leg a's SAS, Alice keeps hers. */
+TEST(gateway_both_legs_both_enrolled_relay_towards_b)
+{
+	struct gwcall c;
+	struct same_sas t;
+
+	gw_call(_metadata, &c, true, 3);
+	t = (struct same_sas){ c.sa, c.sb };
+	EXPECT_TRUE(run_until(c.hs, 3, sas_equal, &t, 5000));
+	run_until(c.hs, 3, never, NULL, 500);
+	EXPECT_STREQ(c.pa->sas, c.sb->sas);	/* the relayed one: leg a's */
+	EXPECT_STREQ(c.pa->sas, c.sa->sas);	/* Alice: her own leg's */
+	EXPECT_EQ(c.pa->flow.id, c.pb->sas_relay_from);
+	EXPECT_EQ(0u, c.pa->sas_relay_from);	/* not both ways */
+	gw_free(&c);
+}
+
+/* Each phone shows its own leg's SAS; the gateway sends no SASrelay. */
+static void no_relay(struct __test_metadata *_metadata, bool mitm, unsigned int enroll)
+{
+	struct gwcall c;
+	uint64_t na, nb;
+
+	gw_call(_metadata, &c, mitm, enroll);
+	run_until(c.hs, 3, never, NULL, 500);
+	na = zrtpd_mock_zrtp_sent(c.gw.m, c.pa->flow.id);
+	nb = zrtpd_mock_zrtp_sent(c.gw.m, c.pb->flow.id);
+	run_until(c.hs, 3, never, NULL, 1500);
+	EXPECT_EQ(na, zrtpd_mock_zrtp_sent(c.gw.m, c.pa->flow.id));
+	EXPECT_EQ(nb, zrtpd_mock_zrtp_sent(c.gw.m, c.pb->flow.id));
+	EXPECT_STREQ(c.pa->sas, c.sa->sas);
+	EXPECT_STREQ(c.pb->sas, c.sb->sas);
+	EXPECT_EQ(0u, c.pa->sas_relay_from);
+	EXPECT_EQ(0u, c.pb->sas_relay_from);
+	gw_free(&c);
+}
+
+TEST(gateway_both_legs_no_relay_without_trusted_mitm)
+{
+	no_relay(_metadata, false, 1);	/* Alice enrolled, trusted-mitm off */
+}
+
+TEST(gateway_both_legs_none_enrolled)
+{
+	no_relay(_metadata, true, 0);	/* trusted MiTM, but no phone enrolled */
 }
 
 TEST(config_keys)

@@ -4,10 +4,11 @@
  * zrtpctl relay del id N             each one's accepted RTP/RTCP out of
  * zrtpctl relay show [id N]          the other (gateway mode, API 4)
  *   LEG: id N | local ADDR:PORT remote ADDR:PORT (a flow)
- * zrtpctl relay add LEG to LEG zrtp a|b [require-secure|opportunistic]
+ * zrtpctl relay add LEG to LEG zrtp a|b|both [require-secure|opportunistic]
  *                   [role R] [peer-hash H]
  *     the same, through zrtpd, which runs ZRTP on leg a (or b) and never
- *     touches the other (Documentation/operations.md, "Gateway").  show
+ *     touches the other (Documentation/operations.md, "Gateway"); both:
+ *     a session on each leg (trusted MiTM: SASrelay between them).  show
  *     adds each leg's zrtpd session (state, SAS) when zrtpd has one.
  */
 #include <errno.h>
@@ -23,7 +24,7 @@
 
 static const char *const relay_usage =
 	"usage: zrtpctl relay add { id N | local ADDR:PORT remote ADDR:PORT } to { id M | local ADDR:PORT remote ADDR:PORT }\n"
-	"                         [zrtp a|b [require-secure|opportunistic] [role auto|initiator|responder] [peer-hash HEX]]\n"
+	"                         [zrtp a|b|both [require-secure|opportunistic] [role auto|initiator|responder] [peer-hash HEX]]\n"
 	"       zrtpctl relay del id N\n"
 	"       zrtpctl relay show [ id N ]\n";
 

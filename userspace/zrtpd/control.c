@@ -119,6 +119,9 @@ static void session_json(struct zrtpd *d, struct sbuf *b, const struct zrtpd_ses
 	if (s->relay_id)
 		sbuf_printf(b, ",\"relay\":{\"id\":%u,\"leg\":\"%c\",\"other_flow\":%u}", s->relay_id,
 			    s->relay_leg, s->relay_other);
+	if (s->sas_relay_from)
+		sbuf_printf(b, ",\"sas_relay\":{\"from_flow\":%u,\"unacked\":%s}", s->sas_relay_from,
+			    s->sas_relay_unacked ? "true" : "false");
 	if (st)
 		sbuf_printf(b, ",\"packets\":{\"tx\":%llu,\"rx\":%llu,\"rx_auth_fail\":%llu,"
 			    "\"rx_replay\":%llu,\"clear_dropped\":%llu,\"clear_passed\":%llu}",
@@ -166,8 +169,11 @@ static void session_text(struct sbuf *b, const struct zrtpd_session *s, bool det
 		sbuf_printf(b, "  RTCP:          on the RTP ports (RFC 5761 mux)\n");
 	}
 	if (s->relay_id)
-		sbuf_printf(b, "  relay:         %u, leg %c; the other leg (flow %u) stays clear\n",
+		sbuf_printf(b, "  relay:         %u, leg %c; the other leg: flow %u\n",
 			    s->relay_id, s->relay_leg, s->relay_other);
+	if (s->sas_relay_from)
+		sbuf_printf(b, "  SAS relay:     this phone was sent the SAS of flow %u%s\n",
+			    s->sas_relay_from, s->sas_relay_unacked ? " (never acknowledged)" : "");
 	sbuf_printf(b, "  cache:         %s\n", zrtpd_cache_str(s->cache));
 	sbuf_printf(b, "  policy:        %s\n", s->flow.policy & KSRTP_POLICY_REQUIRE_SECURE ?
 		    "require-secure" : "opportunistic");
@@ -473,7 +479,7 @@ static int parse_leg(struct req *r, int *i, struct ksrtp_flow_info *f)
 	return fail(r, "a leg is 'id N' or 'local ADDR:PORT remote ADDR:PORT'");
 }
 
-/* relay-add LEG to LEG zrtp a|b [require-secure|opportunistic] [role R] [peer-hash H] */
+/* relay-add LEG to LEG zrtp a|b|both [require-secure|opportunistic] [role R] [peer-hash H] */
 static int c_relay_add(struct req *r)
 {
 	struct zrtpd_relay_req q = { .zrtp = -1, .o = { .role = ZRTP_ROLE_AUTO } };
@@ -485,7 +491,7 @@ static int c_relay_add(struct req *r)
 	if (parse_leg(r, &i, &q.leg[0]))
 		return -1;
 	if (i >= r->argc || strcmp(r->argv[i++], "to"))
-		return fail(r, "relay-add LEG to LEG zrtp a|b");
+		return fail(r, "relay-add LEG to LEG zrtp a|b|both");
 	if (parse_leg(r, &i, &q.leg[1]))
 		return -1;
 	while (i < r->argc) {
@@ -501,9 +507,13 @@ static int c_relay_add(struct req *r)
 		} else if (i >= r->argc) {
 			return fail(r, "'%s' needs a value", kw);
 		} else if (!strcmp(kw, "zrtp")) {
-			if (strcmp(r->argv[i], "a") && strcmp(r->argv[i], "b"))
-				return fail(r, "zrtp a or zrtp b: the leg that runs ZRTP");
-			q.zrtp = r->argv[i++][0] == 'b';
+			if (!strcmp(r->argv[i], "both"))
+				q.zrtp = 2;
+			else if (!strcmp(r->argv[i], "a") || !strcmp(r->argv[i], "b"))
+				q.zrtp = r->argv[i][0] == 'b';
+			else
+				return fail(r, "zrtp a, b or both: the leg(s) that run ZRTP");
+			i++;
 		} else if (!strcmp(kw, "role")) {
 			if (!strcmp(r->argv[i], "initiator"))
 				q.o.role = ZRTP_ROLE_INITIATOR;
@@ -517,7 +527,7 @@ static int c_relay_add(struct req *r)
 		}
 	}
 	if (q.zrtp < 0)
-		return fail(r, "relay-add needs 'zrtp a' or 'zrtp b' (without ZRTP: zrtpctl relay add "
+		return fail(r, "relay-add needs 'zrtp a', 'zrtp b' or 'zrtp both' (without ZRTP: zrtpctl relay add "
 			    "talks to the kernel alone)");
 	ret = zrtpd_relay_add(r->d, &q, &s, &why);
 	if (ret)
@@ -527,6 +537,12 @@ static int c_relay_add(struct req *r)
 	if (r->json)
 		session_json(r->d, r->b, s, NULL), sbuf_add(r->b, "\n", 1);
 	else
+		session_text(r->b, s, true, NULL);
+	/* both: leg b's session too, on a line (or a block) of its own */
+	s = q.zrtp == 2 ? zrtpd_relay_partner(r->d, s) : NULL;
+	if (s && r->json)
+		session_json(r->d, r->b, s, NULL), sbuf_add(r->b, "\n", 1);
+	else if (s)
 		session_text(r->b, s, true, NULL);
 	return 0;
 }

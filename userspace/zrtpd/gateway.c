@@ -17,6 +17,12 @@
  * other leg is never touched: no session, no key, no mode change, no ZRTP
  * sent on it; ZRTP arriving on it is diverted by the kernel (never relayed)
  * and ignored here (it belongs to no session).
+ *
+ * "zrtp both" binds each leg so (the relay created once): two sessions that
+ * know each other by the relay (zrtpd_relay_partner).  As a trusted MiTM
+ * (RFC 6189 §7.3) zrtpd then relays, once both are secure, the SAS of one
+ * leg to the phone of the other if that phone enrolled with us
+ * (zrtpd_relay_auto).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -44,10 +50,11 @@ int zrtpd_relay_add(struct zrtpd *d, const struct zrtpd_relay_req *req, struct z
 {
 	struct zrtpd_session_opts o = req->o;
 	struct ksrtp_flow_stats st[2];
-	struct ksrtp_flow_info set, old;
+	struct ksrtp_flow_info set[2], old[2];
+	struct zrtpd_session *ss[2] = { NULL, NULL };
 	struct ksrtp_relay_info r;
-	bool req_sec;
-	int z = req->zrtp, ret, i;
+	bool req_sec, zl[2] = { req->zrtp != 1, req->zrtp != 0 };	/* ZRTP on leg i */
+	int ret, i;
 
 	*why = NULL;
 	if (!d->k->ops->relay_new) {
@@ -65,50 +72,133 @@ int zrtpd_relay_add(struct zrtpd *d, const struct zrtpd_relay_req *req, struct z
 		*why = "leg A and leg B are the same flow";
 		return -EINVAL;
 	}
-	if (has_session(d, &st[z].flow)) {
-		*why = "the ZRTP leg has a session already";
-		return -EEXIST;
+	for (i = 0; i < 2; i++) {
+		if (zl[i] && has_session(d, &st[i].flow)) {
+			*why = !zl[!i] ? "the ZRTP leg has a session already" :
+			       i ? "leg B has a session already" : "leg A has a session already";
+			return -EEXIST;
+		}
 	}
-	if (has_session(d, &st[!z].flow)) {
-		/* a session there would run ZRTP (and switch SRTP) towards the
-		 * side that must stay clear */
-		*why = "the other leg is a zrtpd session's flow";
-		return -EBUSY;
-	}
-	if (st[z].nkeys || st[z].flow.mode == KSRTP_FLOW_MODE_SECURE) {
-		*why = "the ZRTP leg has keys already (SDES?): delete them or use another flow";
-		return -EBUSY;
+	for (i = 0; i < 2; i++) {
+		if (!zl[i] && has_session(d, &st[i].flow)) {
+			/* a session there would run ZRTP (and switch SRTP)
+			 * towards the side that must stay clear */
+			*why = "the other leg is a zrtpd session's flow";
+			return -EBUSY;
+		}
+		if (zl[i] && (st[i].nkeys || st[i].flow.mode == KSRTP_FLOW_MODE_SECURE)) {
+			*why = "the ZRTP leg has keys already (SDES?): delete them or use another flow";
+			return -EBUSY;
+		}
 	}
 	/* the mode and policy of a flow zrtpd creates (session.c) */
-	old = st[z].flow;
-	set = old;
 	req_sec = o.have_policy ? o.require_secure : d->cfg.policy == ZRTPD_POLICY_REQUIRE_SECURE;
-	set.mode = KSRTP_FLOW_MODE_DIVERT;
-	set.policy = (req_sec ? KSRTP_POLICY_REQUIRE_SECURE : 0) | KSRTP_POLICY_RX_TRIAL;
-	ret = d->k->ops->flow_set(d->k, &set);
-	if (ret) {
-		*why = "setting the ZRTP leg's policy";
-		return ret;
+	for (i = 0; i < 2; i++) {
+		old[i] = set[i] = st[i].flow;
+		if (!zl[i])
+			continue;
+		set[i].mode = KSRTP_FLOW_MODE_DIVERT;
+		set[i].policy = (req_sec ? KSRTP_POLICY_REQUIRE_SECURE : 0) | KSRTP_POLICY_RX_TRIAL;
+		ret = d->k->ops->flow_set(d->k, &set[i]);
+		if (ret) {
+			*why = "setting the ZRTP leg's policy";
+			goto undo_policy;
+		}
 	}
 	/* joined before ZRTP starts: the peer's first packets are relayed */
 	ret = d->k->ops->relay_new(d->k, st[0].flow.id, st[1].flow.id, &r);
 	if (ret) {
-		d->k->ops->flow_set(d->k, &old);
 		*why = "joining the legs";
-		return ret;
+		goto undo_policy;
 	}
 	o.rtcp = ZRTPD_RTCP_MUX;	/* a leg carries its RTCP (RFC 5761) */
 	o.relay_id = r.id;
-	o.relay_other = st[!z].flow.id;
-	o.relay_leg = z ? 'b' : 'a';
-	ret = zrtpd_session_add(d, &set, &o, out);
-	if (ret) {
-		d->k->ops->relay_del(d->k, r.id);
-		d->k->ops->flow_set(d->k, &old);
-		*why = "starting the session";
-		return ret;
+	for (i = 0; i < 2; i++) {
+		if (!zl[i])
+			continue;
+		o.relay_other = st[!i].flow.id;
+		o.relay_leg = i ? 'b' : 'a';
+		ret = zrtpd_session_add(d, &set[i], &o, &ss[i]);
+		if (ret) {
+			*why = "starting the session";
+			goto undo_sessions;
+		}
 	}
+	*out = ss[0] ? ss[0] : ss[1];
 	return 0;
+
+undo_sessions:
+	for (i = 0; i < 2; i++)
+		if (ss[i])
+			zrtpd_session_del(d, ss[i], false);
+	d->k->ops->relay_del(d->k, r.id);
+	i = 2;
+undo_policy:
+	while (i-- > 0)
+		if (zl[i])
+			d->k->ops->flow_set(d->k, &old[i]);
+	return ret;
+}
+
+struct zrtpd_session *zrtpd_relay_partner(struct zrtpd *d, const struct zrtpd_session *s)
+{
+	struct zrtpd_session *o;
+
+	if (!s->relay_id)
+		return NULL;
+	o = zrtpd_session_by_id(d, s->relay_other);
+	return o && o->relay_id == s->relay_id && o->relay_other == s->flow.id ? o : NULL;
+}
+
+/*
+ * Both legs secure: the phone of a leg that enrolled with us gets the other
+ * leg's SAS.  One direction only (Documentation/zrtp-engine.md, "Trusted
+ * MiTM": both ways would swap the two SAS): both enrolled, leg b's phone
+ * gets leg a's.  Decided once per pair of call engines (secure_gen, kept on
+ * leg a), so again after a redial on either leg; a SASrelay the engine
+ * cannot send yet (initiator before Conf2ACK) is tried at the next pump.
+ */
+void zrtpd_relay_auto(struct zrtpd *d, struct zrtpd_session *s)
+{
+	struct zrtpd_session *o = zrtpd_relay_partner(d, s), *la, *lb, *from, *to;
+	unsigned int gen[2], keep[2];
+	int ret;
+
+	if (!o || !d->cfg.trusted_mitm || s->state != ZS_SECURE || o->state != ZS_SECURE)
+		return;
+	la = s->relay_leg == 'a' ? s : o;
+	lb = la == s ? o : s;
+	gen[0] = la->secure_gen + 1;
+	gen[1] = lb->secure_gen + 1;
+	if (!memcmp(la->relay_gen, gen, sizeof(gen)))
+		return;
+	memcpy(keep, la->relay_gen, sizeof(keep));
+	memcpy(la->relay_gen, gen, sizeof(gen));	/* first: relay_sas pumps `to` */
+	if (zrtpd_session_enrolled(la) < 0 || zrtpd_session_enrolled(lb) < 0) {
+		/* resumed after a restart: the engines (and keys) are gone */
+		zrtpd_log(d, 2, "relay %u: a leg has no ZRTP engine (restart): no SAS relay",
+			  la->relay_id);
+		return;
+	}
+	if (zrtpd_session_enrolled(lb) > 0) {
+		from = la;
+		to = lb;
+	} else if (zrtpd_session_enrolled(la) > 0) {
+		from = lb;
+		to = la;
+	} else {
+		zrtpd_log(d, 1, "relay %u: neither phone is enrolled with us: no SAS relayed, "
+			  "each leg compares its own SAS", la->relay_id);
+		zrtpd_ctl_event(d, "sas-relay-none", la, "neither phone is enrolled with us");
+		zrtpd_ctl_event(d, "sas-relay-none", lb, "neither phone is enrolled with us");
+		return;
+	}
+	ret = zrtpd_session_relay_sas(d, from, to);
+	if (ret == -EAGAIN)
+		memcpy(la->relay_gen, keep, sizeof(keep));	/* again at the next pump */
+	else if (ret)
+		zrtpd_log(d, 0, "relay %u: SASrelay to flow %u: %s", la->relay_id, to->flow.id,
+			  strerror(-ret));
 }
 
 /* ---- restart: the kernel's relays, by leg ----------------------------------- */

@@ -655,6 +655,7 @@ static void mark_secure(struct zrtpd *d, struct zrtpd_session *s, const char *ho
 		return;
 	s->state = ZS_SECURE;
 	s->secure_ms = d->now;
+	s->secure_gen++;
 	d->stats.secure++;
 	/* the SAS goes to the operator by zrtpctl, not to the log (level 3 only) */
 	zrtpd_log(d, 1, "flow %u %s: secure (%s), %s %s%s", s->flow.id,
@@ -786,6 +787,8 @@ static void rekey_finish(struct zrtpd *d, struct zrtpd_session *s)
 	s->z_prev = NULL;
 	s->rekey = s->rekey_keys = s->rekey_tx = false;
 	s->secure_ms = d->now;
+	s->secure_gen++;
+	s->sas_relay_from = 0;		/* the new call's phone has its own SAS */
 	d->stats.secure++;
 	zrtpd_log(d, 1, "flow %u %s: secure again under the new ZRTP session, %s %s%s", s->flow.id,
 		  zrtpd_flow_str(&s->flow, buf, sizeof(buf)), s->profile, s->ka,
@@ -1001,6 +1004,7 @@ static void on_event(struct zrtpd *d, struct zrtpd_session *s, const struct zrtp
 	case ZRTP_EV_RELAY_UNACKED:
 		zrtpd_log(d, 1, "flow %u: our SASrelay was never acknowledged (the phone does "
 			  "not take relays): its own SAS stands", s->flow.id);
+		s->sas_relay_unacked = true;
 		zrtpd_ctl_event(d, "relay-unacked", s, NULL);
 		break;
 	case ZRTP_EV_ENROLLED:
@@ -1182,6 +1186,8 @@ void zrtpd_session_pump(struct zrtpd *d, struct zrtpd_session *s)
 		d->nreap++;
 	}
 	account(d, s);
+	if (s->relay_id && s->state == ZS_SECURE && d->cfg.trusted_mitm)
+		zrtpd_relay_auto(d, s);
 }
 
 /* ZRTP header (12 bytes), preamble and length (4), then the type block. */
@@ -1416,9 +1422,18 @@ int zrtpd_session_relay_sas(struct zrtpd *d, struct zrtpd_session *from,
 		return -EAGAIN;
 	zrtpd_log(d, 1, "flow %u: relaying the SAS of flow %u (%s) to its phone", to->flow.id,
 		  from->flow.id, from->sas);
+	to->sas_relay_from = from->flow.id;
+	to->sas_relay_unacked = false;
 	zrtpd_ctl_event(d, "sas-relay-sent", to, NULL);
 	zrtpd_session_pump(d, to);
 	return 0;
+}
+
+int zrtpd_session_enrolled(const struct zrtpd_session *s)
+{
+	if (!call_engine(s))
+		return -ENOENT;
+	return zrtp_peer_enrolled(call_engine(s));
 }
 
 int zrtpd_session_verify(struct zrtpd *d, struct zrtpd_session *s, bool v)

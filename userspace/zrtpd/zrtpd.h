@@ -164,9 +164,16 @@ struct zrtpd_session {
 
 	/* Gateway (gateway.c): the flow is one leg of a kernel relay, bound
 	 * by "relay-add ... zrtp"; relay_id 0: not a relay leg.  The other
-	 * leg (relay_other) is never touched: no session, keys or mode. */
+	 * leg (relay_other) is never touched: no session, keys or mode
+	 * ("zrtp both": it has its own session, zrtpd_relay_partner). */
 	uint32_t relay_id, relay_other;
 	char relay_leg;			/* 'a' or 'b' */
+	/* "zrtp both", trusted MiTM (gateway.c): call engines that went secure
+	 * here; on leg a, the pair of those counts last relayed for (+1); the
+	 * flow whose SAS our SASrelay last carried to this phone (0: none) */
+	unsigned int secure_gen, relay_gen[2];
+	uint32_t sas_relay_from;
+	bool sas_relay_unacked;		/* that SASrelay was never acknowledged */
 	bool restored;			/* resume: its state-file line was read */
 
 	uint64_t activity;		/* kernel packet counters, summed (idle GC) */
@@ -284,6 +291,9 @@ int zrtpd_session_verify(struct zrtpd *d, struct zrtpd_session *s, bool v);
  * of `to` is not enrolled with us (its pbxsecret did not match). */
 int zrtpd_session_relay_sas(struct zrtpd *d, struct zrtpd_session *from,
 			    struct zrtpd_session *to);
+/* Its call engine's peer enrolled with us (pbxsecret matched): 1 or 0;
+ * -ENOENT: no engine (resumed after a restart, or given up). */
+int zrtpd_session_enrolled(const struct zrtpd_session *s);
 int zrtpd_session_set_peer_hash(struct zrtpd *d, struct zrtpd_session *s, const uint8_t h[32]);
 int zrtpd_sessions_resume(struct zrtpd *d);
 void zrtpd_sessions_free(struct zrtpd *d);
@@ -313,13 +323,18 @@ int zrtpd_ctl_request(struct zrtpd *d, const char *line, char **reply, size_t *l
 /* gateway.c: ZRTP on one leg of a kernel relay */
 struct zrtpd_relay_req {
 	struct ksrtp_flow_info leg[2];	/* A, B: by id or 4-tuple */
-	int zrtp;			/* 0: ZRTP on leg A, 1: on leg B */
+	int zrtp;			/* 0: ZRTP on leg A, 1: on leg B, 2: both */
 	struct zrtpd_session_opts o;
 };
 /* Joins the two flows in a kernel relay and runs a session on one leg;
  * *why says what went wrong. */
 int zrtpd_relay_add(struct zrtpd *d, const struct zrtpd_relay_req *req, struct zrtpd_session **out,
 		    const char **why);
+/* The session on the other leg of s's relay ("zrtp both"), or NULL. */
+struct zrtpd_session *zrtpd_relay_partner(struct zrtpd *d, const struct zrtpd_session *s);
+/* Both legs secure, trusted MiTM: the automatic SASrelay, once per pair of
+ * call engines (session pump). */
+void zrtpd_relay_auto(struct zrtpd *d, struct zrtpd_session *s);
 /* Restart: which kernel flows are relay legs; marks resumed sessions. */
 struct zrtpd_relay_legs;
 struct zrtpd_relay_legs *zrtpd_relay_legs_read(struct zrtpd *d);
