@@ -7,7 +7,7 @@
  * zrtpctl relay add LEG to LEG zrtp a|b|both [require-secure|opportunistic]
  *                   [role R] [peer-hash H]
  *     the same, through zrtpd, which runs ZRTP on leg a (or b) and never
- *     touches the other (Documentation/operations.md, "Gateway"); both:
+ *     touches the other (Documentation/gateway.md); both:
  *     a session on each leg (trusted MiTM: SASrelay between them).  show
  *     adds each leg's zrtpd session (state, SAS) when zrtpd has one.
  */
