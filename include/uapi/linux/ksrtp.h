@@ -368,6 +368,12 @@ enum ksrtp_stats_attr {
 	KSRTP_A_STATS_RELAY_MTU_DROPPED, /* u64, dropped: past the path MTU */
 	KSRTP_A_STATS_RELAY_TTL_DROPPED, /* u64, dropped: TTL/hop limit <= 1 */
 	KSRTP_A_STATS_RELAY_ERRORS,	/* u64, dropped: no route, refused */
+	/*
+	 * API 4: ICMP/ICMPv6 errors (destination unreachable, packet too big,
+	 * time exceeded, parameter problem) that came back quoting a datagram
+	 * sent from this flow's local address:port to its remote one
+	 */
+	KSRTP_A_STATS_ICMP_ERRORS,	/* u64 */
 
 	__KSRTP_A_STATS_MAX,
 };
