@@ -35,6 +35,7 @@
 #include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/route.h>
+#include <net/udp.h>
 #include <uapi/linux/ksrtp.h>
 
 #include "flow.h"
@@ -185,7 +186,6 @@ unsigned int ksrtp_relay_xmit(struct net *net, struct ksrtp_flow *from,
 	struct udphdr *uh;
 	unsigned int ulen;
 	u8 ttl, dsfield;
-	__wsum csum;
 	int err;
 
 	if (v6) {
@@ -219,8 +219,6 @@ unsigned int ksrtp_relay_xmit(struct net *net, struct ksrtp_flow *from,
 	uh = udp_hdr(skb);
 	uh->source = k->lport;
 	uh->dest = k->rport;
-	uh->check = 0;
-	csum = skb_checksum(skb, 0, ulen, 0);
 	skb_push(skb, hlen);
 	skb_reset_network_header(skb);
 	if (!out6) {
@@ -236,8 +234,8 @@ unsigned int ksrtp_relay_xmit(struct net *net, struct ksrtp_flow *from,
 		iph->saddr = k->laddr.s6_addr32[0];
 		iph->daddr = k->raddr.s6_addr32[0];
 		iph->id = 0;	/* DF: RFC 6864 */
-		uh->check = csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
-					      IPPROTO_UDP, csum);
+		skb->ip_summed = CHECKSUM_NONE;
+		udp_set_csum(false, skb, iph->saddr, iph->daddr, ulen);
 		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 		skb->protocol = htons(ETH_P_IP);
 	} else {
@@ -249,14 +247,11 @@ unsigned int ksrtp_relay_xmit(struct net *net, struct ksrtp_flow *from,
 		ip6h->hop_limit = ttl - 1;
 		ip6h->saddr = k->laddr;
 		ip6h->daddr = k->raddr;
-		uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen,
-					    IPPROTO_UDP, csum);
+		skb->ip_summed = CHECKSUM_NONE;
+		udp6_set_csum(false, skb, &ip6h->saddr, &ip6h->daddr, ulen);
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 		skb->protocol = htons(ETH_P_IPV6);
 	}
-	if (!uh->check)
-		uh->check = CSUM_MANGLED_0;
-	skb->ip_summed = CHECKSUM_NONE;
 	skb_dst_set(skb, dst);
 
 	/* LOCAL_OUT: the other leg's flow protects it if it is SECURE. */
