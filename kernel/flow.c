@@ -180,6 +180,7 @@ static void ksrtp_flow_destroy(struct ksrtp_flow *flow)
 	for (d = 0; d < KSRTP_DIRS; d++)
 		for (s = 0; s < KSRTP_SLOTS; s++)
 			ksrtp_key_destroy(rcu_dereference_protected(flow->keys[d][s], 1));
+	dst_cache_destroy(&flow->dst_cache);
 	free_percpu(flow->stats);
 	kfree(flow);
 }

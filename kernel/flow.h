@@ -8,6 +8,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <net/dst_cache.h>
 #include <net/net_namespace.h>
 
 #include "stats.h"
@@ -81,6 +82,11 @@ struct ksrtp_flow {
 	u32 latch_state;
 	__be16 lrport;
 	struct in6_addr lraddr;
+	/*
+	 * The route a relay sends this leg's datagrams on (relay.c): per-CPU,
+	 * allocated when the flow first becomes a leg, freed with the flow.
+	 */
+	struct dst_cache dst_cache;
 	struct rcu_work free_work;
 };
 

@@ -38,6 +38,7 @@
 
 #include "flow.h"
 #include "hooks.h"
+#include "icmp.h"
 #include "netlink.h"
 #include "zrtp.h"
 #include "srtp/srtp.h"
@@ -942,7 +943,8 @@ static unsigned int ksrtp_ingress(struct net *net, struct sk_buff *skb,
 	if (!READ_ONCE(kn->count) && !rcu_access_pointer(kn->watches))
 		return NF_ACCEPT;
 	if (!ksrtp_parse(skb, v6, false, &p))
-		return NF_ACCEPT;
+		return unlikely(ksrtp_is_icmp(skb, v6)) ?
+		       ksrtp_icmp_in(net, kn, skb, hook, v6) : NF_ACCEPT;
 	flow = ksrtp_flow_lookup_rcu(kn, &p.fk);
 	if (!flow && READ_ONCE(kn->latching)) {
 		/* Latching: before, any source may be the remote; after, one. */

@@ -9,8 +9,8 @@
  * like anything this host sends, where the other leg's flow protects it
  * under its TX key if it is SECURE (hooks.c, unchanged).  Nothing is
  * allocated per packet: the headers are rewritten in place (the IP header
- * rebuilt in the room the received one used), and the route is looked up
- * per packet (no dst cache yet).  See Documentation/design.md, "Gateway
+ * rebuilt in the room the received one used), and the route comes from
+ * the leg's per-CPU dst cache.  See Documentation/design.md, "Gateway
  * relays".
  *
  * Lifetime: the packet path reads flow->peer under RCU.  A relay's two
@@ -27,6 +27,7 @@
 #include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/dsfield.h>
+#include <net/dst_cache.h>
 #include <net/genetlink.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
@@ -34,6 +35,7 @@
 #include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/route.h>
+#include <net/udp.h>
 #include <uapi/linux/ksrtp.h>
 
 #include "flow.h"
@@ -98,10 +100,23 @@ static unsigned int ksrtp_relay_drop(struct ksrtp_flow *from,
 	return NF_DROP;
 }
 
-/* The route from @to's local address to its remote one, or an ERR_PTR. */
+/*
+ * The route from @to's local address to its remote one (@k: the 4-tuple
+ * of ksrtp_flow_tuple(), a latching leg's learned remote, which is set
+ * once before anything is sent or cached), or an ERR_PTR:
+ * from @to's per-CPU dst cache (a held reference, as from a lookup), else
+ * looked up and cached.  The cache drops a route the stack invalidated
+ * (a routing change, an address or device gone, a new PMTU exception:
+ * dst->ops->check()), and RELAY_NEW resets it.  BH off: the cache is
+ * per-CPU, and LOCAL_IN may run in process context (nf_reinject()).
+ */
 static struct dst_entry *ksrtp_relay_route(struct net *net,
+					   struct ksrtp_flow *to,
 					   const struct ksrtp_flow_key *k)
 {
+	struct dst_entry *dst;
+
+	local_bh_disable();
 	if (k->family == AF_INET) {
 		struct flowi4 fl4 = {
 			.daddr = k->raddr.s6_addr32[0],
@@ -110,11 +125,17 @@ static struct dst_entry *ksrtp_relay_route(struct net *net,
 			.fl4_sport = k->lport,
 			.fl4_dport = k->rport,
 		};
-		struct rtable *rt = ip_route_output_key(net, &fl4);
+		struct rtable *rt = dst_cache_get_ip4(&to->dst_cache,
+						      &fl4.saddr);
 
-		return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
-	}
-	{
+		if (!rt) {
+			rt = ip_route_output_key(net, &fl4);
+			if (!IS_ERR(rt))
+				dst_cache_set_ip4(&to->dst_cache, &rt->dst,
+						  fl4.saddr);
+		}
+		dst = IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+	} else {
 		struct flowi6 fl6 = {
 			.daddr = k->raddr,
 			.saddr = k->laddr,
@@ -122,15 +143,23 @@ static struct dst_entry *ksrtp_relay_route(struct net *net,
 			.fl6_sport = k->lport,
 			.fl6_dport = k->rport,
 		};
-		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
-		int err = dst->error;
 
-		if (err) {
-			dst_release(dst);
-			return ERR_PTR(err);
+		dst = dst_cache_get_ip6(&to->dst_cache, &fl6.saddr);
+		if (!dst) {
+			dst = ip6_route_output(net, NULL, &fl6);
+			if (dst->error) {
+				int err = dst->error;
+
+				dst_release(dst);
+				dst = ERR_PTR(err);
+			} else {
+				dst_cache_set_ip6(&to->dst_cache, dst,
+						  &fl6.saddr);
+			}
 		}
-		return dst;
 	}
+	local_bh_enable();
+	return dst;
 }
 
 /*
@@ -160,7 +189,6 @@ unsigned int ksrtp_relay_xmit(struct net *net, struct ksrtp_flow *from,
 	struct udphdr *uh;
 	unsigned int ulen;
 	u8 ttl, dsfield;
-	__wsum csum;
 	int err;
 
 	if (v6) {
@@ -180,7 +208,7 @@ unsigned int ksrtp_relay_xmit(struct net *net, struct ksrtp_flow *from,
 		return ksrtp_relay_drop(from, KSRTP_A_STATS_RELAY_ERRORS, NULL);
 	ulen = ntohs(((struct udphdr *)(skb->data + l4off))->len);
 
-	dst = ksrtp_relay_route(net, k);
+	dst = ksrtp_relay_route(net, to, k);
 	if (IS_ERR(dst))
 		return ksrtp_relay_drop(from, KSRTP_A_STATS_RELAY_ERRORS, NULL);
 	if (hlen + ulen + ksrtp_relay_overhead(to, rtcp) > dst_mtu(dst))
@@ -197,8 +225,6 @@ unsigned int ksrtp_relay_xmit(struct net *net, struct ksrtp_flow *from,
 	uh = udp_hdr(skb);
 	uh->source = k->lport;
 	uh->dest = k->rport;
-	uh->check = 0;
-	csum = skb_checksum(skb, 0, ulen, 0);
 	skb_push(skb, hlen);
 	skb_reset_network_header(skb);
 	if (!out6) {
@@ -214,8 +240,8 @@ unsigned int ksrtp_relay_xmit(struct net *net, struct ksrtp_flow *from,
 		iph->saddr = k->laddr.s6_addr32[0];
 		iph->daddr = k->raddr.s6_addr32[0];
 		iph->id = 0;	/* DF: RFC 6864 */
-		uh->check = csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
-					      IPPROTO_UDP, csum);
+		skb->ip_summed = CHECKSUM_NONE;
+		udp_set_csum(false, skb, iph->saddr, iph->daddr, ulen);
 		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 		skb->protocol = htons(ETH_P_IP);
 	} else {
@@ -227,14 +253,11 @@ unsigned int ksrtp_relay_xmit(struct net *net, struct ksrtp_flow *from,
 		ip6h->hop_limit = ttl - 1;
 		ip6h->saddr = k->laddr;
 		ip6h->daddr = k->raddr;
-		uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, ulen,
-					    IPPROTO_UDP, csum);
+		skb->ip_summed = CHECKSUM_NONE;
+		udp6_set_csum(false, skb, &ip6h->saddr, &ip6h->daddr, ulen);
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 		skb->protocol = htons(ETH_P_IPV6);
 	}
-	if (!uh->check)
-		uh->check = CSUM_MANGLED_0;
-	skb->ip_summed = CHECKSUM_NONE;
 	skb_dst_set(skb, dst);
 
 	/* LOCAL_OUT: the other leg's flow protects it if it is SECURE. */
@@ -333,6 +356,20 @@ static struct ksrtp_flow *ksrtp_relay_leg(struct ksrtp_net *kn,
 	return flow;
 }
 
+/*
+ * A leg's route cache: allocated when the flow first becomes a leg (kept
+ * until the flow is freed, after a grace period: a packet that read the
+ * flow as a peer may still use it), emptied when it becomes one again.
+ */
+static int ksrtp_relay_dst_cache(struct ksrtp_flow *flow)
+{
+	if (flow->dst_cache.cache) {
+		dst_cache_reset(&flow->dst_cache);
+		return 0;
+	}
+	return dst_cache_init(&flow->dst_cache, GFP_KERNEL_ACCOUNT);
+}
+
 int ksrtp_nl_relay_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ksrtp_net *kn = ksrtp_net(genl_info_net(info));
@@ -366,6 +403,11 @@ int ksrtp_nl_relay_new_doit(struct sk_buff *skb, struct genl_info *info)
 		ret = -EINVAL;
 		goto err;
 	}
+	ret = ksrtp_relay_dst_cache(a);
+	if (!ret)
+		ret = ksrtp_relay_dst_cache(b);
+	if (ret)
+		goto err;
 	/*
 	 * At most max_flows / 2 relays: a flow is a leg of one relay at most,
 	 * and the flow limit bounds the flows.

@@ -34,15 +34,19 @@ check "a remote with a port and latch port is refused (usage, 2)" \
 
 # The gateway's application starts after the phone's first packet latched
 # the flow (before that, its packets would have nowhere to go: EPERM).
-inB rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 50 --rate 100 \
-	--wait 8 >/tmp/B/phone.out 2>&1 &
-PHONE=$!
-PIDS="$PIDS $PHONE"
+# The gateway's application binds first (a packet that latches the flow is
+# delivered like any other: with no socket yet it would be lost), and sends
+# only once the phone's first packet has latched the flow (before that its
+# RTP is refused: nowhere to go).
 inA rtpapp call --local 10.77.0.1:4000 --remote 10.77.0.2:5000 --count 50 --rate 100 \
-	--wait 8 --delay 1000 >/tmp/A/gw.out 2>&1
-rc_a=$?
-wait $PHONE
+	--wait 8 --delay 2500 >/tmp/A/gw.out 2>&1 &
+GW=$!
+PIDS="$PIDS $GW"
+inB rtpapp call --local 10.77.0.2:5000 --remote 10.77.0.1:4000 --count 50 --rate 100 \
+	--wait 8 --delay 1000 >/tmp/B/phone.out 2>&1
 rc_b=$?
+wait $GW
+rc_a=$?
 sed 's/^/# gateway: /' /tmp/A/gw.out; sed 's/^/# phone: /' /tmp/B/phone.out
 check "both applications got all 50 of the other's packets" [ $rc_a = 0 -a $rc_b = 0 ]
 J=$(inA zrtpctl -j flow show)

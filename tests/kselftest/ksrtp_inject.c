@@ -10,6 +10,12 @@
  *              written on vb (AF_PACKET), so nothing in B's stack
  *              corrects them; a libsrtp sender for good packets
  *
+ * Two variants: direct (the flows deliver to A's application) and relay
+ * (issue 14: each flow is leg A of a relay whose other leg, clear, is
+ * A:5002 <-> B:6002, so what the flow accepts is relayed back to B:6002;
+ * nothing malformed may be relayed, A's application gets nothing, the
+ * same counters move, and relay_packets counts the sentinels).
+ *
  * Every case sends the forgery, then a good SRTP packet (the sentinel):
  * the first datagram A's application reads must be the sentinel's RTP, so
  * nothing the forgery carried was delivered; and exactly the expected
@@ -150,6 +156,31 @@ FIXTURE(inj) {
 	uint16_t seq;
 	struct in_addr a4, b4;
 	struct in6_addr a6, b6;
+	/*
+	 * Where what the flows accept arrives: A's application (sa, sa6), or
+	 * in the relay variant B's sockets on the relays' other legs.
+	 */
+	int rx4, rx6;
+	int so4, so6;			/* in B: B:6002 <- A:5002 (relay) */
+	uint32_t o4, o6;		/* the relays' other legs, clear */
+};
+
+/*
+ * relay: each SECURE flow is leg A of a relay whose leg B is a clear flow
+ * A:5002 <-> B:6002; what A accepts leaves on it to B:6002 instead of
+ * reaching A's application, which must get nothing.  The same forgeries
+ * must relay nothing malformed and count the same.
+ */
+FIXTURE_VARIANT(inj) {
+	bool relay;
+};
+
+FIXTURE_VARIANT_ADD(inj, direct) {
+	.relay = false,
+};
+
+FIXTURE_VARIANT_ADD(inj, relay) {
+	.relay = true,
 };
 
 static int udp_sock(int ns, int fam, const char *ip, int port, const char *peer, int pport)
@@ -282,6 +313,33 @@ FIXTURE_SETUP(inj)
 	ASSERT_EQ(0, ksrtp_nl_open(&self->nl));
 	ASSERT_EQ(0, flow_add(&self->nl, "10.99.0.1:5000", "10.99.0.2:6000", &self->f4));
 	ASSERT_EQ(0, flow_add(&self->nl, "[fd99::1]:5000", "[fd99::2]:6000", &self->f6));
+	self->rx4 = self->sa;
+	self->rx6 = self->sa6;
+	self->so4 = self->so6 = -1;
+	if (variant->relay) {
+		struct ksrtp_flow_info o = { .mode = KSRTP_FLOW_MODE_DIVERT }, got;
+		struct ksrtp_relay_info ri;
+
+		ASSERT_EQ(0, ksrtp_parse_sockaddr("10.99.0.1:5002", &o.local));
+		ASSERT_EQ(0, ksrtp_parse_sockaddr("10.99.0.2:6002", &o.remote));
+		ASSERT_EQ(0, ksrtp_nl_flow_new(&self->nl, &o, &got));
+		self->o4 = got.id;
+		ASSERT_EQ(0, ksrtp_parse_sockaddr("[fd99::1]:5002", &o.local));
+		ASSERT_EQ(0, ksrtp_parse_sockaddr("[fd99::2]:6002", &o.remote));
+		ASSERT_EQ(0, ksrtp_nl_flow_new(&self->nl, &o, &got));
+		self->o6 = got.id;
+		ASSERT_EQ(0, ksrtp_nl_relay_new(&self->nl, self->f4, self->o4, &ri));
+		ASSERT_EQ(0, ksrtp_nl_relay_new(&self->nl, self->f6, self->o6, &ri));
+		self->so4 = udp_sock(hosts.fd_b, AF_INET, "10.99.0.2", PORT_B + 2,
+				     "10.99.0.1", PORT_A + 2);
+		ASSERT_LE(0, self->so4);
+		self->so6 = udp_sock(hosts.fd_b, AF_INET6, "fd99::2", PORT_B + 2,
+				     "fd99::1", PORT_A + 2);
+		ASSERT_LE(0, self->so6);
+		ASSERT_EQ(0, enter(hosts.fd_a));
+		self->rx4 = self->so4;
+		self->rx6 = self->so6;
+	}
 
 	memset(&pol, 0, sizeof(pol));
 	srtp_crypto_policy_set_rtp_default(&pol.rtp);
@@ -301,6 +359,14 @@ FIXTURE_TEARDOWN(inj)
 	ksrtp_nl_flow_del(&self->nl, &f);
 	f.id = self->f6;
 	ksrtp_nl_flow_del(&self->nl, &f);
+	if (variant->relay) {
+		f.id = self->o4;
+		ksrtp_nl_flow_del(&self->nl, &f);
+		f.id = self->o6;
+		ksrtp_nl_flow_del(&self->nl, &f);
+		close(self->so4);
+		close(self->so6);
+	}
 	ksrtp_nl_close(&self->nl);
 	srtp_dealloc(self->tx);
 	close(self->sa);
@@ -357,9 +423,11 @@ static void sentinel(struct __test_metadata *_metadata, FIXTURE_DATA(inj) *self,
 
 	ASSERT_LT(0, len);
 	ASSERT_EQ(len, send(v6 ? self->sb6 : self->sb, w, (size_t)len, 0));
-	ASSERT_EQ((ssize_t)n, recv(v6 ? self->sa6 : self->sa, got, sizeof(got), 0))
+	ASSERT_EQ((ssize_t)n, recv(v6 ? self->rx6 : self->rx4, got, sizeof(got), 0))
 		TH_LOG("the forged packet was delivered (or the sentinel lost)");
 	ASSERT_EQ(0, memcmp(rtp, got, n)) TH_LOG("the forged packet was delivered");
+	EXPECT_EQ(-1, recv(v6 ? self->rx6 : self->rx4, got, sizeof(got), MSG_DONTWAIT));
+	/* Relayed: A's application gets nothing at all. */
 	EXPECT_EQ(-1, recv(v6 ? self->sa6 : self->sa, got, sizeof(got), MSG_DONTWAIT));
 }
 
@@ -378,9 +446,10 @@ static void moved(struct __test_metadata *_metadata, FIXTURE_DATA(inj) *self,
 	for (i = 1; i < KSRTP_NL_NSTATS; i++) {
 		uint64_t want = before[i];
 
-		if (i == KSRTP_A_STATS_RX_BYTES)
+		if (i == KSRTP_A_STATS_RX_BYTES || i == KSRTP_A_STATS_RELAY_BYTES)
 			continue;
-		if (i == KSRTP_A_STATS_RX_PACKETS)
+		if (i == KSRTP_A_STATS_RX_PACKETS ||
+		    (i == KSRTP_A_STATS_RELAY_PACKETS && self->rx4 != self->sa))
 			want += 1 + delivered;
 		else if (i == which)
 			want += by;
@@ -573,7 +642,7 @@ TEST_F(inj, v4_fragments)
 	stats(&self->nl, self->f4, c);
 	len = srtp_of(self, rtp, &n, w, 300);
 	frags4(_metadata, self, w, (size_t)len, two, 2, 0x1001);
-	ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0));
+	ASSERT_EQ((ssize_t)n, recv(self->rx4, got, sizeof(got), 0));
 	ASSERT_EQ(0, memcmp(rtp, got, n));
 	sentinel(_metadata, self, false);
 	moved(_metadata, self, self->f4, c, 0, 0, 1);
@@ -582,7 +651,7 @@ TEST_F(inj, v4_fragments)
 	stats(&self->nl, self->f4, c);
 	len = srtp_of(self, rtp, &n, w, 300);
 	frags4(_metadata, self, w, (size_t)len, three, 3, 0x1002);
-	ASSERT_EQ((ssize_t)n, recv(self->sa, got, sizeof(got), 0));
+	ASSERT_EQ((ssize_t)n, recv(self->rx4, got, sizeof(got), 0));
 	ASSERT_EQ(0, memcmp(rtp, got, n));
 	sentinel(_metadata, self, false);
 	moved(_metadata, self, self->f4, c, 0, 0, 1);
@@ -657,7 +726,7 @@ TEST_F(inj, v6_good_frame_delivered)
 	udp_fill(u, w, (size_t)len, (uint16_t)(8 + len), true, &self->b6, &self->a6,
 		 8 + (size_t)len, true);
 	send6(_metadata, self, IPPROTO_UDP, NULL, 0, u, 8 + (size_t)len);
-	ASSERT_EQ((ssize_t)n, recv(self->sa6, got, sizeof(got), 0));
+	ASSERT_EQ((ssize_t)n, recv(self->rx6, got, sizeof(got), 0));
 	ASSERT_EQ(0, memcmp(rtp, got, n));
 	sentinel(_metadata, self, true);
 	moved(_metadata, self, self->f6, c, 0, 0, 1);
@@ -900,7 +969,7 @@ TEST_F(inj, v4_gro_batch_refused)
 		len = srtp_of(self, big, &bn, bw, 100);
 		ASSERT_EQ(len, send(self->sb, bw, (size_t)len, 0));
 		for (;;) {
-			ssize_t r = recv(self->sa, got, sizeof(got), 0);
+			ssize_t r = recv(self->rx4, got, sizeof(got), 0);
 
 			ASSERT_LT(0, r) TH_LOG("the last datagram was lost");
 			if (r == (ssize_t)bn && !memcmp(got, big, bn))
@@ -957,6 +1026,9 @@ TEST_F(inj, vrf_protected_once)
 	srtp_t rx;
 	size_t n;
 	int sa, sb, len, i;
+
+	if (variant->relay)
+		SKIP(return, "not a relay case: run by the direct variant");
 
 	/* the runner copies ELF files as programs: vrf.ko comes in base64 */
 	if (access("/sys/module/vrf", F_OK) &&
@@ -1032,6 +1104,9 @@ TEST_F(inj, tag_past_the_mtu_is_emsgsize)
 	size_t n;
 	ssize_t r;
 
+	if (variant->relay)
+		SKIP(return, "not a relay case: run by the direct variant");
+
 	ASSERT_EQ(0, sh("/sbin/ip -n %s link set va mtu 1500 && /sbin/ip -n %s link set vb mtu 1500",
 			hosts.a, hosts.b));
 	for (i = 0; i < 2; i++) {
@@ -1101,6 +1176,9 @@ TEST_F(inj, v4_tap_ufo_zrtp_refused)
 	uint64_t before;
 	uint32_t sum = 0;
 	unsigned int i;
+
+	if (variant->relay)
+		SKIP(return, "not a relay case: run by the direct variant");
 
 	if (access("/dev/net/tun", F_OK) && load_b64("tun"))
 		SKIP(return, "no tun in this kernel");

@@ -100,6 +100,12 @@ static const struct spec watch_spec[KSRTP_A_WATCH_MAX + 1] = {
 	[KSRTP_A_WATCH_PORT_MAX] = { K_U16, 1, 0xffff },
 };
 
+static const struct spec relay_spec[KSRTP_A_RELAY_MAX + 1] = {
+	[KSRTP_A_RELAY_ID]	= { K_U32, 1, 0xffffffff },
+	[KSRTP_A_RELAY_FLOW_A]	= { K_U32, 1, 0xffffffff },
+	[KSRTP_A_RELAY_FLOW_B]	= { K_U32, 1, 0xffffffff },
+};
+
 static const struct spec top_spec[KSRTP_A_MAX + 1] = {
 	[KSRTP_A_VERSION]	= { K_U32, 0, 0xffffffff },
 	[KSRTP_A_API_VERSION]	= { K_U32, 0, 0xffffffff },
@@ -112,6 +118,7 @@ static const struct spec top_spec[KSRTP_A_MAX + 1] = {
 	[KSRTP_A_PACKET]	= { K_BIN, 12, 1500 },
 	[KSRTP_A_WATCH]		= { K_NEST, 0, 0, watch_spec, KSRTP_A_WATCH_MAX },
 	[KSRTP_A_EVENT_KIND]	= { K_U8, 1, 2 },
+	[KSRTP_A_RELAY]		= { K_NEST, 0, 0, relay_spec, KSRTP_A_RELAY_MAX },
 };
 
 /* ---- request trees ------------------------------------------------------- */
@@ -235,6 +242,12 @@ static void add_tuple(struct req *r, int flow, unsigned int which)
 static const uint8_t zrtp_hello[16] = { 0x10, 0, 0, 1, 'Z', 'R', 'T', 'P',
 					0, 0, 0, 1, 0x50, 0x5a, 0, 3 };
 
+/*
+ * What a valid relay request names: RELAY_NEW joins flow @id (leg A) and
+ * relay_peer (leg B); RELAY_DEL and RELAY_GET name relay_id.
+ */
+static uint32_t relay_peer, relay_id;
+
 /* A valid request for @cmd naming flow @id (GET_INFO: empty). */
 static void valid_req(struct req *r, uint8_t cmd, uint32_t id, bool v6)
 {
@@ -297,7 +310,23 @@ static void valid_req(struct req *r, uint8_t cmd, uint32_t id, bool v6)
 		n = add_nest(r, -1, KSRTP_A_WATCH);
 		add_u(r, n, KSRTP_A_WATCH_ID, K_U32, 1);
 		break;
+	case KSRTP_CMD_RELAY_NEW:
+		n = add_nest(r, -1, KSRTP_A_RELAY);
+		add_u(r, n, KSRTP_A_RELAY_FLOW_A, K_U32, id);
+		add_u(r, n, KSRTP_A_RELAY_FLOW_B, K_U32, relay_peer);
+		break;
+	case KSRTP_CMD_RELAY_DEL:
+	case KSRTP_CMD_RELAY_GET:
+		n = add_nest(r, -1, KSRTP_A_RELAY);
+		add_u(r, n, KSRTP_A_RELAY_ID, K_U32, relay_id);
+		break;
 	}
+}
+
+static bool is_relay_cmd(unsigned int cmd)
+{
+	return cmd == KSRTP_CMD_RELAY_NEW || cmd == KSRTP_CMD_RELAY_DEL ||
+	       cmd == KSRTP_CMD_RELAY_GET;
 }
 
 static const struct spec *spec_of(const struct req *r, int i)
@@ -325,6 +354,7 @@ static const struct spec *spec_of(const struct req *r, int i)
 
 struct tally {
 	unsigned int sent, ok, refused, no_msg, not_eperm;
+	unsigned int relay_ok;	/* RELAY_* requests accepted */
 };
 
 static void judge(struct ksrtp_nl *nl, const struct req *r, int ret,
@@ -333,6 +363,7 @@ static void judge(struct ksrtp_nl *nl, const struct req *r, int ret,
 	t->sent++;
 	if (!ret) {
 		t->ok++;
+		t->relay_ok += is_relay_cmd(r->cmd);
 		if (!root && r->cmd != KSRTP_CMD_GET_INFO) {
 			t->not_eperm++;
 			fprintf(stderr, "# unprivileged: cmd %u %s succeeded\n",
@@ -543,6 +574,28 @@ static uint32_t sweep_flow(struct ksrtp_nl *nl)
 	return got.id;
 }
 
+/*
+ * For the relay commands: leg B, a fresh flow (deleting the one before
+ * takes any relay of the sweep with it), and for RELAY_DEL and RELAY_GET a
+ * relay of the two to name.
+ */
+static void sweep_relay(struct ksrtp_nl *nl, unsigned int cmd, uint32_t id)
+{
+	struct ksrtp_flow_info f = { .mode = KSRTP_FLOW_MODE_DIVERT }, got = { 0 };
+	struct ksrtp_relay_info ri = { 0 };
+
+	ksrtp_parse_sockaddr("10.77.0.1:4002", &f.local);
+	ksrtp_parse_sockaddr("10.77.0.2:4002", &f.remote);
+	if (!ksrtp_nl_flow_get(nl, &f, &got))
+		ksrtp_nl_flow_del(nl, &got);
+	memset(&got, 0, sizeof(got));
+	ksrtp_nl_flow_new(nl, &f, &got);
+	relay_peer = got.id;
+	relay_id = 1;
+	if (cmd != KSRTP_CMD_RELAY_NEW && !ksrtp_nl_relay_new(nl, id, relay_peer, &ri))
+		relay_id = ri.id;
+}
+
 static void sweep(struct ksrtp_nl *nl, bool root, struct tally *t)
 {
 	unsigned int c;
@@ -551,6 +604,8 @@ static void sweep(struct ksrtp_nl *nl, bool root, struct tally *t)
 		/* Each command gets a flow to name (FLOW_DEL removes it). */
 		uint32_t id = root ? sweep_flow(nl) : 1;
 
+		if (root && is_relay_cmd(c))
+			sweep_relay(nl, c, id);
 		sweep_cmd(nl, (uint8_t)c, id, root, t);
 	}
 }
@@ -568,6 +623,9 @@ TEST(sweep_as_root)
 	       t.sent, t.ok, t.refused, t.no_msg);
 	EXPECT_EQ(0, t.no_msg);
 	EXPECT_LT(50, t.ok);
+	/* RELAY_NEW, RELAY_DEL, RELAY_GET valid; RELAY_GET dumps; more. */
+	EXPECT_LE(4, t.relay_ok);
+	TH_LOG("relay requests accepted: %u", t.relay_ok);
 	ASSERT_EQ(0, ksrtp_nl_get_info(&nl, &info));
 	EXPECT_EQ(KSRTP_API_VERSION, info.api_version);
 	ksrtp_nl_close(&nl);
@@ -769,9 +827,17 @@ static void rand_leaf(struct req *r, int parent, uint16_t type,
 	case 4: v = rnd64(); break;
 	default: v = s->lo + rnd64() % (s->hi - s->lo + 1 ?: 1); break;
 	}
-	if ((type == KSRTP_A_FLOW_ID && parent >= 0) ||
-	    type == KSRTP_A_KEY_FLOW_ID)
+	if (parent >= 0 && r->nd[parent].type == KSRTP_A_RELAY &&
+	    r->nd[parent].parent == -1) {
+		/* A relay's legs are flows; its ids are small. */
+		if (type == KSRTP_A_RELAY_ID)
+			v = rn(8) ? 1 + rn(8) : v;
+		else
+			v = rn(8) ? ids[rn(16)] : v;
+	} else if ((type == KSRTP_A_FLOW_ID && parent >= 0) ||
+		   type == KSRTP_A_KEY_FLOW_ID) {
 		v = rn(8) ? ids[rn(16)] : v;
+	}
 	if (type == KSRTP_A_KEY_PROFILE && rn(4))
 		v = (uint64_t[]){ 1, 2, 3, 4, 7, 8 }[rn(6)];
 	add_u(r, parent, type, s->kind, v);
@@ -801,10 +867,16 @@ static void rand_nest(struct req *r, int nest, const struct spec *tbl,
 /* A random request: often a valid one with a few random changes. */
 static void rand_req(struct req *r)
 {
+	static const uint8_t relay_cmds[] = { KSRTP_CMD_RELAY_NEW,
+		KSRTP_CMD_RELAY_DEL, KSRTP_CMD_RELAY_GET };
 	uint8_t cmd = (uint8_t)(rn(10) ? 1 + rn(KSRTP_CMD_WATCH_DEL) :
 				rn(KSRTP_CMD_MAX + 3));
 	int i, n;
 
+	if (!rn(6))
+		cmd = relay_cmds[rn(3)];
+	relay_peer = ids[rn(16)];
+	relay_id = 1 + rn(8);
 	if (rn(3)) {
 		valid_req(r, cmd, ids[rn(16)], !rn(4));
 		if (cmd == KSRTP_CMD_FLOW_NEW) {

@@ -3,7 +3,8 @@
  * Races a second CPU can cause, with nothing pinned: traffic both ways
  * while keys of both directions and both slots are installed, swapped and
  * deleted and the flow is deleted and re-added; the module unloaded and a
- * namespace deleted while packets are inside the hooks.
+ * namespace deleted while packets are inside the hooks; relays made and
+ * deleted against the deletion of their legs while they relay.
  *
  *     netns A: app 10.99.0.1:5000, flow to B:6000, SECURE   netns B: peer 10.99.0.2:6000
  *       sender: clear RTP marked "CLEARRTP" --------------->  reader: no datagram may
@@ -25,7 +26,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <srtp2/srtp.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -398,6 +401,241 @@ TEST(keys_and_flow_churn_under_traffic)
 	ksrtp_nl_close(&nl);
 	close(sa);
 	close(sb);
+}
+
+/*
+ * Relays against the flows they join (issue 14), while B sends clear RTP
+ * to three DIVERT flows of A (A:5000/5002/5004 <-> B:6000/6002/6004) that
+ * the relays forward to one another:
+ *
+ *   - RELAY_NEW of flows 1 and 2 against FLOW_DEL of flow 1: either the
+ *     relay is made and goes with the flow, or RELAY_NEW finds no flow;
+ *     afterwards no relay is left and flow 2 is in none (a new relay of it
+ *     with flow 3 is accepted).
+ *   - RELAY_DEL of relay (1, 2) against RELAY_NEW of flows 1 and 3: the
+ *     delete always succeeds; the new relay is made (and is then the only
+ *     one, of 1 and 3) or refused with EBUSY (flow 1 still a leg).
+ *
+ * Two processes, each with its own netlink socket, released together;
+ * KSRTP_RACE_ROUNDS (default 300) rounds of each.  The VM runner then
+ * checks the kernel log (KASAN, lockdep, kmemleak on the debug kernel).
+ */
+struct relay_race {
+	volatile int go, done;
+	int op, ret;		/* 1: RELAY_NEW(a, b), 2: RELAY_DEL(id) */
+	uint32_t a, b, id;
+	volatile uint64_t relayed;	/* datagrams B received back */
+};
+
+static int flow_new_port(struct ksrtp_nl *nl, int lport, int rport, uint32_t *id)
+{
+	struct ksrtp_flow_info f = { .mode = KSRTP_FLOW_MODE_DIVERT }, got;
+	char l[32], r[32];
+	int ret;
+
+	snprintf(l, sizeof(l), "10.99.0.1:%d", lport);
+	snprintf(r, sizeof(r), "10.99.0.2:%d", rport);
+	if (ksrtp_parse_sockaddr(l, &f.local) || ksrtp_parse_sockaddr(r, &f.remote))
+		return -EINVAL;
+	ret = ksrtp_nl_flow_new(nl, &f, &got);
+	*id = got.id;
+	return ret;
+}
+
+static int flow_del_id(struct ksrtp_nl *nl, uint32_t id)
+{
+	struct ksrtp_flow_info f = { .id = id };
+
+	return ksrtp_nl_flow_del(nl, &f);
+}
+
+static int relays_cb(const struct ksrtp_relay_info *r, void *arg)
+{
+	struct ksrtp_relay_info *last = arg;
+
+	*last = *r;
+	last[1].id++;		/* the count */
+	return 0;
+}
+
+/* How many relays A has; the last one in @last. */
+static int relays(struct ksrtp_nl *nl, struct ksrtp_relay_info *last)
+{
+	struct ksrtp_relay_info r[2] = { 0 };
+	int ret = ksrtp_nl_relay_dump(nl, relays_cb, r);
+
+	if (last)
+		*last = r[0];
+	return ret ? ret : (int)r[1].id;
+}
+
+/* The other side of each race, on its own socket, until killed. */
+static void relay_racer(struct relay_race *s)
+{
+	struct ksrtp_relay_info ri;
+	struct ksrtp_nl nl;
+	int seen = 0;
+
+	if (ksrtp_nl_open(&nl))
+		_exit(2);
+	for (;;) {
+		while (s->go == seen)
+			sched_yield();
+		seen = s->go;
+		__sync_synchronize();
+		if (s->op == 1)
+			s->ret = ksrtp_nl_relay_new(&nl, s->a, s->b, &ri);
+		else
+			s->ret = ksrtp_nl_relay_del(&nl, s->id);
+		__sync_synchronize();
+		s->done = seen;
+	}
+}
+
+/* B: clear RTP to A's three ports; and what comes back, counted. */
+static void relay_traffic(const int *sb, struct relay_race *s, bool send_side)
+{
+	uint8_t pkt[MAXPKT];
+	uint16_t seq = 1;
+	int i;
+
+	for (;;) {
+		for (i = 0; i < 3; i++) {
+			if (send_side) {
+				send(sb[i], pkt, make_rtp(pkt, 0xbee + i, seq++, 160),
+				     MSG_DONTWAIT);
+			} else if (recv(sb[i], pkt, sizeof(pkt), MSG_DONTWAIT) > 0) {
+				s->relayed++;
+			}
+		}
+		if (!send_side)
+			usleep(500);
+	}
+}
+
+/* Start @s's op in the racer; the caller does its own at once. */
+static void race_go(struct relay_race *s)
+{
+	__sync_synchronize();
+	s->go++;
+}
+
+static void race_wait(struct relay_race *s)
+{
+	while (s->done != s->go)
+		sched_yield();
+	__sync_synchronize();
+}
+
+TEST(relay_new_and_del_race_flow_del_under_traffic)
+{
+	const char *env = getenv("KSRTP_RACE_ROUNDS");
+	int rounds = env ? atoi(env) : 300, round, i, status;
+	int sa[3], sb[3], new_won = 0, del_won = 0, made = 0, busy = 0;
+	struct ksrtp_relay_info ri;
+	struct relay_race *s;
+	struct ksrtp_nl nl;
+	uint32_t f[3];
+	pid_t kids[3];
+
+	s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, s);
+	memset(s, 0, sizeof(*s));
+	ASSERT_EQ(0, ksrtp_load());
+	for (i = 0; i < 3; i++) {
+		sb[i] = udp_socket(hosts.fd_b, "10.99.0.2", PORT_B + 2 * i,
+				   "10.99.0.1", PORT_A + 2 * i);
+		ASSERT_LE(0, sb[i]);
+		sa[i] = udp_socket(hosts.fd_a, "10.99.0.1", PORT_A + 2 * i,
+				   "10.99.0.2", PORT_B + 2 * i);
+		ASSERT_LE(0, sa[i]);
+	}
+	/* In A from here on. */
+	ASSERT_EQ(0, ksrtp_nl_open(&nl));
+	for (i = 0; i < 3; i++) {
+		kids[i] = fork();
+		ASSERT_LE(0, kids[i]);
+		if (!kids[i]) {
+			if (i == 2)
+				relay_racer(s);
+			relay_traffic(sb, s, i == 0);
+		}
+	}
+
+	/* RELAY_NEW (racer) against FLOW_DEL of its leg A (here). */
+	ASSERT_EQ(0, flow_new_port(&nl, PORT_A + 4, PORT_B + 4, &f[2]));
+	for (round = 0; round < rounds; round++) {
+		ASSERT_EQ(0, flow_new_port(&nl, PORT_A, PORT_B, &f[0]));
+		ASSERT_EQ(0, flow_new_port(&nl, PORT_A + 2, PORT_B + 2, &f[1]));
+		/* Relayed traffic on a relay of 2 and 3 meanwhile. */
+		ASSERT_EQ(0, ksrtp_nl_relay_new(&nl, f[1], f[2], &ri));
+		ASSERT_EQ(0, ksrtp_nl_relay_del(&nl, ri.id));
+		s->op = 1;
+		s->a = f[0];
+		s->b = f[1];
+		race_go(s);
+		ASSERT_EQ(0, flow_del_id(&nl, f[0]));
+		race_wait(s);
+		ASSERT_TRUE(s->ret == 0 || s->ret == -ENOENT)
+			TH_LOG("round %d: RELAY_NEW: %d", round, s->ret);
+		if (s->ret)
+			del_won++;
+		else
+			new_won++;
+		ASSERT_EQ(0, relays(&nl, NULL));
+		/* Flow 2 is free again. */
+		ASSERT_EQ(0, ksrtp_nl_relay_new(&nl, f[1], f[2], &ri));
+		ASSERT_EQ(0, flow_del_id(&nl, f[1]));
+		ASSERT_EQ(0, relays(&nl, NULL));
+	}
+
+	/* RELAY_DEL of (1, 2) (racer) against RELAY_NEW of (1, 3) (here). */
+	ASSERT_EQ(0, flow_new_port(&nl, PORT_A, PORT_B, &f[0]));
+	ASSERT_EQ(0, flow_new_port(&nl, PORT_A + 2, PORT_B + 2, &f[1]));
+	for (round = 0; round < rounds; round++) {
+		struct ksrtp_relay_info mine = { 0 }, left;
+		int ret;
+
+		ASSERT_EQ(0, ksrtp_nl_relay_new(&nl, f[0], f[1], &ri));
+		usleep(round % 4 ? 0 : 2000);	/* some relayed traffic */
+		s->op = 2;
+		s->id = ri.id;
+		race_go(s);
+		ret = ksrtp_nl_relay_new(&nl, f[0], f[2], &mine);
+		race_wait(s);
+		ASSERT_EQ(0, s->ret) TH_LOG("round %d: RELAY_DEL", round);
+		ASSERT_TRUE(ret == 0 || ret == -EBUSY)
+			TH_LOG("round %d: RELAY_NEW: %d", round, ret);
+		if (ret) {
+			busy++;
+			ASSERT_EQ(0, relays(&nl, NULL));
+			continue;
+		}
+		made++;
+		ASSERT_EQ(1, relays(&nl, &left));
+		EXPECT_EQ(mine.id, left.id);
+		EXPECT_EQ(f[0], left.flow_a);
+		EXPECT_EQ(f[2], left.flow_b);
+		ASSERT_EQ(0, ksrtp_nl_relay_del(&nl, mine.id));
+	}
+	usleep(100000);
+	for (i = 0; i < 3; i++) {
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], &status, 0);
+	}
+	TH_LOG("%d rounds each: RELAY_NEW first %d, FLOW_DEL first %d; "
+	       "RELAY_NEW after RELAY_DEL %d, refused EBUSY %d; %llu datagrams relayed back to B",
+	       rounds, new_won, del_won, made, busy, (unsigned long long)s->relayed);
+	EXPECT_LT(0, s->relayed);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(0, flow_del_id(&nl, f[i]));
+	ksrtp_nl_close(&nl);
+	for (i = 0; i < 3; i++) {
+		close(sa[i]);
+		close(sb[i]);
+	}
+	munmap(s, sizeof(*s));
 }
 
 /* Unload with traffic both ways on both vCPUs, nothing pinned; 3 times. */

@@ -16,7 +16,9 @@
  * sockets (bound and connected to both legs' 4-tuples) nothing, and the
  * counters must say so.  Forged and replayed SRTP on a SECURE leg is
  * dropped, counted, never relayed; a packet the other leg's tag would push
- * past the MTU (1500 on both links) is dropped and counted.  RELAY_NEW,
+ * past the MTU (1500 on both links) is dropped and counted; ICMP errors
+ * coming back are counted on the leg they quote, and a lower path MTU they
+ * carry is respected.  RELAY_NEW,
  * RELAY_DEL and RELAY_GET refuse what they must, with extack messages, and
  * only to CAP_NET_ADMIN.
  */
@@ -710,6 +712,183 @@ TEST_F(relay, ttl_decremented)
 	EXPECT_TRUE(nothing_waiting(self->pbx.fd));
 	EXPECT_EQ(1, stat(&self->nl, self->a, KSRTP_A_STATS_RELAY_TTL_DROPPED));
 	EXPECT_EQ(1, stat(&self->nl, self->a, KSRTP_A_STATS_RELAY_PACKETS));
+}
+
+/* Ones' complement sum of @n bytes (RFC 1071), folded and inverted. */
+static uint16_t inet_csum(const uint8_t *p, size_t n)
+{
+	uint32_t s = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)(p[n - 1] << 8);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+enum { ICMP4_UNREACH = 3, ICMP4_PORT = 3, ICMP4_FRAG = 4, ICMP6_UNREACH = 1,
+       ICMP6_PORT = 4, ICMP6_PTB = 2, ICMP6_ECHO_REPLY = 129 };
+
+/*
+ * Forge, from the pbx's netns X with a raw socket, an ICMP(v6) error to
+ * the gateway quoting a UDP datagram G:@gport -> pbx:PORT_X (what leg B
+ * sends), with @mtu in the second word; @bad_csum spoils the IPv4 checksum
+ * (for ICMPv6 the kernel always computes it).  The caller is in G.
+ */
+static int forge_icmp(bool v6, uint8_t type, uint8_t code, uint32_t mtu,
+		      int gport, bool bad_csum)
+{
+	uint8_t m[8 + 40 + 8 + 100];
+	size_t qlen = v6 ? 40 : 20, n = 8 + qlen + 8 + 100;
+	uint8_t *q = m + 8, *u = q + qlen;
+	struct sockaddr_storage to;
+	socklen_t tlen;
+	uint16_t c;
+	int fd, ret;
+
+	memset(m, 0, sizeof(m));
+	memset(&to, 0, sizeof(to));
+	m[0] = type;
+	m[1] = code;
+	if (v6) {
+		struct sockaddr_in6 *s6 = (void *)&to;
+
+		m[4] = mtu >> 24; m[5] = mtu >> 16; m[6] = mtu >> 8; m[7] = mtu;
+		q[0] = 0x60;
+		q[4] = 0; q[5] = 108;		/* payload length: UDP 8 + 100 */
+		q[6] = IPPROTO_UDP;
+		q[7] = 63;
+		inet_pton(AF_INET6, "fd98:2::2", q + 8);
+		inet_pton(AF_INET6, "fd98:2::1", q + 24);
+		s6->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, "fd98:2::2", &s6->sin6_addr);
+		tlen = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (void *)&to;
+
+		m[6] = mtu >> 8; m[7] = mtu;
+		q[0] = 0x45;
+		q[3] = 128;			/* total length: 20 + 8 + 100 */
+		q[6] = 0x40;			/* DF */
+		q[8] = 63;
+		q[9] = IPPROTO_UDP;
+		inet_pton(AF_INET, "10.98.2.2", q + 12);
+		inet_pton(AF_INET, "10.98.2.1", q + 16);
+		c = inet_csum(q, 20);
+		q[10] = c >> 8; q[11] = c;
+		s4->sin_family = AF_INET;
+		inet_pton(AF_INET, "10.98.2.2", &s4->sin_addr);
+		tlen = sizeof(*s4);
+	}
+	u[0] = gport >> 8; u[1] = gport & 0xff;
+	u[2] = PORT_X >> 8; u[3] = PORT_X & 0xff;
+	u[5] = 108;
+	if (!v6) {
+		c = inet_csum(m, n);
+		m[2] = c >> 8; m[3] = (uint8_t)(c ^ (bad_csum ? 0x5a : 0));
+	}
+	if (setns(net3.fd_x, CLONE_NEWNET))
+		return -1;
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW,
+		    v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	ret = fd >= 0 && sendto(fd, m, n, 0, (struct sockaddr *)&to, tlen) ==
+			 (ssize_t)n ? 0 : -1;
+	if (fd >= 0)
+		close(fd);
+	if (setns(net3.fd_g, CLONE_NEWNET))
+		return -1;
+	return ret;
+}
+
+/* @which of @flow once it reaches @want, or what it is after 2 s. */
+static uint64_t stat_wait(struct ksrtp_nl *nl, uint32_t flow,
+			  unsigned int which, uint64_t want)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		v = stat(nl, flow, which);
+		if (v == want)
+			break;
+		usleep(20000);
+	}
+	return v;
+}
+
+/*
+ * ICMP errors from the far side, counted on the leg whose datagram they
+ * quote (B, towards the pbx), never on A: a port unreachable from the
+ * pbx's kernel, and a forged "fragmentation needed" / Packet Too Big whose
+ * MTU (1300) the relay then respects, through its cached route (looked up
+ * and cached by the first packet, invalidated by the PMTU exception).  The
+ * gateway's socket on B is closed first: over IPv6 only ksrtp updates the
+ * route then.  A corrupted error, an error quoting another 4-tuple and a
+ * non-error are not counted.
+ */
+TEST_F(relay, icmp_errors_counted)
+{
+	bool v6 = variant->v6;
+	uint8_t pkt[MAXPKT], wire[MAXPKT], got[MAXPKT];
+	uint8_t unreach = v6 ? ICMP6_UNREACH : ICMP4_UNREACH;
+	uint8_t port = v6 ? ICMP6_PORT : ICMP4_PORT;
+	int wlen;
+	size_t n;
+
+	n = make_rtp(pkt, 0x44, 1, 1360);
+	ASSERT_EQ(0, end_send(&self->phone, pkt, n, false, wire, &wlen));
+	ASSERT_EQ((int)n, end_recv(&self->pbx, got, false));
+	close(self->gb);
+	self->gb = -1;
+
+	/* Not counted: another 4-tuple, not an error, a bad checksum. */
+	ASSERT_EQ(0, forge_icmp(v6, unreach, port, 0, PORT_GB + 1, false));
+	if (v6) {
+		ASSERT_EQ(0, forge_icmp(v6, ICMP6_ECHO_REPLY, 0, 0, PORT_GB, false));
+	} else {
+		ASSERT_EQ(0, forge_icmp(v6, ICMP4_UNREACH, ICMP4_FRAG, 1300,
+					PORT_GB, true));
+	}
+	usleep(200000);
+	EXPECT_EQ(0, stat(&self->nl, self->b, KSRTP_A_STATS_ICMP_ERRORS));
+	EXPECT_EQ(0, stat(&self->nl, self->a, KSRTP_A_STATS_ICMP_ERRORS));
+	n = make_rtp(pkt, 0x44, 2, 1360);
+	ASSERT_EQ(0, end_send(&self->phone, pkt, n, false, wire, &wlen));
+	ASSERT_EQ((int)n, end_recv(&self->pbx, got, false));
+
+	/* Path MTU 1300 towards the pbx: counted, and respected. */
+	ASSERT_EQ(0, forge_icmp(v6, v6 ? ICMP6_PTB : ICMP4_UNREACH,
+				v6 ? 0 : ICMP4_FRAG, 1300, PORT_GB, false));
+	EXPECT_EQ(1, stat_wait(&self->nl, self->b, KSRTP_A_STATS_ICMP_ERRORS, 1));
+	n = make_rtp(pkt, 0x44, 3, 1360);
+	ASSERT_EQ(0, end_send(&self->phone, pkt, n, false, wire, &wlen));
+	n = make_rtp(pkt, 0x44, 4, 1200);
+	ASSERT_EQ(0, end_send(&self->phone, pkt, n, false, wire, &wlen));
+	ASSERT_EQ((int)n, end_recv(&self->pbx, got, false));
+	ASSERT_EQ(0, memcmp(pkt, got, n));
+	EXPECT_EQ(1, stat(&self->nl, self->a, KSRTP_A_STATS_RELAY_MTU_DROPPED));
+	/*
+	 * The link's MTU down and up again takes the path MTU back to 1500
+	 * (the exception would outlive the test by 10 minutes in this netns):
+	 * the relay's cached route sees it.
+	 */
+	ASSERT_EQ(0, sh("/sbin/ip -n %s link set vg2 mtu 1300 && "
+			"/sbin/ip -n %s link set vg2 mtu 1500", net3.g, net3.g));
+	n = make_rtp(pkt, 0x44, 5, 1360);
+	ASSERT_EQ(0, end_send(&self->phone, pkt, n, false, wire, &wlen));
+	ASSERT_EQ((int)n, end_recv(&self->pbx, got, false));
+
+	/* The pbx's socket gone: its kernel answers port unreachable. */
+	close(self->pbx.fd);
+	self->pbx.fd = -1;
+	n = make_rtp(pkt, 0x44, 6, 60);
+	ASSERT_EQ(0, end_send(&self->phone, pkt, n, false, wire, &wlen));
+	EXPECT_EQ(2, stat_wait(&self->nl, self->b, KSRTP_A_STATS_ICMP_ERRORS, 2));
+	EXPECT_EQ(5, stat(&self->nl, self->a, KSRTP_A_STATS_RELAY_PACKETS));
+	EXPECT_EQ(0, stat(&self->nl, self->a, KSRTP_A_STATS_ICMP_ERRORS));
 }
 
 /* RELAY_NEW/DEL/GET: every refusal with its errno and extack message. */

@@ -48,6 +48,7 @@ static const struct {
 	[KSRTP_A_STATS_RELAY_TTL_DROPPED] = { "ksrtp_dropped_packets_total", "reason=\"relay_ttl\"" },
 	[KSRTP_A_STATS_RELAY_ERRORS] = { "ksrtp_dropped_packets_total", "reason=\"relay_error\"" },
 	[KSRTP_A_STATS_LATCH_DROPPED] = { "ksrtp_dropped_packets_total", "reason=\"latch\"" },
+	[KSRTP_A_STATS_ICMP_ERRORS] = { "ksrtp_icmp_errors_total", "direction=\"in\"" },
 };
 
 static const struct {
@@ -60,6 +61,7 @@ static const struct {
 	{ "ksrtp_zrtp_packets_total", "ZRTP packets diverted to zrtpd (in) and sent for it (out)" },
 	{ "ksrtp_relayed_packets_total", "RTP/RTCP packets a relay leg accepted and sent on its other leg" },
 	{ "ksrtp_relayed_bytes_total", "RTP/RTCP bytes (clear) a relay leg accepted and sent on its other leg" },
+	{ "ksrtp_icmp_errors_total", "ICMP/ICMPv6 errors quoting a datagram a flow sent" },
 };
 
 struct acc {

@@ -106,22 +106,24 @@ static void print_leg(struct ksrtp_nl *nl, const struct ctl_opts *o, const char 
 	if (json) {
 		printf("\"%s\":{\"flow\":%u,\"local\":\"%s\",\"remote\":\"%s\",\"mode\":\"%s\","
 		       "\"relayed_packets\":%" PRIu64 ",\"relayed_bytes\":%" PRIu64
-		       ",\"mtu_dropped\":%" PRIu64 ",\"ttl_dropped\":%" PRIu64 ",\"errors\":%" PRIu64,
+		       ",\"mtu_dropped\":%" PRIu64 ",\"ttl_dropped\":%" PRIu64 ",\"errors\":%" PRIu64
+		       ",\"icmp_errors\":%" PRIu64,
 		       name, id, l, r, st.flow.mode == KSRTP_FLOW_MODE_SECURE ? "secure" : "divert",
 		       c[KSRTP_A_STATS_RELAY_PACKETS], c[KSRTP_A_STATS_RELAY_BYTES],
 		       c[KSRTP_A_STATS_RELAY_MTU_DROPPED], c[KSRTP_A_STATS_RELAY_TTL_DROPPED],
-		       c[KSRTP_A_STATS_RELAY_ERRORS]);
+		       c[KSRTP_A_STATS_RELAY_ERRORS], c[KSRTP_A_STATS_ICMP_ERRORS]);
 		leg_session(o, id, true, sess, sizeof(sess));
 		/* "session": zrtpd's, as "zrtpctl -j show" prints it; null: none */
 		printf(",\"session\":%s}", sess[0] == '{' ? sess : "null");
 		return;
 	}
 	printf("  leg %s: flow %u %s -> %s (%s): relayed %" PRIu64 " packets (%" PRIu64
-	       " bytes); dropped: %" PRIu64 " past the MTU, %" PRIu64 " TTL, %" PRIu64 " errors\n",
+	       " bytes); dropped: %" PRIu64 " past the MTU, %" PRIu64 " TTL, %" PRIu64
+	       " errors; %" PRIu64 " ICMP errors back\n",
 	       name, id, l, r, st.flow.mode == KSRTP_FLOW_MODE_SECURE ? "secure" : "divert",
 	       c[KSRTP_A_STATS_RELAY_PACKETS], c[KSRTP_A_STATS_RELAY_BYTES],
 	       c[KSRTP_A_STATS_RELAY_MTU_DROPPED], c[KSRTP_A_STATS_RELAY_TTL_DROPPED],
-	       c[KSRTP_A_STATS_RELAY_ERRORS]);
+	       c[KSRTP_A_STATS_RELAY_ERRORS], c[KSRTP_A_STATS_ICMP_ERRORS]);
 	leg_session(o, id, false, sess, sizeof(sess));
 	if (sess[0])
 		printf("    zrtpd: %s\n", sess);

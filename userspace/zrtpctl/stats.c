@@ -41,6 +41,7 @@ static const char *const counter_names[KSRTP_NL_NSTATS] = {
 	[KSRTP_A_STATS_RELAY_TTL_DROPPED] = "relay_ttl_dropped",
 	[KSRTP_A_STATS_RELAY_ERRORS] = "relay_errors",
 	[KSRTP_A_STATS_LATCH_DROPPED] = "latch_dropped",
+	[KSRTP_A_STATS_ICMP_ERRORS] = "icmp_errors",
 };
 
 struct stats_state {
@@ -94,6 +95,9 @@ static int print_stats(const struct ksrtp_flow_stats *s, void *arg)
 			       " errors\n", s->c[KSRTP_A_STATS_RELAY_PACKETS],
 			       s->c[KSRTP_A_STATS_RELAY_BYTES], s->c[KSRTP_A_STATS_RELAY_MTU_DROPPED],
 			       s->c[KSRTP_A_STATS_RELAY_TTL_DROPPED], s->c[KSRTP_A_STATS_RELAY_ERRORS]);
+		if (s->c[KSRTP_A_STATS_ICMP_ERRORS])
+			printf("  ICMP errors from the far side: %" PRIu64 "\n",
+			       s->c[KSRTP_A_STATS_ICMP_ERRORS]);
 		for (i = 0; i < s->nkeys; i++)
 			printf("  key %s slot %u%s: profile %u, ROC %u, %" PRIu64 " packets\n",
 			       s->keys[i].dir == KSRTP_KEY_DIR_TX ? "tx" : "rx", s->keys[i].slot,

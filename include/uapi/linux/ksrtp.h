@@ -412,6 +412,12 @@ enum ksrtp_stats_attr {
 	KSRTP_A_STATS_RELAY_ERRORS,	/* u64, dropped: no route, refused */
 	/* API 5: latching flows, dropped: not from the (learned) remote */
 	KSRTP_A_STATS_LATCH_DROPPED,	/* u64 */
+	/*
+	 * API 5: ICMP/ICMPv6 errors (destination unreachable, packet too big,
+	 * time exceeded, parameter problem) that came back quoting a datagram
+	 * sent from this flow's local address:port to its remote one
+	 */
+	KSRTP_A_STATS_ICMP_ERRORS,	/* u64 */
 
 	__KSRTP_A_STATS_MAX,
 };
