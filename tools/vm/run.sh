@@ -196,6 +196,7 @@ fi
 
 for t in "${tests[@]}"; do basename "$t"; done > "$root/etc/ksrtp-tests"
 for e in "${envs[@]}"; do printf 'export %q\n' "$e"; done > "$root/etc/ksrtp-env"
+[ -z "$icount" ] || echo "export KSRTP_VM_ICOUNT=$icount" >> "$root/etc/ksrtp-env"
 vds=
 for i in "${!disks[@]}"; do
 	[ -r "${disks[$i]}" ] || { echo "run.sh: cannot read disk ${disks[$i]}" >&2; exit 1; }
@@ -227,6 +228,29 @@ ip link set lo up
 for m in $(cat /etc/ksrtp-modules); do
 	modprobe "$m" || echo "# modprobe $m failed" > /dev/ttyS1
 done
+# Multi-threaded TCG (two vCPUs on two host threads) livelocked twice on
+# 2026-11-30 while the kernel patched a netfilter static branch
+# (nf_hooks_needed, the NF_HOOK site in ip_local_deliver) that the other
+# vCPU was executing in a packet flood: both vCPUs stuck at that site, one
+# in the int3 of text_poke_bp, "soft lockup" for minutes (ksrtp_nlfuzz's
+# random flows under traffic, ksrtp_relay's unload under traffic).  The keys
+# flip only when the first hook of a family and hook point is registered or
+# the last one removed (ksrtp's per-netns hooks, as flows come and go; the
+# module's unload): an empty accept-all nftables chain at every IPv4/IPv6
+# hook of the initial namespace keeps them on for the whole run, so later
+# registrations only count.  A kernel without nf_tables (the debug one)
+# runs unpinned.  Not under -icount (single-threaded TCG, benchmarks).
+if ! grep -q KSRTP_VM_ICOUNT /etc/ksrtp-env && command -v nft >/dev/null; then
+	nft -f - <<NFT 2>/dev/null || echo "# netfilter hooks not pinned (no nf_tables)" > /dev/ttyS1
+table inet ksrtp_vm_pin {
+	chain pr { type filter hook prerouting priority 0; }
+	chain i { type filter hook input priority 0; }
+	chain f { type filter hook forward priority 0; }
+	chain o { type filter hook output priority 0; }
+	chain po { type filter hook postrouting priority 0; }
+}
+NFT
+fi
 [ -w /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak
 export KSRTP_KO=/lib/modules/$(uname -r)/extra/ksrtp.ko
 . /etc/ksrtp-env
