@@ -31,6 +31,7 @@
 #include <linux/netfilter.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
+#include <net/route.h>
 #include <net/sock.h>
 
 #include "flow.h"
@@ -104,6 +105,24 @@ static void ksrtp_icmp_pmtu6(struct net *net, struct sk_buff *skb,
 	__skb_push(skb, off);
 }
 
+/*
+ * IPv4 "fragmentation needed" for a relay leg: the same for IPv4.  Linux
+ * 6.1 lowers the route's PMTU itself even when no socket is bound to the
+ * quoted source port; 6.12 does not (seen: the relay kept sending 1372
+ * bytes past a 1300-byte path), and a relay leg may have no socket.  The
+ * stack's own rules apply: ip_no_pmtu_disc, min_pmtu, a locked MTU.
+ */
+static void ksrtp_icmp_pmtu4(struct net *net, struct sk_buff *skb,
+			     unsigned int off, __be16 mtu)
+{
+	if (READ_ONCE(net->ipv4.sysctl_ip_no_pmtu_disc) ||
+	    !pskb_may_pull(skb, off + sizeof(struct iphdr)))
+		return;
+	__skb_pull(skb, off);
+	ipv4_update_pmtu(skb, net, ntohs(mtu), 0, IPPROTO_UDP);
+	__skb_push(skb, off);
+}
+
 unsigned int ksrtp_icmp_in(struct net *net, struct ksrtp_net *kn,
 			   struct sk_buff *skb, unsigned int hook, bool v6)
 {
@@ -111,7 +130,7 @@ unsigned int ksrtp_icmp_in(struct net *net, struct ksrtp_net *kn,
 	struct ksrtp_flow *flow;
 	struct icmphdr buf;	/* the same 8 bytes as struct icmp6hdr */
 	const struct icmphdr *ih;
-	bool ptb = false;
+	bool ptb = false, frag = false;
 
 	BUILD_BUG_ON(sizeof(struct icmphdr) != sizeof(struct icmp6hdr));
 	off += v6 ? sizeof(struct ipv6hdr) : ip_hdr(skb)->ihl * 4;
@@ -123,6 +142,8 @@ unsigned int ksrtp_icmp_in(struct net *net, struct ksrtp_net *kn,
 		    ih->type != ICMP_TIME_EXCEEDED &&
 		    ih->type != ICMP_PARAMETERPROB)
 			return NF_ACCEPT;
+		frag = ih->type == ICMP_DEST_UNREACH &&
+		       ih->code == ICMP_FRAG_NEEDED;
 	} else {
 		/* RFC 4443 §2.1: types 1 to 4 are the errors of ICMPv6. */
 		if (ih->type < ICMPV6_DEST_UNREACH ||
@@ -142,5 +163,7 @@ unsigned int ksrtp_icmp_in(struct net *net, struct ksrtp_net *kn,
 
 		ksrtp_icmp_pmtu6(net, skb, off + sizeof(buf), mtu);
 	}
+	if (frag && rcu_access_pointer(flow->peer))
+		ksrtp_icmp_pmtu4(net, skb, off + sizeof(buf), ih->un.frag.mtu);
 	return NF_ACCEPT;
 }
